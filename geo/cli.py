@@ -1,0 +1,198 @@
+"""Command line: ``python -m geo validate|summary DATASET``.
+
+Exit codes: 0 success, 2 invalid input (a readable report, never a traceback), 1 an unexpected
+internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import unicodedata
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from geo._errors import DatasetError, Problem
+from geo.load import load_dataset
+from geo.summary import Summary, resolve_groups, summarize, summary_to_json
+from geo.validate import validate_dataset
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INVALID = 0, 1, 2
+
+_TEXT = {
+    "zh": {
+        "valid": "数据集有效：{path}",
+        "invalid": "数据集无效：{path}（{errors} 个错误，{warnings} 个警告）",
+        "error": "错误",
+        "warning": "警告",
+        "columns": ["乡镇", "组织", "站点", "服务对象", "已覆盖", "覆盖率", "建议资金(元)"],
+        "total": "合计",
+        "unassigned_sites": "不在任何乡镇内的站点/组织：",
+        "unassigned_demand": "不在任何乡镇内的需求点：",
+        "demo": "（示例数据，非官方统计）",
+        "bad_option": "参数错误：{message}",
+    },
+    "en": {
+        "valid": "Dataset is valid: {path}",
+        "invalid": "Dataset is invalid: {path} ({errors} errors, {warnings} warnings)",
+        "error": "error",
+        "warning": "warning",
+        "columns": ["Township", "Orgs", "Stations", "People", "Covered", "Coverage", "Funding"],
+        "total": "Total",
+        "unassigned_sites": "Sites in no township: ",
+        "unassigned_demand": "Demand points in no township: ",
+        "demo": "(simulated demo data, not official figures)",
+        "bad_option": "Invalid option: {message}",
+    },
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit code."""
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(encoding="utf-8")
+        sys.stderr.reconfigure(encoding="utf-8")
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except DatasetError as exc:
+        print(format_problems(exc.problems, args.lang), file=sys.stderr)
+        return EXIT_INVALID
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser; each subcommand sets ``run`` to the function that carries it out."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language")
+    parser = argparse.ArgumentParser(prog="python -m geo", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, (add_arguments, run) in SUBCOMMANDS.items():
+        command = sub.add_parser(name, parents=[common], help=run.__doc__)
+        command.add_argument("dataset", type=Path, help="dataset folder")
+        add_arguments(command)
+        command.set_defaults(run=run)
+    return parser
+
+
+def format_problems(problems: Sequence[Problem], lang: str) -> str:
+    """One line per problem, errors first, each prefixed with its severity."""
+    text = _TEXT[lang]
+    ordered = sorted(problems, key=lambda p: p.severity != "error")
+    return "\n".join(f"{text[p.severity]}: {p.message(lang)}" for p in ordered)
+
+
+def _add_validate_arguments(command: argparse.ArgumentParser) -> None:
+    del command  # validate takes only the dataset folder
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    """Check a dataset folder and print every problem (exit 0 valid, 2 invalid)."""
+    problems = validate_dataset(args.dataset)
+    errors = [p for p in problems if p.severity == "error"]
+    text = _TEXT[args.lang]
+    if errors:
+        head = text["invalid"].format(
+            path=args.dataset, errors=len(errors), warnings=len(problems) - len(errors)
+        )
+        print(head + "\n" + format_problems(problems, args.lang), file=sys.stderr)
+        return EXIT_INVALID
+    print(text["valid"].format(path=args.dataset))
+    if problems:
+        print(format_problems(problems, args.lang))
+    return EXIT_OK
+
+
+def _add_summary_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--json", action="store_true", help="print only JSON")
+    command.add_argument("--budget", type=int, metavar="YUAN", help="budget to allocate (yuan)")
+    command.add_argument(
+        "--group", nargs="+", action="extend", metavar="CODE", help="groups (code or label)"
+    )
+
+
+def run_summary(args: argparse.Namespace) -> int:
+    """Print the per-township coverage and funding table."""
+    dataset = load_dataset(args.dataset)
+    text = _TEXT[args.lang]
+    try:
+        resolve_groups(dataset, args.group)
+        if args.budget is not None and args.budget < 0:
+            raise ValueError(f"--budget must be >= 0, got {args.budget}")
+    except (KeyError, ValueError) as exc:
+        print(text["bad_option"].format(message=exc.args[0]), file=sys.stderr)
+        return EXIT_INVALID
+    summary = summarize(dataset, groups=args.group, budget_yuan=args.budget)
+    if args.json:
+        print(json.dumps(summary_to_json(summary), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if dataset.warnings:
+        print(format_problems(dataset.warnings, args.lang), file=sys.stderr)
+    print(format_summary(summary, args.lang))
+    return EXIT_OK
+
+
+def format_summary(summary: Summary, lang: str) -> str:
+    """The summary as an aligned terminal table, with totals and unassigned points."""
+    text = _TEXT[lang]
+    table = summary.townships
+    rows = [
+        [
+            str(row["name"]),
+            f"{row['organizations']:,}",
+            f"{row['stations']:,}",
+            f"{round(row['people']):,}",
+            f"{round(row['covered']):,}",
+            _percent(row["coverage"]),
+            f"{row['funding_yuan']:,}",
+        ]
+        for _, row in table.iterrows()
+    ]
+    people, covered = table["people"].sum(), table["covered"].sum()
+    rows.append(
+        [
+            text["total"],
+            f"{table['organizations'].sum():,}",
+            f"{table['stations'].sum():,}",
+            f"{round(people):,}",
+            f"{round(covered):,}",
+            _percent(covered / people if people else float("nan")),
+            f"{table['funding_yuan'].sum():,}",
+        ]
+    )
+    title = summary.dataset.name + (" " + text["demo"] if summary.dataset.demo else "")
+    lines = [title, "", *_align([text["columns"], *rows])]
+    for key, ids in (
+        ("unassigned_sites", summary.unassigned_sites),
+        ("unassigned_demand", summary.unassigned_demand),
+    ):
+        if ids:
+            lines.append(text[key] + ", ".join(ids))
+    return "\n".join(lines)
+
+
+def _percent(value: float) -> str:
+    return "—" if pd.isna(value) else f"{100 * value:.1f}%"
+
+
+def _width(cell: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in cell)
+
+
+def _align(rows: list[list[str]]) -> list[str]:
+    widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    out = []
+    for row in rows:
+        first = row[0] + " " * (widths[0] - _width(row[0]))
+        rest = [" " * (w - _width(c)) + c for c, w in zip(row[1:], widths[1:], strict=True)]
+        out.append("  ".join([first, *rest]))
+    return out
+
+
+Subcommand = tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
+SUBCOMMANDS: dict[str, Subcommand] = {
+    "validate": (_add_validate_arguments, run_validate),
+    "summary": (_add_summary_arguments, run_summary),
+}

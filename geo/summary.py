@@ -1,0 +1,244 @@
+"""The per-township table that the CLI, the dashboard and the exports all share."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from geo.coverage import compute_coverage, coverage_ratio
+from geo.dataset import Dataset, Group
+from geo.funding import allocate_budget, funding_scores
+
+__all__ = ["Summary", "resolve_groups", "summarize", "summary_to_json"]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Coverage, gaps and the funding allocation per township for a choice of groups.
+
+    Attributes
+    ----------
+    dataset
+        The dataset the summary was computed from (with its parameters).
+    groups
+        The groups the summary is about, in display order.
+    budget_yuan
+        The budget that was allocated.
+    townships
+        One row per township (index: township code, dataset order) with the columns
+        ``name``, ``organizations``, ``stations`` (sites in the township serving at least one of
+        the groups), ``people``, ``covered``, ``unreached`` (summed over the groups),
+        ``coverage`` (covered / people, NaN where people is 0), ``rated_share`` and
+        ``inspected_share`` (of the organizations, NaN where there are none),
+        ``projects`` (venture projects serving the township), ``projects_yuan`` (their amounts,
+        each project split evenly over its townships), ``funding_score``, ``funding_share``
+        and ``funding_yuan`` (the recommended allocation of the budget).
+    demand, covered, coverage
+        Township x group frames (index: township code, columns: group codes).
+    point_covered
+        Demand id x group: True/False for point rows, NaN for township-level rows.
+    unassigned_sites, unassigned_demand
+        Ids of points that lie in no township.
+    """
+
+    dataset: Dataset
+    groups: tuple[Group, ...]
+    budget_yuan: int
+    townships: pd.DataFrame
+    demand: pd.DataFrame
+    covered: pd.DataFrame
+    coverage: pd.DataFrame
+    point_covered: pd.DataFrame
+    unassigned_sites: tuple[str, ...]
+    unassigned_demand: tuple[str, ...]
+
+    @property
+    def group_codes(self) -> list[str]:
+        return [g.code for g in self.groups]
+
+    def totals(self) -> dict[str, object]:
+        """District totals: the sums of the township rows (unassigned points are not in them)."""
+        demand = self.demand.sum()
+        covered = self.covered.sum()
+        ratio = coverage_ratio(covered.to_frame().T, demand.to_frame().T).iloc[0]
+        return {
+            "demand": demand,
+            "covered": covered,
+            "coverage": ratio,
+            "funding_yuan": int(self.townships["funding_yuan"].sum()),
+        }
+
+
+def resolve_groups(dataset: Dataset, names: Sequence[str] | None) -> tuple[Group, ...]:
+    """The groups named by code or label (all groups when ``names`` is empty or None).
+
+    Raises
+    ------
+    KeyError
+        Naming the unknown value and the known codes.
+    """
+    if not names:
+        return dataset.groups
+    by_name = {g.code: g for g in dataset.groups} | {g.label: g for g in dataset.groups}
+    by_name |= {g.label_en: g for g in dataset.groups if g.label_en}
+    unknown = [n for n in names if n not in by_name]
+    if unknown:
+        msg = f"unknown group {unknown}; known: {list(dataset.group_codes)}"
+        raise KeyError(msg)
+    chosen = {by_name[n].code for n in names}
+    return tuple(g for g in dataset.groups if g.code in chosen)
+
+
+def summarize(
+    dataset: Dataset,
+    *,
+    groups: Sequence[str] | None = None,
+    budget_yuan: int | None = None,
+) -> Summary:
+    """Compute the per-township summary.
+
+    Parameters
+    ----------
+    dataset
+        A loaded dataset (see ``geo.load.load_dataset``); its group radii and weights are used.
+    groups
+        Group codes or labels to include; all groups when None or empty.
+    budget_yuan
+        Budget to allocate; the dataset's ``budget_yuan`` when None.
+
+    Returns
+    -------
+    Summary
+    """
+    chosen = resolve_groups(dataset, groups)
+    codes = [g.code for g in chosen]
+    budget = dataset.budget_yuan if budget_yuan is None else int(budget_yuan)
+    cov = compute_coverage(dataset, codes)
+    demand, covered = cov.demand[codes], cov.covered[codes]
+    weights = {g.code: g.weight for g in chosen}
+    scores = funding_scores(demand - covered, weights, demand)
+    table = _township_table(dataset, codes, demand, covered)
+    table["funding_score"] = scores
+    table["funding_share"] = scores / scores.sum() if scores.sum() > 0 else 0.0
+    table["funding_yuan"] = allocate_budget(scores, budget)
+    return Summary(
+        dataset=dataset,
+        groups=chosen,
+        budget_yuan=budget,
+        townships=table,
+        demand=demand,
+        covered=covered,
+        coverage=coverage_ratio(covered, demand),
+        point_covered=cov.point_covered[codes],
+        unassigned_sites=tuple(dataset.sites.loc[dataset.sites["township"].isna(), "id"]),
+        unassigned_demand=tuple(cov.unassigned_demand["id"]),
+    )
+
+
+def _township_table(
+    dataset: Dataset, codes: list[str], demand: pd.DataFrame, covered: pd.DataFrame
+) -> pd.DataFrame:
+    table = dataset.townships.set_index("code")[["name"]].copy()
+    table = pd.concat([table, _site_counts(dataset, codes, table.index)], axis=1)
+    people, reached = demand.sum(axis=1), covered.sum(axis=1)
+    table["people"] = people
+    table["covered"] = reached
+    table["unreached"] = people - reached
+    table["coverage"] = (reached / people.where(people > 0)).astype(float)
+    return pd.concat([table, _project_totals(dataset, codes, table.index)], axis=1)
+
+
+def _site_counts(dataset: Dataset, codes: list[str], index: pd.Index) -> pd.DataFrame:
+    sites = dataset.sites
+    serving = sites[sites["groups"].map(lambda gs: not set(gs).isdisjoint(codes))]
+    orgs = serving[serving["kind"] == "organization"]
+    counts = pd.DataFrame(
+        {
+            "organizations": orgs.groupby("township").size(),
+            "stations": serving[serving["kind"] == "station"].groupby("township").size(),
+            "rated": orgs[orgs["rating"].notna()].groupby("township").size(),
+            "inspected": orgs[orgs["inspected"].eq(True)].groupby("township").size(),
+        }
+    )
+    counts = counts.reindex(index).fillna(0).astype(int)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        counts["rated_share"] = counts["rated"] / counts["organizations"].where(
+            counts["organizations"] > 0
+        )
+        counts["inspected_share"] = counts["inspected"] / counts["organizations"].where(
+            counts["organizations"] > 0
+        )
+    return counts.drop(columns=["rated", "inspected"])
+
+
+def _project_totals(dataset: Dataset, codes: list[str], index: pd.Index) -> pd.DataFrame:
+    projects = dataset.projects
+    if projects.empty:
+        return pd.DataFrame({"projects": 0, "projects_yuan": 0.0}, index=index)
+    relevant = projects[projects["groups"].map(lambda gs: not gs or not set(gs).isdisjoint(codes))]
+    per_township = relevant.assign(
+        township=relevant["townships"].map(list),
+        share=relevant["amount_yuan"] / relevant["townships"].map(lambda ts: max(len(ts), 1)),
+    ).explode("township")
+    grouped = per_township.groupby("township")
+    result = pd.DataFrame({"projects": grouped.size(), "projects_yuan": grouped["share"].sum()})
+    result = result.reindex(index).fillna(0)
+    return result.astype({"projects": int, "projects_yuan": float})
+
+
+def summary_to_json(summary: Summary) -> dict[str, object]:
+    """The summary as the JSON document of the CLI contract (see DESIGN.md)."""
+    ds = summary.dataset
+    townships = [_township_json(code, row, summary) for code, row in summary.townships.iterrows()]
+    totals = summary.totals()
+    return {
+        "dataset": {"name": ds.name, "demo": ds.demo},
+        "parameters": {
+            "budget_yuan": summary.budget_yuan,
+            "groups": [
+                {"code": g.code, "label": g.label, "radius_m": g.radius_m, "weight": g.weight}
+                for g in summary.groups
+            ],
+        },
+        "townships": townships,
+        "unassigned": {
+            "sites": list(summary.unassigned_sites),
+            "demand": list(summary.unassigned_demand),
+        },
+        "totals": {
+            "demand": _counts(totals["demand"]),
+            "covered": _counts(totals["covered"]),
+            "coverage": _ratios(totals["coverage"]),
+            "funding_yuan": totals["funding_yuan"],
+        },
+    }
+
+
+def _township_json(code: str, row: pd.Series, summary: Summary) -> dict[str, object]:
+    return {
+        "code": code,
+        "name": row["name"],
+        "organizations": int(row["organizations"]),
+        "stations": int(row["stations"]),
+        "demand": _counts(summary.demand.loc[code]),
+        "covered": _counts(summary.covered.loc[code]),
+        "coverage": _ratios(summary.coverage.loc[code]),
+        "funding_share": round(float(row["funding_share"]), 4),
+        "funding_yuan": int(row["funding_yuan"]),
+    }
+
+
+def _counts(values: pd.Series) -> dict[str, float | int]:
+    """People counts: whole numbers stay ints; areal (township-level) shares keep 2 decimals."""
+    out: dict[str, float | int] = {}
+    for code, value in values.items():
+        number = round(float(value), 2)
+        out[str(code)] = int(number) if number.is_integer() else number
+    return out
+
+
+def _ratios(values: pd.Series) -> dict[str, float | None]:
+    return {str(c): None if pd.isna(v) else round(float(v), 3) for c, v in values.items()}
