@@ -1,0 +1,358 @@
+"""One catalog of user-facing strings (Chinese first, English second) and number formatting.
+
+Every label the dashboard and the exports show comes from here, so that a reader sees the same
+words on the screen, in a PDF and in a spreadsheet. Chinese is the default language.
+
+Number formatting follows what Chinese readers expect: thousands separators, 万 (10,000) and
+亿 (100,000,000) for large counts, percentages with one decimal.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Final
+
+__all__ = [
+    "CATALOG",
+    "LANGS",
+    "format_count",
+    "format_number",
+    "format_percent",
+    "format_yuan",
+    "t",
+]
+
+LANGS: Final = ("zh", "en")
+MISSING: Final = "—"
+
+# --------------------------------------------------------------------------------------------
+# Dashboard strings
+# --------------------------------------------------------------------------------------------
+_DASHBOARD: dict[str, tuple[str, str]] = {
+    # app and navigation
+    "app.title": ("社会服务覆盖地图", "Service-coverage atlas"),
+    "app.language": ("语言 / Language", "Language / 语言"),
+    "app.briefing": ("汇报模式", "Briefing mode"),
+    "app.briefing_help": (
+        "隐藏侧边栏和控件，只留大字标题、地图和四项指标，适合投影汇报。",
+        "Hides the sidebar and widgets: a large title, the map and four figures for a projector.",
+    ),
+    "app.briefing_exit": ("退出汇报模式", "Leave briefing mode"),
+    "app.dataset": ("当前数据：{name}", "Current data: {name}"),
+    "page.overview": ("总览", "Overview"),
+    "page.coverage": ("覆盖与缺口", "Coverage & gaps"),
+    "page.funding": ("公益创投", "Funding"),
+    "page.data": ("数据", "Data"),
+    # demo notices
+    "demo.banner": (
+        "示例数据（模拟）：本页数字为演示用的模拟数据，不代表宿豫区的实际情况。",
+        "Sample data (simulated): the figures on this page are made up for demonstration.",
+    ),
+    "demo.boundaries": (
+        "示意边界：乡镇边界为示意，不可用于量算。",
+        "Schematic boundaries: township outlines are illustrative, not for measurement.",
+    ),
+    "demo.short": ("示例数据 · 示意边界", "Sample data · schematic boundaries"),
+    # common widgets
+    "filter.groups": ("服务群体", "Beneficiary groups"),
+    "filter.groups_help": (
+        "可多选；指标按所选群体合计。",
+        "Pick one or more; figures add up the chosen groups.",
+    ),
+    "filter.indicator": ("地图指标", "Map indicator"),
+    "filter.township": ("乡镇（街道）", "Township"),
+    "filter.township_all": ("全区", "Whole district"),
+    "filter.kind": ("站点类型", "Site kind"),
+    "filter.category": ("站点类别", "Site category"),
+    "filter.radius": ("{group}服务半径（米）", "{group} catchment (m)"),
+    "filter.basemap": ("底图", "Base map"),
+    "basemap.none": ("无（仅乡镇边界）", "None (township outlines only)"),
+    "basemap.osm": ("OpenStreetMap", "OpenStreetMap"),
+    "basemap.tianditu": ("天地图", "Tianditu"),
+    "basemap.gaode": ("高德地图", "Gaode (AMap)"),
+    "basemap.tianditu_nokey": (
+        "天地图需要密钥：在 secrets 或环境变量 TIANDITU_KEY 中设置。",
+        "Tianditu needs a key: set it in the secrets or the TIANDITU_KEY variable.",
+    ),
+    "basemap.online_note": (
+        "在线底图需要联网；离线环境下请选择“无”。",
+        "Online base maps need the internet; choose 'None' offline.",
+    ),
+    "kind.organization": ("社会组织", "Organization"),
+    "kind.station": ("服务站点", "Station"),
+    "kind.all": ("全部", "All"),
+    # KPI tiles
+    "kpi.organizations": ("社会组织", "Organizations"),
+    "kpi.stations": ("服务站点", "Service stations"),
+    "kpi.people": ("服务对象（人）", "People in need"),
+    "kpi.coverage": ("覆盖率", "Coverage"),
+    "kpi.unreached": ("未覆盖（人）", "Out of reach"),
+    "kpi.funding": ("{year}年公益创投", "Venture funding {year}"),
+    "kpi.funding_any": ("公益创投资金", "Venture funding"),
+    "kpi.projects": ("{n}个项目", "{n} projects"),
+    "kpi.covered_of": ("已覆盖 {covered} 人", "{covered} within reach"),
+    # indicators (names used by geo.indicators)
+    "indicator.coverage": ("所选群体覆盖率", "Coverage of selected groups"),
+    "indicator.unreached": ("未覆盖人数", "People out of reach"),
+    "indicator.sites_per_1000": ("每千人站点数", "Sites per 1,000 people"),
+    "indicator.funding_per_person": ("人均创投资金（元）", "Funding per person (yuan)"),
+    "legend.no_data": ("无数据", "No data"),
+    # map
+    "map.township": ("乡镇", "Township"),
+    "map.sites": ("服务点位", "Service sites"),
+    "map.catchments": ("服务半径", "Catchments"),
+    "map.unreached": ("未覆盖村居", "Villages out of reach"),
+    "map.popup.category": ("类别", "Category"),
+    "map.popup.groups": ("服务群体", "Groups served"),
+    "map.popup.township": ("所属乡镇", "Township"),
+    "map.popup.rating": ("评估等级", "Rating"),
+    "map.popup.inspected": ("年检", "Annual inspection"),
+    "map.popup.capacity": ("服务能力（人/年）", "Capacity (people/year)"),
+    "map.popup.unreached": ("未覆盖 {n} 人", "{n} people out of reach"),
+    "map.outside": ("不在任何乡镇内", "outside every township"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    # overview
+    "overview.title": ("总览", "Overview"),
+    "overview.ranking": ("乡镇排名：{indicator}", "Townships ranked by {indicator}"),
+    "overview.quality": ("社会组织评估与年检", "Organizations rated and inspected"),
+    "overview.quality_note": (
+        "评估参与率低、年检率低是报告指出的薄弱环节。",
+        "Low participation in grading and in annual inspection are named as weak points.",
+    ),
+    "overview.unassigned": (
+        "有 {sites} 个点位、{demand} 个需求点不在任何乡镇边界内，未计入乡镇合计。",
+        "{sites} sites and {demand} demand points lie outside every township and are not "
+        "in the township totals.",
+    ),
+    # coverage page
+    "coverage.title": ("覆盖与缺口", "Coverage & gaps"),
+    "coverage.gap_table": ("缺口排名", "Gap ranking"),
+    "coverage.detail": ("{township}详情", "{township} in detail"),
+    "coverage.pick": (
+        "点击地图上的乡镇，或在左侧选择乡镇查看详情。",
+        "Click a township on the map, or pick one, to see its detail.",
+    ),
+    "coverage.no_sites": ("所选条件下没有服务点位。", "No sites match the filters."),
+    "coverage.sites_in": ("本乡镇点位", "Sites in this township"),
+    "coverage.projects_in": ("本乡镇创投项目", "Venture projects here"),
+    # funding page
+    "funding.title": ("公益创投资金分配", "Venture funding allocation"),
+    "funding.formula": (
+        "分配办法：每个乡镇的得分 = 各群体“未覆盖人数 × 该群体权重”之和；"
+        "乡镇分得的资金 = 总预算 × 本乡镇得分 ÷ 全区得分之和，按整百元取整，"
+        "余数按最大余数法分配，保证合计正好等于总预算。"
+        "若全区都已覆盖（得分全为 0），则按“需求人数 × 权重”分配。",
+        "How it works: a township's score is the sum over groups of (people out of reach × "
+        "the group's weight); its share of the budget is its score divided by the sum of all "
+        "scores, rounded to whole hundreds of yuan by largest remainder so that the amounts add "
+        "up to the budget exactly. If every score is 0, people in need × weight is used instead.",
+    ),
+    "funding.budget": ("总预算（元）", "Budget (yuan)"),
+    "funding.weights": ("群体权重", "Group weights"),
+    "funding.weight": ("{group}权重", "{group} weight"),
+    "funding.recommended": ("建议分配", "Recommended"),
+    "funding.actual": ("实际资助", "Actual"),
+    "funding.chart": ("建议分配与实际资助对比（元）", "Recommended vs actual (yuan)"),
+    "funding.total": ("合计 {total}", "Total {total}"),
+    "funding.download_csv": ("下载表格（CSV）", "Download table (CSV)"),
+    "funding.download_xlsx": ("下载表格（Excel）", "Download table (Excel)"),
+    # table columns
+    "col.code": ("代码", "Code"),
+    "col.name": ("乡镇", "Township"),
+    "col.organizations": ("社会组织", "Organizations"),
+    "col.stations": ("服务站点", "Stations"),
+    "col.people": ("服务对象", "People"),
+    "col.covered": ("已覆盖", "Covered"),
+    "col.unreached": ("未覆盖", "Out of reach"),
+    "col.coverage": ("覆盖率", "Coverage"),
+    "col.rated_share": ("评估率", "Rated"),
+    "col.inspected_share": ("年检率", "Inspected"),
+    "col.projects": ("创投项目", "Projects"),
+    "col.projects_yuan": ("实际资助（元）", "Actual (yuan)"),
+    "col.funding_score": ("分配得分", "Score"),
+    "col.funding_share": ("建议比例", "Share"),
+    "col.funding_yuan": ("建议分配（元）", "Recommended (yuan)"),
+    "col.group": ("群体", "Group"),
+    "col.demand": ("需求人数", "People"),
+    "col.site": ("点位", "Site"),
+    "col.kind": ("类型", "Kind"),
+    "col.category": ("类别", "Category"),
+    # data page
+    "data.title": ("数据", "Data"),
+    "data.loaded": ("已载入的数据", "Loaded data"),
+    "data.source": ("来源", "Source"),
+    "data.demo_source": ("内置示例数据", "Embedded sample data"),
+    "data.uploaded_source": ("上传的数据：{name}", "Uploaded: {name}"),
+    "data.counts": (
+        "{townships} 个乡镇，{sites} 个点位，{demand} 条需求记录，{projects} 个创投项目",
+        "{townships} townships, {sites} sites, {demand} demand rows, {projects} projects",
+    ),
+    "data.validation": ("校验报告", "Validation report"),
+    "data.valid": ("数据校验通过，没有发现问题。", "The data passed validation: no problems."),
+    "data.warnings": ("{n} 条提示（数据仍可使用）", "{n} warnings (the data still loads)"),
+    "data.errors": ("{n} 个错误，数据未被采用", "{n} errors: the data was not used"),
+    "data.upload": ("上传数据集", "Upload a dataset"),
+    "data.upload_help": (
+        "上传整个数据集文件夹的 zip 压缩包，或分别上传 dataset.toml、townships、sites、"
+        "demand（以及可选的 projects）文件。只有校验通过的数据才会替换当前数据。",
+        "Upload a zip of a dataset folder, or the files themselves (dataset.toml, townships, "
+        "sites, demand, optionally projects). Only a valid dataset replaces the current one.",
+    ),
+    "data.upload_button": ("校验并载入", "Validate and load"),
+    "data.upload_ok": ("已载入上传的数据：{name}", "Loaded the uploaded dataset: {name}"),
+    "data.upload_failed": (
+        "上传的数据有错误，当前数据保持不变。",
+        "The upload has errors; the current data is unchanged.",
+    ),
+    "data.upload_zip_bad": ("无法读取 zip 文件：{error}", "Cannot read the zip file: {error}"),
+    "data.reset": ("恢复为内置示例数据", "Back to the embedded sample data"),
+    "data.templates": ("空白模板（Excel）", "Blank templates (Excel)"),
+    "data.templates_help": (
+        "每个图层一个模板：中文表头和一行示例，按示例格式填写后上传。",
+        "One template per layer, with Chinese headers and one example row.",
+    ),
+    "data.template": ("{layer}模板", "{layer} template"),
+    "data.groups": ("服务群体与参数", "Groups and parameters"),
+    "layer.townships": ("乡镇边界", "Townships"),
+    "layer.sites": ("服务点位", "Sites"),
+    "layer.demand": ("服务需求", "Demand"),
+    "layer.projects": ("创投项目", "Projects"),
+    "problem.severity.error": ("错误", "Error"),
+    "problem.severity.warning": ("提示", "Warning"),
+    "problem.file": ("文件", "File"),
+    "problem.row": ("行", "Row"),
+    "problem.column": ("列", "Column"),
+    "problem.message": ("说明", "Message"),
+}
+
+# --------------------------------------------------------------------------------------------
+# Export strings (maps, briefing pack, tables): added by the exports work, keys "export.*"
+# --------------------------------------------------------------------------------------------
+_EXPORTS: dict[str, tuple[str, str]] = {}
+
+
+def _build_catalog(*sections: dict[str, tuple[str, str]]) -> dict[str, dict[str, str]]:
+    catalog: dict[str, dict[str, str]] = {}
+    for section in sections:
+        duplicated = set(catalog) & set(section)
+        if duplicated:
+            msg = f"keys defined twice in the catalog: {sorted(duplicated)}"
+            raise ValueError(msg)
+        catalog.update(
+            {key: dict(zip(LANGS, texts, strict=True)) for key, texts in section.items()}
+        )
+    return catalog
+
+
+CATALOG: Final[dict[str, dict[str, str]]] = _build_catalog(_DASHBOARD, _EXPORTS)
+
+
+def t(key: str, lang: str = "zh", **values: object) -> str:
+    """The text for ``key`` in ``lang``, with ``{placeholders}`` filled from ``values``.
+
+    Parameters
+    ----------
+    key
+        A catalog key such as ``"page.overview"``.
+    lang
+        ``"zh"`` (default) or ``"en"``.
+    **values
+        Values for the placeholders in the text.
+
+    Raises
+    ------
+    KeyError
+        For an unknown key or a placeholder without a value.
+    ValueError
+        For a language other than ``"zh"`` or ``"en"``.
+
+    Examples
+    --------
+    >>> t("kpi.projects", "zh", n=6)
+    '6个项目'
+    """
+    _check_lang(lang)
+    try:
+        text = CATALOG[key][lang]
+    except KeyError:
+        msg = f"no text for key {key!r} in the catalog"
+        raise KeyError(msg) from None
+    return text.format(**values)
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in LANGS:
+        msg = f"lang must be one of {LANGS}, got {lang!r}"
+        raise ValueError(msg)
+
+
+def _is_missing(value: float | None) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _trim(text: str) -> str:
+    """'1.50' -> '1.5', '30.00' -> '30'."""
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def format_number(value: float | None, *, decimals: int = 0) -> str:
+    """``value`` with thousands separators and ``decimals`` decimals; a dash when missing.
+
+    >>> format_number(1234567.891, decimals=1)
+    '1,234,567.9'
+    """
+    if _is_missing(value):
+        return MISSING
+    return f"{float(value):,.{decimals}f}"
+
+
+def format_count(value: float | None, lang: str = "zh") -> str:
+    """A count of people or things, rounded to a whole number.
+
+    In Chinese, counts of 10,000 and more are written with 万 (and 亿 from 100 million) with up to
+    two decimals; smaller counts with thousands separators. In English, thousands separators.
+
+    >>> format_count(27000)
+    '2.7万'
+    >>> format_count(9876)
+    '9,876'
+    >>> format_count(27000, "en")
+    '27,000'
+    """
+    _check_lang(lang)
+    if _is_missing(value):
+        return MISSING
+    number = round(float(value))
+    if lang == "zh" and abs(number) >= 100_000_000:
+        return _trim(f"{number / 100_000_000:.2f}") + "亿"
+    if lang == "zh" and abs(number) >= 10_000:
+        return _trim(f"{number / 10_000:.2f}") + "万"
+    return f"{number:,d}"
+
+
+def format_percent(ratio: float | None, *, decimals: int = 1) -> str:
+    """A ratio (0.667) as a percentage with one decimal ('66.7%'); a dash when missing.
+
+    >>> format_percent(0.6667)
+    '66.7%'
+    """
+    if _is_missing(ratio):
+        return MISSING
+    return f"{float(ratio) * 100:.{decimals}f}%"
+
+
+def format_yuan(value: float | None, lang: str = "zh") -> str:
+    """An amount of money: '30万元' / '5,000元' in Chinese, '¥300,000' in English.
+
+    >>> format_yuan(300000)
+    '30万元'
+    >>> format_yuan(300000, "en")
+    '¥300,000'
+    """
+    _check_lang(lang)
+    if _is_missing(value):
+        return MISSING
+    if lang == "en":
+        return f"¥{round(float(value)):,d}"
+    return format_count(value, "zh") + "元"

@@ -1,0 +1,246 @@
+"""Township indicators for choropleth maps, their class breaks and legend colours.
+
+An indicator is one number per township computed from the summary table
+(``geo.summary.Summary.townships``). The dashboard and the static exports both colour the
+townships from the same :class:`Classification`, so a map on the screen and the same map in a
+report have the same classes and the same legend.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final, Literal
+
+import mapclassify
+import numpy as np
+import pandas as pd
+
+from geo.i18n import format_count, format_number, format_percent, t
+
+__all__ = [
+    "INDICATORS",
+    "NO_DATA_COLOUR",
+    "Classification",
+    "Indicator",
+    "classify_indicator",
+    "classify_values",
+    "compute_indicator",
+    "format_indicator_value",
+    "indicator_name",
+    "legend_labels",
+]
+
+Scheme = Literal["natural_breaks", "quantiles", "equal_interval"]
+ValueFormat = Literal["percent", "count", "decimal", "yuan"]
+
+NO_DATA_COLOUR: Final = "#d9d9d9"
+
+# ColorBrewer sequential schemes, 5 classes, light to dark.
+_PALETTES: Final[dict[str, tuple[str, ...]]] = {
+    "YlGnBu": ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"),
+    "OrRd": ("#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000"),
+    "Greens": ("#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c"),
+    "Purples": ("#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f"),
+}
+MAX_CLASSES: Final = 5
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A township indicator: how to compute it, name it, format it and colour it."""
+
+    code: str
+    value_format: ValueFormat
+    palette: str
+    higher_is_better: bool
+
+    def name(self, lang: str = "zh") -> str:
+        """The indicator's name in ``lang``."""
+        return t(f"indicator.{self.code}", lang)
+
+
+INDICATORS: Final[dict[str, Indicator]] = {
+    ind.code: ind
+    for ind in (
+        Indicator("coverage", "percent", "YlGnBu", higher_is_better=True),
+        Indicator("unreached", "count", "OrRd", higher_is_better=False),
+        Indicator("sites_per_1000", "decimal", "Greens", higher_is_better=True),
+        Indicator("funding_per_person", "yuan", "Purples", higher_is_better=True),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Classification:
+    """Township values split into classes, with a colour per township and a legend.
+
+    Attributes
+    ----------
+    values
+        The indicator per township (NaN where it is not defined).
+    classes
+        Class index per township, 0 = lowest; -1 where the value is NaN.
+    colours
+        Fill colour per township (``NO_DATA_COLOUR`` where the value is NaN).
+    legend
+        One ``(lower, upper, colour)`` per class, lowest first; empty when every value is NaN.
+    """
+
+    values: pd.Series
+    classes: pd.Series
+    colours: pd.Series
+    legend: list[tuple[float, float, str]]
+
+    @property
+    def has_missing(self) -> bool:
+        return bool(self.values.isna().any())
+
+
+def _get_indicator(code: str) -> Indicator:
+    try:
+        return INDICATORS[code]
+    except KeyError:
+        msg = f"unknown indicator {code!r}; known: {list(INDICATORS)}"
+        raise KeyError(msg) from None
+
+
+def indicator_name(code: str, lang: str = "zh") -> str:
+    """The name of indicator ``code`` in ``lang`` (``KeyError`` for an unknown code)."""
+    return _get_indicator(code).name(lang)
+
+
+def compute_indicator(townships: pd.DataFrame, code: str) -> pd.Series:
+    """One indicator per township from the summary table.
+
+    Parameters
+    ----------
+    townships
+        ``Summary.townships``: needs ``coverage``, ``unreached``, ``people``,
+        ``organizations``, ``stations`` and ``projects_yuan``.
+    code
+        ``"coverage"`` (covered / people of the selected groups), ``"unreached"`` (people out of
+        reach), ``"sites_per_1000"`` ((organizations + stations) per 1,000 people) or
+        ``"funding_per_person"`` (venture-project yuan per person).
+
+    Returns
+    -------
+    pandas.Series
+        Float per township (same index), NaN where the ratio has no people to divide by.
+    """
+    _get_indicator(code)
+    people = townships["people"].astype(float)
+    per_person = people.where(people > 0)
+    if code == "coverage":
+        values = townships["coverage"]
+    elif code == "unreached":
+        values = townships["unreached"]
+    elif code == "sites_per_1000":
+        values = (townships["organizations"] + townships["stations"]) / per_person * 1000
+    else:
+        values = townships["projects_yuan"] / per_person
+    return values.astype(float).rename(code)
+
+
+def _palette(name: str, k: int) -> list[str]:
+    colours = _PALETTES[name]
+    picks = np.linspace(0, len(colours) - 1, k).round().astype(int) if k > 1 else [2]
+    return [colours[i] for i in picks]
+
+
+def _upper_bounds(values: np.ndarray, k: int, scheme: Scheme) -> np.ndarray:
+    if k == 1:
+        return np.array([values.max()])
+    if scheme == "quantiles":
+        return np.asarray(mapclassify.Quantiles(values, k=k).bins)
+    if scheme == "equal_interval":
+        return np.asarray(mapclassify.EqualInterval(values, k=k).bins)
+    # Jenks-Caspall: natural breaks that are deterministic and need no compiled extras.
+    return np.asarray(mapclassify.JenksCaspall(values, k=k).bins)
+
+
+def classify_values(
+    values: pd.Series,
+    *,
+    k: int = MAX_CLASSES,
+    scheme: Scheme = "natural_breaks",
+    palette: str = "YlGnBu",
+) -> Classification:
+    """Split ``values`` into at most ``k`` classes with mapclassify and colour them.
+
+    Parameters
+    ----------
+    values
+        One number per township; NaN values get no class.
+    k
+        Wanted number of classes (1 to 5); fewer when there are fewer distinct values.
+    scheme
+        ``"natural_breaks"`` (Jenks-Caspall), ``"quantiles"`` or ``"equal_interval"``.
+    palette
+        One of ``"YlGnBu"``, ``"OrRd"``, ``"Greens"``, ``"Purples"`` (light = low).
+
+    Returns
+    -------
+    Classification
+    """
+    if not 1 <= k <= MAX_CLASSES or palette not in _PALETTES:
+        msg = (
+            f"k must be 1..{MAX_CLASSES} and palette one of {list(_PALETTES)}, got {k}, {palette!r}"
+        )
+        raise ValueError(msg)
+    values = values.astype(float)
+    known = values.dropna().to_numpy()
+    classes = pd.Series(-1, index=values.index, dtype=int)
+    if known.size == 0:
+        colours = pd.Series(NO_DATA_COLOUR, index=values.index, dtype=object)
+        return Classification(values, classes, colours, [])
+    k = min(k, np.unique(known).size)
+    bounds = _upper_bounds(known, k, scheme)
+    bounds[-1] = known.max()
+    present = values.notna()
+    classes[present] = np.searchsorted(bounds, values[present].to_numpy(), side="left")
+    colours_k = _palette(palette, len(bounds))
+    colours = classes.map(lambda c: colours_k[c] if c >= 0 else NO_DATA_COLOUR).astype(object)
+    lowers = np.concatenate([[known.min()], bounds[:-1]])
+    legend = [
+        (float(lo), float(hi), colour)
+        for lo, hi, colour in zip(lowers, bounds, colours_k, strict=True)
+    ]
+    return Classification(values, classes, colours, legend)
+
+
+def classify_indicator(
+    townships: pd.DataFrame, code: str, *, k: int = MAX_CLASSES, scheme: Scheme = "natural_breaks"
+) -> Classification:
+    """Compute indicator ``code`` from the summary table and classify it with its palette."""
+    indicator = _get_indicator(code)
+    values = compute_indicator(townships, code)
+    return classify_values(values, k=k, scheme=scheme, palette=indicator.palette)
+
+
+def format_indicator_value(code: str, value: float | None, lang: str = "zh") -> str:
+    """``value`` of indicator ``code`` formatted for reading ('66.7%', '2.7万', '12.50')."""
+    kind = _get_indicator(code).value_format
+    if kind == "percent":
+        return format_percent(value)
+    if kind == "count":
+        return format_count(value, lang)
+    if kind == "yuan":
+        return _format_small_yuan(value, lang)
+    return format_number(value, decimals=2)
+
+
+def _format_small_yuan(value: float | None, lang: str) -> str:
+    """Yuan per person is small (a few yuan): one decimal instead of whole yuan or 万."""
+    text = format_number(value, decimals=1)
+    if text == format_number(None):
+        return text
+    return f"¥{text}" if lang == "en" else f"{text}元"
+
+
+def legend_labels(classification: Classification, code: str, lang: str = "zh") -> list[str]:
+    """One label per legend entry, e.g. ``'45.0% – 60.0%'``; ``'0'`` for a one-value class."""
+    labels = []
+    for lo, hi, _ in classification.legend:
+        low, high = format_indicator_value(code, lo, lang), format_indicator_value(code, hi, lang)
+        labels.append(low if low == high else f"{low} – {high}")
+    return labels
