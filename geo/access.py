@@ -33,6 +33,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.spatial import cKDTree
 
+from geo.coverage import EDGE_TOLERANCE_M, site_radii
 from geo.dataset import Dataset, Group
 from geo.projection import local_metric_crs, to_metric
 
@@ -143,9 +144,16 @@ class FcaScores:
 
 
 def reach_pairs(
-    demand_xy: npt.ArrayLike, site_xy: npt.ArrayLike, radii_m: npt.ArrayLike
+    demand_xy: npt.ArrayLike,
+    site_xy: npt.ArrayLike,
+    radii_m: npt.ArrayLike,
+    *,
+    tolerance_m: float = EDGE_TOLERANCE_M,
 ) -> ReachPairs:
     """The pairs of demand points and sites within each site's radius (edge included).
+
+    The same rule as :func:`geo.coverage.points_within_reach`: a pair is within reach when
+    its distance is at most the radius plus ``tolerance_m`` (reprojection noise).
 
     Parameters
     ----------
@@ -153,6 +161,8 @@ def reach_pairs(
         ``(n, 2)`` and ``(m, 2)`` coordinates in metres.
     radii_m
         ``(m,)`` catchment radius of each site, or one radius for all.
+    tolerance_m
+        Slack added to every radius.
 
     Returns
     -------
@@ -166,9 +176,9 @@ def reach_pairs(
         empty = np.zeros(0, dtype=np.intp)
         return ReachPairs(empty, empty.copy(), np.zeros(0))
     pairs = cKDTree(sxy).sparse_distance_matrix(
-        cKDTree(dxy), float(np.nanmax(radii)), output_type="ndarray"
+        cKDTree(dxy), float(np.nanmax(radii)) + tolerance_m, output_type="ndarray"
     )
-    keep = pairs["v"] <= radii[pairs["i"]]
+    keep = pairs["v"] <= radii[pairs["i"]] + tolerance_m
     return ReachPairs(
         demand=pairs["j"][keep].astype(np.intp),
         site=pairs["i"][keep].astype(np.intp),
@@ -289,17 +299,21 @@ class AccessResult:
 def group_sites(dataset: Dataset, group: Group) -> gpd.GeoDataFrame:
     """The sites that serve ``group``, with ``radius_m`` filled from the group's default."""
     sites = dataset.sites
-    serves = np.fromiter((group.code in g for g in sites["groups"]), bool, len(sites))
-    chosen = sites.loc[serves].copy()
-    chosen["radius_m"] = chosen["radius_m"].astype(float).fillna(float(group.radius_m))
+    serves, radii = site_radii(sites, group)
+    located = _has_point(sites)
+    chosen = sites.loc[serves & located].copy()
+    chosen["radius_m"] = radii[serves & located]
     return chosen
 
 
 def group_demand_points(dataset: Dataset) -> gpd.GeoDataFrame:
     """The demand rows with coordinates (the villages)."""
-    demand = dataset.demand
-    located = demand.geometry.notna() & ~demand.geometry.is_empty
-    return demand.loc[located]
+    return dataset.demand.loc[_has_point(dataset.demand)]
+
+
+def _has_point(frame: gpd.GeoDataFrame) -> np.ndarray:
+    geometry = frame.geometry
+    return (geometry.notna() & ~geometry.is_empty).to_numpy()
 
 
 def metric_xy(points: gpd.GeoDataFrame | gpd.GeoSeries, crs: object) -> np.ndarray:

@@ -19,6 +19,7 @@ from geo.access import (
     township_scores,
     two_step_fca,
 )
+from geo.coverage import compute_coverage
 from geo.dataset import Dataset, Group
 from geo.travel import metres_to_minutes, minutes_to_metres, travel_mode
 
@@ -252,6 +253,15 @@ def test_compute_access_on_a_dataset_matches_the_grid() -> None:
     t1 = (100 * rb + 100 * (ra + rb) + 50 * 0) / 250
     assert towns.loc["T1", "score"] == pytest.approx(t1)
     assert towns.loc["T1", "demand"] == 250
+
+
+def test_points_with_a_site_in_reach_are_the_ones_coverage_counts_as_covered() -> None:
+    dataset = _grid_dataset()
+    reached = compute_access(dataset, "elders").points.set_index("id")["sites_in_reach"] > 0
+    covered = compute_coverage(dataset, ["elders"]).point_covered["elders"].dropna()
+    pd.testing.assert_series_equal(
+        reached, covered.astype(bool).reindex(reached.index), check_names=False
+    )
 
 
 def test_compute_access_e2sfca_and_json_shape() -> None:
