@@ -10,7 +10,7 @@ import pandas as pd
 
 from geo.coverage import compute_coverage, coverage_ratio
 from geo.dataset import Dataset, Group
-from geo.funding import allocate_budget, funding_scores
+from geo.funding import allocate_budget, funding_scores, funding_shares
 
 __all__ = ["Summary", "resolve_groups", "summarize", "summary_to_json"]
 
@@ -122,7 +122,7 @@ def summarize(
     scores = funding_scores(demand - covered, weights, demand)
     table = _township_table(dataset, codes, demand, covered)
     table["funding_score"] = scores
-    table["funding_share"] = scores / scores.sum() if scores.sum() > 0 else 0.0
+    table["funding_share"] = funding_shares(scores)
     table["funding_yuan"] = allocate_budget(scores, budget)
     return Summary(
         dataset=dataset,
