@@ -96,6 +96,7 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
     "indicator.unreached": ("未覆盖人数", "People out of reach"),
     "indicator.sites_per_1000": ("每千人站点数", "Sites per 1,000 people"),
     "indicator.funding_per_person": ("人均创投资金（元）", "Funding per person (yuan)"),
+    "indicator.funding_yuan": ("建议分配资金", "Recommended allocation"),
     "legend.no_data": ("无数据", "No data"),
     # map
     "map.township": ("乡镇", "Township"),

@@ -15,9 +15,10 @@ import mapclassify
 import numpy as np
 import pandas as pd
 
-from geo.i18n import format_count, format_number, format_percent, t
+from geo.i18n import format_count, format_number, format_percent, format_yuan, t
 
 __all__ = [
+    "CHOROPLETH_INDICATORS",
     "INDICATORS",
     "NO_DATA_COLOUR",
     "Classification",
@@ -31,7 +32,7 @@ __all__ = [
 ]
 
 Scheme = Literal["natural_breaks", "quantiles", "equal_interval"]
-ValueFormat = Literal["percent", "count", "decimal", "yuan"]
+ValueFormat = Literal["percent", "count", "decimal", "yuan", "money"]
 
 NO_DATA_COLOUR: Final = "#d9d9d9"
 
@@ -66,8 +67,12 @@ INDICATORS: Final[dict[str, Indicator]] = {
         Indicator("unreached", "count", "OrRd", higher_is_better=False),
         Indicator("sites_per_1000", "decimal", "Greens", higher_is_better=True),
         Indicator("funding_per_person", "yuan", "Purples", higher_is_better=True),
+        Indicator("funding_yuan", "money", "Purples", higher_is_better=True),
     )
 }
+# The indicators a planner picks for the overview map; ``funding_yuan`` (the recommended
+# allocation) is the funding page's map.
+CHOROPLETH_INDICATORS: Final = ("coverage", "unreached", "sites_per_1000", "funding_per_person")
 
 
 @dataclass(frozen=True)
@@ -120,7 +125,8 @@ def compute_indicator(townships: pd.DataFrame, code: str) -> pd.Series:
     code
         ``"coverage"`` (covered / people of the selected groups), ``"unreached"`` (people out of
         reach), ``"sites_per_1000"`` ((organizations + stations) per 1,000 people) or
-        ``"funding_per_person"`` (venture-project yuan per person).
+        ``"funding_per_person"`` (venture-project yuan per person) or ``"funding_yuan"`` (the
+        recommended allocation).
 
     Returns
     -------
@@ -136,8 +142,10 @@ def compute_indicator(townships: pd.DataFrame, code: str) -> pd.Series:
         values = townships["unreached"]
     elif code == "sites_per_1000":
         values = (townships["organizations"] + townships["stations"]) / per_person * 1000
-    else:
+    elif code == "funding_per_person":
         values = townships["projects_yuan"] / per_person
+    else:
+        values = townships["funding_yuan"]
     return values.astype(float).rename(code)
 
 
@@ -226,6 +234,8 @@ def format_indicator_value(code: str, value: float | None, lang: str = "zh") -> 
         return format_count(value, lang)
     if kind == "yuan":
         return _format_small_yuan(value, lang)
+    if kind == "money":
+        return format_yuan(value, lang)
     return format_number(value, decimals=2)
 
 

@@ -1,0 +1,288 @@
+"""The maps the dashboard shows, built from a summary; the HTML export saves the same maps.
+
+:func:`build_map` draws, in this order: the township choropleth of an indicator (with a
+legend and labels), optionally the catchment circles, the villages out of reach sized by the
+people not reached, and the site markers styled by kind and category.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo.i18n import format_count, t
+from geo.indicators import (
+    Classification,
+    classify_indicator,
+    format_indicator_value,
+    indicator_name,
+    legend_labels,
+)
+from geo.selection import filter_sites, site_catchment_radii, unreached_points
+from geo.summary import Summary
+from geo.webmap import (
+    GeoJsonLayer,
+    LabelLayer,
+    Legend,
+    add_basemap,
+    display_datum,
+    new_map,
+    points_to_features,
+    polygons_to_features,
+    prepare_polygons,
+    site_popup_html,
+    to_display_datum,
+)
+
+__all__ = ["CATEGORY_COLOURS", "MapView", "build_map", "category_colours"]
+
+# Warm and dark hues that stand out on the choropleth palettes (which are light and cool).
+CATEGORY_COLOURS = (
+    "#d62728", "#ff7f0e", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#9467bd", "#17becf",
+)  # fmt: skip
+OTHER_COLOUR = "#444444"
+_KIND_STYLE = {
+    "organization": {"radius": 8, "color": "#1e1b4b", "weight": 2.5},
+    "station": {"radius": 5.5, "color": "#ffffff", "weight": 1.5},
+}
+
+
+@dataclass(frozen=True)
+class MapView:
+    """What a map shows and how.
+
+    Attributes
+    ----------
+    indicator
+        The choropleth indicator (see ``geo.indicators.INDICATORS``).
+    lang
+        ``"zh"`` or ``"en"``.
+    basemap
+        ``"none"`` (default, offline), ``"osm"``, ``"tianditu"`` or ``"gaode"``.
+    tianditu_key
+        Needed for the Tianditu base map.
+    show_sites, show_catchments, show_unreached
+        Which point layers to draw.
+    kinds, categories
+        Site filters (None = all).
+    township
+        A township code to outline in bold (the one whose detail is open).
+    briefing
+        Large type for a projector.
+    asset_base
+        Where the browser finds ``leaflet.js``/``leaflet.css`` (see ``geo.webmap.new_map``).
+    """
+
+    indicator: str = "coverage"
+    lang: str = "zh"
+    basemap: str = "none"
+    tianditu_key: str | None = None
+    show_sites: bool = True
+    show_catchments: bool = False
+    show_unreached: bool = False
+    kinds: tuple[str, ...] | None = None
+    categories: tuple[str, ...] | None = None
+    township: str | None = None
+    briefing: bool = False
+    asset_base: str = "leaflet/"
+
+    @property
+    def font_px(self) -> int:
+        return 22 if self.briefing else 14
+
+
+def category_colours(categories: pd.Series) -> dict[str, str]:
+    """A fill colour per site category, the most frequent categories first."""
+    counts = categories.dropna().astype(str).value_counts()
+    ranked = sorted(counts.index, key=lambda c: (-counts[c], c))
+    return {c: CATEGORY_COLOURS[i] for i, c in enumerate(ranked[: len(CATEGORY_COLOURS)])}
+
+
+def build_map(summary: Summary, view: MapView) -> folium.Map:
+    """The township map of ``summary`` as ``view`` asks for it.
+
+    Returns
+    -------
+    folium.Map
+        Linking only Leaflet (from ``view.asset_base``); pass it to
+        ``geo.webmap.standalone_html`` for a self-contained page.
+    """
+    datum = display_datum(view.basemap)
+    townships = summary.dataset.townships.set_index("code")
+    shapes = to_display_datum(prepare_polygons(townships), datum)
+    fmap = new_map(shapes.total_bounds, asset_base=view.asset_base, font_px=view.font_px)
+    add_basemap(fmap, view.basemap, tianditu_key=view.tianditu_key)
+    classes = classify_indicator(summary.townships, view.indicator)
+    _add_townships(fmap, summary, shapes, classes, view)
+    sites = _visible_sites(summary, view)
+    if view.show_catchments:
+        _add_catchments(fmap, summary, sites, datum)
+    if view.show_unreached:
+        _add_unreached(fmap, summary, datum, view)
+    colours = category_colours(summary.dataset.sites["category"])
+    if view.show_sites:
+        _add_sites(fmap, summary, sites, colours, datum, view)
+    _add_legend(fmap, summary, classes, colours, view)
+    return fmap
+
+
+def _visible_sites(summary: Summary, view: MapView) -> gpd.GeoDataFrame:
+    return filter_sites(
+        summary.dataset.sites,
+        groups=summary.group_codes,
+        kinds=view.kinds,
+        categories=view.categories,
+    )
+
+
+def _add_townships(
+    fmap: folium.Map,
+    summary: Summary,
+    shapes: gpd.GeoSeries,
+    classes: Classification,
+    view: MapView,
+) -> None:
+    table = summary.townships
+    name = indicator_name(view.indicator, view.lang)
+    values = [format_indicator_value(view.indicator, v, view.lang) for v in classes.values]
+    selected = shapes.index == view.township
+    properties = pd.DataFrame(
+        {
+            "code": table.index,
+            "name": table["name"].to_numpy(),
+            "s": [
+                {
+                    "fillColor": colour,
+                    "fillOpacity": 0.85,
+                    "color": "#111827" if is_selected else "#4b5563",
+                    "weight": 4 if is_selected else 1.2,
+                }
+                for colour, is_selected in zip(classes.colours, selected, strict=True)
+            ],
+            "t": [f"<b>{n}</b><br>{name}：{v}" for n, v in zip(table["name"], values, strict=True)],
+        }
+    )
+    data = polygons_to_features(shapes.loc[table.index], properties)
+    GeoJsonLayer(data, name="Townships").add_to(fmap)
+    LabelLayer(
+        shapes.loc[table.index].representative_point(),
+        list(table["name"]),
+        font_px=view.font_px - 1,
+    ).add_to(fmap)
+
+
+def _add_catchments(
+    fmap: folium.Map, summary: Summary, sites: gpd.GeoDataFrame, datum: str
+) -> None:
+    radii = site_catchment_radii(sites, summary.groups)
+    shown = sites[radii.notna().to_numpy()]
+    if shown.empty:
+        return
+    properties = pd.DataFrame(
+        {
+            "r": radii[radii.notna()].round(1).to_numpy(),
+            "s": [{"color": "#1d4ed8", "weight": 1, "fillColor": "#3b82f6", "fillOpacity": 0.07}]
+            * len(shown),
+        }
+    )
+    data = points_to_features(to_display_datum(shown.geometry, datum), properties)
+    GeoJsonLayer(data, name="Catchments", interactive=False).add_to(fmap)
+
+
+def _add_unreached(fmap: folium.Map, summary: Summary, datum: str, view: MapView) -> None:
+    points = unreached_points(summary)
+    if points.empty:
+        return
+    biggest = float(points["unreached"].max())
+    radius = 4 + 14 * np.sqrt(points["unreached"].to_numpy(dtype=float) / biggest)
+    tips = [
+        f"<b>{n or i}</b><br>{t('map.popup.unreached', view.lang, n=format_count(u, view.lang))}"
+        for i, n, u in zip(points["id"], points["name"], points["unreached"], strict=True)
+    ]
+    properties = pd.DataFrame(
+        {
+            "s": [
+                {
+                    "radius": round(float(r), 1),
+                    "color": "#7f1d1d",
+                    "weight": 1,
+                    "fillColor": "#ef4444",
+                    "fillOpacity": 0.55,
+                }
+                for r in radius
+            ],
+            "t": tips,
+        }
+    )
+    data = points_to_features(to_display_datum(points.geometry, datum), properties)
+    GeoJsonLayer(data, name="Unreached").add_to(fmap)
+
+
+def _add_sites(
+    fmap: folium.Map,
+    summary: Summary,
+    sites: gpd.GeoDataFrame,
+    colours: dict[str, str],
+    datum: str,
+    view: MapView,
+) -> None:
+    if sites.empty:
+        return
+    labels = {g.code: g.display(view.lang) for g in summary.dataset.groups}
+    names = summary.dataset.townships.set_index("code")["name"].to_dict()
+    styles = [
+        {
+            **_KIND_STYLE.get(kind, _KIND_STYLE["station"]),
+            "fillColor": colours.get(str(cat), OTHER_COLOUR),
+            "fillOpacity": 0.95,
+        }
+        for kind, cat in zip(sites["kind"], sites["category"], strict=True)
+    ]
+    popups = [
+        site_popup_html(
+            row, group_labels=labels, township=names.get(row["township"]), lang=view.lang
+        )
+        for _, row in sites.iterrows()
+    ]
+    properties = pd.DataFrame(
+        {"id": sites["id"].to_numpy(), "s": styles, "p": popups, "t": sites["name"].to_numpy()}
+    )
+    data = points_to_features(to_display_datum(sites.geometry, datum), properties)
+    GeoJsonLayer(data, name="Sites").add_to(fmap)
+
+
+def _add_legend(
+    fmap: folium.Map,
+    summary: Summary,
+    classes: Classification,
+    colours: dict[str, str],
+    view: MapView,
+) -> None:
+    lang = view.lang
+    swatches = list(
+        zip(
+            legend_labels(classes, view.indicator, lang),
+            [c for *_, c in classes.legend],
+            strict=True,
+        )
+    )
+    if classes.has_missing:
+        swatches.append((t("legend.no_data", lang), "#d9d9d9"))
+    symbols: list[tuple[str, str, str, int]] = []
+    if view.show_sites:
+        symbols += [
+            (t("kind.organization", lang), "#ffffff", "#1e1b4b", 16),
+            (t("kind.station", lang), "#9ca3af", "#ffffff", 11),
+        ]
+        symbols += [(category, colour, "#ffffff", 11) for category, colour in colours.items()]
+    if view.show_unreached:
+        symbols.append((t("map.unreached", lang), "#ef4444", "#7f1d1d", 14))
+    if view.show_catchments:
+        symbols.append((t("map.catchments", lang), "#dbeafe", "#1d4ed8", 14))
+    note = t("demo.short", lang) if summary.dataset.demo else None
+    title = indicator_name(view.indicator, lang)
+    Legend(title, swatches, symbols=symbols, note=note, font_px=view.font_px).add_to(fmap)

@@ -1,0 +1,164 @@
+"""Selections of the dataset that the maps and pages show: filtered sites, catchments, the
+villages out of reach and one township's detail.
+
+These are small queries over a :class:`~geo.summary.Summary`; they live here (not in a page)
+so that the dashboard and the exports show the same selection and so that they are tested.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo.coverage import site_radii
+from geo.dataset import Dataset, Group
+from geo.summary import Summary
+
+__all__ = [
+    "TownshipDetail",
+    "filter_sites",
+    "site_catchment_radii",
+    "township_detail",
+    "unreached_points",
+]
+
+
+def _serves_any(groups: pd.Series, codes: Collection[str]) -> np.ndarray:
+    wanted = set(codes)
+    return np.fromiter((not wanted.isdisjoint(gs) for gs in groups), dtype=bool, count=len(groups))
+
+
+def filter_sites(
+    sites: gpd.GeoDataFrame,
+    *,
+    groups: Collection[str] | None = None,
+    kinds: Collection[str] | None = None,
+    categories: Collection[str] | None = None,
+    township: str | None = None,
+) -> gpd.GeoDataFrame:
+    """The sites that serve any of ``groups``, are of one of ``kinds`` and ``categories`` and
+    lie in ``township``; a filter that is None (or empty) lets every site through.
+
+    Parameters
+    ----------
+    sites
+        ``Dataset.sites``.
+    groups
+        Group codes.
+    kinds
+        ``"organization"`` and/or ``"station"``.
+    categories
+        Values of the ``category`` column; sites without a category pass only when the
+        filter is None or empty.
+    township
+        A township code.
+    """
+    keep = np.ones(len(sites), dtype=bool)
+    if groups:
+        keep &= _serves_any(sites["groups"], groups)
+    if kinds:
+        keep &= sites["kind"].isin(list(kinds)).to_numpy()
+    if categories:
+        keep &= sites["category"].isin(list(categories)).to_numpy()
+    if township:
+        keep &= (sites["township"] == township).to_numpy()
+    return sites[keep]
+
+
+def site_catchment_radii(sites: gpd.GeoDataFrame, groups: Collection[Group]) -> pd.Series:
+    """Each site's widest catchment (metres) over the ``groups`` it serves; NaN if none.
+
+    A site's radius for a group is its own ``radius_m`` where given, else the group's
+    (the same rule as the coverage computation).
+    """
+    radii = np.full(len(sites), np.nan)
+    for group in groups:
+        mask, group_radii = site_radii(sites, group)
+        radii = np.where(mask, np.fmax(radii, group_radii), radii)
+    return pd.Series(radii, index=sites.index, name="radius_m")
+
+
+def unreached_points(summary: Summary) -> gpd.GeoDataFrame:
+    """Demand points (villages, communities) with people of the summary's groups out of reach.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``id``, ``name``, ``township``, ``unreached`` (people of the selected groups at the
+        point who are not within reach of a site serving their group, > 0), ``people`` and
+        ``geometry``; sorted by ``unreached``, largest first. Township-level demand rows (no
+        point) are not included: their gap shows in the township table.
+    """
+    demand = summary.dataset.demand
+    codes = summary.group_codes
+    points = demand[demand.geometry.notna()].set_index("id")
+    covered = summary.point_covered.reindex(points.index)[codes]
+    people = points[codes].astype(float)
+    not_reached = people.where(covered.eq(False), 0.0).sum(axis=1)
+    result = points.assign(unreached=not_reached, people=people.sum(axis=1))
+    result = result[result["unreached"] > 0].reset_index()
+    columns = ["id", "name", "township", "unreached", "people", "geometry"]
+    return result[columns].sort_values("unreached", ascending=False, kind="stable")
+
+
+@dataclass(frozen=True)
+class TownshipDetail:
+    """One township: people, covered and coverage per group, its sites and projects."""
+
+    code: str
+    name: str
+    row: pd.Series
+    groups: pd.DataFrame
+    sites: gpd.GeoDataFrame
+    projects: pd.DataFrame
+
+
+def township_detail(summary: Summary, code: str) -> TownshipDetail:
+    """The detail of township ``code`` under the summary's groups.
+
+    ``groups`` has one row per selected group (index: group code) with ``label``, ``demand``,
+    ``covered``, ``unreached`` and ``coverage``; ``sites`` are the township's sites serving
+    any selected group; ``projects`` the venture projects that name the township.
+
+    Raises
+    ------
+    KeyError
+        For a code that is not a township of the dataset.
+    """
+    if code not in summary.townships.index:
+        msg = f"unknown township {code!r}; known: {list(summary.townships.index)}"
+        raise KeyError(msg)
+    codes = summary.group_codes
+    groups = pd.DataFrame(
+        {
+            "label": [g.label for g in summary.groups],
+            "demand": summary.demand.loc[code, codes].to_numpy(dtype=float),
+            "covered": summary.covered.loc[code, codes].to_numpy(dtype=float),
+            "coverage": summary.coverage.loc[code, codes].to_numpy(dtype=float),
+        },
+        index=pd.Index(codes, name="group"),
+    )
+    groups["unreached"] = groups["demand"] - groups["covered"]
+    return TownshipDetail(
+        code=code,
+        name=str(summary.townships.at[code, "name"]),
+        row=summary.townships.loc[code],
+        groups=groups,
+        sites=filter_sites(summary.dataset.sites, groups=codes, township=code),
+        projects=_projects_in(summary.dataset, code, codes),
+    )
+
+
+def _projects_in(dataset: Dataset, code: str, codes: list[str]) -> pd.DataFrame:
+    """Projects naming the township and serving a chosen group (no groups = every group),
+    the same rule as the summary's ``projects`` column."""
+    projects = dataset.projects
+    if projects.empty:
+        return projects
+    here = projects["townships"].map(lambda ts: code in ts)
+    serving = projects["groups"].map(lambda gs: not gs or not set(gs).isdisjoint(codes))
+    return projects[here & serving]

@@ -1,0 +1,480 @@
+"""Interactive Leaflet maps (folium) that work with no network at all.
+
+folium's maps pull Leaflet, jQuery, Bootstrap and Font Awesome from CDNs. The maps built here
+need only Leaflet, whose JS and CSS come from the ``django-js-lib-leaflet`` package installed
+from PyPI (nothing third-party is kept in this repository). The dashboard serves those files
+from the installed package; :func:`standalone_html` writes them into the page itself, so that a
+map saved to disk opens anywhere, offline.
+
+No tile layer is drawn by default: the township outlines are the base map. Online base maps
+(OpenStreetMap, Tianditu, Gaode) are optional; Gaode's tiles are in GCJ-02, so the data are
+shifted to GCJ-02 for display when Gaode is on (:func:`display_datum`).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import re
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Final
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from folium.template import Template
+
+from geo.datum import from_wgs84
+from geo.i18n import format_count, t
+
+__all__ = [
+    "BASEMAPS",
+    "LEAFLET_CSS",
+    "LEAFLET_JS",
+    "GeoJsonLayer",
+    "LabelLayer",
+    "Legend",
+    "add_basemap",
+    "display_datum",
+    "leaflet_asset_dir",
+    "new_map",
+    "points_to_features",
+    "polygons_to_features",
+    "prepare_polygons",
+    "remote_assets",
+    "site_popup_html",
+    "standalone_html",
+    "to_display_datum",
+]
+
+LEAFLET_JS: Final = "leaflet.js"
+LEAFLET_CSS: Final = "leaflet.css"
+BASEMAPS: Final = ("none", "osm", "tianditu", "gaode")
+_COORD_DECIMALS: Final = 5  # about 1 m: plenty for display, and a third of the bytes
+
+
+def leaflet_asset_dir() -> Path:
+    """The folder of the installed Leaflet 1.9 files (``leaflet.js``, ``leaflet.css``,
+    ``images/``), from the ``django-js-lib-leaflet`` package."""
+    folder = resources.files("js_lib_leaflet") / "static" / "js_lib_leaflet"
+    return Path(str(folder))
+
+
+class _OfflineMap(folium.Map):
+    """A folium map that links only Leaflet itself, from ``asset_base``."""
+
+    def __init__(self, *, asset_base: str, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.default_js = [("leaflet", asset_base + LEAFLET_JS)]
+        self.default_css = [("leaflet_css", asset_base + LEAFLET_CSS)]
+
+
+def new_map(
+    bounds: Sequence[float],
+    *,
+    asset_base: str = "leaflet/",
+    background: str = "#f3f5f7",
+    font_px: int = 14,
+) -> folium.Map:
+    """An empty map fitted to ``bounds`` (minx, miny, maxx, maxy in degrees), with no tiles.
+
+    Parameters
+    ----------
+    bounds
+        The area to show, e.g. ``townships.total_bounds``.
+    asset_base
+        URL prefix under which ``leaflet.js`` and ``leaflet.css`` are served (relative or
+        absolute). :func:`standalone_html` replaces these links by the files' contents.
+    background
+        Colour behind the township shapes (there are no tiles by default).
+    font_px
+        Base font size of tooltips and popups (larger in briefing mode).
+    """
+    minx, miny, maxx, maxy = (float(v) for v in bounds)
+    fmap = _OfflineMap(
+        asset_base=asset_base,
+        location=[(miny + maxy) / 2, (minx + maxx) / 2],
+        tiles=None,
+        zoom_start=10,
+        control_scale=True,
+        zoom_snap=0.25,
+    )
+    fmap.fit_bounds([[miny, minx], [maxy, maxx]], padding=(8, 8))
+    style = (
+        f"<style>.leaflet-container{{background:{background};font-size:{font_px}px;"
+        "font-family:'Noto Sans CJK SC','Noto Sans SC','Source Han Sans SC',"
+        "'Microsoft YaHei','PingFang SC','WenQuanYi Micro Hei',sans-serif;}"
+        f".leaflet-tooltip,.leaflet-popup-content{{font-size:{font_px}px;}}</style>"
+    )
+    fmap.get_root().header.add_child(folium.Element(style), name="atlas_style")
+    return fmap
+
+
+# --- geometry preparation -------------------------------------------------------------------
+
+
+def prepare_polygons(
+    townships: gpd.GeoDataFrame, *, tolerance_deg: float = 0.0004
+) -> gpd.GeoSeries:
+    """Township polygons simplified for display (about 40 m), shared edges kept shared.
+
+    ``shapely.coverage_simplify`` simplifies the edge two townships share once, so that no
+    gaps or overlaps open between neighbours; coordinates are then rounded to about 1 m.
+    """
+    geoms = shapely.coverage_simplify(townships.geometry.to_numpy(), tolerance_deg)
+    geoms = shapely.set_precision(geoms, 10.0**-_COORD_DECIMALS, mode="pointwise")
+    return gpd.GeoSeries(geoms, index=townships.index, crs=townships.crs)
+
+
+def display_datum(basemap: str) -> str:
+    """The datum the map data must be in to line up with ``basemap``'s tiles."""
+    if basemap not in BASEMAPS:
+        msg = f"basemap must be one of {BASEMAPS}, got {basemap!r}"
+        raise ValueError(msg)
+    return "gcj02" if basemap == "gaode" else "wgs84"
+
+
+def to_display_datum(geometry: gpd.GeoSeries, datum: str) -> gpd.GeoSeries:
+    """``geometry`` (WGS-84) converted to ``datum`` for display on that datum's tiles."""
+    if datum in ("wgs84", "cgcs2000"):
+        return geometry
+
+    def convert(xy: np.ndarray) -> np.ndarray:
+        lon, lat = from_wgs84(xy[:, 0], xy[:, 1], datum)
+        return np.column_stack([lon, lat])
+
+    moved = shapely.transform(geometry.to_numpy(), convert)
+    return gpd.GeoSeries(moved, index=geometry.index, crs=geometry.crs)
+
+
+def _round_coords(value: object) -> object:
+    if isinstance(value, float):
+        return round(value, _COORD_DECIMALS)
+    if isinstance(value, list | tuple):
+        return [_round_coords(v) for v in value]
+    return value
+
+
+def polygons_to_features(geometry: gpd.GeoSeries, properties: pd.DataFrame) -> dict[str, object]:
+    """A GeoJSON FeatureCollection of ``geometry`` with one properties dict per row."""
+    features = [
+        {"type": "Feature", "geometry": shapely.geometry.mapping(geom), "properties": props}
+        for geom, props in zip(geometry, properties.to_dict("records"), strict=True)
+    ]
+    for feature in features:
+        feature["geometry"] = json.loads(json.dumps(feature["geometry"]))
+        feature["geometry"]["coordinates"] = _round_coords(feature["geometry"]["coordinates"])
+    return {"type": "FeatureCollection", "features": features}
+
+
+def points_to_features(geometry: gpd.GeoSeries, properties: pd.DataFrame) -> dict[str, object]:
+    """A GeoJSON FeatureCollection of points (compact: coordinates rounded to about 1 m)."""
+    lon = np.round(geometry.x.to_numpy(), _COORD_DECIMALS)
+    lat = np.round(geometry.y.to_numpy(), _COORD_DECIMALS)
+    features = [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [x, y]}, "properties": p}
+        for x, y, p in zip(lon.tolist(), lat.tolist(), properties.to_dict("records"), strict=True)
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+# --- map elements ---------------------------------------------------------------------------
+
+
+class GeoJsonLayer(folium.MacroElement):
+    """A GeoJSON layer styled feature by feature, with no extra JavaScript libraries.
+
+    Each feature's ``properties`` may hold ``s`` (Leaflet path options), ``r`` (a radius in
+    metres: the point is drawn as a geographic circle, e.g. a catchment), ``p`` (popup HTML)
+    and ``t`` (tooltip HTML). Points without ``r`` are drawn as circle markers (``s.radius``
+    in pixels).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJSON({{ this.data|tojson }}, {
+            interactive: {{ this.interactive|tojson }},
+            style: function (f) { return f.properties.s; },
+            pointToLayer: function (f, latlng) {
+                var s = Object.assign({interactive: {{ this.interactive|tojson }}}, f.properties.s);
+                if (!f.properties.r) { return L.circleMarker(latlng, s); }
+                return L.circle(latlng, Object.assign({radius: f.properties.r}, s));
+            },
+            onEachFeature: function (f, layer) {
+                if (f.properties.p) { layer.bindPopup(f.properties.p, {maxWidth: 360}); }
+                if (f.properties.t) { layer.bindTooltip(f.properties.t, {sticky: true}); }
+            }
+        }).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: dict[str, object], *, name: str, interactive: bool = True) -> None:
+        super().__init__()
+        self._name = name
+        self.data = data
+        self.interactive = interactive
+
+
+class LabelLayer(folium.MacroElement):
+    """Text labels (e.g. township names) at fixed points; they never catch clicks."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>
+        .atlas-label { background: none; border: none; }
+        .atlas-label span {
+            display: inline-block; transform: translate(-50%, -50%); white-space: nowrap;
+            font-size: {{ this.font_px }}px; font-weight: 600; color: #1f2937;
+            text-shadow: -1px -1px 0 #fff, 1px -1px 0 #fff, -1px 1px 0 #fff, 1px 1px 0 #fff,
+                0 0 4px #fff;
+        }
+        </style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.layerGroup(
+            {{ this.labels|tojson }}.map(function (l) {
+                return L.marker([l[0], l[1]], {
+                    interactive: false, keyboard: false,
+                    icon: L.divIcon({className: 'atlas-label', html: '<span>' + l[2] + '</span>',
+                                     iconSize: [0, 0]})
+                });
+            })
+        ).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, points: gpd.GeoSeries, texts: Sequence[str], *, font_px: int = 14) -> None:
+        super().__init__()
+        self._name = "Labels"
+        lat = np.round(points.y.to_numpy(), _COORD_DECIMALS).tolist()
+        lon = np.round(points.x.to_numpy(), _COORD_DECIMALS).tolist()
+        self.labels = [[y, x, html.escape(s)] for y, x, s in zip(lat, lon, texts, strict=True)]
+        self.font_px = font_px
+
+
+class Legend(folium.MacroElement):
+    """A legend box: a title, colour swatches for classes and circle symbols for points.
+
+    Parameters
+    ----------
+    title
+        Heading, e.g. the indicator's name.
+    swatches
+        ``(label, fill colour)`` per class, lowest first.
+    symbols
+        ``(label, fill colour, stroke colour, diameter px)`` per point symbol.
+    note
+        A line of small print (e.g. "示例数据 · 示意边界").
+    font_px
+        Base size of the text; 22 or more for a projector.
+    """
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>
+        .atlas-legend { background: rgba(255,255,255,0.94); padding: 0.6em 0.8em;
+            border-radius: 6px; box-shadow: 0 1px 4px rgba(0,0,0,0.3); color: #111827;
+            font-size: {{ this.font_px }}px; line-height: 1.35; max-width: 22em; }
+        .atlas-legend h4 { margin: 0 0 0.35em 0; font-size: 1.1em; }
+        .atlas-legend .row { display: flex; align-items: center; gap: 0.5em; margin: 0.15em 0; }
+        .atlas-legend .sw { width: 1.6em; height: 1.05em; border: 1px solid #6b7280; flex: none; }
+        .atlas-legend .dot { border-radius: 50%; border: 2px solid; flex: none; }
+        .atlas-legend .note { margin-top: 0.4em; font-size: 0.8em; color: #4b5563; }
+        </style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
+        {{ this.get_name() }}.onAdd = function () {
+            var div = L.DomUtil.create('div', 'atlas-legend');
+            div.innerHTML = {{ this.body|tojson }};
+            L.DomEvent.disableClickPropagation(div);
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        title: str,
+        swatches: Sequence[tuple[str, str]],
+        *,
+        symbols: Sequence[tuple[str, str, str, int]] = (),
+        note: str | None = None,
+        font_px: int = 14,
+        position: str = "bottomright",
+    ) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.font_px = font_px
+        self.position = position
+        self.body = _legend_body(title, swatches, symbols, note)
+
+
+def _legend_body(
+    title: str,
+    swatches: Sequence[tuple[str, str]],
+    symbols: Sequence[tuple[str, str, str, int]],
+    note: str | None,
+) -> str:
+    parts = [f"<h4>{html.escape(title)}</h4>"] if title else []
+    parts += [
+        f'<div class="row"><span class="sw" style="background:{colour}"></span>'
+        f"<span>{html.escape(label)}</span></div>"
+        for label, colour in swatches
+    ]
+    parts += [
+        f'<div class="row"><span class="dot" style="background:{fill};border-color:{stroke};'
+        f'width:{size}px;height:{size}px"></span><span>{html.escape(label)}</span></div>'
+        for label, fill, stroke, size in symbols
+    ]
+    if note:
+        parts.append(f'<div class="note">{html.escape(note)}</div>')
+    return "".join(parts)
+
+
+def site_popup_html(
+    site: pd.Series, *, group_labels: dict[str, str], township: str | None, lang: str
+) -> str:
+    """The popup of one site: name, kind and category, groups, township, rating, inspection."""
+    rows = [(t("col.kind", lang), t(f"kind.{site['kind']}", lang))]
+    if _given(site.get("category")):
+        rows.append((t("map.popup.category", lang), str(site["category"])))
+    served = "、".join(group_labels.get(g, g) for g in site["groups"])
+    rows.append((t("map.popup.groups", lang), served or "—"))
+    rows.append((t("map.popup.township", lang), township or t("map.outside", lang)))
+    if _given(site.get("rating")):
+        rows.append((t("map.popup.rating", lang), str(site["rating"])))
+    if _given(site.get("inspected")):
+        rows.append((t("map.popup.inspected", lang), t("yes" if site["inspected"] else "no", lang)))
+    if _given(site.get("capacity")):
+        rows.append((t("map.popup.capacity", lang), format_count(site["capacity"], lang)))
+    cells = "".join(
+        f"<tr><th style='text-align:left;padding-right:0.6em;color:#4b5563;font-weight:400'>"
+        f"{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
+        for k, v in rows
+    )
+    return f"<b>{html.escape(str(site['name']))}</b><table>{cells}</table>"
+
+
+def _given(value: object) -> bool:
+    return value is not None and not (isinstance(value, float) and np.isnan(value))
+
+
+# --- base maps ------------------------------------------------------------------------------
+
+_TILES: Final[dict[str, tuple[str, str, str]]] = {
+    "osm": (
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "&copy; OpenStreetMap contributors",
+        "abc",
+    ),
+    "tianditu": (
+        "https://t{s}.tianditu.gov.cn/DataServer?T=vec_w&x={x}&y={y}&l={z}&tk={key}",
+        "&copy; 天地图 Tianditu",
+        "01234567",
+    ),
+    "gaode": (
+        "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8"
+        "&x={x}&y={y}&z={z}",
+        "&copy; 高德地图 AutoNavi",
+        "1234",
+    ),
+}
+
+
+def add_basemap(fmap: folium.Map, basemap: str, *, tianditu_key: str | None = None) -> None:
+    """Add an online tile layer under the data (nothing for ``"none"``).
+
+    Raises
+    ------
+    ValueError
+        For an unknown base map, or Tianditu without a key.
+    """
+    display_datum(basemap)
+    if basemap == "none":
+        return
+    url, attribution, subdomains = _TILES[basemap]
+    if basemap == "tianditu":
+        if not tianditu_key:
+            msg = "the Tianditu base map needs a key (tianditu_key)"
+            raise ValueError(msg)
+        url = url.replace("{key}", tianditu_key)
+    folium.TileLayer(url, attr=attribution, subdomains=subdomains, max_zoom=18).add_to(fmap)
+    if basemap == "tianditu":
+        annotation = url.replace("T=vec_w", "T=cva_w")
+        folium.TileLayer(annotation, attr=attribution, subdomains=subdomains, overlay=True).add_to(
+            fmap
+        )
+
+
+# --- the self-contained page ----------------------------------------------------------------
+
+_SCRIPT_SRC = re.compile(r"<script[^>]*\bsrc=[\"']([^\"']+)[\"'][^>]*>\s*</script>", re.I)
+_CSS_LINK = re.compile(r"<link[^>]*\brel=[\"']stylesheet[\"'][^>]*>", re.I)
+_HREF = re.compile(r"\bhref=[\"']([^\"']+)[\"']", re.I)
+_CSS_URL = re.compile(r"url\((images/[a-z0-9-]+\.png)\)", re.I)
+
+
+def _inline_css(css: str, folder: Path) -> str:
+    """Leaflet's CSS with its images (layer-control icon, marker icons) as data URIs."""
+
+    def embed(match: re.Match[str]) -> str:
+        data = base64.b64encode((folder / match.group(1)).read_bytes()).decode("ascii")
+        return f"url(data:image/png;base64,{data})"
+
+    return _CSS_URL.sub(embed, css)
+
+
+def remote_assets(page: str) -> list[str]:
+    """Every script or stylesheet that ``page`` loads from another host (http, https, //)."""
+    sources = _SCRIPT_SRC.findall(page)
+    sources += [m.group(1) for link in _CSS_LINK.findall(page) if (m := _HREF.search(link))]
+    return [s for s in sources if re.match(r"^(https?:)?//", s, re.I)]
+
+
+def standalone_html(fmap: folium.Map, *, title: str | None = None) -> str:
+    """The map as one HTML page that works opened from disk with no network.
+
+    Leaflet's JS and CSS (with its images) are written into the page; no tile layer is
+    included unless one was added to the map.
+
+    Raises
+    ------
+    ValueError
+        If an element of the map links a script or stylesheet that cannot be inlined.
+    """
+    folder = leaflet_asset_dir()
+    page = fmap.get_root().render()
+    js = (folder / LEAFLET_JS).read_text(encoding="utf-8").replace("</script", "<\\/script")
+    css = _inline_css((folder / LEAFLET_CSS).read_text(encoding="utf-8"), folder)
+
+    def inline_script(match: re.Match[str]) -> str:
+        is_leaflet = match.group(1).rsplit("/", 1)[-1] == LEAFLET_JS
+        return f"<script>{js}</script>" if is_leaflet else match.group(0)
+
+    def inline_link(match: re.Match[str]) -> str:
+        href = _HREF.search(match.group(0))
+        is_leaflet = href is not None and href.group(1).rsplit("/", 1)[-1] == LEAFLET_CSS
+        return f"<style>{css}</style>" if is_leaflet else match.group(0)
+
+    page = _SCRIPT_SRC.sub(inline_script, page)
+    page = _CSS_LINK.sub(inline_link, page)
+    leftovers = _SCRIPT_SRC.findall(page) + _CSS_LINK.findall(page)
+    if leftovers:
+        msg = f"the map links assets that cannot be inlined: {leftovers}"
+        raise ValueError(msg)
+    if title:
+        page = page.replace("<head>", f"<head>\n<title>{html.escape(title)}</title>", 1)
+    return page

@@ -1,0 +1,65 @@
+"""Filtered sites, catchments, villages out of reach and township detail, checked by hand."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from small_dataset import GROUPS, make_dataset
+
+from geo.selection import filter_sites, site_catchment_radii, township_detail, unreached_points
+from geo.summary import Summary, summarize
+
+
+@pytest.fixture(scope="module")
+def summary() -> Summary:
+    return summarize(make_dataset())
+
+
+def test_filter_sites_by_group_kind_category_and_township() -> None:
+    sites = make_dataset().sites
+    assert list(filter_sites(sites)["id"]) == ["S1", "S2", "S3", "S4"]
+    assert list(filter_sites(sites, groups=["children"])["id"]) == ["S2", "S3"]
+    assert list(filter_sites(sites, kinds=["organization"])["id"]) == ["S4"]
+    assert list(filter_sites(sites, categories=["驿站", "社工站"])["id"]) == ["S1", "S2"]
+    assert list(filter_sites(sites, groups=["elders"], township="T2")["id"]) == ["S2"]
+    assert filter_sites(sites, groups=["children"], kinds=["organization"]).empty
+
+
+def test_catchment_is_the_widest_radius_over_the_groups_served() -> None:
+    sites = make_dataset().sites
+    radii = site_catchment_radii(sites, GROUPS)
+    # S1 elders 2000; S2 elders 2000 and children 1000; S3 children 1000; S4 its own 500
+    assert radii.tolist() == [2000.0, 2000.0, 1000.0, 500.0]
+    children_only = site_catchment_radii(sites, [GROUPS[1]])
+    assert math.isnan(children_only.iloc[0]) and children_only.iloc[2] == 1000.0
+
+
+def test_unreached_points_by_hand(summary: Summary) -> None:
+    points = unreached_points(summary)
+    # V2: 50 elders + 20 children; V4: 40 elders (S3 serves children only); V5: 30 elders
+    # (1.1 km from S4, whose own radius is 500 m); V1: its 10 children (S1 serves elders only)
+    assert list(points["id"]) == ["V2", "V4", "V5", "V1"]
+    assert points["unreached"].tolist() == [70.0, 40.0, 30.0, 10.0]
+    assert points["people"].tolist() == [70.0, 65.0, 30.0, 110.0]
+
+
+def test_unreached_points_follow_the_selected_groups() -> None:
+    children = summarize(make_dataset(), groups=["children"])
+    points = unreached_points(children)
+    assert list(points["id"]) == ["V2", "V1"]
+    assert points["unreached"].tolist() == [20.0, 10.0]
+
+
+def test_township_detail(summary: Summary) -> None:
+    detail = township_detail(summary, "T1")
+    assert detail.name == "一镇"
+    assert detail.groups.loc["elders", "demand"] == 150
+    assert detail.groups.loc["elders", "covered"] == 100
+    assert detail.groups.loc["children", "unreached"] == 30
+    assert list(detail.sites["id"]) == ["S1"]
+    assert list(detail.projects["id"]) == ["P1"]
+    t4 = township_detail(summary, "T4")
+    assert list(t4.projects["id"]) == ["P2"]  # a project that names two townships
+    with pytest.raises(KeyError, match="T9"):
+        township_detail(summary, "T9")

@@ -1,0 +1,168 @@
+"""Offline Leaflet maps: only local assets, a self-contained page, display datums, layers."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pytest
+from shapely.geometry import Point, box
+from small_dataset import make_dataset
+
+from geo.indicators import INDICATORS
+from geo.mapviews import MapView, build_map, category_colours
+from geo.summary import Summary, summarize
+from geo.webmap import (
+    LEAFLET_CSS,
+    LEAFLET_JS,
+    add_basemap,
+    display_datum,
+    leaflet_asset_dir,
+    new_map,
+    prepare_polygons,
+    remote_assets,
+    standalone_html,
+    to_display_datum,
+)
+
+
+@pytest.fixture(scope="module")
+def summary() -> Summary:
+    return summarize(make_dataset())
+
+
+def _features(page: str, layer: str) -> list[dict]:
+    """The GeoJSON features of the layer variable ``layer`` in a rendered page."""
+    match = re.search(rf"var {layer}_\w+ = L\.geoJSON\(", page)
+    assert match, layer
+    data, _ = json.JSONDecoder().raw_decode(page, match.end())
+    return data["features"]
+
+
+def _legend(page: str) -> str:
+    match = re.search(r"div\.innerHTML = ", page)
+    assert match
+    text, _ = json.JSONDecoder().raw_decode(page, match.end())
+    return text
+
+
+def test_leaflet_comes_from_the_installed_package() -> None:
+    folder = leaflet_asset_dir()
+    assert (folder / LEAFLET_JS).read_text(encoding="utf-8").count("Leaflet 1.9") >= 1
+    assert (folder / LEAFLET_CSS).is_file()
+    assert (folder / "images" / "layers.png").is_file()
+
+
+def test_a_new_map_links_only_leaflet_from_the_asset_base() -> None:
+    page = new_map((118.3, 33.8, 118.5, 34.0), asset_base="../assets/").get_root().render()
+    assert re.findall(r'<script src="([^"]+)"', page) == ["../assets/leaflet.js"]
+    assert re.findall(r'<link rel="stylesheet" href="([^"]+)"', page) == ["../assets/leaflet.css"]
+    assert "tile" not in page.lower()  # no tile layer by default
+
+
+def test_standalone_page_inlines_leaflet_and_loads_nothing_remote(summary: Summary) -> None:
+    page = standalone_html(build_map(summary, MapView(show_catchments=True)), title="宿豫")
+    assert remote_assets(page) == []
+    assert "<script src" not in page and 'rel="stylesheet"' not in page
+    assert "L.map(" in page and "<title>宿豫</title>" in page
+    assert "data:image/png;base64," in page  # Leaflet's CSS images are embedded too
+    assert len(page.encode("utf-8")) < 400_000
+
+
+def test_remote_assets_are_found_and_refused() -> None:
+    cdn_map = folium.Map(tiles=None)  # folium's default: Leaflet, jQuery, Bootstrap from CDNs
+    page = cdn_map.get_root().render()
+    assert any("jquery" in url for url in remote_assets(page))
+    with pytest.raises(ValueError, match="cannot be inlined"):
+        standalone_html(cdn_map)
+
+
+def test_gaode_needs_gcj02_and_shifts_the_data() -> None:
+    assert display_datum("none") == "wgs84"
+    assert display_datum("tianditu") == "wgs84"
+    assert display_datum("gaode") == "gcj02"
+    with pytest.raises(ValueError, match="basemap"):
+        display_datum("google")
+    points = gpd.GeoSeries([Point(118.35, 33.95)], crs="EPSG:4326")
+    shifted = to_display_datum(points, "gcj02")
+    # GCJ-02 is a few hundred metres off WGS-84 in Jiangsu, mostly to the east
+    assert 0.003 < shifted.x.iloc[0] - 118.35 < 0.008
+    assert abs(shifted.y.iloc[0] - 33.95) < 0.004
+    assert to_display_datum(points, "wgs84") is points
+
+
+def test_tianditu_needs_a_key() -> None:
+    fmap = new_map((118.3, 33.8, 118.5, 34.0))
+    with pytest.raises(ValueError, match="key"):
+        add_basemap(fmap, "tianditu")
+    add_basemap(fmap, "tianditu", tianditu_key="abc123")
+    assert "tk=abc123" in fmap.get_root().render()
+
+
+def test_simplified_townships_keep_shared_edges() -> None:
+    wiggly = box(0, 0, 1, 1).union(Point(1, 0.5).buffer(0.2, quad_segs=32))
+    pair = gpd.GeoDataFrame(geometry=[wiggly, box(1, 0, 2, 1).difference(wiggly)])
+    simple = prepare_polygons(pair, tolerance_deg=0.01)
+    assert simple.area.sum() == pytest.approx(2.0, rel=1e-3)
+    assert simple.iloc[0].intersection(simple.iloc[1]).area < 1e-6
+    assert len(simple.iloc[0].exterior.coords) < len(wiggly.exterior.coords)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("indicator", list(INDICATORS))
+def test_every_indicator_map_renders(summary: Summary, indicator: str, lang: str) -> None:
+    page = build_map(summary, MapView(indicator=indicator, lang=lang)).get_root().render()
+    townships = _features(page, "townships")
+    assert [f["properties"]["code"] for f in townships] == ["T1", "T2", "T3", "T4"]
+    assert len(_features(page, "sites")) == 4
+
+
+def test_layers_follow_the_view(summary: Summary) -> None:
+    view = MapView(show_catchments=True, show_unreached=True, kinds=("station",), township="T2")
+    page = build_map(summary, view).get_root().render()
+    assert [f["properties"]["id"] for f in _features(page, "sites")] == ["S1", "S2", "S3"]
+    radii = [f["properties"]["r"] for f in _features(page, "catchments")]
+    assert radii == [2000.0, 2000.0, 1000.0]
+    unreached = _features(page, "unreached")
+    assert len(unreached) == 4
+    sizes = [f["properties"]["s"]["radius"] for f in unreached]
+    assert sizes == sorted(sizes, reverse=True)  # sized by people not reached (V2 largest)
+    weights = {
+        f["properties"]["code"]: f["properties"]["s"]["weight"]
+        for f in _features(page, "townships")
+    }
+    assert weights["T2"] > weights["T1"]  # the selected township is outlined
+
+
+def test_site_popup_names_what_is_there(summary: Summary) -> None:
+    page = build_map(summary, MapView()).get_root().render()
+    popups = {f["properties"]["id"]: f["properties"]["p"] for f in _features(page, "sites")}
+    assert "四镇协会" in popups["S4"] and "3A" in popups["S4"] and "年检" in popups["S4"]
+    assert "评估等级" not in popups["S1"]  # no rating given: not shown
+    assert "留守老人、留守儿童" in popups["S2"]
+
+
+def test_demo_maps_say_so_in_the_legend(summary: Summary) -> None:
+    legend = _legend(build_map(summary, MapView()).get_root().render())
+    assert "示例数据" in legend and "示意边界" in legend
+    assert "所选群体覆盖率" in legend
+    real = summarize(make_dataset(demo=False))
+    assert "示意边界" not in _legend(build_map(real, MapView()).get_root().render())
+
+
+def test_category_colours_are_stable() -> None:
+    categories = make_dataset().sites["category"]
+    colours = category_colours(categories)
+    assert list(colours) == sorted(colours)  # one site each: alphabetical
+    assert len(set(colours.values())) == 4
+    assert category_colours(categories) == colours
+
+
+def test_coordinates_are_rounded_for_size(summary: Summary) -> None:
+    page = build_map(summary, MapView()).get_root().render()
+    lon, _ = _features(page, "sites")[0]["geometry"]["coordinates"]
+    assert lon == round(lon, 5)
+    assert np.isfinite(lon)
