@@ -230,7 +230,123 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
 # --------------------------------------------------------------------------------------------
 # Export strings (maps, briefing pack, tables): added by the exports work, keys "export.*"
 # --------------------------------------------------------------------------------------------
-_EXPORTS: dict[str, tuple[str, str]] = {}
+_EXPORTS: dict[str, tuple[str, str]] = {
+    # map titles and subtitles
+    "export.title.indicator": ("{district}：{indicator}", "{district}: {indicator}"),
+    "export.title.coverage": ("{district}：{group}服务覆盖情况", "{district}: reach of {group}"),
+    "export.title.funding": ("{district}：公益创投建议分配", "{district}: recommended funding"),
+    "export.sub.groups": ("服务群体：{groups}", "Groups: {groups}"),
+    "export.sub.radii": ("服务半径：{radii}", "Catchments: {radii}"),
+    "export.sub.budget": (
+        "预算 {budget}，按“未覆盖人数 × 权重”分配；权重：{weights}",
+        "Budget {budget}, shared by people out of reach × weight; weights: {weights}",
+    ),
+    "export.sub.meta": ("制图日期：{date}　　数据：{source}", "Date: {date}    Data: {source}"),
+    "export.badge.demo": ("示例数据 / 示意边界", "Sample data / schematic boundaries"),
+    "export.footer": (
+        "数据来源：{source}　｜　{note}　｜　社会服务覆盖地图 制图",
+        "Source: {source}  |  {note}  |  made with the service-coverage atlas",
+    ),
+    "export.note.demo": (
+        "模拟数据，乡镇边界为示意，不可用于量算",
+        "simulated data; township outlines are schematic, not for measurement",
+    ),
+    "export.note.real": ("乡镇边界以数据提供方为准", "township outlines as supplied"),
+    "export.all_groups": ("全部{n}类群体", "all {n} groups"),
+    "export.north": ("北", "N"),
+    "export.sep": ("、", ", "),
+    # map legends and labels
+    "export.legend.catchment": ("站点服务范围", "Within a site's reach"),
+    "export.legend.unreached": ("未覆盖村居（圆大小 = 未覆盖人数）", "Villages out of reach (size = people)"),
+    "export.legend.covered": ("已覆盖村居", "Villages within reach"),
+    "export.legend.people": ("{n}人", "{n} people"),
+    "export.legend.funding": ("建议分配（元）", "Recommended (yuan)"),
+    "export.label.coverage": ("覆盖 {value}", "{value} reached"),
+    "export.label.recommended": ("建议 {value}", "rec. {value}"),
+    "export.label.actual": ("实际 {value}", "actual {value}"),
+    "export.kpi.radius": ("服务半径", "Catchment"),
+    "export.kpi.sites": ("服务该群体的点位", "Sites serving the group"),
+    "export.kpi.budget": ("预算", "Budget"),
+    "export.kpi.actual": ("实际资助合计", "Actual total"),
+    # briefing pack
+    "export.pack.title": ("社会服务覆盖情况汇报", "Social-service coverage briefing"),
+    "export.pack.subtitle": (
+        "为老 · 为小 · 为残 · 为特 · 为困　服务覆盖、缺口与公益创投资金分配",
+        "Reach, gaps and venture-funding allocation for vulnerable groups",
+    ),
+    "export.pack.date": ("日期：{date}", "Date: {date}"),
+    "export.pack.status": ("数据状态：{status}", "Data status: {status}"),
+    "export.pack.status_demo": (
+        "示例数据（模拟），乡镇边界为示意，不代表实际情况",
+        "sample data (simulated), schematic township outlines, not the real situation",
+    ),
+    "export.pack.status_real": ("{name}，校验通过", "{name}, validated"),
+    "export.pack.warnings": ("（{n} 条数据提示，见最后一页）", " ({n} data warnings, see last page)"),
+    "export.pack.source": ("数据来源：{source}", "Source: {source}"),
+    "export.pack.contents": ("内容", "Contents"),
+    "export.pack.overview": ("总览：{indicator}", "Overview: {indicator}"),
+    "export.pack.coverage": ("{group}服务覆盖", "Reach of {group}"),
+    "export.pack.gaps": ("乡镇缺口排名", "Townships ranked by gap"),
+    "export.pack.gaps_chart": ("各乡镇未覆盖人数", "People out of reach by township"),
+    "export.pack.funding": ("公益创投：建议分配与实际资助", "Venture funding: recommended and actual"),
+    "export.pack.funding_chart": ("建议分配与实际资助对比", "Recommended vs actual funding"),
+    "export.pack.method": ("方法与数据说明", "Method and provenance"),
+    "export.pack.page": ("第 {n} 页，共 {total} 页", "Page {n} of {total}"),
+    "export.method.coverage": (
+        "覆盖：村居的某类服务对象，若至少有一个服务该群体的点位位于其服务半径之内（含边界），"
+        "即计为已覆盖；只有乡镇合计数的需求，按乡镇面积中落在服务范围内的比例计为已覆盖。"
+        "距离在当地 UTM 投影（米）中量算。覆盖率 = 已覆盖人数 ÷ 服务对象人数。",
+        "Reach: people of a group at a village count as reached when at least one site serving "
+        "the group lies within its catchment radius (the edge counts); demand given only per "
+        "township counts by the share of the township's area inside the catchments. Distances "
+        "are measured in metres in the local UTM zone. Coverage = reached ÷ people.",
+    ),
+    "export.method.groups": ("服务群体与参数", "Groups and parameters"),
+    "export.method.sources": ("数据来源与说明", "Data sources and notes"),
+    "export.method.simulated": (
+        "本材料使用内置示例数据：乡镇代码与驻地、2021年报告中的组织数量与创投项目为公开资料，"
+        "村居位置、各群体人数、站点位置与乡镇边界均为模拟，仅供演示。",
+        "This pack uses the embedded sample data: township codes and seats and the 2021 report's "
+        "organization counts and venture projects are public facts; village locations, people "
+        "per group, station locations and township outlines are simulated for demonstration.",
+    ),
+    "export.method.unassigned": (
+        "不在任何乡镇边界内的点位：{sites} 个点位，{demand} 个需求点（未计入乡镇合计）",
+        "Outside every township: {sites} sites, {demand} demand points (not in the totals)",
+    ),
+    "export.method.software": (
+        "制图：社会服务覆盖地图（开源），字体：{font}",
+        "Made with the service-coverage atlas (open source); font: {font}",
+    ),
+    # tables
+    "export.sheet.townships": ("乡镇汇总", "Townships"),
+    "export.sheet.groups": ("分群体覆盖", "By group"),
+    "export.sheet.gaps": ("缺口排名", "Gaps"),
+    "export.sheet.funding": ("资金分配", "Funding"),
+    "export.sheet.sites": ("服务点位", "Sites"),
+    "export.sheet.unassigned": ("不在乡镇内的点位", "Outside townships"),
+    "export.col.rank": ("排名", "Rank"),
+    "export.col.id": ("编号", "ID"),
+    "export.col.site_name": ("名称", "Name"),
+    "export.col.township_code": ("乡镇代码", "Township code"),
+    "export.col.layer": ("图层", "Layer"),
+    "export.col.groups": ("服务群体", "Groups served"),
+    "export.col.rating": ("评估等级", "Rating"),
+    "export.col.inspected": ("年检", "Inspected"),
+    "export.col.radius_m": ("服务半径（米）", "Radius (m)"),
+    "export.col.capacity": ("服务能力（人/年）", "Capacity (people/year)"),
+    "export.col.weight": ("权重", "Weight"),
+    "export.col.lon": ("经度", "Longitude"),
+    "export.col.lat": ("纬度", "Latitude"),
+    "export.col.difference": ("建议减实际（元）", "Recommended − actual (yuan)"),
+    "export.col.category": ("类别", "Category"),
+    "export.total": ("合计", "Total"),
+    "export.about.item": ("项目", "Item"),
+    "export.about.value": ("内容", "Value"),
+    "export.about.date": ("制表日期", "Date"),
+    "export.about.status": ("数据状态", "Data status"),
+    "export.about.group": ("{group}：服务半径（米）/ 权重", "{group}: radius (m) / weight"),
+}
 
 
 def _build_catalog(*sections: dict[str, tuple[str, str]]) -> dict[str, dict[str, str]]:

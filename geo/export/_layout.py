@@ -1,0 +1,148 @@
+"""Page furniture shared by every static map and pack page: sizes, title block, footer,
+scale bar and north arrow."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from typing import Final, Literal
+
+import matplotlib.patheffects as path_effects
+import numpy as np
+import pyproj
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib_scalebar.scalebar import ScaleBar
+
+PageSize = Literal["a4", "16x9"]
+
+#: Page sizes in inches: A4 landscape (297 x 210 mm) and a 16:9 slide (33.867 x 19.05 cm).
+PAGE_SIZES: Final[dict[str, tuple[float, float]]] = {
+    "a4": (297 / 25.4, 210 / 25.4),
+    "16x9": (13 + 1 / 3, 7.5),
+}
+
+INK: Final = "#1f2328"
+MUTED: Final = "#57606a"
+ALERT: Final = "#b42318"
+HALO: Final = [path_effects.withStroke(linewidth=2.6, foreground="white")]
+
+# Figure fractions: title block on top, map on the left, a side panel on the right.
+MAP_RECT: Final = (0.03, 0.075, 0.64, 0.77)
+PANEL_RECT: Final = (0.70, 0.075, 0.27, 0.77)
+
+
+@dataclass(frozen=True)
+class PageText:
+    """The words around a map: title, subtitle lines, a demo badge and the footer."""
+
+    title: str
+    subtitle: tuple[str, ...]
+    footer: str
+    badge: str | None = None
+
+
+def page_size(size: str) -> tuple[float, float]:
+    """Width and height in inches for ``"a4"`` (landscape) or ``"16x9"``."""
+    try:
+        return PAGE_SIZES[size]
+    except KeyError:
+        msg = f"`size` must be one of {list(PAGE_SIZES)}, got {size!r}."
+        raise ValueError(msg) from None
+
+
+def new_page(size: str = "a4") -> Figure:
+    """A blank white figure of the page size (not attached to pyplot, so it is thread-safe)."""
+    return Figure(figsize=page_size(size), facecolor="white")
+
+
+def draw_page_text(fig: Figure, text: PageText) -> None:
+    """Title, subtitle, optional demo badge (top right) and footer on ``fig``."""
+    scale = fig.get_figwidth() / PAGE_SIZES["a4"][0]
+    fig.text(0.03, 0.955, text.title, size=20 * scale, weight="bold", color=INK, va="top")
+    fig.text(
+        0.03,
+        0.905,
+        "\n".join(text.subtitle),
+        size=9.5 * scale,
+        color=MUTED,
+        va="top",
+        linespacing=1.5,
+    )
+    if text.badge:
+        fig.text(
+            0.97,
+            0.955,
+            text.badge,
+            size=10 * scale,
+            weight="bold",
+            color=ALERT,
+            ha="right",
+            va="top",
+            bbox={"boxstyle": "round,pad=0.4", "fc": "#fff5f5", "ec": ALERT, "lw": 1},
+        )
+    fig.text(0.03, 0.025, text.footer, size=7.5 * scale, color=MUTED, va="bottom")
+
+
+def add_scale_bar(ax: Axes, *, font: FontProperties | None = None) -> None:
+    """A metric scale bar in the lower left; the axes must be in a metre-based CRS."""
+    ax.add_artist(
+        ScaleBar(
+            1.0,
+            units="m",
+            location="lower left",
+            length_fraction=0.22,
+            box_alpha=0.8,
+            color=INK,
+            font_properties=font or {"size": 8},
+            border_pad=0.8,
+        )
+    )
+
+
+def north_angle_deg(crs: pyproj.CRS, lon: float, lat: float) -> float:
+    """Angle of true north from the map's "up" (grid north), degrees clockwise.
+
+    In a UTM zone, true north leans by the meridian convergence (under 1 deg near Suqian);
+    the arrow shows it as it is rather than pretending grid north is true north.
+    """
+    to_map = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    x0, y0 = to_map.transform(lon, lat)
+    x1, y1 = to_map.transform(lon, lat + 0.01)
+    return math.degrees(math.atan2(x1 - x0, y1 - y0))
+
+
+def add_north_arrow(ax: Axes, *, angle_deg: float = 0.0, label: str = "N") -> None:
+    """A north arrow in the upper right of ``ax``, tilted by ``angle_deg`` (clockwise).
+
+    Drawn in its own square inset so that its shape does not depend on the map's extent.
+    """
+    inset = ax.inset_axes((0.9, 0.78, 0.08, 0.2))
+    inset.set_xlim(-1, 1)
+    inset.set_ylim(-1.2, 1.6)
+    inset.set_aspect("equal")
+    inset.axis("off")
+    theta = math.radians(angle_deg)
+    rot = np.array([[math.cos(theta), math.sin(theta)], [-math.sin(theta), math.cos(theta)]])
+    left = np.array([[0, 1], [-0.45, -0.9], [0, -0.45]]) @ rot.T
+    right = _mirror(left, rot)
+    inset.fill(left[:, 0], left[:, 1], fc=INK, ec=INK, lw=0.8)
+    inset.fill(right[:, 0], right[:, 1], fc="white", ec=INK, lw=0.8)
+    top = np.array([0, 1.08]) @ rot.T
+    inset.text(top[0], top[1], label, ha="center", va="bottom", size=11, weight="bold", color=INK)
+
+
+def _mirror(points: np.ndarray, rot: np.ndarray) -> np.ndarray:
+    """Mirror rotated ``points`` about the arrow's own axis."""
+    upright = points @ rot
+    return (upright * np.array([-1, 1])) @ rot.T
+
+
+def today_text(day: date | None, lang: str) -> str:
+    """``day`` (default today) as 2026年11月28日 or 28 Nov 2026."""
+    day = day or date.today()
+    if lang == "en":
+        return day.strftime("%d %b %Y").lstrip("0")
+    return f"{day.year}年{day.month}月{day.day}日"

@@ -1,0 +1,602 @@
+"""Static maps for reports: indicator choropleth, coverage of one group, funding allocation.
+
+Every map is drawn in the dataset's local UTM zone (so the scale bar is true), with a title,
+a subtitle (groups, parameters, date, data source), a legend with the class breaks, township
+labels, a scale bar and a north arrow. Figures are plain ``matplotlib.figure.Figure`` objects
+(no pyplot state), so a web server can draw several at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Final, Literal
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import shapely
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from geo.coverage import site_radii
+from geo.dataset import Dataset, Group
+from geo.export import _layout
+from geo.export._layout import HALO, INK, MUTED, PageText
+from geo.fonts import apply_cjk_font
+from geo.i18n import format_count, format_percent, format_yuan, t
+from geo.indicators import (
+    INDICATORS,
+    NO_DATA_COLOUR,
+    Classification,
+    classify_indicator,
+    classify_values,
+    format_indicator_value,
+    legend_labels,
+)
+from geo.projection import local_metric_crs
+from geo.summary import Summary
+
+__all__ = [
+    "MAP_VIEWS",
+    "MapLayers",
+    "draw_coverage_map",
+    "draw_funding_map",
+    "draw_indicator_map",
+    "map_figure",
+    "page_text",
+    "project_layers",
+    "save_figure",
+]
+
+MapView = Literal["indicator", "coverage", "funding"]
+MAP_VIEWS: Final = ("indicator", "coverage", "funding")
+FIGURE_FORMATS: Final = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
+PNG_DPI: Final = 300
+MAX_LABELLED_TOWNSHIPS: Final = 60
+
+EDGE: Final = "#6e7781"
+CATCHMENT: Final = "#74c476"
+UNREACHED: Final = "#d7301f"
+SITE_STYLE: Final = {"organization": ("^", "#7a0177"), "station": ("o", "#1f2328")}
+
+
+@dataclass(frozen=True)
+class MapLayers:
+    """The dataset's layers in its local metric CRS, ready to draw.
+
+    Attributes
+    ----------
+    crs
+        The UTM zone of the townships' centre.
+    townships
+        Index: township code; columns ``name``, ``geometry``.
+    sites, demand
+        As in the dataset, projected; demand keeps only rows with a point.
+    labels
+        ``x``, ``y`` of a point inside each township (index: township code).
+    north_deg
+        True north relative to the map's up, degrees clockwise.
+    """
+
+    crs: pyproj.CRS
+    townships: gpd.GeoDataFrame
+    sites: gpd.GeoDataFrame
+    demand: gpd.GeoDataFrame
+    labels: pd.DataFrame
+    north_deg: float
+
+
+def project_layers(dataset: Dataset) -> MapLayers:
+    """Project the dataset's layers to its local UTM zone (done once per export)."""
+    crs = local_metric_crs(dataset.townships)
+    towns = dataset.townships.to_crs(crs).set_index("code")[["name", "geometry"]]
+    points = shapely.point_on_surface(towns.geometry.to_numpy())
+    labels = pd.DataFrame(
+        {"x": shapely.get_x(points), "y": shapely.get_y(points)}, index=towns.index
+    )
+    demand = dataset.demand[dataset.demand.geometry.notna()].to_crs(crs)
+    lon, lat = _centre_lonlat(dataset.townships)
+    return MapLayers(
+        crs=crs,
+        townships=towns,
+        sites=dataset.sites.to_crs(crs),
+        demand=demand,
+        labels=labels,
+        north_deg=_layout.north_angle_deg(crs, lon, lat),
+    )
+
+
+def _centre_lonlat(townships: gpd.GeoDataFrame) -> tuple[float, float]:
+    minx, miny, maxx, maxy = townships.to_crs("EPSG:4326").total_bounds
+    return (minx + maxx) / 2, (miny + maxy) / 2
+
+
+# --- the three map views ------------------------------------------------------------------------
+
+
+def draw_indicator_map(
+    ax: Axes, layers: MapLayers, summary: Summary, *, indicator: str, lang: str = "zh"
+) -> tuple[Classification, list[str]]:
+    """Townships coloured by ``indicator`` (class breaks from geo.indicators), with labels.
+
+    Returns
+    -------
+    (Classification, list of str)
+        The classes and their legend labels, for the side panel.
+    """
+    classes = classify_indicator(summary.townships, indicator)
+    colours = classes.colours.reindex(layers.townships.index).fillna(NO_DATA_COLOUR)
+    layers.townships.plot(ax=ax, color=colours.to_list(), edgecolor="white", linewidth=1.2)
+    _draw_outline(ax, layers)
+    _draw_sites(ax, layers.sites, size=7, alpha=0.75)
+    values = classes.values.reindex(layers.townships.index)
+    texts = [format_indicator_value(indicator, v, lang) for v in values]
+    _label_townships(ax, layers, pd.Series(texts, index=values.index))
+    return classes, legend_labels(classes, indicator, lang)
+
+
+def draw_coverage_map(
+    ax: Axes, layers: MapLayers, summary: Summary, *, group: Group, lang: str = "zh"
+) -> None:
+    """Catchments of the sites serving ``group``, its villages in and out of reach, and labels."""
+    layers.townships.plot(ax=ax, color="#f6f8fa", edgecolor=EDGE, linewidth=0.8)
+    serving, radii = site_radii(layers.sites, group)
+    sites = layers.sites[serving]
+    catchments = shapely.union_all(shapely.buffer(sites.geometry.to_numpy(), radii[serving]))
+    if not shapely.is_empty(catchments):
+        gpd.GeoSeries([catchments], crs=layers.crs).plot(
+            ax=ax, color=CATCHMENT, alpha=0.35, edgecolor="#238b45", linewidth=0.4
+        )
+    _draw_outline(ax, layers)
+    _draw_demand(ax, layers, summary, group.code)
+    _draw_sites(ax, sites, size=14, alpha=1.0)
+    coverage = summary.coverage[group.code].reindex(layers.townships.index)
+    texts = [t("export.label.coverage", lang, value=format_percent(v)) for v in coverage]
+    _label_townships(ax, layers, pd.Series(texts, index=coverage.index))
+
+
+def draw_funding_map(
+    ax: Axes, layers: MapLayers, summary: Summary, *, lang: str = "zh"
+) -> tuple[Classification, list[str]]:
+    """Townships coloured by the recommended allocation, labelled with recommended and actual."""
+    table = summary.townships.reindex(layers.townships.index)
+    classes = classify_values(table["funding_yuan"].astype(float), palette="Purples")
+    layers.townships.plot(
+        ax=ax, color=classes.colours.fillna(NO_DATA_COLOUR).to_list(), edgecolor="white", lw=1.2
+    )
+    _draw_outline(ax, layers)
+    texts = [
+        t("export.label.recommended", lang, value=format_yuan(rec, lang))
+        + "\n"
+        + t("export.label.actual", lang, value=format_yuan(act, lang))
+        for rec, act in zip(table["funding_yuan"], table["projects_yuan"], strict=True)
+    ]
+    _label_townships(ax, layers, pd.Series(texts, index=table.index))
+    labels = [
+        format_yuan(lo, lang) if lo == hi else f"{format_yuan(lo, lang)} – {format_yuan(hi, lang)}"
+        for lo, hi, _ in classes.legend
+    ]
+    return classes, labels
+
+
+def _draw_outline(ax: Axes, layers: MapLayers) -> None:
+    outline = shapely.union_all(layers.townships.geometry.to_numpy())
+    gpd.GeoSeries([outline], crs=layers.crs).boundary.plot(ax=ax, color=INK, linewidth=1.4)
+
+
+def _draw_sites(ax: Axes, sites: gpd.GeoDataFrame, *, size: float, alpha: float) -> None:
+    for kind, (marker, colour) in SITE_STYLE.items():
+        chosen = sites[sites["kind"] == kind]
+        if chosen.empty:
+            continue
+        ax.scatter(
+            chosen.geometry.x,
+            chosen.geometry.y,
+            s=size,
+            marker=marker,
+            c=colour,
+            edgecolors="white",
+            linewidths=0.4,
+            alpha=alpha,
+            zorder=6,
+        )
+
+
+def _draw_demand(ax: Axes, layers: MapLayers, summary: Summary, code: str) -> None:
+    demand = layers.demand[layers.demand[code] > 0]
+    reached = summary.point_covered[code].reindex(demand["id"]).fillna(False).to_numpy(bool)
+    near = demand[reached]
+    ax.scatter(near.geometry.x, near.geometry.y, s=4, c="#636363", alpha=0.6, lw=0, zorder=5)
+    far = demand[~reached]
+    ax.scatter(
+        far.geometry.x,
+        far.geometry.y,
+        s=_people_size(far[code].to_numpy(float), _size_reference(layers.demand[code])),
+        c=UNREACHED,
+        alpha=0.7,
+        edgecolors="white",
+        linewidths=0.5,
+        zorder=7,
+    )
+
+
+def _size_reference(people: pd.Series) -> float:
+    top = float(people.max()) if len(people) else 0.0
+    return top if top > 0 else 1.0
+
+
+def _people_size(people: np.ndarray, reference: float) -> np.ndarray:
+    """Marker area in pt² proportional to people (the largest village = 160 pt²)."""
+    return 8 + 152 * np.asarray(people, dtype=float) / reference
+
+
+def _label_townships(ax: Axes, layers: MapLayers, values: pd.Series) -> None:
+    """Each township's name (bold) with a second line of ``values`` below it."""
+    if len(layers.townships) > MAX_LABELLED_TOWNSHIPS:
+        return
+    size = 9.5 if len(layers.townships) <= 20 else 7
+    for code, name in layers.townships["name"].items():
+        x, y = layers.labels.loc[code, ["x", "y"]]
+        ax.annotate(
+            name,
+            (x, y),
+            ha="center",
+            va="bottom",
+            size=size,
+            weight="bold",
+            color=INK,
+            path_effects=HALO,
+            zorder=10,
+        )
+        ax.annotate(
+            str(values.get(code, "")),
+            (x, y),
+            xytext=(0, -2),
+            textcoords="offset points",
+            ha="center",
+            va="top",
+            size=size * 0.82,
+            color=INK,
+            zorder=10,
+            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.75},
+        )
+
+
+# --- page composition ---------------------------------------------------------------------------
+
+
+def page_text(
+    summary: Summary,
+    *,
+    view: MapView,
+    group: Group | None = None,
+    indicator: str = "coverage",
+    lang: str = "zh",
+    day: date | None = None,
+) -> PageText:
+    """Title, subtitle, badge and footer for a map of ``view``."""
+    ds = summary.dataset
+    district = _district_name(ds)
+    if view == "coverage" and group is not None:
+        title = t("export.title.coverage", lang, district=district, group=group.display(lang))
+        groups: tuple[Group, ...] = (group,)
+    elif view == "funding":
+        title = t("export.title.funding", lang, district=district)
+        groups = summary.groups
+    else:
+        name = INDICATORS[indicator].name(lang)
+        title = t("export.title.indicator", lang, district=district, indicator=name)
+        groups = summary.groups
+    lines = [t("export.sub.groups", lang, groups=_group_list(ds, groups, lang))]
+    lines.append(_parameter_line(summary, view, groups, lang))
+    source = _source_text(ds)
+    lines.append(t("export.sub.meta", lang, date=_layout.today_text(day, lang), source=source))
+    note = t("export.note.demo" if ds.demo else "export.note.real", lang)
+    footer = t("export.footer", lang, source=source, note=note)
+    badge = t("export.badge.demo", lang) if ds.demo else None
+    return PageText(title=title, subtitle=tuple(lines), footer=footer, badge=badge)
+
+
+def _district_name(dataset: Dataset) -> str:
+    """The dataset's name without a trailing note in brackets: 宿豫区（示例数据） -> 宿豫区."""
+    name = dataset.name
+    for bracket in ("（", "("):
+        name = name.split(bracket, 1)[0]
+    return name.strip() or dataset.name
+
+
+def _group_list(dataset: Dataset, groups: tuple[Group, ...], lang: str) -> str:
+    names = t("export.sep", lang).join(g.display(lang) for g in groups)
+    if len(groups) == len(dataset.groups) and len(groups) > 3:
+        return (
+            f"{t('export.all_groups', lang, n=len(groups))}（{names}）"
+            if lang == "zh"
+            else (f"{t('export.all_groups', lang, n=len(groups))} ({names})")
+        )
+    return names
+
+
+def _parameter_line(summary: Summary, view: MapView, groups: tuple[Group, ...], lang: str) -> str:
+    sep = t("export.sep", lang)
+    if view == "funding":
+        weights = sep.join(f"{g.display(lang)} {g.weight:g}" for g in groups)
+        budget = format_yuan(summary.budget_yuan, lang)
+        return t("export.sub.budget", lang, budget=budget, weights=weights)
+    radii = sep.join(f"{g.display(lang)} {_distance(g.radius_m)}" for g in groups)
+    return t("export.sub.radii", lang, radii=radii)
+
+
+def _distance(metres: float) -> str:
+    return f"{metres / 1000:g} km" if metres >= 1000 else f"{metres:g} m"
+
+
+def _source_text(dataset: Dataset) -> str:
+    source = dataset.metadata.get("source")
+    return str(source) if source else dataset.name
+
+
+def map_figure(
+    summary: Summary,
+    *,
+    view: MapView = "indicator",
+    group: str | None = None,
+    indicator: str = "coverage",
+    lang: str = "zh",
+    size: str = "a4",
+    day: date | None = None,
+    layers: MapLayers | None = None,
+) -> Figure:
+    """A complete map page: title block, map, legend panel, scale bar and north arrow.
+
+    Parameters
+    ----------
+    summary
+        From ``geo.summary.summarize`` for the groups of interest.
+    view
+        ``"indicator"`` (choropleth of ``indicator``), ``"coverage"`` (catchments and villages
+        out of reach for ``group``) or ``"funding"`` (recommended allocation vs actual).
+    group
+        Group code for the coverage view; the summary's first group when None.
+    indicator
+        One of ``geo.indicators.INDICATORS`` for the indicator view.
+    lang
+        ``"zh"`` or ``"en"``.
+    size
+        ``"a4"`` (landscape) or ``"16x9"``.
+    day
+        The date printed on the map (today when None).
+    layers
+        Pre-projected layers, to save time when drawing several maps of one dataset.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    _check_view(view, indicator)
+    apply_cjk_font()
+    layers = layers or project_layers(summary.dataset)
+    chosen = _pick_group(summary, group) if view == "coverage" else None
+    fig = _layout.new_page(size)
+    ax = fig.add_axes(_layout.MAP_RECT)
+    panel = fig.add_axes(_layout.PANEL_RECT)
+    panel.axis("off")
+    if view == "coverage" and chosen is not None:
+        draw_coverage_map(ax, layers, summary, group=chosen, lang=lang)
+        _coverage_legend(panel, layers, summary, chosen, lang)
+    else:
+        if view == "funding":
+            classes, labels = draw_funding_map(ax, layers, summary, lang=lang)
+            title = t("export.legend.funding", lang)
+        else:
+            classes, labels = draw_indicator_map(
+                ax, layers, summary, indicator=indicator, lang=lang
+            )
+            title = INDICATORS[indicator].name(lang)
+        _class_legend(panel, classes, labels, title, lang, sites=view == "indicator")
+    _finish_map(ax, layers, lang)
+    text = page_text(summary, view=view, group=chosen, indicator=indicator, lang=lang, day=day)
+    _layout.draw_page_text(fig, text)
+    return fig
+
+
+def _check_view(view: str, indicator: str) -> None:
+    if view not in MAP_VIEWS:
+        msg = f"`view` must be one of {list(MAP_VIEWS)}, got {view!r}."
+        raise ValueError(msg)
+    if indicator not in INDICATORS:
+        msg = f"`indicator` must be one of {list(INDICATORS)}, got {indicator!r}."
+        raise ValueError(msg)
+
+
+def _pick_group(summary: Summary, code: str | None) -> Group:
+    if code is None:
+        return summary.groups[0]
+    for g in summary.groups:
+        if code in (g.code, g.label, g.label_en):
+            return g
+    msg = f"group {code!r} is not among the summary's groups {summary.group_codes}."
+    raise ValueError(msg)
+
+
+def _finish_map(ax: Axes, layers: MapLayers, lang: str) -> None:
+    _fit_extent(ax, layers.townships.total_bounds)
+    ax.set_axis_off()
+    _layout.add_scale_bar(ax)
+    _layout.add_north_arrow(ax, angle_deg=layers.north_deg, label=t("export.north", lang))
+
+
+def _fit_extent(ax: Axes, bounds: np.ndarray, *, pad: float = 0.04) -> None:
+    """Show ``bounds`` (plus ``pad``) at equal scale, widened to the axes' own shape."""
+    minx, miny, maxx, maxy = bounds
+    margin = pad * max(maxx - minx, maxy - miny)
+    width, height = maxx - minx + 2 * margin, maxy - miny + 2 * margin
+    box = ax.get_position()
+    fig_w, fig_h = ax.figure.get_size_inches()
+    box_ratio = (box.width * fig_w) / (box.height * fig_h)
+    width, height = max(width, height * box_ratio), max(height, width / box_ratio)
+    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+    ax.set_xlim(cx - width / 2, cx + width / 2)
+    ax.set_ylim(cy - height / 2, cy + height / 2)
+    ax.set_aspect("equal", adjustable="box")
+
+
+# --- legends ------------------------------------------------------------------------------------
+
+
+def _class_legend(
+    panel: Axes,
+    classes: Classification,
+    labels: list[str],
+    title: str,
+    lang: str,
+    *,
+    sites: bool = True,
+) -> None:
+    handles = [
+        Patch(facecolor=colour, edgecolor=EDGE, linewidth=0.5, label=label)
+        for (_, _, colour), label in zip(classes.legend, labels, strict=True)
+    ]
+    if classes.has_missing:
+        handles.append(
+            Patch(facecolor=NO_DATA_COLOUR, edgecolor=EDGE, label=t("legend.no_data", lang))
+        )
+    if sites:
+        handles += _site_handles(lang)
+    _legend(panel, handles, title)
+
+
+def _coverage_legend(
+    panel: Axes, layers: MapLayers, summary: Summary, group: Group, lang: str
+) -> None:
+    reference = _size_reference(layers.demand[group.code])
+    samples = _round_samples(reference)
+    handles: list[Patch | Line2D] = [
+        Patch(
+            facecolor=CATCHMENT,
+            alpha=0.5,
+            edgecolor="#238b45",
+            label=t("export.legend.catchment", lang),
+        ),
+        Line2D(
+            [],
+            [],
+            ls="",
+            marker="o",
+            ms=3,
+            mfc="#636363",
+            mec="none",
+            label=t("export.legend.covered", lang),
+        ),
+        Line2D([], [], ls="", marker="", label=t("export.legend.unreached", lang)),
+    ]
+    handles += [
+        Line2D(
+            [],
+            [],
+            ls="",
+            marker="o",
+            ms=float(np.sqrt(_people_size(np.array([n]), reference))[0]),
+            mfc=UNREACHED,
+            alpha=0.7,
+            mec="white",
+            label="    " + t("export.legend.people", lang, n=format_count(n, lang)),
+        )
+        for n in samples
+    ]
+    handles += _site_handles(lang)
+    _legend(panel, handles, group.display(lang))
+    _group_figures(panel, summary, group, lang)
+
+
+def _round_samples(reference: float) -> list[float]:
+    """Two or three round people counts for the size legend, the largest near ``reference``."""
+    magnitude = 10 ** np.floor(np.log10(max(reference, 1)))
+    top = np.floor(reference / magnitude) * magnitude
+    return sorted({float(v) for v in (top / 4, top / 2, top) if v >= 1})
+
+
+def _site_handles(lang: str) -> list[Line2D]:
+    return [
+        Line2D(
+            [],
+            [],
+            ls="",
+            marker=marker,
+            ms=6,
+            mfc=colour,
+            mec="white",
+            label=t(f"kind.{kind}", lang),
+        )
+        for kind, (marker, colour) in SITE_STYLE.items()
+    ]
+
+
+def _legend(panel: Axes, handles: list[Patch | Line2D], title: str) -> None:
+    legend = panel.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0, 1),
+        frameon=False,
+        title=title,
+        alignment="left",
+        fontsize=9,
+        title_fontproperties={"size": 11, "weight": "bold"},
+        handlelength=1.6,
+        handleheight=1.1,
+        labelspacing=0.6,
+    )
+    legend.get_title().set_color(INK)
+
+
+def _group_figures(panel: Axes, summary: Summary, group: Group, lang: str) -> None:
+    code = group.code
+    people = float(summary.demand[code].sum())
+    covered = float(summary.covered[code].sum())
+    rows = [
+        (t("kpi.people", lang), format_count(people, lang)),
+        (t("kpi.unreached", lang), format_count(people - covered, lang)),
+        (t("kpi.coverage", lang), format_percent(covered / people if people else None)),
+        (t("export.kpi.radius", lang), _distance(group.radius_m)),
+    ]
+    draw_figure_rows(panel, rows, top=0.3)
+
+
+def draw_figure_rows(panel: Axes, rows: list[tuple[str, str]], *, top: float) -> None:
+    """Key figures as label / large value rows in a side panel (axes fraction coordinates)."""
+    step = min(0.075, top / max(len(rows), 1))
+    for i, (label, value) in enumerate(rows):
+        y = top - i * step
+        panel.text(0.0, y, label, size=9, color=MUTED, va="top", transform=panel.transAxes)
+        panel.text(
+            1.0,
+            y + 0.004,
+            value,
+            size=13,
+            weight="bold",
+            color=INK,
+            ha="right",
+            va="top",
+            transform=panel.transAxes,
+        )
+
+
+# --- files --------------------------------------------------------------------------------------
+
+
+def save_figure(fig: Figure, path: Path | str) -> Path:
+    """Write ``fig`` as PNG (300 dpi), SVG or PDF, chosen by the file's extension."""
+    path = Path(path)
+    fmt = FIGURE_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        msg = (
+            f"a map is written as {sorted(FIGURE_FORMATS)}, not {path.suffix or 'no extension'!r}."
+        )
+        raise ValueError(msg)
+    metadata = {"Creator": "service-coverage atlas"} if fmt == "pdf" else None
+    fig.savefig(path, format=fmt, dpi=PNG_DPI, facecolor="white", metadata=metadata)
+    return path

@@ -1,0 +1,307 @@
+"""Report tables: township summary, coverage by group, gaps, funding, sites, unassigned points.
+
+Each table is a ``pandas.DataFrame`` with headers in the reader's language plus a number
+format per column, written to XLSX (one sheet per table, header row frozen, Excel number
+formats, auto filter) or to CSV in UTF-8 with a byte-order mark, which Excel on Windows needs
+to recognise UTF-8 instead of reading the Chinese as GBK mojibake.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Final, Literal
+
+import numpy as np
+import pandas as pd
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from geo.dataset import Dataset
+from geo.export._layout import today_text
+from geo.i18n import t
+from geo.summary import Summary
+
+__all__ = [
+    "NUMBER_FORMATS",
+    "ReportTable",
+    "funding_table",
+    "gap_table",
+    "group_table",
+    "report_tables",
+    "sites_table",
+    "township_table",
+    "unassigned_table",
+    "write_csv",
+    "write_xlsx",
+]
+
+Kind = Literal["text", "int", "count", "percent", "yuan", "score", "coord", "decimal"]
+
+#: Excel number format per kind of column.
+NUMBER_FORMATS: Final[dict[str, str]] = {
+    "text": "@",
+    "int": "0",
+    "count": "#,##0",
+    "percent": "0.0%",
+    "yuan": "#,##0",
+    "score": "#,##0.0",
+    "coord": "0.000000",
+    "decimal": "#,##0.00",
+}
+
+# Column key -> (catalog key of its header, kind).
+_COLUMNS: Final[dict[str, tuple[str, Kind]]] = {
+    "rank": ("export.col.rank", "int"),
+    "code": ("col.code", "text"),
+    "name": ("col.name", "text"),
+    "group": ("col.group", "text"),
+    "organizations": ("col.organizations", "int"),
+    "stations": ("col.stations", "int"),
+    "people": ("col.people", "count"),
+    "covered": ("col.covered", "count"),
+    "unreached": ("col.unreached", "count"),
+    "coverage": ("col.coverage", "percent"),
+    "rated_share": ("col.rated_share", "percent"),
+    "inspected_share": ("col.inspected_share", "percent"),
+    "projects": ("col.projects", "int"),
+    "projects_yuan": ("col.projects_yuan", "yuan"),
+    "funding_score": ("col.funding_score", "score"),
+    "funding_share": ("col.funding_share", "percent"),
+    "funding_yuan": ("col.funding_yuan", "yuan"),
+    "difference": ("export.col.difference", "yuan"),
+    "id": ("export.col.id", "text"),
+    "site_name": ("export.col.site_name", "text"),
+    "kind": ("col.kind", "text"),
+    "category": ("export.col.category", "text"),
+    "groups": ("export.col.groups", "text"),
+    "township": ("col.name", "text"),
+    "radius_m": ("export.col.radius_m", "count"),
+    "capacity": ("export.col.capacity", "count"),
+    "rating": ("export.col.rating", "text"),
+    "inspected": ("export.col.inspected", "text"),
+    "lon": ("export.col.lon", "coord"),
+    "lat": ("export.col.lat", "coord"),
+    "layer": ("export.col.layer", "text"),
+}
+
+
+@dataclass(frozen=True)
+class ReportTable:
+    """A table ready to write: localized headers, and an Excel format per column."""
+
+    sheet: str
+    frame: pd.DataFrame
+    formats: tuple[str, ...]
+
+
+def _finish(frame: pd.DataFrame, sheet_key: str, lang: str) -> ReportTable:
+    """Rename the column keys to headers in ``lang`` and attach their number formats."""
+    headers = [t(_COLUMNS[c][0], lang) for c in frame.columns]
+    formats = tuple(NUMBER_FORMATS[_COLUMNS[c][1]] for c in frame.columns)
+    out = frame.reset_index(drop=True)
+    out.columns = headers
+    return ReportTable(t(sheet_key, lang), out, formats)
+
+
+def township_table(summary: Summary, lang: str = "zh") -> ReportTable:
+    """One row per township: sites, people, reach, quality shares, projects, recommendation."""
+    table = summary.townships.rename_axis("code").reset_index()
+    columns = ["code", "name", "organizations", "stations", "people", "covered", "unreached"]
+    columns += ["coverage", "rated_share", "inspected_share", "projects", "projects_yuan"]
+    columns += ["funding_score", "funding_share", "funding_yuan"]
+    return _finish(table[columns], "export.sheet.townships", lang)
+
+
+def group_table(summary: Summary, lang: str = "zh") -> ReportTable:
+    """Township x group in long form: people, covered, out of reach and coverage per group."""
+    names = summary.townships["name"]
+    frames = [
+        pd.DataFrame(
+            {
+                "code": summary.demand.index,
+                "name": names.reindex(summary.demand.index).to_numpy(),
+                "group": g.display(lang),
+                "people": summary.demand[g.code].to_numpy(float),
+                "covered": summary.covered[g.code].to_numpy(float),
+                "coverage": summary.coverage[g.code].to_numpy(float),
+            }
+        )
+        for g in summary.groups
+    ]
+    table = pd.concat(frames, ignore_index=True)
+    table.insert(5, "unreached", table["people"] - table["covered"])
+    return _finish(table, "export.sheet.groups", lang)
+
+
+def gap_table(summary: Summary, lang: str = "zh") -> ReportTable:
+    """Townships ranked by people out of reach (most first), with coverage and sites."""
+    table = summary.townships.rename_axis("code").reset_index()
+    table = table.sort_values(["unreached", "coverage"], ascending=[False, True], kind="stable")
+    table.insert(0, "rank", np.arange(1, len(table) + 1))
+    columns = ["rank", "code", "name", "people", "covered", "unreached", "coverage"]
+    columns += ["organizations", "stations"]
+    return _finish(table[columns], "export.sheet.gaps", lang)
+
+
+def funding_table(summary: Summary, lang: str = "zh") -> ReportTable:
+    """Recommended allocation next to the venture projects' actual amounts per township."""
+    table = summary.townships.rename_axis("code").reset_index()
+    table["difference"] = table["funding_yuan"] - table["projects_yuan"]
+    columns = ["code", "name", "unreached", "funding_score", "funding_share", "funding_yuan"]
+    columns += ["projects", "projects_yuan", "difference"]
+    return _finish(table[columns], "export.sheet.funding", lang)
+
+
+def sites_table(summary: Summary, lang: str = "zh") -> ReportTable:
+    """Every site with its kind, groups (as labels), township, radius, rating and position."""
+    ds = summary.dataset
+    sites = ds.sites
+    labels = {g.code: g.display(lang) for g in ds.groups}
+    towns = ds.townships.set_index("code")["name"]
+    sep = t("export.sep", lang)
+    table = pd.DataFrame(
+        {
+            "id": sites["id"].astype(str),
+            "site_name": sites["name"],
+            "kind": sites["kind"].map(lambda k: t(f"kind.{k}", lang)),
+            "category": sites["category"],
+            "groups": sites["groups"].map(lambda gs: sep.join(labels.get(g, g) for g in gs)),
+            "township": sites["township"].map(towns),
+            "radius_m": sites["radius_m"],
+            "capacity": sites["capacity"],
+            "rating": sites["rating"],
+            "inspected": sites["inspected"].map(lambda v: _yes_no(v, lang)),
+            "lon": sites.geometry.x,
+            "lat": sites.geometry.y,
+        }
+    )
+    return _finish(table, "export.sheet.sites", lang)
+
+
+def _yes_no(value: object, lang: str) -> str | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return t("yes" if bool(value) else "no", lang)
+
+
+def unassigned_table(summary: Summary, lang: str = "zh") -> ReportTable:
+    """Sites and demand points that lie in no township (left out of the township totals)."""
+    ds = summary.dataset
+    parts = []
+    for key, frame, ids in (
+        ("layer.sites", ds.sites, summary.unassigned_sites),
+        ("layer.demand", ds.demand, summary.unassigned_demand),
+    ):
+        rows = frame[frame["id"].astype(str).isin([str(i) for i in ids])]
+        has_point = rows.geometry.notna()
+        parts.append(
+            pd.DataFrame(
+                {
+                    "layer": t(key, lang),
+                    "id": rows["id"].astype(str),
+                    "site_name": rows["name"],
+                    "lon": rows.geometry.x.where(has_point),
+                    "lat": rows.geometry.y.where(has_point),
+                }
+            )
+        )
+    return _finish(pd.concat(parts, ignore_index=True), "export.sheet.unassigned", lang)
+
+
+def report_tables(summary: Summary, lang: str = "zh") -> list[ReportTable]:
+    """The tables of a report, in sheet order."""
+    builders = (
+        township_table,
+        group_table,
+        gap_table,
+        funding_table,
+        sites_table,
+        unassigned_table,
+    )
+    return [build(summary, lang) for build in builders]
+
+
+def write_csv(table: ReportTable, path: Path | str) -> Path:
+    """``table`` as CSV in UTF-8 with BOM (so that Excel on Windows reads the Chinese)."""
+    path = Path(path)
+    table.frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+    return path
+
+
+def write_xlsx(
+    summary: Summary, path: Path | str, *, lang: str = "zh", day: date | None = None
+) -> Path:
+    """All report tables in one workbook, one sheet each, plus a sheet about the data.
+
+    Headers are bold on grey with the row frozen and an auto filter; every numeric column has
+    an Excel number format (thousands separators, percentages with one decimal, yuan).
+    """
+    path = Path(path)
+    tables = report_tables(summary, lang)
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for table in tables:
+            table.frame.to_excel(writer, sheet_name=table.sheet[:31], index=False)
+            _style_sheet(writer.sheets[table.sheet[:31]], table)
+        about = _about_frame(summary.dataset, summary, lang, day)
+        about.to_excel(writer, sheet_name=t("export.pack.method", lang)[:31], index=False)
+        _style_about(writer.sheets[t("export.pack.method", lang)[:31]])
+    return path
+
+
+def _style_sheet(sheet: Worksheet, table: ReportTable) -> None:
+    header_font = Font(bold=True)
+    header_fill = PatternFill("solid", fgColor="E7ECF2")
+    for col, fmt in enumerate(table.formats, start=1):
+        cell = sheet.cell(row=1, column=col)
+        cell.font, cell.fill = header_font, header_fill
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        for row in sheet.iter_rows(min_row=2, min_col=col, max_col=col):
+            row[0].number_format = fmt
+        width = _column_width(table.frame.iloc[:, col - 1], str(table.frame.columns[col - 1]))
+        sheet.column_dimensions[get_column_letter(col)].width = width
+    sheet.freeze_panes = "A2"
+    if sheet.max_row > 1:
+        sheet.auto_filter.ref = sheet.dimensions
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def _column_width(values: pd.Series, header: str) -> float:
+    sample = (
+        values.head(200).dropna().map(lambda v: f"{v:,.1f}" if isinstance(v, float) else str(v))
+    )
+    widest = max([_display_width(header), *sample.map(_display_width).tolist()])
+    return float(min(max(widest + 2, 8), 48))
+
+
+def _about_frame(dataset: Dataset, summary: Summary, lang: str, day: date | None) -> pd.DataFrame:
+    status = (
+        t("export.pack.status_demo", lang)
+        if dataset.demo
+        else t("export.pack.status_real", lang, name=dataset.name)
+    )
+    rows = [
+        (t("data.loaded", lang), dataset.name),
+        (t("export.about.status", lang), status),
+        (t("data.source", lang), str(dataset.metadata.get("source") or dataset.name)),
+        (t("export.about.date", lang), today_text(day, lang)),
+        (t("funding.budget", lang), f"{summary.budget_yuan:,}"),
+    ]
+    rows += [
+        (t("export.about.group", lang, group=g.display(lang)), f"{g.radius_m:g} / {g.weight:g}")
+        for g in summary.groups
+    ]
+    return pd.DataFrame(rows, columns=[t("export.about.item", lang), t("export.about.value", lang)])
+
+
+def _style_about(sheet: Worksheet) -> None:
+    sheet.column_dimensions["A"].width = 24
+    sheet.column_dimensions["B"].width = 90
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
