@@ -4,6 +4,7 @@ scale bar and north arrow."""
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Final, Literal
@@ -146,3 +147,34 @@ def today_text(day: date | None, lang: str) -> str:
     if lang == "en":
         return day.strftime("%d %b %Y").lstrip("0")
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9.,%'’()\-/×÷=+:;<>]+ ?| +|.", re.S)
+_NO_LINE_START = set("，。、；：？！）》」』”’%,.;:)")
+
+
+def display_width(text: str) -> int:
+    """Width in half-width units: a CJK character (or full-width sign) counts 2."""
+    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
+
+
+def wrap_text(text: str, width: int) -> list[str]:
+    """Greedy line breaking for mixed Chinese/Latin text (``textwrap`` needs spaces).
+
+    Latin words are kept whole; a line never starts with closing punctuation (，。、）...).
+    """
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for token in _TOKEN.findall(paragraph):
+            if (
+                line
+                and display_width(line + token.rstrip()) > width
+                and token[0] not in _NO_LINE_START
+            ):
+                lines.append(line.rstrip())
+                line = token.lstrip()
+            else:
+                line += token
+        lines.append(line.rstrip())
+    return lines

@@ -44,9 +44,13 @@ from geo.summary import Summary
 __all__ = [
     "MAP_VIEWS",
     "MapLayers",
+    "class_legend_handles",
     "draw_coverage_map",
+    "draw_figure_rows",
     "draw_funding_map",
     "draw_indicator_map",
+    "draw_map_page",
+    "finish_map",
     "map_figure",
     "page_text",
     "project_layers",
@@ -379,13 +383,41 @@ def map_figure(
     """
     _check_view(view, indicator)
     apply_cjk_font()
+    fig = _layout.new_page(size)
+    draw_map_page(
+        fig,
+        summary,
+        view=view,
+        group=group,
+        indicator=indicator,
+        lang=lang,
+        day=day,
+        layers=layers,
+    )
+    return fig
+
+
+def draw_map_page(
+    fig: Figure,
+    summary: Summary,
+    *,
+    view: MapView,
+    group: str | None = None,
+    indicator: str = "coverage",
+    lang: str = "zh",
+    day: date | None = None,
+    layers: MapLayers | None = None,
+) -> Axes:
+    """Draw a map page (map, legend panel, title block) on ``fig``; return the side panel.
+
+    The briefing pack adds its key figures to the returned panel, below the legend.
+    """
     layers = layers or project_layers(summary.dataset)
     chosen = _pick_group(summary, group) if view == "coverage" else None
-    fig = _layout.new_page(size)
     ax = fig.add_axes(_layout.MAP_RECT)
     panel = fig.add_axes(_layout.PANEL_RECT)
     panel.axis("off")
-    if view == "coverage" and chosen is not None:
+    if chosen is not None:
         draw_coverage_map(ax, layers, summary, group=chosen, lang=lang)
         _coverage_legend(panel, layers, summary, chosen, lang)
     else:
@@ -398,10 +430,10 @@ def map_figure(
             )
             title = INDICATORS[indicator].name(lang)
         _class_legend(panel, classes, labels, title, lang, sites=view == "indicator")
-    _finish_map(ax, layers, lang)
+    finish_map(ax, layers, lang)
     text = page_text(summary, view=view, group=chosen, indicator=indicator, lang=lang, day=day)
     _layout.draw_page_text(fig, text)
-    return fig
+    return panel
 
 
 def _check_view(view: str, indicator: str) -> None:
@@ -423,7 +455,8 @@ def _pick_group(summary: Summary, code: str | None) -> Group:
     raise ValueError(msg)
 
 
-def _finish_map(ax: Axes, layers: MapLayers, lang: str) -> None:
+def finish_map(ax: Axes, layers: MapLayers, lang: str) -> None:
+    """Fit the extent to the townships, hide the axes, add the scale bar and north arrow."""
     _fit_extent(ax, layers.townships.total_bounds)
     ax.set_axis_off()
     _layout.add_scale_bar(ax)
@@ -448,6 +481,18 @@ def _fit_extent(ax: Axes, bounds: np.ndarray, *, pad: float = 0.04) -> None:
 # --- legends ------------------------------------------------------------------------------------
 
 
+def class_legend_handles(classes: Classification, labels: list[str], lang: str) -> list[Patch]:
+    """One patch per class (and one for townships without a value)."""
+    handles = [
+        Patch(facecolor=colour, edgecolor=EDGE, linewidth=0.5, label=label)
+        for (_, _, colour), label in zip(classes.legend, labels, strict=True)
+    ]
+    if classes.has_missing:
+        no_data = t("legend.no_data", lang)
+        handles.append(Patch(facecolor=NO_DATA_COLOUR, edgecolor=EDGE, label=no_data))
+    return handles
+
+
 def _class_legend(
     panel: Axes,
     classes: Classification,
@@ -457,14 +502,7 @@ def _class_legend(
     *,
     sites: bool = True,
 ) -> None:
-    handles = [
-        Patch(facecolor=colour, edgecolor=EDGE, linewidth=0.5, label=label)
-        for (_, _, colour), label in zip(classes.legend, labels, strict=True)
-    ]
-    if classes.has_missing:
-        handles.append(
-            Patch(facecolor=NO_DATA_COLOUR, edgecolor=EDGE, label=t("legend.no_data", lang))
-        )
+    handles: list[Patch | Line2D] = list(class_legend_handles(classes, labels, lang))
     if sites:
         handles += _site_handles(lang)
     _legend(panel, handles, title)

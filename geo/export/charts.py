@@ -1,0 +1,118 @@
+"""Report charts drawn with matplotlib: people out of reach, recommended vs actual funding.
+
+Charts are drawn with matplotlib rather than plotly + kaleido: kaleido 1.x renders through a
+Chrome installation and downloads one when none is found, which an office network without
+internet cannot do. matplotlib needs no browser, uses the same Chinese font as the maps and
+embeds it in the PDF as text.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Final, Literal
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from geo.export import _layout
+from geo.export._layout import INK, MUTED, PageText
+from geo.export.maps import page_text
+from geo.fonts import apply_cjk_font
+from geo.i18n import format_count, format_yuan, t
+from geo.summary import Summary
+
+__all__ = ["CHARTS", "chart_figure", "draw_funding_chart", "draw_gap_chart"]
+
+ChartName = Literal["gaps", "funding"]
+CHARTS: Final = ("gaps", "funding")
+RECOMMENDED: Final = "#54278f"
+ACTUAL: Final = "#fdae6b"
+GAP: Final = "#d7301f"
+MAX_BARS: Final = 30
+
+
+def _style_axes(ax: Axes) -> None:
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(axis="y", length=0, labelsize=9, colors=INK)
+    ax.tick_params(axis="x", labelsize=8, colors=MUTED)
+    ax.grid(axis="x", color="#d0d7de", linewidth=0.6)
+    ax.set_axisbelow(True)
+
+
+def draw_gap_chart(ax: Axes, summary: Summary, *, lang: str = "zh") -> None:
+    """Horizontal bars of people out of reach per township, the largest gap on top."""
+    table = summary.townships.sort_values("unreached", ascending=True, kind="stable")
+    table = table.tail(MAX_BARS)
+    y = np.arange(len(table))
+    ax.barh(y, table["unreached"], color=GAP, height=0.65)
+    ax.set_yticks(y, table["name"])
+    top = float(table["unreached"].max()) if len(table) else 0.0
+    for yi, value in zip(y, table["unreached"], strict=True):
+        ax.text(value + top * 0.01, yi, format_count(value, lang), va="center", size=8, color=INK)
+    ax.set_xlim(0, top * 1.15 if top > 0 else 1)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_count(v, lang)))
+    _style_axes(ax)
+
+
+def draw_funding_chart(ax: Axes, summary: Summary, *, lang: str = "zh") -> None:
+    """Recommended allocation next to the actual project amounts, per township (grouped bars)."""
+    table = summary.townships.sort_values("funding_yuan", ascending=True, kind="stable")
+    table = table.tail(MAX_BARS)
+    y = np.arange(len(table))
+    height = 0.38
+    ax.barh(y + height / 2, table["funding_yuan"], height, color=RECOMMENDED,
+            label=t("funding.recommended", lang))  # fmt: skip
+    ax.barh(y - height / 2, table["projects_yuan"], height, color=ACTUAL,
+            label=t("funding.actual", lang))  # fmt: skip
+    ax.set_yticks(y, table["name"])
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_yuan(v, lang)))
+    ax.legend(loc="lower right", frameon=False, fontsize=9)
+    _style_axes(ax)
+
+
+def chart_figure(
+    summary: Summary,
+    *,
+    chart: ChartName = "gaps",
+    lang: str = "zh",
+    size: str = "a4",
+    day: date | None = None,
+) -> Figure:
+    """A chart page with the maps' title block, for PNG/SVG/PDF export."""
+    if chart not in CHARTS:
+        msg = f"`chart` must be one of {list(CHARTS)}, got {chart!r}."
+        raise ValueError(msg)
+    apply_cjk_font()
+    fig = _layout.new_page(size)
+    ax = fig.add_axes((0.16, 0.1, 0.78, 0.72))
+    if chart == "gaps":
+        draw_gap_chart(ax, summary, lang=lang)
+        title_key = "export.pack.gaps_chart"
+    else:
+        draw_funding_chart(ax, summary, lang=lang)
+        title_key = "export.pack.funding_chart"
+    base = page_text(summary, view="funding" if chart == "funding" else "indicator", lang=lang,
+                     day=day)  # fmt: skip
+    title = f"{_district(base.title)}{t(title_key, lang)}"
+    _layout.draw_page_text(fig, PageText(title, base.subtitle, base.footer, base.badge))
+    return fig
+
+
+def _district(map_title: str) -> str:
+    """The "宿豫区：" prefix of a map title, reused for the chart title."""
+    for sep in ("：", ": "):
+        if sep in map_title:
+            return map_title.split(sep, 1)[0] + sep
+    return ""
+
+
+def funding_totals(summary: Summary) -> pd.Series:
+    """Recommended and actual totals (yuan) for a chart caption."""
+    table = summary.townships
+    return pd.Series(
+        {"recommended": table["funding_yuan"].sum(), "actual": table["projects_yuan"].sum()}
+    )

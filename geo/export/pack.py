@@ -1,0 +1,382 @@
+"""The briefing pack: one A4-landscape PDF for a meeting with the district leadership.
+
+Pages: cover; overview map with key figures; one coverage map per selected group; township
+gap ranking (table and chart); recommended funding (map and table) next to the actual
+projects; the same as a chart; method and provenance. Every page is drawn with matplotlib
+and written with ``PdfPages``; the Chinese font is embedded as TrueType (Type 42), so the
+text stays selectable and searchable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Final
+
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+
+from geo.export import _layout
+from geo.export._layout import ALERT, INK, MUTED, PageText, wrap_text
+from geo.export.charts import draw_funding_chart, draw_gap_chart
+from geo.export.maps import (
+    MapLayers,
+    class_legend_handles,
+    draw_figure_rows,
+    draw_funding_map,
+    draw_map_page,
+    finish_map,
+    page_text,
+    project_layers,
+)
+from geo.fonts import CjkFont, apply_cjk_font
+from geo.i18n import format_count, format_number, format_percent, format_yuan, t
+from geo.summary import Summary
+
+__all__ = ["PackPage", "build_pack", "pack_pages", "write_pack"]
+
+MAX_TABLE_ROWS: Final = 20
+HEADER_BG: Final = "#e7ecf2"
+
+
+@dataclass(frozen=True)
+class PackPage:
+    """One page of the pack: its title (for the contents list) and the finished figure."""
+
+    title: str
+    figure: Figure
+
+
+@dataclass(frozen=True)
+class _Context:
+    summary: Summary
+    layers: MapLayers
+    lang: str
+    day: date | None
+    font: CjkFont
+    indicator: str
+
+
+def _kpis(summary: Summary, lang: str) -> list[tuple[str, str]]:
+    """District key figures for the overview page."""
+    table = summary.townships
+    people, covered = float(table["people"].sum()), float(table["covered"].sum())
+    projects = summary.dataset.projects
+    years = projects["year"].dropna() if not projects.empty else pd.Series(dtype=float)
+    funding_label = (
+        t("kpi.funding", lang, year=int(years.max())) if len(years) else t("kpi.funding_any", lang)
+    )
+    return [
+        (t("kpi.organizations", lang), format_count(table["organizations"].sum(), lang)),
+        (t("kpi.stations", lang), format_count(table["stations"].sum(), lang)),
+        (t("kpi.people", lang), format_count(people, lang)),
+        (t("kpi.coverage", lang), format_percent(covered / people if people else None)),
+        (t("kpi.unreached", lang), format_count(people - covered, lang)),
+        (funding_label, format_yuan(table["projects_yuan"].sum(), lang)),
+    ]
+
+
+# --- pages --------------------------------------------------------------------------------------
+
+
+def _overview_page(ctx: _Context) -> PackPage:
+    fig = _layout.new_page("a4")
+    panel = draw_map_page(
+        fig, ctx.summary, view="indicator", indicator=ctx.indicator, lang=ctx.lang, day=ctx.day,
+        layers=ctx.layers,
+    )  # fmt: skip
+    draw_figure_rows(panel, _kpis(ctx.summary, ctx.lang), top=0.44)
+    name = t(f"indicator.{ctx.indicator}", ctx.lang)
+    return PackPage(t("export.pack.overview", ctx.lang, indicator=name), fig)
+
+
+def _coverage_pages(ctx: _Context) -> list[PackPage]:
+    pages = []
+    for group in ctx.summary.groups:
+        fig = _layout.new_page("a4")
+        draw_map_page(
+            fig, ctx.summary, view="coverage", group=group.code, lang=ctx.lang, day=ctx.day,
+            layers=ctx.layers,
+        )  # fmt: skip
+        title = t("export.pack.coverage", ctx.lang, group=group.display(ctx.lang))
+        pages.append(PackPage(title, fig))
+    return pages
+
+
+def _gap_page(ctx: _Context) -> PackPage:
+    lang, summary = ctx.lang, ctx.summary
+    fig = _layout.new_page("a4")
+    title = t("export.pack.gaps", lang)
+    _page_header(fig, ctx, title)
+    table = summary.townships.sort_values(["unreached", "coverage"], ascending=[False, True])
+    rows = [
+        [
+            str(rank),
+            str(row["name"]),
+            format_number(row["people"]),
+            format_number(row["covered"]),
+            format_number(row["unreached"]),
+            format_percent(row["coverage"]),
+            format_number(row["organizations"] + row["stations"]),
+        ]
+        for rank, (_, row) in enumerate(table.head(MAX_TABLE_ROWS).iterrows(), start=1)
+    ]
+    headers = ["export.col.rank", "col.name", "col.people", "col.covered", "col.unreached"]
+    headers += ["col.coverage", "export.kpi.sites"]
+    ax = fig.add_axes((0.03, 0.08, 0.54, 0.76))
+    draw_table(ax, [t(h, lang) for h in headers], rows)
+    chart = fig.add_axes((0.68, 0.1, 0.29, 0.7))
+    draw_gap_chart(chart, summary, lang=lang)
+    chart.set_title(t("export.pack.gaps_chart", lang), loc="left", size=11, weight="bold")
+    return PackPage(title, fig)
+
+
+def _funding_page(ctx: _Context) -> PackPage:
+    lang, summary = ctx.lang, ctx.summary
+    fig = _layout.new_page("a4")
+    title = t("export.pack.funding", lang)
+    _page_header(fig, ctx, title, view="funding")
+    ax = fig.add_axes((0.02, 0.08, 0.46, 0.76))
+    classes, labels = draw_funding_map(ax, ctx.layers, summary, lang=lang)
+    finish_map(ax, ctx.layers, lang)
+    ax.legend(
+        handles=class_legend_handles(classes, labels, lang), loc="lower right", fontsize=8,
+        title=t("export.legend.funding", lang), title_fontsize=9, framealpha=0.85,
+    )  # fmt: skip
+    table_ax = fig.add_axes((0.51, 0.08, 0.47, 0.76))
+    draw_table(table_ax, *_funding_rows(summary, lang))
+    return PackPage(title, fig)
+
+
+def _funding_rows(summary: Summary, lang: str) -> tuple[list[str], list[list[str]]]:
+    table = summary.townships.sort_values("funding_yuan", ascending=False, kind="stable")
+    headers = ["col.name", "col.unreached", "col.funding_share", "col.funding_yuan"]
+    headers += ["col.projects_yuan", "export.col.difference"]
+
+    def cells(name: str, row: pd.Series) -> list[str]:
+        diff = row["funding_yuan"] - row["projects_yuan"]
+        return [
+            name,
+            format_number(row["unreached"]),
+            format_percent(row["funding_share"]),
+            format_number(row["funding_yuan"]),
+            format_number(row["projects_yuan"]),
+            ("+" if diff > 0 else "") + format_number(diff),
+        ]
+
+    rows = [cells(str(row["name"]), row) for _, row in table.head(MAX_TABLE_ROWS).iterrows()]
+    total = table[["unreached", "funding_share", "funding_yuan", "projects_yuan"]].sum()
+    rows.append(cells(t("export.total", lang), total))
+    return [t(h, lang) for h in headers], rows
+
+
+def _funding_chart_page(ctx: _Context) -> PackPage:
+    fig = _layout.new_page("a4")
+    title = t("export.pack.funding_chart", ctx.lang)
+    _page_header(fig, ctx, title, view="funding")
+    ax = fig.add_axes((0.14, 0.1, 0.8, 0.72))
+    draw_funding_chart(ax, ctx.summary, lang=ctx.lang)
+    return PackPage(title, fig)
+
+
+def _page_header(fig: Figure, ctx: _Context, title: str, *, view: str = "indicator") -> None:
+    base = page_text(ctx.summary, view=view, lang=ctx.lang, day=ctx.day)  # type: ignore[arg-type]
+    _layout.draw_page_text(fig, PageText(title, base.subtitle, base.footer, base.badge))
+
+
+def draw_table(
+    ax: Axes, headers: list[str], rows: list[list[str]], *, font_size: float = 9.5
+) -> None:
+    """A plain report table: grey bold header, first column left, numbers right-aligned.
+
+    The last row is shown in bold when its first cell is the total label.
+    """
+    ax.axis("off")
+    if not rows:
+        return
+    height = min(0.065, 1.0 / (len(rows) + 1))
+    table = ax.table(
+        cellText=rows, colLabels=headers, loc="upper left", cellLoc="right",
+        colLoc="center", bbox=(0, 1 - height * (len(rows) + 1), 1, height * (len(rows) + 1)),
+    )  # fmt: skip
+    table.auto_set_font_size(False)
+    table.set_fontsize(font_size)
+    total_row = rows[-1][0] in {t("export.total", "zh"), t("export.total", "en")}
+    for (r, c), cell in table.get_celld().items():
+        cell.set_edgecolor("#d0d7de")
+        cell.set_linewidth(0.5)
+        if c <= 1 and r > 0:
+            cell.set_text_props(ha="left")
+            cell.PAD = 0.04
+        if r == 0:
+            cell.set_facecolor(HEADER_BG)
+            cell.set_text_props(weight="bold", color=INK)
+        elif total_row and r == len(rows):
+            cell.set_text_props(weight="bold")
+            cell.set_facecolor("#f6f8fa")
+
+
+def _cover_page(ctx: _Context, contents: list[str]) -> PackPage:
+    lang, ds = ctx.lang, ctx.summary.dataset
+    fig = _layout.new_page("a4")
+    base = page_text(ctx.summary, view="indicator", lang=lang, day=ctx.day)
+    district = base.title.split("：")[0].split(": ")[0]
+    fig.text(0.07, 0.78, district, size=40, weight="bold", color=INK)
+    fig.text(0.07, 0.70, t("export.pack.title", lang), size=28, weight="bold", color=INK)
+    fig.text(0.07, 0.64, t("export.pack.subtitle", lang), size=13, color=MUTED)
+    status = (
+        t("export.pack.status_demo", lang)
+        if ds.demo
+        else t("export.pack.status_real", lang, name=ds.name)
+    )
+    if ds.warnings:
+        status += t("export.pack.warnings", lang, n=len(ds.warnings))
+    lines = [
+        t("export.pack.date", lang, date=_layout.today_text(ctx.day, lang)),
+        t("export.pack.status", lang, status=status),
+        t("export.pack.source", lang, source=ds.metadata.get("source") or ds.name),
+    ]
+    y = 0.54
+    for line in lines:
+        for part in wrap_text(line, 64):
+            fig.text(0.07, y, part, size=11.5, color=ALERT if ds.demo and line == lines[1] else INK)
+            y -= 0.04
+    _contents(fig, contents, lang, top=min(y - 0.04, 0.38))
+    _cover_outline(fig, ctx)
+    if base.badge:
+        _layout.draw_page_text(fig, PageText("", (), base.footer, base.badge))
+    return PackPage(t("export.pack.title", lang), fig)
+
+
+def _contents(fig: Figure, contents: list[str], lang: str, *, top: float) -> None:
+    fig.text(0.07, top, t("export.pack.contents", lang), size=12, weight="bold", color=INK)
+    step = min(0.032, (top - 0.06) / max(len(contents), 1))
+    for i, title in enumerate(contents, start=2):
+        y = top - (i - 1) * step - 0.01
+        fig.text(0.08, y, f"{i:>2}  {title}", size=10, color=INK, va="top")
+
+
+def _cover_outline(fig: Figure, ctx: _Context) -> None:
+    ax = fig.add_axes((0.6, 0.14, 0.36, 0.62))
+    ctx.layers.townships.plot(ax=ax, color="#dbe9f6", edgecolor="white", linewidth=1.0)
+    ctx.layers.townships.dissolve().boundary.plot(ax=ax, color=INK, linewidth=1.2)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+
+
+def _method_page(ctx: _Context) -> PackPage:
+    lang, summary = ctx.lang, ctx.summary
+    fig = _layout.new_page("a4")
+    title = t("export.pack.method", lang)
+    _page_header(fig, ctx, title)
+    left = [t("export.method.coverage", lang), "", t("funding.formula", lang)]
+    _text_block(fig, left, x=0.03, top=0.82, width=70)
+    headers = ["col.group", "export.col.category", "export.col.radius_m", "export.col.weight"]
+    headers += ["col.people", "col.coverage"]
+    rows = [
+        [g.display(lang), g.category or "", format_number(g.radius_m), f"{g.weight:g}",
+         format_number(summary.demand[g.code].sum()),
+         format_percent(_ratio(summary.covered[g.code].sum(), summary.demand[g.code].sum()))]
+        for g in summary.groups
+    ]  # fmt: skip
+    fig.text(0.52, 0.82, t("export.method.groups", lang), size=12, weight="bold", color=INK)
+    ax = fig.add_axes((0.52, 0.45, 0.45, 0.35))
+    draw_table(ax, [t(h, lang) for h in headers], rows, font_size=9)
+    fig.text(0.52, 0.40, t("export.method.sources", lang), size=12, weight="bold", color=INK)
+    _text_block(fig, _provenance(ctx), x=0.52, top=0.37, width=66)
+    return PackPage(title, fig)
+
+
+def _ratio(part: float, whole: float) -> float | None:
+    return part / whole if whole else None
+
+
+def _provenance(ctx: _Context) -> list[str]:
+    lang, summary = ctx.lang, ctx.summary
+    ds = summary.dataset
+    lines = [t("export.pack.source", lang, source=ds.metadata.get("source") or ds.name)]
+    if ds.metadata.get("boundary_note"):
+        lines.append(str(ds.metadata["boundary_note"]))
+    if ds.demo:
+        lines.append(t("export.method.simulated", lang))
+    lines.append(
+        t(
+            "export.method.unassigned", lang,
+            sites=len(summary.unassigned_sites), demand=len(summary.unassigned_demand),
+        )
+    )  # fmt: skip
+    lines += [f"· {p.message(lang)}" for p in ds.warnings[:5]]
+    lines.append(t("export.method.software", lang, font=ctx.font.family))
+    return lines
+
+
+def _text_block(fig: Figure, paragraphs: list[str], *, x: float, top: float, width: int) -> None:
+    lines = [line for p in paragraphs for line in (wrap_text(p, width) if p else [""])]
+    fig.text(x, top, "\n".join(lines), size=9.5, color=INK, va="top", linespacing=1.6)
+
+
+# --- assembly -----------------------------------------------------------------------------------
+
+
+def pack_pages(
+    summary: Summary, *, lang: str = "zh", day: date | None = None, indicator: str = "coverage"
+) -> list[PackPage]:
+    """Every page of the briefing pack, in order (the cover first)."""
+    font = apply_cjk_font()
+    ctx = _Context(summary, project_layers(summary.dataset), lang, day, font, indicator)
+    body = [_overview_page(ctx), *_coverage_pages(ctx), _gap_page(ctx), _funding_page(ctx)]
+    body += [_funding_chart_page(ctx), _method_page(ctx)]
+    cover = _cover_page(ctx, [p.title for p in body])
+    pages = [cover, *body]
+    for n, page in enumerate(pages, start=1):
+        page.figure.text(
+            0.97, 0.025, t("export.pack.page", lang, n=n, total=len(pages)), size=8,
+            color=MUTED, ha="right", va="bottom",
+        )  # fmt: skip
+    return pages
+
+
+def write_pack(pages: list[PackPage], path: Path | str, *, title: str) -> Path:
+    """Write ``pages`` into one PDF with document metadata (title, creator, date)."""
+    path = Path(path)
+    metadata = {"Title": title, "Creator": "service-coverage atlas", "Subject": title}
+    with PdfPages(path, metadata=metadata) as pdf:
+        for page in pages:
+            pdf.savefig(page.figure)
+    return path
+
+
+def build_pack(
+    summary: Summary,
+    path: Path | str,
+    *,
+    lang: str = "zh",
+    day: date | None = None,
+    indicator: str = "coverage",
+) -> Path:
+    """Draw and write the briefing pack for ``summary`` (its groups, budget and parameters).
+
+    Parameters
+    ----------
+    summary
+        ``geo.summary.summarize(dataset, groups=...)``: one coverage page per group in it.
+    path
+        The PDF to write.
+    lang
+        ``"zh"`` or ``"en"``.
+    day
+        The date printed in the pack (today when None).
+    indicator
+        The indicator of the overview map.
+
+    Returns
+    -------
+    Path
+    """
+    pages = pack_pages(summary, lang=lang, day=day, indicator=indicator)
+    title = f"{pages[0].title} – {summary.dataset.name}"
+    write_pack(pages, path, title=title)
+    return Path(path)
