@@ -19,7 +19,9 @@ from geo.dataset import Dataset, Group
 from geo.summary import Summary
 
 __all__ = [
+    "DistrictKpis",
     "TownshipDetail",
+    "district_kpis",
     "filter_sites",
     "site_catchment_radii",
     "township_detail",
@@ -162,3 +164,49 @@ def _projects_in(dataset: Dataset, code: str, codes: list[str]) -> pd.DataFrame:
     here = projects["townships"].map(lambda ts: code in ts)
     serving = projects["groups"].map(lambda gs: not gs or not set(gs).isdisjoint(codes))
     return projects[here & serving]
+
+
+@dataclass(frozen=True)
+class DistrictKpis:
+    """The district's headline figures for the summary's groups (township totals)."""
+
+    organizations: int
+    stations: int
+    people: float
+    covered: float
+    unreached: float
+    coverage: float
+    funding_year: int | None
+    projects: int
+    funding_yuan: float
+
+
+def district_kpis(summary: Summary) -> DistrictKpis:
+    """Headline figures: sites, people, coverage and the latest year's venture funding.
+
+    People, covered and coverage are the sums over the townships (points outside every
+    township are not in them, as in the CLI totals). Funding counts the projects of the
+    latest year in the data that serve one of the groups (or name no group).
+    """
+    table = summary.townships
+    people, covered = float(table["people"].sum()), float(table["covered"].sum())
+    year, projects = _latest_projects(summary.dataset.projects, summary.group_codes)
+    return DistrictKpis(
+        organizations=int(table["organizations"].sum()),
+        stations=int(table["stations"].sum()),
+        people=people,
+        covered=covered,
+        unreached=people - covered,
+        coverage=covered / people if people > 0 else float("nan"),
+        funding_year=year,
+        projects=len(projects),
+        funding_yuan=float(projects["amount_yuan"].sum()) if len(projects) else 0.0,
+    )
+
+
+def _latest_projects(projects: pd.DataFrame, codes: list[str]) -> tuple[int | None, pd.DataFrame]:
+    if projects.empty:
+        return None, projects
+    serving = projects[projects["groups"].map(lambda gs: not gs or not set(gs).isdisjoint(codes))]
+    year = int(projects["year"].max())
+    return year, serving[serving["year"] == year]

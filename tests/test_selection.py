@@ -7,7 +7,13 @@ import math
 import pytest
 from small_dataset import GROUPS, make_dataset
 
-from geo.selection import filter_sites, site_catchment_radii, township_detail, unreached_points
+from geo.selection import (
+    district_kpis,
+    filter_sites,
+    site_catchment_radii,
+    township_detail,
+    unreached_points,
+)
 from geo.summary import Summary, summarize
 
 
@@ -63,3 +69,15 @@ def test_township_detail(summary: Summary) -> None:
     assert list(t4.projects["id"]) == ["P2"]  # a project that names two townships
     with pytest.raises(KeyError, match="T9"):
         township_detail(summary, "T9")
+
+
+def test_district_kpis_by_hand(summary: Summary) -> None:
+    kpis = district_kpis(summary)
+    assert (kpis.organizations, kpis.stations) == (1, 3)
+    # people in townships: elders 150 + 80 + 40 + 30, children 30 + 30 + 25 (D6 has none)
+    assert kpis.people == 385
+    assert kpis.covered == 100 + 80 + 30 + 25
+    assert kpis.coverage == pytest.approx(235 / 385)
+    assert (kpis.funding_year, kpis.projects, kpis.funding_yuan) == (2021, 2, 100000.0)
+    children = district_kpis(summarize(make_dataset(), groups=["children"]))
+    assert (children.projects, children.people, children.stations) == (1, 85, 2)
