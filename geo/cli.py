@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -32,7 +33,7 @@ _TEXT = {
         "total": "合计",
         "unassigned_sites": "不在任何乡镇内的站点/组织：",
         "unassigned_demand": "不在任何乡镇内的需求点：",
-        "demo": "（示例数据，非官方统计）",
+        "demo": "示例数据：模拟生成，不是官方统计",
         "bad_option": "参数错误：{message}",
     },
     "en": {
@@ -61,6 +62,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DatasetError as exc:
         print(format_problems(exc.problems, args.lang), file=sys.stderr)
         return EXIT_INVALID
+    except BrokenPipeError:
+        # The reader went away (`... | head`): stop quietly, as other command-line tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -162,8 +167,10 @@ def format_summary(summary: Summary, lang: str) -> str:
             f"{table['funding_yuan'].sum():,}",
         ]
     )
-    title = summary.dataset.name + (" " + text["demo"] if summary.dataset.demo else "")
-    lines = [title, "", *_align([text["columns"], *rows])]
+    lines = [summary.dataset.name]
+    if summary.dataset.demo:
+        lines.append(text["demo"])
+    lines += ["", *_align([text["columns"], *rows])]
     for key, ids in (
         ("unassigned_sites", summary.unassigned_sites),
         ("unassigned_demand", summary.unassigned_demand),

@@ -1,0 +1,111 @@
+"""The command line: exit codes, the JSON contract, readable reports and no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from geo.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "data" / "suyu"
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "geo", *args], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+
+
+def test_summary_json_on_the_demo_follows_the_contract() -> None:
+    done = run_cli("summary", str(DEMO), "--json")
+    assert done.returncode == 0, done.stderr
+    doc = json.loads(done.stdout)
+    assert set(doc) == {"dataset", "parameters", "townships", "unassigned", "totals"}
+    assert doc["dataset"]["demo"] is True
+    assert len(doc["townships"]) == 12
+    assert sum(t["funding_yuan"] for t in doc["townships"]) == 300_000
+    assert doc["totals"]["funding_yuan"] == 300_000
+    row = doc["townships"][0]
+    assert set(row) == {
+        "code", "name", "organizations", "stations", "demand", "covered", "coverage",
+        "funding_share", "funding_yuan",
+    }  # fmt: skip
+    codes = [g["code"] for g in doc["parameters"]["groups"]]
+    assert set(row["demand"]) == set(codes)
+
+
+def test_group_and_budget_options(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["summary", str(DEMO), "--json", "--group", "留守老人", "--budget", "123400"])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert [g["code"] for g in doc["parameters"]["groups"]] == ["elders_left_behind"]
+    assert list(doc["totals"]["demand"]) == ["elders_left_behind"]
+    assert doc["totals"]["funding_yuan"] == 123_400
+    assert all(t["funding_yuan"] % 100 == 0 for t in doc["townships"])
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--group", "martians"], "martians"),
+        (["--budget", "-5"], "--budget"),
+    ],
+)
+def test_bad_options_exit_2_with_a_message(
+    args: list[str], needle: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["summary", str(DEMO), *args]) == 2
+    assert needle in capsys.readouterr().err
+
+
+def test_validate_the_demo_is_clean(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(DEMO)]) == 0
+    out = capsys.readouterr()
+    assert "有效" in out.out
+    assert out.err == ""
+
+
+def test_summary_table_in_the_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["summary", str(DEMO), "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "simulated" in out
+    assert "新庄镇" in out
+    assert "Total" in out
+
+
+def test_broken_dataset_exits_2_naming_the_file_without_traceback(
+    make_dataset_folder: Callable[..., Path],
+) -> None:
+    folder = make_dataset_folder()
+    (folder / "sites.csv").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00binary")
+    for args in (["validate"], ["summary", "--json"]):
+        done = run_cli(*args, str(folder))
+        assert done.returncode == 2
+        assert "sites.csv" in done.stderr
+        assert "Traceback" not in done.stderr
+
+
+def test_missing_folder_exits_2(tmp_path: Path) -> None:
+    done = run_cli("summary", str(tmp_path / "nowhere"), "--json", "--lang", "en")
+    assert done.returncode == 2
+    assert "nowhere" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_outside_points_are_listed(
+    make_dataset_folder: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from conftest import default_sites
+
+    sites = default_sites()
+    sites.loc[0, ["lon", "lat"]] = ["118.9", "33.85"]
+    folder = make_dataset_folder(sites=sites)
+    assert main(["summary", str(folder), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["unassigned"]["sites"] == ["S1"]
