@@ -1,0 +1,495 @@
+"""Files -> frames: CSV (UTF-8, UTF-8-BOM, GB18030), XLSX, GeoJSON, GeoPackage, zipped Shapefile.
+
+Readers do not interpret values: every attribute cell comes back as a stripped string (``""``
+for a blank), so that ids such as ``"001"`` keep their leading zeros and township codes stored as
+numbers in GeoJSON (``321311001``) read as the same string as in a CSV. The index of every frame
+is the row number the user sees: the spreadsheet row for CSV/XLSX (header = row 1, first data
+row = 2; fully empty rows are skipped but keep their numbers) and the 1-based feature number for
+spatial files. Row-level problems found while reading (a CSV row with more cells than the header)
+are put in ``frame.attrs["problems"]``; a file that cannot be read at all raises
+:class:`~geo._errors.DatasetError` with one problem naming the file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import json
+import re
+import unicodedata
+import warnings
+import zipfile
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import pyogrio.errors
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+from geo._errors import DatasetError, Problem
+
+__all__ = [
+    "LAYER_SUFFIXES",
+    "find_layer_file",
+    "normalize_name",
+    "read_layer",
+    "read_table",
+]
+
+LAYER_SUFFIXES: dict[str, tuple[str, ...]] = {
+    "townships": (".geojson", ".gpkg", ".shp.zip"),
+    "sites": (".csv", ".xlsx", ".geojson", ".gpkg"),
+    "demand": (".csv", ".xlsx", ".geojson"),
+    "projects": (".csv", ".xlsx"),
+}
+TABLE_SUFFIXES = (".csv", ".xlsx")
+SPATIAL_SUFFIXES = (".geojson", ".gpkg", ".shp.zip")
+
+# Sheet names accepted for a layer in a workbook besides the layer's own name.
+_SHEET_ALIASES = {
+    "townships": ("乡镇",),
+    "sites": ("站点", "服务点", "组织"),
+    "demand": ("需求", "村居"),
+    "projects": ("项目", "公益创投"),
+}
+_MAGIC = (
+    (b"\x89PNG", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF8", "GIF"),
+    (b"%PDF", "PDF"),
+    (b"PK\x03\x04", "ZIP/XLSX"),
+    (b"\xd0\xcf\x11\xe0", "XLS (Excel 97-2003)"),
+    (b"SQLite format 3\x00", "SQLite/GeoPackage"),
+    (b"\x1f\x8b", "GZIP"),
+    (b"Rar!", "RAR"),
+    (b"7z\xbc\xaf", "7Z"),
+)
+_UNIT_SUFFIX = re.compile(r"\([^()]*\)$")
+_IGNORED_IN_NAMES = re.compile(r"[\s_\-]+")
+
+
+def normalize_name(name: object) -> str:
+    """The form in which column names, group labels and codes are compared.
+
+    Full-width characters become half-width (NFKC), case is folded, spaces, underscores and
+    hyphens are removed, and a trailing unit in brackets is dropped, so that ``"Radius_m"``,
+    ``"radius m"`` and ``"radius_m（米）"`` all compare equal, as do ``"服务半径(米)"`` and
+    ``"服务半径"``.
+
+    Parameters
+    ----------
+    name
+        A header, label or code as written by the user.
+
+    Returns
+    -------
+    str
+        The normalised key.
+    """
+    text = unicodedata.normalize("NFKC", str(name)).strip().casefold()
+    text = text.replace("【", "(").replace("】", ")").replace("[", "(").replace("]", ")")
+    without_unit = _UNIT_SUFFIX.sub("", text).strip()
+    return _IGNORED_IN_NAMES.sub("", without_unit or text)
+
+
+def find_layer_file(folder: Path | str, stem: str) -> Path | None:
+    """The file of layer ``stem`` in ``folder`` (file names compared case-insensitively).
+
+    Parameters
+    ----------
+    folder
+        The dataset folder.
+    stem
+        ``"townships"``, ``"sites"``, ``"demand"`` or ``"projects"``.
+
+    Returns
+    -------
+    Path or None
+        The one file with an accepted suffix (see :data:`LAYER_SUFFIXES`), or ``None`` when the
+        folder holds no file for the layer.
+
+    Raises
+    ------
+    DatasetError
+        ``file_ambiguous`` when two accepted files exist for the layer (``sites.csv`` and
+        ``sites.xlsx``); ``file_unsupported`` when only files of another format exist
+        (``sites.xls``).
+    """
+    accepted = LAYER_SUFFIXES[stem]
+    matches: list[Path] = []
+    unsupported: list[Path] = []
+    for path in sorted(Path(folder).iterdir()):
+        name = path.name.lower()
+        if not name.startswith(stem + ".") or not path.is_file():
+            continue
+        (matches if name[len(stem) :] in accepted else unsupported).append(path)
+    if len(matches) > 1:
+        files = [p.name for p in matches]
+        raise DatasetError([Problem("file_ambiguous", files[0], params={"files": files})])
+    if not matches and unsupported:
+        expected = [stem + suffix for suffix in accepted]
+        raise DatasetError(
+            [Problem("file_unsupported", unsupported[0].name, params={"expected": expected})]
+        )
+    return matches[0] if matches else None
+
+
+def read_layer(path: Path | str) -> pd.DataFrame:
+    """Read one layer file: a table of strings, with a ``geometry`` column for spatial formats.
+
+    Parameters
+    ----------
+    path
+        A ``.csv``, ``.xlsx``, ``.geojson``, ``.gpkg`` or ``.shp.zip`` file.
+
+    Returns
+    -------
+    DataFrame or GeoDataFrame
+        Attribute cells as stripped strings, indexed by the row/feature number the user sees.
+        A spatial file gives a GeoDataFrame in the CRS the file declares (``None`` if it
+        declares none); reprojection and datum shifts are the caller's business.
+
+    Raises
+    ------
+    DatasetError
+        With one problem naming the file when it cannot be read at all.
+    """
+    path = Path(path)
+    name = path.name.lower()
+    if name.endswith(TABLE_SUFFIXES):
+        return read_table(path)
+    if name.endswith(SPATIAL_SUFFIXES):
+        return _read_spatial(path)
+    raise DatasetError([Problem("file_unsupported", path.name, params={"expected": ".csv"})])
+
+
+def read_table(path: Path | str) -> pd.DataFrame:
+    """Read a CSV or XLSX table as strings (see the module docstring for rows and cells).
+
+    CSV: UTF-8 with or without BOM, UTF-16 with BOM, else GB18030 (a superset of the GBK that
+    Excel in China saves by default); comma, tab or semicolon separated. XLSX: the sheet named
+    like the layer (``sites`` or its Chinese name), else the first sheet.
+
+    Parameters
+    ----------
+    path
+        The ``.csv`` or ``.xlsx`` file.
+
+    Returns
+    -------
+    DataFrame
+        One ``str`` column per header cell, indexed by spreadsheet row number.
+
+    Raises
+    ------
+    DatasetError
+        One problem naming the file: empty, binary, undecodable, not a workbook, not CSV.
+    """
+    path = Path(path)
+    data = _read_bytes(path)
+    if path.name.lower().endswith(".xlsx"):
+        frame = _parse_xlsx(path, data)
+    else:
+        frame = _parse_csv(path.name, _decode_text(path.name, data))
+    return _finish_table(frame)
+
+
+def _fail(code: str, file: str, **params: object) -> DatasetError:
+    return DatasetError([Problem(code, file, params=params)])
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise _fail("file_unreadable", path.name, reason=error.strerror or str(error)) from error
+    if not data.strip():
+        raise _fail("file_empty", path.name)
+    return data
+
+
+def _sniff_format(data: bytes) -> str | None:
+    """The name of a well-known binary format that ``data`` starts with, if any."""
+    for magic, label in _MAGIC:
+        if data.startswith(magic):
+            return label
+    return None
+
+
+def _looks_binary(data: bytes) -> bool:
+    head = data[:8192]
+    if b"\x00" in head:
+        return True
+    controls = sum(head.count(bytes([c])) for c in range(32) if c not in (9, 10, 13))
+    return controls > len(head) * 0.05
+
+
+def _decode_text(file: str, data: bytes) -> str:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise _fail("file_encoding", file) from error
+    found = _sniff_format(data)
+    if found is not None:
+        raise _fail("file_format_mismatch", file, found=found, expected="CSV (UTF-8)")
+    if _looks_binary(data):
+        raise _fail("file_binary", file)
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise _fail("file_encoding", file)
+
+
+def _sniff_delimiter(text: str) -> str:
+    first_line = text.lstrip("\r\n").split("\n", 1)[0]
+    counts = {sep: first_line.count(sep) for sep in (",", "\t", ";")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] > 0 else ","
+
+
+def _parse_csv(file: str, text: str) -> pd.DataFrame:
+    sep = _sniff_delimiter(text)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                io.StringIO(text),
+                sep=sep,
+                dtype=str,
+                keep_default_na=False,
+                skip_blank_lines=False,
+                index_col=False,
+            )
+    except (pd.errors.ParserError, pd.errors.ParserWarning):
+        return _parse_ragged_csv(file, text, sep)
+    except pd.errors.EmptyDataError as error:
+        raise _fail("file_empty", file) from error
+    frame.index = pd.RangeIndex(2, len(frame) + 2)
+    return frame
+
+
+def _parse_ragged_csv(file: str, text: str, sep: str) -> pd.DataFrame:
+    """Rows of uneven length: the slow path, which can say which row is too long."""
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter=sep))
+    except csv.Error as error:
+        raise _fail("csv_malformed", file, reason=str(error)) from error
+    header = _dedupe_header(rows[0])
+    width = len(header)
+    problems = []
+    for number, row in enumerate(rows[1:], start=2):
+        if any(cell.strip() for cell in row[width:]):
+            problems.append(
+                Problem(
+                    "extra_cells", file, row=number, params={"found": len(row), "expected": width}
+                )
+            )
+    cells = [(row + [""] * width)[:width] for row in rows[1:]]
+    frame = pd.DataFrame(cells, columns=header, dtype=str, index=range(2, len(cells) + 2))
+    frame.attrs["problems"] = problems
+    return frame
+
+
+def _dedupe_header(header: list[str]) -> list[str]:
+    """Make repeated header cells unique the way pandas does (``id``, ``id.1``)."""
+    seen: dict[str, int] = {}
+    out = []
+    for cell in header:
+        if not cell.strip():
+            out.append("")  # dropped later with the other unnamed columns
+            continue
+        count = seen.get(cell, 0)
+        out.append(cell if count == 0 else f"{cell}.{count}")
+        seen[cell] = count + 1
+    return out
+
+
+def _finish_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Strip every cell and header, drop fully empty rows, keep the row numbers."""
+    problems = frame.attrs.get("problems", [])
+    frame = frame.rename(columns=lambda c: str(c).strip().lstrip("\ufeff").strip())
+    frame = frame.loc[:, [not (c == "" or c.startswith("Unnamed:")) for c in frame.columns]]
+    if frame.shape[1]:
+        frame = frame.apply(lambda column: column.fillna("").astype(str).str.strip())
+        frame = frame.loc[frame.ne("").any(axis=1)]
+    frame.attrs["problems"] = problems
+    return frame
+
+
+def _parse_xlsx(path: Path, data: bytes) -> pd.DataFrame:
+    if not data.startswith(b"PK\x03\x04"):
+        found = _sniff_format(data) or ("text/CSV" if not _looks_binary(data) else None)
+        if found is not None:
+            raise _fail("file_format_mismatch", path.name, found=found, expected=".xlsx")
+        raise _fail("xlsx_invalid", path.name, reason="not a zip archive")
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
+        raise _fail("xlsx_invalid", path.name, reason=str(error) or type(error).__name__) from error
+    try:
+        sheet = _pick_sheet(workbook, _layer_stem(path))
+        rows = [
+            (number, [_cell_text(v) for v in values])
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+        ]
+    finally:
+        workbook.close()
+    return _rows_to_frame(path.name, rows)
+
+
+def _layer_stem(path: Path) -> str:
+    return path.name.split(".", 1)[0].lower()
+
+
+def _pick_sheet(workbook: Workbook, stem: str) -> ReadOnlyWorksheet:
+    wanted = {stem, *(_SHEET_ALIASES.get(stem, ()))}
+    for sheet in workbook.worksheets:
+        if sheet.title.strip().lower() in wanted:
+            return sheet
+    return workbook.worksheets[0]
+
+
+def _rows_to_frame(file: str, rows: list[tuple[int, list[str]]]) -> pd.DataFrame:
+    """A frame from numbered worksheet rows; the first non-empty row is the header."""
+    filled = [(number, cells) for number, cells in rows if any(cells)]
+    if not filled:
+        raise _fail("file_empty", file)
+    header_number, header = filled[0]
+    header = _dedupe_header(header)
+    width = len(header)
+    body = [(n, (cells + [""] * width)[:width]) for n, cells in filled[1:] if n > header_number]
+    return pd.DataFrame(
+        [cells for _, cells in body],
+        columns=header,
+        index=[n for n, _ in body],
+        dtype=str,
+    )
+
+
+def _cell_text(value: object) -> str:
+    """An Excel cell as the text the user typed (1.0 -> "1", True -> "true")."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _read_spatial(path: Path) -> gpd.GeoDataFrame:
+    data = _read_bytes(path)
+    _check_spatial_magic(path, data)
+    name = path.name.lower()
+    layer = _pick_layer(path)
+    options = _shapefile_options(data) if name.endswith(".shp.zip") else {}
+    try:
+        frame = pyogrio.read_dataframe(path, layer=layer, **options)
+    except pyogrio.errors.DataSourceError as error:
+        raise _explain_unreadable(path, data, error) from error
+    except (pyogrio.errors.DataLayerError, pyogrio.errors.CRSError) as error:
+        raise _fail("layer_unreadable", path.name, reason=str(error)) from error
+    return _spatial_to_strings(frame)
+
+
+def _check_spatial_magic(path: Path, data: bytes) -> None:
+    """A PNG renamed to .geojson, a CSV renamed to .gpkg: say what the file really holds."""
+    expected = {".gpkg": "SQLite/GeoPackage", ".zip": "ZIP/XLSX"}.get(path.suffix.lower())
+    found = _sniff_format(data)
+    if found == expected:
+        return
+    if found is None and expected is None:
+        if _looks_binary(data):
+            raise _fail("file_binary", path.name)
+        return
+    label = found or ("text" if not _looks_binary(data) else "binary")
+    raise _fail("file_format_mismatch", path.name, found=label, expected=path.name)
+
+
+def _pick_layer(path: Path) -> str | int | None:
+    """The layer named like the file's layer, or the only one; several others is a problem."""
+    try:
+        layers = [str(name) for name, _ in pyogrio.list_layers(path)]
+    except pyogrio.errors.DataSourceError:
+        return None  # read_dataframe reports the reason
+    if len(layers) <= 1:
+        return None
+    stem = _layer_stem(path)
+    for layer in layers:
+        if layer.lower() == stem:
+            return layer
+    raise _fail("layer_ambiguous", path.name, found=layers, expected=stem)
+
+
+def _shapefile_options(data: bytes) -> dict[str, str]:
+    """Guess the DBF encoding of a zipped shapefile that has no .cpg (often GBK in China)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = [n.lower() for n in archive.namelist()]
+        if any(n.endswith(".cpg") for n in names):
+            return {}
+        dbf = [n for n in archive.namelist() if n.lower().endswith(".dbf")]
+        if not dbf:
+            return {}
+        records = archive.read(dbf[0])[32:]
+    if records.isascii():
+        return {}
+    try:
+        records.decode("utf-8")
+    except UnicodeDecodeError:
+        return {"encoding": "GB18030"}
+    return {"encoding": "UTF-8"}
+
+
+def _explain_unreadable(path: Path, data: bytes, error: Exception) -> DatasetError:
+    """Turn GDAL's 'not recognized' into what is wrong with a GeoJSON file, where possible."""
+    if not path.name.lower().endswith(".geojson"):
+        return _fail("layer_unreadable", path.name, reason=str(error))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return _fail("file_encoding", path.name)
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as bad:
+        return _fail("json_invalid", path.name, line=bad.lineno, col=bad.colno, reason=bad.msg)
+    return _fail("geojson_invalid", path.name)
+
+
+def _spatial_to_strings(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    columns = {c: _column_text(frame[c]) for c in frame.columns if c != frame.geometry.name}
+    out = gpd.GeoDataFrame(
+        pd.DataFrame(columns, index=frame.index),
+        geometry=frame.geometry.to_numpy(),
+        crs=frame.crs,
+    )
+    out.index = pd.RangeIndex(1, len(out) + 1)
+    out.attrs["problems"] = []
+    return out
+
+
+def _column_text(column: pd.Series) -> pd.Series:
+    """Attribute values as strings: whole floats without ".0", missing values as ""."""
+    if pd.api.types.is_bool_dtype(column):
+        return column.map({True: "true", False: "false"}).fillna("").astype(str)
+    if pd.api.types.is_float_dtype(column):
+        values = column.to_numpy(dtype=float)
+        whole = np.isfinite(values) & (np.mod(values, 1.0) == 0.0)
+        text = column.astype(str)
+        text[whole] = values[whole].astype(np.int64).astype(str)
+        text[np.isnan(values)] = ""
+        return text
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return column.map(lambda v: "" if pd.isna(v) else v.isoformat()).astype(str)
+    return column.astype(object).where(column.notna(), "").astype(str).str.strip()
