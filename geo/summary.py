@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -192,7 +192,6 @@ def _project_totals(dataset: Dataset, codes: list[str], index: pd.Index) -> pd.D
 def summary_to_json(summary: Summary) -> dict[str, object]:
     """The summary as the JSON document of the CLI contract (see DESIGN.md)."""
     ds = summary.dataset
-    townships = [_township_json(code, row, summary) for code, row in summary.townships.iterrows()]
     totals = summary.totals()
     return {
         "dataset": {"name": ds.name, "demo": ds.demo},
@@ -203,35 +202,42 @@ def summary_to_json(summary: Summary) -> dict[str, object]:
                 for g in summary.groups
             ],
         },
-        "townships": townships,
+        "townships": _townships_json(summary),
         "unassigned": {
             "sites": list(summary.unassigned_sites),
             "demand": list(summary.unassigned_demand),
         },
         "totals": {
-            "demand": _counts(totals["demand"]),
-            "covered": _counts(totals["covered"]),
-            "coverage": _ratios(totals["coverage"]),
+            "demand": _counts(totals["demand"].to_dict()),
+            "covered": _counts(totals["covered"].to_dict()),
+            "coverage": _ratios(totals["coverage"].to_dict()),
             "funding_yuan": totals["funding_yuan"],
         },
     }
 
 
-def _township_json(code: str, row: pd.Series, summary: Summary) -> dict[str, object]:
-    return {
-        "code": code,
-        "name": row["name"],
-        "organizations": int(row["organizations"]),
-        "stations": int(row["stations"]),
-        "demand": _counts(summary.demand.loc[code]),
-        "covered": _counts(summary.covered.loc[code]),
-        "coverage": _ratios(summary.coverage.loc[code]),
-        "funding_share": round(float(row["funding_share"]), 4),
-        "funding_yuan": int(row["funding_yuan"]),
-    }
+def _townships_json(summary: Summary) -> list[dict[str, object]]:
+    demand = summary.demand.to_dict("index")
+    covered = summary.covered.to_dict("index")
+    coverage = summary.coverage.to_dict("index")
+    columns = ["name", "organizations", "stations", "funding_share", "funding_yuan"]
+    return [
+        {
+            "code": code,
+            "name": row["name"],
+            "organizations": int(row["organizations"]),
+            "stations": int(row["stations"]),
+            "demand": _counts(demand[code]),
+            "covered": _counts(covered[code]),
+            "coverage": _ratios(coverage[code]),
+            "funding_share": round(float(row["funding_share"]), 4),
+            "funding_yuan": int(row["funding_yuan"]),
+        }
+        for code, row in summary.townships[columns].to_dict("index").items()
+    ]
 
 
-def _counts(values: pd.Series) -> dict[str, float | int]:
+def _counts(values: Mapping[str, float]) -> dict[str, float | int]:
     """People counts: whole numbers stay ints; areal (township-level) shares keep 2 decimals."""
     out: dict[str, float | int] = {}
     for code, value in values.items():
@@ -240,5 +246,5 @@ def _counts(values: pd.Series) -> dict[str, float | int]:
     return out
 
 
-def _ratios(values: pd.Series) -> dict[str, float | None]:
+def _ratios(values: Mapping[str, float]) -> dict[str, float | None]:
     return {str(c): None if pd.isna(v) else round(float(v), 3) for c, v in values.items()}
