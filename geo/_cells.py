@@ -1,0 +1,268 @@
+"""Column names and cell values of the layer tables: resolved, converted and checked in bulk.
+
+Every function here works on whole columns (pandas/numpy) and returns the converted values
+together with the problems found. A frame's index is the row number the user sees (see
+``geo.readers``), so a problem's row is simply the index label of the bad cell. At most
+``MAX_PER_KIND`` problems are listed per file, column and kind; the rest are counted in one
+``more_problems`` entry, so that a 50,000-row file with a wrong column gives a readable report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from geo._errors import Problem, Severity
+from geo.readers import normalize_name
+
+MAX_PER_KIND = 20
+LIST_SEPARATORS = r"[;；,，、/]+"
+_THOUSANDS = r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the dataset contract: its English name and the other names it may carry."""
+
+    name: str
+    aliases: tuple[str, ...]
+    required: bool = True
+
+    @property
+    def alias(self) -> str:
+        return self.aliases[0]
+
+
+def resolve_columns(
+    frame: pd.DataFrame,
+    columns: Sequence[Column],
+    file: str,
+    *,
+    extra: Mapping[str, str] | None = None,
+) -> tuple[dict[str, str], list[Problem]]:
+    """Map each contract column to the header that holds it in ``frame``.
+
+    Parameters
+    ----------
+    frame
+        The table as read; its headers as written by the user.
+    columns
+        The contract's columns for this layer.
+    file
+        File name for the problems.
+    extra
+        More normalised names -> column keys (the demand's group columns by code or label).
+
+    Returns
+    -------
+    mapping, problems
+        ``{column key: header in the file}`` for every column found; ``duplicate_column`` for
+        two headers that mean the same column. Missing columns are the caller's to report,
+        with :func:`missing_columns`.
+    """
+    lookup = {normalize_name(c.name): c.name for c in columns}
+    lookup.update({normalize_name(a): c.name for c in columns for a in c.aliases})
+    lookup.update(extra or {})
+    found: dict[str, list[str]] = {}
+    for header in frame.columns:
+        key = lookup.get(normalize_name(header))
+        if key is not None:
+            found.setdefault(key, []).append(str(header))
+    problems = [
+        Problem("duplicate_column", file, params={"found": headers, "name": key})
+        for key, headers in found.items()
+        if len(headers) > 1
+    ]
+    return {key: headers[0] for key, headers in found.items()}, problems
+
+
+def missing_columns(
+    mapping: Mapping[str, str], columns: Sequence[Column], file: str
+) -> list[Problem]:
+    """``missing_column`` for each required column that ``mapping`` lacks."""
+    return [
+        Problem("missing_column", file, params={"name": c.name, "alias": c.alias})
+        for c in columns
+        if c.required and c.name not in mapping
+    ]
+
+
+def row_problems(
+    code: str,
+    file: str,
+    column: str | None,
+    rows: pd.Index,
+    params: Callable[[int], dict[str, object]] | None = None,
+    *,
+    severity: Severity = "error",
+) -> list[Problem]:
+    """One problem per row in ``rows`` (the first ``MAX_PER_KIND``), then a count of the rest."""
+    shown = [int(r) for r in rows[:MAX_PER_KIND]]
+    problems = [
+        Problem(
+            code, file, row=r, column=column, params=params(r) if params else {}, severity=severity
+        )
+        for r in shown
+    ]
+    if len(rows) > MAX_PER_KIND:
+        more = {"count": len(rows) - MAX_PER_KIND, "of": code}
+        problems.append(
+            Problem("more_problems", file, column=column, params=more, severity=severity)
+        )
+    return problems
+
+
+def required_text(text: pd.Series, file: str, column: str) -> list[Problem]:
+    """``empty_value`` for each blank cell of a column that must be filled in."""
+    return row_problems("empty_value", file, column, text.index[text.eq("").to_numpy()])
+
+
+def unique_values(text: pd.Series, file: str, column: str) -> list[Problem]:
+    """``duplicate_value`` for each repeat of a non-blank value, naming its first row."""
+    filled = text[text.ne("")]
+    repeated = filled[filled.duplicated(keep="first")]
+    if repeated.empty:
+        return []
+    firsts = filled.drop_duplicates()
+    first = dict(zip(firsts.to_numpy(), firsts.index, strict=True))
+    return row_problems(
+        "duplicate_value",
+        file,
+        column,
+        repeated.index,
+        lambda r: {"value": repeated[r], "first": int(first[repeated[r]])},
+    )
+
+
+def parse_numbers(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Numbers from text cells: ``(values, bad)``; blanks give NaN and are not bad.
+
+    Full-width digits (``１２``) and thousands separators (``1,234``) are accepted.
+    """
+    blank = text.eq("").to_numpy()
+    cleaned = text
+    wide = ~text.str.isascii().to_numpy()
+    if wide.any():
+        cleaned = cleaned.copy()
+        cleaned[wide] = cleaned[wide].str.normalize("NFKC")
+    grouped = cleaned.str.match(_THOUSANDS).to_numpy()
+    if grouped.any():
+        cleaned = cleaned.copy()
+        cleaned[grouped] = cleaned[grouped].str.replace(",", "", regex=False)
+    values = pd.to_numeric(cleaned.where(~blank), errors="coerce").to_numpy(dtype=float)
+    bad = ~blank & ~np.isfinite(values)
+    return np.where(bad, np.nan, values), bad
+
+
+def check_numbers(
+    text: pd.Series,
+    file: str,
+    column: str,
+    *,
+    expected: str,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    strict_minimum: bool = False,
+    whole: bool = False,
+) -> tuple[np.ndarray, list[Problem]]:
+    """Parse a numeric column and report cells that are not numbers or out of bounds.
+
+    Parameters
+    ----------
+    text
+        The column as read.
+    file, column
+        Where the column comes from.
+    expected
+        Key of ``geo.messages.EXPECTED`` naming what the cell should hold.
+    minimum, maximum
+        Inclusive bounds (``strict_minimum``: the value must be greater than ``minimum``).
+    whole
+        Whether the value must be a whole number.
+
+    Returns
+    -------
+    values, problems
+        Float values, NaN for blank or bad cells.
+    """
+    values, bad = parse_numbers(text)
+    with np.errstate(invalid="ignore"):
+        if minimum is not None:
+            bad |= (values <= minimum) if strict_minimum else (values < minimum)
+        if maximum is not None:
+            bad |= values > maximum
+        if whole:
+            bad |= np.isfinite(values) & (np.mod(values, 1.0) != 0.0)
+    rows = text.index[bad]
+    problems = row_problems(
+        "bad_value", file, column, rows, lambda r: {"expected": expected, "found": text[r]}
+    )
+    return np.where(bad, np.nan, values), problems
+
+
+def map_values(
+    text: pd.Series, vocabulary: Mapping[str, object], file: str, column: str, *, expected: str
+) -> tuple[pd.Series, list[Problem]]:
+    """Cells translated through ``vocabulary``; blank -> None, unknown -> a problem."""
+    keys = text.map(normalize_name)
+    lookup = {normalize_name(k): v for k, v in vocabulary.items()}
+    values = keys.map(lookup).astype(object)
+    unknown = text.ne("").to_numpy() & values.isna().to_numpy()
+    problems = row_problems(
+        "bad_value",
+        file,
+        column,
+        text.index[unknown],
+        lambda r: {"expected": expected, "found": text[r]},
+    )
+    return values.where(values.notna(), None), problems
+
+
+def split_lists(text: pd.Series) -> pd.Series:
+    """Split list cells (``"a；b、c"``) into one token per entry, indexed by row (exploded)."""
+    tokens = text.str.split(LIST_SEPARATORS, regex=True).explode()
+    tokens = tokens.astype(str).str.strip()
+    return tokens[tokens.ne("") & tokens.ne("nan")]
+
+
+def resolve_lists(
+    text: pd.Series,
+    lookup: Mapping[str, str],
+    order: Sequence[str],
+) -> tuple[pd.Series, pd.Series]:
+    """Resolve list cells to tuples of codes in ``order``; also the unknown tokens by row.
+
+    Parameters
+    ----------
+    text
+        The list column as read.
+    lookup
+        Normalised code/label -> code.
+    order
+        The codes in the order the tuples should follow (display order).
+
+    Returns
+    -------
+    codes, unknown
+        ``codes``: a tuple per row (empty for a blank cell); ``unknown``: the tokens that did not
+        resolve, indexed by row.
+    """
+    tokens = split_lists(text)
+    unique = pd.unique(tokens.to_numpy())
+    resolved = {token: lookup.get(normalize_name(token)) for token in unique}
+    codes = tokens.map(resolved)
+    unknown = tokens[codes.isna().to_numpy()]
+    rank = {code: i for i, code in enumerate(order)}
+    known = codes.dropna()
+    ordered = known.groupby(level=0).agg(lambda s: tuple(sorted(set(s), key=rank.__getitem__)))
+    by_row = ordered.to_dict()
+    result = pd.Series([by_row.get(r, ()) for r in text.index], index=text.index, dtype=object)
+    return result, unknown
+
+
+def lookup_table(pairs: Sequence[tuple[object, str]]) -> dict[str, str]:
+    """Normalised name -> code, for every (name, code) pair whose name is not blank."""
+    return {normalize_name(name): code for name, code in pairs if str(name or "").strip()}

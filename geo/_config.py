@@ -1,0 +1,203 @@
+"""dataset.toml: the dataset's name, datum, budget and beneficiary groups, checked."""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from geo._errors import Problem
+from geo.dataset import DATUMS, Group
+from geo.readers import normalize_name
+
+FILE = "dataset.toml"
+_KNOWN_KEYS = {"name", "demo", "coordinates", "budget_yuan", "groups"}
+_ERROR_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+
+
+@dataclass(frozen=True)
+class Config:
+    """What dataset.toml says. ``None`` marks a value that was missing or wrong."""
+
+    name: str | None = None
+    demo: bool = False
+    coordinates: str | None = None
+    budget_yuan: int | None = None
+    groups: tuple[Group, ...] = ()
+    metadata: dict[str, object] = field(default_factory=dict)
+
+
+def read_config(folder: Path) -> tuple[Config | None, list[Problem]]:
+    """Read and check ``folder/dataset.toml``.
+
+    Returns
+    -------
+    config, problems
+        ``config`` is ``None`` when the file is missing or not valid TOML; otherwise it holds
+        every value that passed its check (so that the layers can still be checked against the
+        groups that are fine).
+    """
+    path = folder / FILE
+    if not path.is_file():
+        return None, [Problem("file_missing", FILE, params={"expected": FILE})]
+    data, problems = _parse_toml(path)
+    if data is None:
+        return None, problems
+    coordinates, datum_problems = _read_datum(data)
+    groups, group_problems = _read_groups(data.get("groups"))
+    scalars, scalar_problems = _read_scalars(data)
+    config = Config(
+        coordinates=coordinates,
+        groups=groups,
+        metadata={k: v for k, v in data.items() if k not in _KNOWN_KEYS},
+        **scalars,
+    )
+    return config, datum_problems + group_problems + scalar_problems
+
+
+def _parse_toml(path: Path) -> tuple[dict[str, object] | None, list[Problem]]:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return None, [Problem("file_unreadable", FILE, params={"reason": error.strerror})]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("gb18030", errors="replace")  # Notepad's "ANSI" on Chinese Windows
+    try:
+        return tomllib.loads(text), []
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        at = _ERROR_AT.search(message)
+        line = int(at.group(1)) if at else None
+        reason = _ERROR_AT.sub("", message)
+        return None, [Problem("toml_invalid", FILE, row=line, params={"reason": reason})]
+
+
+def _bad(key: str, expected: str, found: object) -> Problem:
+    return Problem("bad_value", FILE, column=key, params={"expected": expected, "found": found})
+
+
+def _read_datum(data: dict[str, object]) -> tuple[str | None, list[Problem]]:
+    if "coordinates" not in data:
+        return None, [Problem("missing_key", FILE, column="coordinates")]
+    value = data["coordinates"]
+    datum = normalize_name(value) if isinstance(value, str) else None
+    if datum not in DATUMS:
+        params = {"found": value, "expected": list(DATUMS)}
+        return None, [Problem("unknown_datum", FILE, column="coordinates", params=params)]
+    return datum, []
+
+
+def _read_scalars(data: dict[str, object]) -> tuple[dict[str, object], list[Problem]]:
+    out: dict[str, object] = {}
+    problems = []
+    name = data.get("name")
+    if name is not None and not (isinstance(name, str) and name.strip()):
+        problems.append(_bad("name", "text", name))
+    elif name is not None:
+        out["name"] = name.strip()
+    demo = data.get("demo", False)
+    if not isinstance(demo, bool):
+        problems.append(_bad("demo", "bool", demo))
+    else:
+        out["demo"] = demo
+    budget = data.get("budget_yuan")
+    if budget is not None and not (_is_number(budget) and budget >= 0):
+        problems.append(_bad("budget_yuan", "non_negative", budget))
+    elif budget is not None:
+        out["budget_yuan"] = round(budget)
+    return out, problems
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value == value
+
+
+def _read_groups(tables: object) -> tuple[tuple[Group, ...], list[Problem]]:
+    if tables is None:
+        return (), [Problem("no_groups", FILE)]
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        return (), [_bad("groups", "table_list", type(tables).__name__)]
+    if not tables:
+        return (), [Problem("no_groups", FILE)]
+    groups, problems = [], []
+    for number, table in enumerate(tables, start=1):
+        group, found = _read_group(table, f"groups[{number}]")
+        problems += found
+        if group is not None:
+            groups.append(group)
+    problems += _duplicate_groups(groups)
+    return tuple(groups), problems
+
+
+def _read_group(table: dict[str, object], where: str) -> tuple[Group | None, list[Problem]]:
+    """The group of one [[groups]] table and its problems.
+
+    A group with a code and a label is returned even when another value is wrong (radius NaN,
+    weight 1.0 in its place): the layers are then still checked against it, and the dataset
+    is invalid anyway because of the problems returned alongside.
+    """
+    problems = []
+    values: dict[str, Any] = {}
+    for key in ("code", "label"):
+        value = table.get(key)
+        if value is None:
+            problems.append(Problem("missing_key", FILE, column=f"{where}.{key}"))
+        elif isinstance(value, str | int) and not isinstance(value, bool) and str(value).strip():
+            values[key] = str(value).strip()
+        else:
+            problems.append(_bad(f"{where}.{key}", "text", value))
+    for key in ("label_en", "category"):
+        value = table.get(key)
+        if value is not None and not isinstance(value, str):
+            problems.append(_bad(f"{where}.{key}", "text", value))
+        elif value:
+            values[key] = value.strip()
+    problems += _read_group_numbers(table, where, values)
+    if "code" not in values or "label" not in values:
+        return None, problems
+    group = Group(
+        code=values["code"],
+        label=values["label"],
+        radius_m=values.get("radius_m", math.nan),
+        label_en=values.get("label_en"),
+        category=values.get("category"),
+        weight=values.get("weight", 1.0),
+    )
+    return group, problems
+
+
+def _read_group_numbers(
+    table: dict[str, object], where: str, values: dict[str, Any]
+) -> list[Problem]:
+    problems = []
+    radius = table.get("radius_m")
+    if radius is None:
+        problems.append(Problem("missing_key", FILE, column=f"{where}.radius_m"))
+    elif not (_is_number(radius) and radius > 0):
+        problems.append(_bad(f"{where}.radius_m", "positive", radius))
+    else:
+        values["radius_m"] = float(radius)
+    weight = table.get("weight", 1.0)
+    if not (_is_number(weight) and weight >= 0):
+        problems.append(_bad(f"{where}.weight", "non_negative", weight))
+    else:
+        values["weight"] = float(weight)
+    return problems
+
+
+def _duplicate_groups(groups: list[Group]) -> list[Problem]:
+    problems = []
+    for attribute in ("code", "label"):
+        seen: set[str] = set()
+        for group in groups:
+            key = normalize_name(getattr(group, attribute))
+            if key in seen:
+                params = {"value": getattr(group, attribute)}
+                problems.append(Problem("duplicate_group", FILE, column=attribute, params=params))
+            seen.add(key)
+    return problems

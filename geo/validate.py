@@ -1,0 +1,869 @@
+"""Check a dataset folder and report every problem: file, row, column, expected, found.
+
+The checks run layer by layer (dataset.toml, townships, sites, demand, projects) and carry on
+past errors, so that one run lists everything that needs fixing. Later layers are checked
+against whatever earlier layers got right: a broken group definition does not hide the sites'
+other problems.
+
+Coordinates. Lon/lat columns, and spatial files whose CRS is geographic WGS-84 or CGCS2000 (every
+GeoJSON reads as such) or not declared, are taken as degrees in the dataset's ``coordinates``
+datum and converted to WGS-84 (GCJ-02 and BD-09 shift by some hundred metres). A file in any
+other declared CRS (a projected CGCS2000 Gauss-Kruger zone such as EPSG:4549, Beijing 1954, ...)
+carries a real geodetic datum: it is reprojected to EPSG:4326 and not shifted again.
+
+Townships of points. A point belongs to the township polygon that intersects it. A point on the
+shared border of two townships (or in an overlap) goes to the one listed first in the
+townships file, so that every point is counted once and the rule is deterministic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import shapely
+
+from geo._cells import (
+    Column,
+    check_numbers,
+    lookup_table,
+    map_values,
+    missing_columns,
+    parse_numbers,
+    required_text,
+    resolve_columns,
+    resolve_lists,
+    row_problems,
+    unique_values,
+)
+from geo._config import Config, read_config
+from geo._errors import DatasetError, Problem
+from geo.dataset import Group
+from geo.datum import to_wgs84
+from geo.readers import LAYER_SUFFIXES, find_layer_file, normalize_name, read_layer
+
+__all__ = ["CheckedLayers", "assign_townships", "check_layers", "validate_dataset"]
+
+WGS84 = "EPSG:4326"
+LAYERS = ("townships", "sites", "demand", "projects")
+REQUIRED_LAYERS = ("townships", "sites", "demand")
+
+TOWNSHIP_COLUMNS = (
+    Column("code", ("代码", "编码", "乡镇代码")),
+    Column("name", ("名称", "乡镇名称")),
+)
+SITE_COLUMNS = (
+    Column("id", ("编号", "站点编号")),
+    Column("name", ("名称", "站点名称")),
+    Column("kind", ("类型",)),
+    Column("category", ("类别",), required=False),
+    Column("groups", ("服务群体",)),
+    Column("lon", ("经度", "longitude", "lng")),
+    Column("lat", ("纬度", "latitude")),
+    Column("radius_m", ("服务半径",), required=False),
+    Column("capacity", ("服务能力",), required=False),
+    Column("rating", ("评估等级",), required=False),
+    Column("inspected", ("年检",), required=False),
+)
+DEMAND_COLUMNS = (
+    Column("id", ("编号",)),
+    Column("name", ("名称", "村居名称"), required=False),
+    Column("lon", ("经度", "longitude", "lng"), required=False),
+    Column("lat", ("纬度", "latitude"), required=False),
+    Column("township", ("所属乡镇", "乡镇"), required=False),
+)
+PROJECT_COLUMNS = (
+    Column("id", ("编号", "项目编号")),
+    Column("name", ("项目名称", "名称")),
+    Column("org", ("实施组织", "组织")),
+    Column("year", ("年度", "年份")),
+    Column("amount_yuan", ("资助金额", "金额")),
+    Column("groups", ("服务群体",)),
+    Column("townships", ("服务乡镇",)),
+    Column("person_times", ("服务人次",), required=False),
+)
+# "社会组织" is listed because it can only mean an organization; 驿站, 妇女之家 ... are categories.
+SITE_KINDS = {
+    "organization": "organization",
+    "organisation": "organization",
+    "组织": "organization",
+    "社会组织": "organization",
+    "station": "station",
+    "站点": "station",
+    "服务站": "station",
+}
+INSPECTED = {
+    **dict.fromkeys(("yes", "y", "true", "1", "是", "通过", "合格", "已年检"), True),
+    **dict.fromkeys(("no", "n", "false", "0", "否", "未通过", "不合格", "未年检"), False),
+}
+WHOLE_DISTRICT = ("全区", "全部", "all")
+_CHINA_LON = (73.0, 136.0)
+_CHINA_LAT = (3.0, 54.0)
+
+
+@dataclass(frozen=True)
+class CheckedLayers:
+    """The layers that passed their checks, indexed by the row numbers of their files."""
+
+    config: Config
+    folder: Path
+    townships: gpd.GeoDataFrame
+    sites: gpd.GeoDataFrame
+    demand: gpd.GeoDataFrame
+    projects: pd.DataFrame | None
+    warnings: tuple[Problem, ...] = ()
+
+
+@dataclass
+class _Context:
+    """What later layers are checked against; filled in as the earlier layers pass."""
+
+    datum: str | None = None
+    groups: tuple[Group, ...] = ()
+    group_lookup: dict[str, str] = field(default_factory=dict)
+    townships: gpd.GeoDataFrame | None = None
+    township_lookup: dict[str, str] | None = None
+    townships_file: str = "townships"
+
+
+def validate_dataset(folder: Path | str) -> list[Problem]:
+    """Every problem of the dataset folder ``folder``: errors and warnings.
+
+    Parameters
+    ----------
+    folder
+        A dataset folder (see the dataset contract in the design document).
+
+    Returns
+    -------
+    list of Problem
+        Empty when the dataset is valid and clean; a dataset with only warnings loads.
+        Render with ``Problem.message(lang)``.
+    """
+    _, problems = check_layers(folder)
+    return problems
+
+
+def check_layers(folder: Path | str) -> tuple[CheckedLayers | None, list[Problem]]:
+    """Read and check every file of ``folder``.
+
+    Returns
+    -------
+    layers, problems
+        ``layers`` is ``None`` when any problem is an error; otherwise the checked frames in
+        WGS-84 with the warnings attached.
+    """
+    folder = Path(folder)
+    if not folder.exists():
+        return None, [Problem("folder_missing", str(folder))]
+    if not folder.is_dir():
+        return None, [Problem("not_a_folder", str(folder))]
+    config, problems = read_config(folder)
+    ctx = _context(config)
+    paths, found = _find_files(folder)
+    problems += found
+    townships, sites, demand, projects = None, None, None, None
+    if "townships" in paths:
+        townships, found = _check_townships(paths["townships"], ctx)
+        problems += found
+    if "sites" in paths:
+        sites, found = _check_sites(paths["sites"], ctx)
+        problems += found
+    if "demand" in paths:
+        demand, found = _check_demand(paths["demand"], ctx)
+        problems += found
+    if "projects" in paths:
+        projects, found = _check_projects(paths["projects"], ctx)
+        problems += found
+    if any(p.severity == "error" for p in problems) or config is None:
+        return None, problems
+    layers = CheckedLayers(config, folder, townships, sites, demand, projects, tuple(problems))
+    return layers, problems
+
+
+def _context(config: Config | None) -> _Context:
+    if config is None:
+        return _Context()
+    pairs = [(g.code, g.code) for g in config.groups]
+    pairs += [(g.label, g.code) for g in config.groups]
+    pairs += [(g.label_en, g.code) for g in config.groups if g.label_en]
+    return _Context(
+        datum=config.coordinates, groups=config.groups, group_lookup=lookup_table(pairs)
+    )
+
+
+def _find_files(folder: Path) -> tuple[dict[str, Path], list[Problem]]:
+    paths: dict[str, Path] = {}
+    problems: list[Problem] = []
+    for stem in LAYERS:
+        try:
+            path = find_layer_file(folder, stem)
+        except DatasetError as error:
+            problems += error.problems
+            continue
+        if path is not None:
+            paths[stem] = path
+        elif stem in REQUIRED_LAYERS:
+            expected = [stem + suffix for suffix in LAYER_SUFFIXES[stem]]
+            problems.append(Problem("file_missing", f"{stem}.*", params={"expected": expected}))
+    return paths, problems
+
+
+def _read(path: Path, *, empty_is_error: bool) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """The layer's frame and the problems of reading it; ``None`` when unreadable."""
+    try:
+        frame = read_layer(path)
+    except DatasetError as error:
+        return None, list(error.problems)
+    problems = list(frame.attrs.get("problems", []))
+    if frame.empty:
+        severity = "error" if empty_is_error else "warning"
+        problems.append(Problem("no_rows", path.name, severity=severity))
+    return frame, problems
+
+
+def _text(frame: pd.DataFrame, mapping: Mapping[str, str], key: str) -> pd.Series | None:
+    return frame[mapping[key]] if key in mapping else None
+
+
+def _optional_text(text: pd.Series | None, index: pd.Index) -> pd.Series:
+    """Cells as str, blank -> None (object column); all None when the column is absent."""
+    if text is None:
+        return pd.Series([None] * len(index), index=index, dtype=object)
+    values = text.astype(object)
+    return values.where(text.ne(""), None)
+
+
+# --- townships -----------------------------------------------------------------------------
+
+
+def _check_townships(path: Path, ctx: _Context) -> tuple[gpd.GeoDataFrame | None, list[Problem]]:
+    ctx.townships_file = path.name
+    frame, problems = _read(path, empty_is_error=True)
+    if frame is None or frame.empty:
+        return None, problems
+    mapping, found = resolve_columns(frame, TOWNSHIP_COLUMNS, path.name)
+    problems += found + missing_columns(mapping, TOWNSHIP_COLUMNS, path.name)
+    if "code" not in mapping or "name" not in mapping:
+        return None, problems
+    code, name = frame[mapping["code"]], frame[mapping["name"]]
+    for text, key in ((code, "code"), (name, "name")):
+        problems += required_text(text, path.name, mapping[key])
+        problems += unique_values(text, path.name, mapping[key])
+    geometry, found = _township_geometry(frame, path.name, ctx.datum, name)
+    problems += found
+    townships = gpd.GeoDataFrame({"code": code, "name": name}, geometry=geometry, crs=WGS84)
+    usable = townships[code.ne("").to_numpy() & ~townships.geometry.isna().to_numpy()]
+    pairs = list(zip(usable["code"], usable["code"], strict=True))
+    pairs += list(zip(usable["name"], usable["code"], strict=True))
+    ctx.township_lookup = lookup_table(pairs)
+    ctx.townships = usable
+    return townships, problems
+
+
+def _township_geometry(
+    frame: gpd.GeoDataFrame, file: str, datum: str | None, names: pd.Series
+) -> tuple[gpd.GeoSeries, list[Problem]]:
+    """Polygons in WGS-84, repaired where invalid; ``None`` where unusable."""
+    geometry, problems = _to_wgs84(frame.geometry, file, datum)
+    missing = (geometry.isna() | geometry.is_empty).to_numpy()
+    problems += row_problems("geometry_missing", file, "geometry", frame.index[missing])
+    kinds = geometry.geom_type.to_numpy()
+    wrong = ~missing & ~np.isin(kinds, ["Polygon", "MultiPolygon"])
+    problems += row_problems(
+        "geometry_type",
+        file,
+        "geometry",
+        frame.index[wrong],
+        lambda r: {"found": kinds[frame.index.get_loc(r)], "expected": "polygon"},
+    )
+    values = geometry.to_numpy().copy()
+    values[missing | wrong] = None
+    values, found = _repair_polygons(values, frame.index, file, names)
+    return gpd.GeoSeries(values, index=frame.index, crs=WGS84), problems + found
+
+
+def _repair_polygons(
+    values: np.ndarray, index: pd.Index, file: str, names: pd.Series
+) -> tuple[np.ndarray, list[Problem]]:
+    present = ~shapely.is_missing(values)
+    invalid = present & ~shapely.is_valid(values)
+    problems = []
+    for position in np.flatnonzero(invalid):
+        reason = shapely.is_valid_reason(values[position])
+        values[position] = _polygonal_part(shapely.make_valid(values[position]))
+        params = {"name": names.iloc[position], "reason": reason}
+        problems.append(
+            Problem(
+                "geometry_repaired",
+                file,
+                row=int(index[position]),
+                params=params,
+                severity="warning",
+            )
+        )
+    unusable = present & (shapely.area(values) <= 0)
+    for position in np.flatnonzero(unusable):
+        params = {"name": names.iloc[position]}
+        problems.append(Problem("geometry_unusable", file, row=int(index[position]), params=params))
+        values[position] = None
+    return values, problems
+
+
+def _polygonal_part(geometry: shapely.Geometry) -> shapely.Geometry:
+    """The polygons of what ``make_valid`` returns (it may add lines or points)."""
+    parts = shapely.get_parts(geometry)
+    polygons = [p for p in parts if p.geom_type in ("Polygon", "MultiPolygon")]
+    if not polygons:
+        return shapely.Polygon()
+    union = shapely.union_all(polygons)
+    return union if union.geom_type in ("Polygon", "MultiPolygon") else shapely.Polygon()
+
+
+def _is_lonlat(crs: pyproj.CRS | None) -> bool:
+    """Whether coordinates in ``crs`` are lon/lat in the dataset's datum (see module doc)."""
+    if crs is None:
+        return True
+    return crs.is_geographic and crs.to_epsg() in (4326, 4490)
+
+
+def _to_wgs84(
+    geometry: gpd.GeoSeries, file: str, datum: str | None
+) -> tuple[gpd.GeoSeries, list[Problem]]:
+    """Geometries in WGS-84: reprojected from a declared CRS, or shifted from ``datum``."""
+    if not _is_lonlat(geometry.crs):
+        try:
+            return geometry.to_crs(WGS84), []
+        except pyproj.exceptions.ProjError as error:
+            return geometry.set_crs(None, allow_override=True), [
+                Problem("layer_unreadable", file, params={"reason": str(error)})
+            ]
+    values = geometry.to_numpy()
+    if datum not in (None, "wgs84", "cgcs2000"):
+        values = shapely.transform(values, lambda xy: _shift(xy, datum))
+    return gpd.GeoSeries(values, index=geometry.index, crs=WGS84), []
+
+
+def _shift(xy: np.ndarray, datum: str) -> np.ndarray:
+    lon, lat = to_wgs84(xy[:, 0], xy[:, 1], datum)
+    return np.column_stack([lon, lat])
+
+
+# --- points (sites and demand) -----------------------------------------------------------------
+
+
+def _points(
+    frame: pd.DataFrame,
+    mapping: Mapping[str, str],
+    file: str,
+    datum: str | None,
+    *,
+    required: bool,
+) -> tuple[gpd.GeoSeries, list[Problem]]:
+    """Point geometries in WGS-84 from lon/lat columns or from the file's geometry.
+
+    Rows without a usable point get ``None`` (an error where ``required``).
+    """
+    if isinstance(frame, gpd.GeoDataFrame):
+        lon, lat, columns, problems = _spatial_lonlat(frame, file, required=required)
+    else:
+        lon, lat, columns, problems = _table_lonlat(frame, mapping, file, required=required)
+    valid, found = _check_lonlat(lon, lat, frame.index, file, columns)
+    problems += found
+    if datum is not None and valid.any():
+        lon[valid], lat[valid] = to_wgs84(lon[valid], lat[valid], datum)
+    points = np.full(len(frame), None, dtype=object)
+    points[valid] = shapely.points(lon[valid], lat[valid])
+    return gpd.GeoSeries(points, index=frame.index, crs=WGS84), problems
+
+
+def _table_lonlat(
+    frame: pd.DataFrame, mapping: Mapping[str, str], file: str, *, required: bool
+) -> tuple[np.ndarray, np.ndarray, tuple[str, str], list[Problem]]:
+    nan = np.full(len(frame), np.nan)
+    if "lon" not in mapping or "lat" not in mapping:
+        return nan, nan.copy(), ("lon", "lat"), []
+    lon_col, lat_col = mapping["lon"], mapping["lat"]
+    lon_text, lat_text = frame[lon_col], frame[lat_col]
+    lon_blank, lat_blank = lon_text.eq("").to_numpy(), lat_text.eq("").to_numpy()
+    problems = row_problems(
+        "coordinates_missing", file, lon_col, frame.index[lon_blank & ~lat_blank]
+    )
+    problems += row_problems(
+        "coordinates_missing", file, lat_col, frame.index[lat_blank & ~lon_blank]
+    )
+    if required:
+        problems += row_problems(
+            "coordinates_missing", file, None, frame.index[lon_blank & lat_blank]
+        )
+    lon, lat = np.full(len(frame), np.nan), np.full(len(frame), np.nan)
+    for text, column, expected, out in (
+        (lon_text, lon_col, "lon", lon),
+        (lat_text, lat_col, "lat", lat),
+    ):
+        values, bad = parse_numbers(text)
+        problems += row_problems(
+            "bad_value",
+            file,
+            column,
+            frame.index[bad],
+            lambda r, t=text, e=expected: {"expected": e, "found": t[r]},
+        )
+        out[:] = values
+    return lon, lat, (lon_col, lat_col), problems
+
+
+def _spatial_lonlat(
+    frame: gpd.GeoDataFrame, file: str, *, required: bool
+) -> tuple[np.ndarray, np.ndarray, tuple[str, str], list[Problem]]:
+    geometry, problems = _to_wgs84_points(frame.geometry, file)
+    missing = (geometry.isna() | geometry.is_empty).to_numpy()
+    if required:
+        problems += row_problems("geometry_missing", file, "geometry", frame.index[missing])
+    kinds = geometry.geom_type.to_numpy()
+    wrong = ~missing & (kinds != "Point")
+    problems += row_problems(
+        "geometry_type",
+        file,
+        "geometry",
+        frame.index[wrong],
+        lambda r: {"found": kinds[frame.index.get_loc(r)], "expected": "point"},
+    )
+    points = np.where(missing | wrong, None, geometry.to_numpy())
+    return shapely.get_x(points), shapely.get_y(points), ("geometry", "geometry"), problems
+
+
+def _to_wgs84_points(geometry: gpd.GeoSeries, file: str) -> tuple[gpd.GeoSeries, list[Problem]]:
+    """Reproject from a declared non-lon/lat CRS; lon/lat stay in the dataset datum for now."""
+    if _is_lonlat(geometry.crs):
+        return geometry, []
+    converted, problems = _to_wgs84(geometry, file, None)
+    return converted, problems
+
+
+def _check_lonlat(
+    lon: np.ndarray, lat: np.ndarray, index: pd.Index, file: str, columns: tuple[str, str]
+) -> tuple[np.ndarray, list[Problem]]:
+    """Swapped and out-of-range coordinates; returns which rows hold a usable point."""
+    present = np.isfinite(lon) & np.isfinite(lat)
+    swapped = (
+        present
+        & (lat >= _CHINA_LON[0])
+        & (lat <= _CHINA_LON[1])
+        & (lon >= _CHINA_LAT[0])
+        & (lon <= _CHINA_LAT[1])
+    )
+    params = lambda r: {"lon": lon[index.get_loc(r)], "lat": lat[index.get_loc(r)]}  # noqa: E731
+    problems = row_problems("lat_lon_swapped", file, None, index[swapped], params)
+    with np.errstate(invalid="ignore"):
+        bad_lon = ~swapped & (np.abs(lon) > 180.0)
+        bad_lat = ~swapped & (np.abs(lat) > 90.0)
+    for bad, column, expected, values in (
+        (bad_lon, columns[0], "lon", lon),
+        (bad_lat, columns[1], "lat", lat),
+    ):
+        problems += row_problems(
+            "bad_value",
+            file,
+            column,
+            index[bad],
+            lambda r, v=values, e=expected: {"expected": e, "found": v[index.get_loc(r)]},
+        )
+    return present & ~swapped & ~bad_lon & ~bad_lat, problems
+
+
+def assign_townships(points: gpd.GeoSeries, townships: gpd.GeoDataFrame) -> np.ndarray:
+    """The code of the township that holds each point, ``None`` for points outside all.
+
+    Parameters
+    ----------
+    points
+        Points in the CRS of ``townships`` (``None`` entries allowed: they get ``None``).
+    townships
+        Polygons with a ``code`` column.
+
+    Returns
+    -------
+    ndarray of object
+        One code (or ``None``) per point. A point on a shared border, or in an overlap, goes to
+        the township that comes first in ``townships``.
+    """
+    codes = np.full(len(points), None, dtype=object)
+    if len(points) == 0 or len(townships) == 0:
+        return codes
+    hit_point, hit_township = townships.sindex.query(points.to_numpy(), predicate="intersects")
+    first = np.full(len(points), len(townships))
+    np.minimum.at(first, hit_point, hit_township)
+    inside = first < len(townships)
+    codes[inside] = townships["code"].to_numpy()[first[inside]]
+    return codes
+
+
+def _outside_warning(
+    file: str, ids: pd.Series, geometry: gpd.GeoSeries, codes: np.ndarray
+) -> list[Problem]:
+    outside = geometry.notna().to_numpy() & pd.isna(codes)
+    if not outside.any():
+        return []
+    params = {"count": int(outside.sum()), "ids": ids[outside].tolist()}
+    return [Problem("outside_townships", file, params=params, severity="warning")]
+
+
+# --- sites ---------------------------------------------------------------------------------
+
+
+def _check_sites(path: Path, ctx: _Context) -> tuple[gpd.GeoDataFrame | None, list[Problem]]:
+    file = path.name
+    frame, problems = _read(path, empty_is_error=False)
+    if frame is None:
+        return None, problems
+    columns = _point_columns(SITE_COLUMNS, frame)
+    mapping, found = resolve_columns(frame, columns, file)
+    problems += found + missing_columns(mapping, columns, file)
+    ids, found = _ids(frame, mapping, file)
+    problems += found
+    if "name" in mapping:
+        problems += required_text(frame[mapping["name"]], file, mapping["name"])
+    kind, found = _site_kind(frame, mapping, file)
+    problems += found
+    groups, found = _site_groups(frame, mapping, file, ctx)
+    problems += found
+    numbers, found = _site_numbers(frame, mapping, file)
+    problems += found
+    inspected, found = _inspected(frame, mapping, file)
+    problems += found
+    geometry, found = _points(frame, mapping, file, ctx.datum, required=True)
+    problems += found
+    sites = gpd.GeoDataFrame(
+        {
+            "id": ids,
+            "name": _text(frame, mapping, "name") if "name" in mapping else ids.where(False, ""),
+            "kind": kind,
+            "category": _optional_text(_text(frame, mapping, "category"), frame.index),
+            "groups": groups,
+            **numbers,
+            "rating": _optional_text(_text(frame, mapping, "rating"), frame.index),
+            "inspected": inspected,
+        },
+        geometry=geometry,
+        crs=WGS84,
+    )
+    sites, found = _place_points(sites, file, ctx)
+    return sites, problems + found
+
+
+def _point_columns(columns: tuple[Column, ...], frame: pd.DataFrame) -> tuple[Column, ...]:
+    """In a spatial file the geometry holds the point: lon/lat columns become optional."""
+    if not isinstance(frame, gpd.GeoDataFrame):
+        return columns
+    return tuple(
+        Column(c.name, c.aliases, required=False) if c.name in ("lon", "lat") else c
+        for c in columns
+    )
+
+
+def _ids(
+    frame: pd.DataFrame, mapping: Mapping[str, str], file: str
+) -> tuple[pd.Series, list[Problem]]:
+    if "id" not in mapping:
+        return pd.Series(frame.index.astype(str), index=frame.index, dtype=str), []
+    ids = frame[mapping["id"]]
+    return ids, required_text(ids, file, mapping["id"]) + unique_values(ids, file, mapping["id"])
+
+
+def _site_kind(
+    frame: pd.DataFrame, mapping: Mapping[str, str], file: str
+) -> tuple[pd.Series, list[Problem]]:
+    text = _text(frame, mapping, "kind")
+    if text is None:
+        return _optional_text(None, frame.index), []
+    kind, problems = map_values(text, SITE_KINDS, file, mapping["kind"], expected="kind")
+    return kind, required_text(text, file, mapping["kind"]) + problems
+
+
+def _site_groups(
+    frame: pd.DataFrame, mapping: Mapping[str, str], file: str, ctx: _Context
+) -> tuple[pd.Series, list[Problem]]:
+    text = _text(frame, mapping, "groups")
+    if text is None:
+        return pd.Series([()] * len(frame), index=frame.index, dtype=object), []
+    problems = required_text(text, file, mapping["groups"])
+    codes, found = _resolve_groups(text, file, mapping["groups"], ctx)
+    return codes, problems + found
+
+
+def _resolve_groups(
+    text: pd.Series, file: str, column: str, ctx: _Context
+) -> tuple[pd.Series, list[Problem]]:
+    order = [g.code for g in ctx.groups]
+    codes, unknown = resolve_lists(text, ctx.group_lookup, order)
+    if not ctx.groups:  # dataset.toml is broken: its own problems say so
+        return codes, []
+    known = [f"{g.code} ({g.label})" for g in ctx.groups]
+    problems = row_problems(
+        "unknown_group",
+        file,
+        column,
+        pd.Index(unknown.index.unique()),
+        lambda r: {"found": "、".join(unknown.loc[[r]].tolist()), "known": known},
+    )
+    return codes, problems
+
+
+def _site_numbers(
+    frame: pd.DataFrame, mapping: Mapping[str, str], file: str
+) -> tuple[dict[str, np.ndarray], list[Problem]]:
+    out: dict[str, np.ndarray] = {}
+    problems: list[Problem] = []
+    for key, strict in (("radius_m", True), ("capacity", False)):
+        text = _text(frame, mapping, key)
+        if text is None:
+            out[key] = np.full(len(frame), np.nan)
+            continue
+        expected = "positive" if strict else "non_negative"
+        out[key], found = check_numbers(
+            text, file, mapping[key], expected=expected, minimum=0.0, strict_minimum=strict
+        )
+        problems += found
+    return out, problems
+
+
+def _inspected(
+    frame: pd.DataFrame, mapping: Mapping[str, str], file: str
+) -> tuple[pd.Series, list[Problem]]:
+    text = _text(frame, mapping, "inspected")
+    if text is None:
+        return _optional_text(None, frame.index), []
+    return map_values(text, INSPECTED, file, mapping["inspected"], expected="inspected")
+
+
+def _place_points(
+    points: gpd.GeoDataFrame, file: str, ctx: _Context
+) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+    """Set ``township`` from the polygons; warn about points outside every township."""
+    if ctx.townships is None:
+        points["township"] = None
+        return points, []
+    codes = assign_townships(points.geometry, ctx.townships)
+    points["township"] = pd.Series(codes, index=points.index, dtype=object)
+    return points, _outside_warning(file, points["id"], points.geometry, codes)
+
+
+# --- demand --------------------------------------------------------------------------------
+
+
+def _check_demand(path: Path, ctx: _Context) -> tuple[gpd.GeoDataFrame | None, list[Problem]]:
+    file = path.name
+    frame, problems = _read(path, empty_is_error=False)
+    if frame is None:
+        return None, problems
+    group_columns = tuple(Column(g.code, (g.label,)) for g in ctx.groups)
+    extra = lookup_table([(g.label_en, g.code) for g in ctx.groups if g.label_en])
+    columns = DEMAND_COLUMNS + group_columns
+    mapping, found = resolve_columns(frame, columns, file, extra=extra)
+    problems += found + missing_columns(mapping, columns, file)
+    problems += _half_coordinate_columns(mapping, file)
+    ids, found = _ids(frame, mapping, file)
+    problems += found
+    counts: dict[str, np.ndarray] = {}
+    for group in ctx.groups:
+        counts[group.code], found = _counts(frame, mapping, file, group.code)
+        problems += found
+    geometry, found = _points(frame, mapping, file, ctx.datum, required=False)
+    problems += found
+    demand = gpd.GeoDataFrame(
+        {
+            "id": ids,
+            "name": _optional_text(_text(frame, mapping, "name"), frame.index),
+            "township": _optional_text(None, frame.index),
+            **counts,
+        },
+        geometry=geometry,
+        crs=WGS84,
+    )
+    found = _demand_townships(demand, _text(frame, mapping, "township"), mapping, file, ctx)
+    return demand, problems + found
+
+
+def _half_coordinate_columns(mapping: Mapping[str, str], file: str) -> list[Problem]:
+    """A lon column without a lat column (or the reverse) is a missing column."""
+    if ("lon" in mapping) == ("lat" in mapping):
+        return []
+    lacking = DEMAND_COLUMNS[3] if "lon" in mapping else DEMAND_COLUMNS[2]
+    return [Problem("missing_column", file, params={"name": lacking.name, "alias": lacking.alias})]
+
+
+def _counts(
+    frame: pd.DataFrame, mapping: Mapping[str, str], file: str, code: str
+) -> tuple[np.ndarray, list[Problem]]:
+    """People of one group per row; a blank cell counts as 0."""
+    if code not in mapping:
+        return np.zeros(len(frame), dtype=np.int64), []
+    values, problems = check_numbers(
+        frame[mapping[code]], file, mapping[code], expected="count", minimum=0.0, whole=True
+    )
+    return np.nan_to_num(values, nan=0.0).astype(np.int64), problems
+
+
+def _demand_townships(
+    demand: gpd.GeoDataFrame,
+    given: pd.Series | None,
+    mapping: Mapping[str, str],
+    file: str,
+    ctx: _Context,
+) -> list[Problem]:
+    """Fill ``demand.township``: the polygon for point rows, the given township otherwise."""
+    column = mapping.get("township")
+    has_point = demand.geometry.notna().to_numpy()
+    given = given if given is not None else pd.Series("", index=demand.index, dtype=str)
+    blank = given.eq("").to_numpy()
+    problems = row_problems("township_required", file, column, demand.index[~has_point & blank])
+    if ctx.township_lookup is None:
+        return problems
+    resolved = _resolve_townships(given, ctx.township_lookup)
+    unknown = ~blank & resolved.isna().to_numpy()
+    problems += row_problems(
+        "unknown_township",
+        file,
+        column,
+        demand.index[unknown & ~has_point],
+        lambda r: {"found": given[r], "townships_file": ctx.townships_file},
+    )
+    codes = assign_townships(demand.geometry, ctx.townships)
+    codes[~has_point] = resolved.to_numpy()[~has_point]
+    demand["township"] = pd.Series(codes, index=demand.index, dtype=object)
+    point_rows = demand[has_point]
+    problems += _outside_warning(file, point_rows["id"], point_rows.geometry, codes[has_point])
+    problems += _mismatch_warnings(demand, given, resolved, has_point & ~blank, file, column, ctx)
+    return problems
+
+
+def _resolve_townships(text: pd.Series, lookup: Mapping[str, str]) -> pd.Series:
+    """Township code or name -> code (NaN/None where unknown or blank)."""
+    table = {value: lookup.get(normalize_name(value)) for value in pd.unique(text.to_numpy())}
+    return text.map(table).astype(object)
+
+
+def _mismatch_warnings(
+    demand: gpd.GeoDataFrame,
+    given: pd.Series,
+    resolved: pd.Series,
+    rows: np.ndarray,
+    file: str,
+    column: str | None,
+    ctx: _Context,
+) -> list[Problem]:
+    """Point rows whose township column disagrees with the polygon that holds them."""
+    located = demand["township"].to_numpy()
+    wanted = resolved.to_numpy()
+    differs = rows & pd.notna(located) & (located != wanted)
+    names = dict(zip(ctx.townships["code"], ctx.townships["name"], strict=True))
+    return row_problems(
+        "township_mismatch",
+        file,
+        column,
+        demand.index[differs],
+        lambda r: {"found": names.get(demand.at[r, "township"]), "given": given[r]},
+        severity="warning",
+    )
+
+
+# --- projects ------------------------------------------------------------------------------
+
+
+def _check_projects(path: Path, ctx: _Context) -> tuple[pd.DataFrame | None, list[Problem]]:
+    file = path.name
+    frame, problems = _read(path, empty_is_error=False)
+    if frame is None:
+        return None, problems
+    mapping, found = resolve_columns(frame, PROJECT_COLUMNS, file)
+    problems += found + missing_columns(mapping, PROJECT_COLUMNS, file)
+    ids, found = _ids(frame, mapping, file)
+    problems += found
+    text = {key: _text(frame, mapping, key) for key in ("name", "org")}
+    if text["name"] is not None:
+        problems += required_text(text["name"], file, mapping["name"])
+    numbers, found = _project_numbers(frame, mapping, file)
+    problems += found
+    groups, found = _project_groups(frame, mapping, file, ctx)
+    problems += found
+    townships, found = _project_townships(frame, mapping, file, ctx)
+    problems += found
+    blank = pd.Series("", index=frame.index, dtype=str)
+    projects = pd.DataFrame(
+        {
+            "id": ids,
+            "name": text["name"] if text["name"] is not None else blank,
+            "org": text["org"] if text["org"] is not None else blank,
+            **numbers,
+            "groups": groups,
+            "townships": townships,
+        },
+        index=frame.index,
+    )
+    return projects, problems
+
+
+def _project_numbers(
+    frame: pd.DataFrame, mapping: Mapping[str, str], file: str
+) -> tuple[dict[str, np.ndarray], list[Problem]]:
+    specs = {
+        "year": {"expected": "year", "minimum": 1900.0, "maximum": 2999.0, "whole": True},
+        "amount_yuan": {"expected": "non_negative", "minimum": 0.0},
+        "person_times": {"expected": "non_negative", "minimum": 0.0},
+    }
+    out: dict[str, np.ndarray] = {}
+    problems: list[Problem] = []
+    for key, spec in specs.items():
+        text = _text(frame, mapping, key)
+        if text is None:
+            out[key] = np.full(len(frame), np.nan)
+            continue
+        if key != "person_times":
+            problems += required_text(text, file, mapping[key])
+        if key == "year":
+            text = text.str.replace(r"\s*年$", "", regex=True)
+        out[key], found = check_numbers(text, file, mapping[key], **spec)
+        problems += found
+    out["year"] = np.nan_to_num(out["year"], nan=0.0).astype(np.int64)
+    out["person_times"] = out.pop("person_times")
+    return out, problems
+
+
+def _project_groups(
+    frame: pd.DataFrame, mapping: Mapping[str, str], file: str, ctx: _Context
+) -> tuple[pd.Series, list[Problem]]:
+    text = _text(frame, mapping, "groups")
+    if text is None:
+        return pd.Series([()] * len(frame), index=frame.index, dtype=object), []
+    return _resolve_groups(text, file, mapping["groups"], ctx)
+
+
+def _project_townships(
+    frame: pd.DataFrame, mapping: Mapping[str, str], file: str, ctx: _Context
+) -> tuple[pd.Series, list[Problem]]:
+    """Township lists by code or name; 全区 / all stands for every township."""
+    text = _text(frame, mapping, "townships")
+    if text is None or ctx.township_lookup is None:
+        return pd.Series([()] * len(frame), index=frame.index, dtype=object), []
+    order = ctx.townships["code"].tolist()
+    whole = text.map(normalize_name).isin([normalize_name(w) for w in WHOLE_DISTRICT])
+    codes, unknown = resolve_lists(text.where(~whole, ""), ctx.township_lookup, order)
+    for row in text.index[whole.to_numpy()]:
+        codes.at[row] = tuple(order)
+    problems = row_problems(
+        "unknown_township",
+        file,
+        mapping["townships"],
+        pd.Index(unknown.index.unique()),
+        lambda r: {
+            "found": "、".join(unknown.loc[[r]].tolist()),
+            "townships_file": ctx.townships_file,
+        },
+    )
+    return codes, problems
