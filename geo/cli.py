@@ -1,4 +1,4 @@
-"""Command line: ``python -m geo validate|summary DATASET``.
+"""Command line: ``python -m geo validate|summary|access|suggest DATASET``.
 
 Exit codes: 0 success, 2 invalid input (a readable report, never a traceback), 1 an unexpected
 internal error.
@@ -17,7 +17,10 @@ from pathlib import Path
 import pandas as pd
 
 from geo._errors import DatasetError, Problem
+from geo.access import METHODS, access_to_json, compute_access
+from geo.dataset import Dataset, Group
 from geo.load import load_dataset
+from geo.siting import SitingResult, read_candidates, siting_to_json, suggest_sites
 from geo.summary import Summary, resolve_groups, summarize, summary_to_json
 from geo.validate import validate_dataset
 
@@ -198,8 +201,128 @@ def _align(rows: list[list[str]]) -> list[str]:
     return out
 
 
+# --- access and suggest (accessibility scores, station siting) ---------------------------------
+
+_ACCESS_TEXT = {
+    "zh": {
+        "access_head": "{group}：{method} 可达性得分（服务能力/人；无服务能力的站点按 1 计）",
+        "access_columns": ["乡镇", "服务对象", "得分"],
+        "unreached": "范围内没有站点的村居（得分 0）：{count} 个",
+        "suggest_head": "{group}：新增 {count} 个站点（服务半径 {radius:,.0f} 米）",
+        "suggest_columns": ["序号", "候选点", "乡镇", "经度", "纬度", "新增覆盖"],
+        "before_after": "覆盖人数：{before:,.0f} → {after:,.0f}（共 {demand:,.0f}；{quality}）",
+        "optimal": "已证明为最优解",
+        "bound": "最优解不超过 {bound:,.0f}",
+    },
+    "en": {
+        "access_head": "{group}: {method} accessibility (capacity per person; missing = 1)",
+        "access_columns": ["Township", "People", "Score"],
+        "unreached": "Villages with no site in reach (score 0): {count}",
+        "suggest_head": "{group}: {count} new stations (radius {radius:,.0f} m)",
+        "suggest_columns": ["Rank", "Candidate", "Township", "Lon", "Lat", "Gain"],
+        "before_after": "Within reach: {before:,.0f} -> {after:,.0f} (of {demand:,.0f}; {quality})",
+        "optimal": "proven optimal",
+        "bound": "the optimum is at most {bound:,.0f}",
+    },
+}
+
+
+def _add_access_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--group", required=True, metavar="CODE", help="group (code or label)")
+    command.add_argument("--method", choices=METHODS, default="2sfca", help="2sfca or e2sfca")
+    command.add_argument("--json", action="store_true", help="print only JSON")
+
+
+def run_access(args: argparse.Namespace) -> int:
+    """Print 2SFCA/E2SFCA accessibility scores per village and township."""
+    dataset = load_dataset(args.dataset)
+    try:
+        group = resolve_groups(dataset, [args.group])[0]
+    except KeyError as exc:
+        print(_TEXT[args.lang]["bad_option"].format(message=exc.args[0]), file=sys.stderr)
+        return EXIT_INVALID
+    result = compute_access(dataset, group.code, method=args.method)
+    if args.json:
+        print(json.dumps(access_to_json(result), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    text = _ACCESS_TEXT[args.lang]
+    head = text["access_head"].format(group=group.display(args.lang), method=args.method)
+    rows = [
+        [str(r.name), f"{r.demand:,.0f}", "—" if pd.isna(r.score) else f"{r.score:.4g}"]
+        for r in result.townships.itertuples()
+    ]
+    unreached = text["unreached"].format(count=len(result.unreached))
+    print("\n".join([head, "", *_align([text["access_columns"], *rows]), "", unreached]))
+    return EXIT_OK
+
+
+def _add_suggest_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--group", required=True, metavar="CODE", help="group (code or label)")
+    command.add_argument("--count", required=True, type=int, metavar="K", help="new stations")
+    command.add_argument("--radius-m", type=float, metavar="R", help="catchment of a new one")
+    command.add_argument("--candidates", type=Path, metavar="FILE", help="id, lon, lat table")
+    command.add_argument("--json", action="store_true", help="print only JSON")
+
+
+def run_suggest(args: argparse.Namespace) -> int:
+    """Suggest K new station locations that bring the most people within reach."""
+    dataset = load_dataset(args.dataset)
+    try:
+        group = resolve_groups(dataset, [args.group])[0]
+        if args.count < 0 or (args.radius_m is not None and not args.radius_m >= 0):
+            raise ValueError("--count and --radius-m must be >= 0")
+    except (KeyError, ValueError) as exc:
+        print(_TEXT[args.lang]["bad_option"].format(message=exc.args[0]), file=sys.stderr)
+        return EXIT_INVALID
+    places = read_candidates(args.candidates, dataset) if args.candidates else None
+    result = suggest_sites(
+        dataset, group.code, args.count, radius_m=args.radius_m, candidates=places
+    )
+    if args.json:
+        print(json.dumps(siting_to_json(result), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(format_suggestions(result, dataset, group, args.lang))
+    return EXIT_OK
+
+
+def format_suggestions(result: SitingResult, dataset: Dataset, group: Group, lang: str) -> str:
+    """The suggested stations as an aligned table, with the coverage before and after."""
+    text = _ACCESS_TEXT[lang]
+    towns = dict(zip(dataset.townships["code"], dataset.townships["name"], strict=True))
+    rows = [
+        [
+            str(r.rank),
+            str(r.name if isinstance(r.name, str) else r.candidate_id),
+            str(towns.get(r.township, "—")),
+            f"{r.lon:.6f}",
+            f"{r.lat:.6f}",
+            f"{r.gain:,.0f}",
+        ]
+        for r in result.suggestions.itertuples()
+    ]
+    quality = text["optimal"] if result.optimal else text["bound"].format(bound=result.upper_bound)
+    return "\n".join(
+        [
+            text["suggest_head"].format(
+                group=group.display(lang), count=len(rows), radius=result.radius_m
+            ),
+            "",
+            *_align([text["suggest_columns"], *rows]),
+            "",
+            text["before_after"].format(
+                before=result.covered_before,
+                after=result.covered_after,
+                demand=result.demand,
+                quality=quality,
+            ),
+        ]
+    )
+
+
 Subcommand = tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
 SUBCOMMANDS: dict[str, Subcommand] = {
     "validate": (_add_validate_arguments, run_validate),
     "summary": (_add_summary_arguments, run_summary),
+    "access": (_add_access_arguments, run_access),
+    "suggest": (_add_suggest_arguments, run_suggest),
 }

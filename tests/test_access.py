@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -19,6 +21,7 @@ from geo.access import (
     township_scores,
     two_step_fca,
 )
+from geo.cli import main
 from geo.coverage import compute_coverage
 from geo.dataset import Dataset, Group
 from geo.travel import metres_to_minutes, minutes_to_metres, travel_mode
@@ -303,3 +306,30 @@ def test_travel_rejects_unknown_modes_and_impossible_factors() -> None:
         minutes_to_metres(10, detour=0.8)
     with pytest.raises(ValueError, match="minutes"):
         minutes_to_metres(-1)
+
+
+# --- command line ----------------------------------------------------------------------------
+
+DEMO = Path(__file__).resolve().parent.parent / "data" / "suyu"
+
+
+def test_cli_access_json_on_the_demo(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["access", str(DEMO), "--group", "elders_left_behind", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert {"group", "method", "points", "townships"} <= set(doc)
+    assert doc["group"] == "elders_left_behind" and doc["method"] == "2sfca"
+    assert len(doc["townships"]) == 12
+    assert set(doc["points"][0]) == {"id", "township", "score"}
+    assert all(p["score"] >= 0 for p in doc["points"])
+    zero = {p["id"] for p in doc["points"] if p["score"] == 0}
+    assert set(doc["unreached"]) <= zero
+
+
+def test_cli_access_by_label_in_a_table_and_unknown_groups(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["access", str(DEMO), "--group", "留守老人", "--method", "e2sfca"]) == 0
+    assert "e2sfca" in capsys.readouterr().out
+    assert main(["access", str(DEMO), "--group", "nobody", "--json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "nobody" in captured.err and "Traceback" not in captured.err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import geopandas as gpd
@@ -12,6 +13,7 @@ from pyproj import Transformer
 from shapely.geometry import Point, box
 
 from geo._errors import DatasetError
+from geo.cli import main
 from geo.coverage import compute_coverage
 from geo.dataset import Dataset, Group
 from geo.siting import (
@@ -288,3 +290,40 @@ def test_add_stations_is_a_what_if_for_coverage_and_siting() -> None:
     assert after.suggestions["candidate_id"].tolist() == ["V8"]
     with pytest.raises(ValueError, match="groups"):
         add_stations(dataset, [point.x], [point.y], ("nobody",))
+
+
+# --- command line ----------------------------------------------------------------------------
+
+DEMO = Path(__file__).resolve().parent.parent / "data" / "suyu"
+
+
+def test_cli_suggest_json_on_the_demo(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["suggest", str(DEMO), "--group", "disabled", "--count", "3", "--json"]
+    assert main(args) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert {"group", "radius_m", "covered_before", "covered_after", "suggestions"} <= set(doc)
+    assert [s["rank"] for s in doc["suggestions"]] == [1, 2, 3]
+    gains = [s["gain"] for s in doc["suggestions"]]
+    assert doc["covered_after"] == doc["covered_before"] + sum(gains)
+    assert gains == sorted(gains, reverse=True)
+    assert 118 < doc["suggestions"][0]["lon"] < 119 and 33 < doc["suggestions"][0]["lat"] < 35
+
+
+def test_cli_suggest_with_candidates_radius_and_bad_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = tmp_path / "candidates.csv"
+    good.write_text("编号,经度,纬度\nA,118.31,33.96\nB,118.50,34.05\n", encoding="utf-8")
+    args = ["suggest", str(DEMO), "--group", "disabled", "--count", "1", "--radius-m", "1500"]
+    assert main([*args, "--candidates", str(good), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["radius_m"] == 1500 and doc["suggestions"][0]["candidate_id"] in {"A", "B"}
+    bad = tmp_path / "bad.csv"
+    bad.write_text("编号,经度\nA,118.31\n", encoding="utf-8")
+    assert main([*args, "--candidates", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "bad.csv" in err and "纬度" in err and "Traceback" not in err
+    assert main(["suggest", str(DEMO), "--group", "disabled", "--count", "-1"]) == 2
+    assert main(["suggest", str(DEMO), "--group", "nobody", "--count", "1"]) == 2
+    assert main(["suggest", str(DEMO), "--group", "disabled", "--count", "2"]) == 0
+    assert "双河社区" in capsys.readouterr().out
