@@ -9,6 +9,7 @@ together with the problems found. A frame's index is the row number the user see
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ from geo.readers import normalize_name
 
 MAX_PER_KIND = 20
 LIST_SEPARATORS = r"[;；,，、/]+"
+_SEPARATOR = re.compile(LIST_SEPARATORS)
 _THOUSANDS = r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$"
 
 
@@ -143,6 +145,17 @@ def parse_numbers(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     Full-width digits (``１２``) and thousands separators (``1,234``) are accepted.
     """
     blank = text.eq("").to_numpy()
+    cells = text.to_numpy(dtype=object, copy=True)
+    cells[blank] = "nan"
+    try:
+        values = cells.astype(float)  # the fast path: every cell is a plain number
+    except ValueError:
+        values = _parse_loose_numbers(text, blank)
+    bad = ~blank & ~np.isfinite(values)
+    return np.where(bad, np.nan, values), bad
+
+
+def _parse_loose_numbers(text: pd.Series, blank: np.ndarray) -> np.ndarray:
     cleaned = text
     wide = ~text.str.isascii().to_numpy()
     if wide.any():
@@ -152,9 +165,7 @@ def parse_numbers(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     if grouped.any():
         cleaned = cleaned.copy()
         cleaned[grouped] = cleaned[grouped].str.replace(",", "", regex=False)
-    values = pd.to_numeric(cleaned.where(~blank), errors="coerce").to_numpy(dtype=float)
-    bad = ~blank & ~np.isfinite(values)
-    return np.where(bad, np.nan, values), bad
+    return pd.to_numeric(cleaned.where(~blank), errors="coerce").to_numpy(dtype=float)
 
 
 def check_numbers(
@@ -221,11 +232,9 @@ def map_values(
     return values.where(values.notna(), None), problems
 
 
-def split_lists(text: pd.Series) -> pd.Series:
-    """Split list cells (``"a；b、c"``) into one token per entry, indexed by row (exploded)."""
-    tokens = text.str.split(LIST_SEPARATORS, regex=True).explode()
-    tokens = tokens.astype(str).str.strip()
-    return tokens[tokens.ne("") & tokens.ne("nan")]
+def split_list(cell: str) -> list[str]:
+    """The entries of one list cell (``"a；b、c"``), stripped, blanks dropped."""
+    return [token.strip() for token in _SEPARATOR.split(cell) if token.strip()]
 
 
 def resolve_lists(
@@ -233,7 +242,7 @@ def resolve_lists(
     lookup: Mapping[str, str],
     order: Sequence[str],
 ) -> tuple[pd.Series, pd.Series]:
-    """Resolve list cells to tuples of codes in ``order``; also the unknown tokens by row.
+    """Resolve list cells to tuples of codes in ``order``; also the unknown entries by row.
 
     Parameters
     ----------
@@ -247,20 +256,25 @@ def resolve_lists(
     Returns
     -------
     codes, unknown
-        ``codes``: a tuple per row (empty for a blank cell); ``unknown``: the tokens that did not
-        resolve, indexed by row.
+        ``codes``: a tuple per row (empty for a blank cell); ``unknown``: for each row with
+        entries that did not resolve, those entries joined by "、".
     """
-    tokens = split_lists(text)
-    unique = pd.unique(tokens.to_numpy())
-    resolved = {token: lookup.get(normalize_name(token)) for token in unique}
-    codes = tokens.map(resolved)
-    unknown = tokens[codes.isna().to_numpy()]
     rank = {code: i for i, code in enumerate(order)}
-    known = codes.dropna()
-    ordered = known.groupby(level=0).agg(lambda s: tuple(sorted(set(s), key=rank.__getitem__)))
-    by_row = ordered.to_dict()
-    result = pd.Series([by_row.get(r, ()) for r in text.index], index=text.index, dtype=object)
-    return result, unknown
+    # Cells repeat (the same few group combinations on thousands of rows): parse each once.
+    parsed = {cell: _resolve_cell(cell, lookup, rank) for cell in pd.unique(text.to_numpy())}
+    codes = pd.Series([parsed[c][0] for c in text], index=text.index, dtype=object)
+    unknown = pd.Series([parsed[c][1] for c in text], index=text.index, dtype=object)
+    return codes, unknown[unknown.ne("").to_numpy()]
+
+
+def _resolve_cell(
+    cell: str, lookup: Mapping[str, str], rank: Mapping[str, int]
+) -> tuple[tuple[str, ...], str]:
+    tokens = split_list(cell)
+    found = {lookup.get(normalize_name(token)) for token in tokens}
+    found.discard(None)
+    unknown = [token for token in tokens if normalize_name(token) not in lookup]
+    return tuple(sorted(found, key=lambda code: rank.get(code, len(rank)))), "、".join(unknown)
 
 
 def lookup_table(pairs: Sequence[tuple[object, str]]) -> dict[str, str]:

@@ -22,18 +22,19 @@ import unicodedata
 import warnings
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
 import pyogrio.errors
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from geo._errors import DatasetError, Problem
+
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 __all__ = [
     "LAYER_SUFFIXES",
@@ -210,7 +211,7 @@ def _read_bytes(path: Path) -> bytes:
         data = path.read_bytes()
     except OSError as error:
         raise _fail("file_unreadable", path.name, reason=error.strerror or str(error)) from error
-    if not data.strip():
+    if not data[:4096].strip() and not data.strip():
         raise _fail("file_empty", path.name)
     return data
 
@@ -317,13 +318,31 @@ def _dedupe_header(header: list[str]) -> list[str]:
 def _finish_table(frame: pd.DataFrame) -> pd.DataFrame:
     """Strip every cell and header, drop fully empty rows, keep the row numbers."""
     problems = frame.attrs.get("problems", [])
-    frame = frame.rename(columns=lambda c: str(c).strip().lstrip("\ufeff").strip())
-    frame = frame.loc[:, [not (c == "" or c.startswith("Unnamed:")) for c in frame.columns]]
     if frame.shape[1]:
         frame = frame.apply(lambda column: column.fillna("").astype(str).str.strip())
         frame = frame.loc[frame.ne("").any(axis=1)]
+        frame = _skip_title_row(frame)
+    frame = frame.rename(columns=lambda c: str(c).strip().lstrip("\ufeff").strip())
+    frame = frame.loc[:, [not _is_unnamed(c) for c in frame.columns]]
     frame.attrs["problems"] = problems
     return frame
+
+
+def _is_unnamed(header: str) -> bool:
+    return header.strip() == "" or header.startswith("Unnamed:")
+
+
+def _skip_title_row(frame: pd.DataFrame) -> pd.DataFrame:
+    """A sheet that starts with a title in its first cell (站点名单) has its header below."""
+    named = [c for c in frame.columns if not _is_unnamed(str(c))]
+    if frame.shape[1] < 2 or len(named) != 1 or frame.empty:
+        return frame
+    first = frame.iloc[0]
+    if int(first.ne("").sum()) < 2:
+        return frame
+    body = frame.iloc[1:].copy()
+    body.columns = _dedupe_header(first.tolist())
+    return body
 
 
 def _parse_xlsx(path: Path, data: bytes) -> pd.DataFrame:
@@ -332,6 +351,10 @@ def _parse_xlsx(path: Path, data: bytes) -> pd.DataFrame:
         if found is not None:
             raise _fail("file_format_mismatch", path.name, found=found, expected=".xlsx")
         raise _fail("xlsx_invalid", path.name, reason="not a zip archive")
+    # imported here: openpyxl takes a tenth of a second to import, and most datasets are CSV
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
@@ -420,6 +443,8 @@ def _check_spatial_magic(path: Path, data: bytes) -> None:
 
 def _pick_layer(path: Path) -> str | int | None:
     """The layer named like the file's layer, or the only one; several others is a problem."""
+    if path.name.lower().endswith(".geojson"):
+        return None  # one layer by definition, and listing it would parse the whole file
     try:
         layers = [str(name) for name, _ in pyogrio.list_layers(path)]
     except pyogrio.errors.DataSourceError:

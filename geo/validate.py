@@ -231,6 +231,10 @@ def _text(frame: pd.DataFrame, mapping: Mapping[str, str], key: str) -> pd.Serie
     return frame[mapping[key]] if key in mapping else None
 
 
+def _blank(index: pd.Index) -> pd.Series:
+    return pd.Series("", index=index, dtype=str)
+
+
 def _optional_text(text: pd.Series | None, index: pd.Index) -> pd.Series:
     """Cells as str, blank -> None (object column); all None when the column is absent."""
     if text is None:
@@ -258,11 +262,13 @@ def _check_townships(path: Path, ctx: _Context) -> tuple[gpd.GeoDataFrame | None
     geometry, found = _township_geometry(frame, path.name, ctx.datum, name)
     problems += found
     townships = gpd.GeoDataFrame({"code": code, "name": name}, geometry=geometry, crs=WGS84)
-    usable = townships[code.ne("").to_numpy() & ~townships.geometry.isna().to_numpy()]
-    pairs = list(zip(usable["code"], usable["code"], strict=True))
-    pairs += list(zip(usable["name"], usable["code"], strict=True))
+    # Names resolve for every township with a code, so that a broken boundary does not also
+    # make every row that names its township fail; only usable boundaries place points.
+    coded = townships[code.ne("").to_numpy()]
+    pairs = list(zip(coded["code"], coded["code"], strict=True))
+    pairs += list(zip(coded["name"], coded["code"], strict=True))
     ctx.township_lookup = lookup_table(pairs)
-    ctx.townships = usable
+    ctx.townships = coded[coded.geometry.notna().to_numpy()]
     return townships, problems
 
 
@@ -542,7 +548,7 @@ def _check_sites(path: Path, ctx: _Context) -> tuple[gpd.GeoDataFrame | None, li
     sites = gpd.GeoDataFrame(
         {
             "id": ids,
-            "name": _text(frame, mapping, "name") if "name" in mapping else ids.where(False, ""),
+            "name": frame[mapping["name"]] if "name" in mapping else _blank(frame.index),
             "kind": kind,
             "category": _optional_text(_text(frame, mapping, "category"), frame.index),
             "groups": groups,
@@ -609,8 +615,8 @@ def _resolve_groups(
         "unknown_group",
         file,
         column,
-        pd.Index(unknown.index.unique()),
-        lambda r: {"found": "、".join(unknown.loc[[r]].tolist()), "known": known},
+        unknown.index,
+        lambda r: {"found": unknown[r], "known": known},
     )
     return codes, problems
 
@@ -794,7 +800,7 @@ def _check_projects(path: Path, ctx: _Context) -> tuple[pd.DataFrame | None, lis
     problems += found
     townships, found = _project_townships(frame, mapping, file, ctx)
     problems += found
-    blank = pd.Series("", index=frame.index, dtype=str)
+    blank = _blank(frame.index)
     projects = pd.DataFrame(
         {
             "id": ids,
@@ -860,9 +866,9 @@ def _project_townships(
         "unknown_township",
         file,
         mapping["townships"],
-        pd.Index(unknown.index.unique()),
+        unknown.index,
         lambda r: {
-            "found": "、".join(unknown.loc[[r]].tolist()),
+            "found": unknown[r],
             "townships_file": ctx.townships_file,
         },
     )

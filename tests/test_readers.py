@@ -54,6 +54,29 @@ def test_rows_keep_their_spreadsheet_numbers(tmp_path: Path) -> None:
     assert frame["id"].tolist() == ["a", "b"]
 
 
+def test_title_row_above_the_header_is_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "sites.csv"
+    path.write_text("站点名单（2021年）,,\n编号,名称,经度\nS1,a,118.3\n", encoding="utf-8")
+    frame = read_table(path)
+    assert frame.columns.tolist() == ["编号", "名称", "经度"]
+    assert frame.index.tolist() == [3]
+    workbook = Workbook()
+    workbook.active.append(["站点名单"])
+    workbook.active.append([])
+    workbook.active.append(["编号", "名称", None])
+    workbook.active.append(["S1", "a", None])
+    workbook.save(tmp_path / "sites.xlsx")
+    frame = read_table(tmp_path / "sites.xlsx")
+    assert frame.to_dict("list") == {"编号": ["S1"], "名称": ["a"]}
+    assert frame.index.tolist() == [4]
+
+
+def test_single_column_table_is_not_mistaken_for_a_title(tmp_path: Path) -> None:
+    path = tmp_path / "sites.csv"
+    path.write_text("id\nS1\nS2\n", encoding="utf-8")
+    assert read_table(path)["id"].tolist() == ["S1", "S2"]
+
+
 def test_semicolon_separated_csv(tmp_path: Path) -> None:
     path = tmp_path / "sites.csv"
     path.write_text("id;lon\nS1;118,35\n", encoding="utf-8")

@@ -373,6 +373,13 @@ def test_polygon_without_area_is_rejected(make_dataset_folder: MakeFolder) -> No
     assert only(errors(problems), "geometry_unusable").params["name"] == "二镇"
 
 
+def test_a_broken_boundary_does_not_make_its_name_unknown(make_dataset_folder: MakeFolder) -> None:
+    townships = default_townships()
+    townships.loc[1, "geometry"] = None  # 二镇, which D4 and a project name
+    problems = validate_dataset(make_dataset_folder(townships=townships))
+    assert [p.code for p in errors(problems)] == ["geometry_missing"]
+
+
 def test_township_geometry_must_be_a_polygon(make_dataset_folder: MakeFolder) -> None:
     townships = default_townships()
     townships.loc[1, "geometry"] = box(118.4, 33.8, 118.5, 33.9).exterior
