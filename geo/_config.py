@@ -42,7 +42,7 @@ def read_config(folder: Path) -> tuple[Config | None, list[Problem]]:
     """
     path = folder / FILE
     if not path.is_file():
-        return None, [Problem("file_missing", FILE, params={"expected": FILE})]
+        return None, [Problem("config_missing", FILE)]
     data, problems = _parse_toml(path)
     if data is None:
         return None, problems

@@ -33,6 +33,10 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "zh": "缺少必需的文件，应为 {expected} 之一。",
         "en": "required file missing; expected one of {expected}.",
     },
+    "config_missing": {
+        "zh": "缺少数据集说明文件（其中定义坐标系和服务群体）。",
+        "en": "the dataset description is missing (it defines the datum and the groups).",
+    },
     "file_unsupported": {
         "zh": "文件格式不受支持，请另存为 {expected} 之一。",
         "en": "this file format is not supported; save it as one of {expected}.",

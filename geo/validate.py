@@ -62,7 +62,7 @@ SITE_COLUMNS = (
     Column("name", ("名称", "站点名称")),
     Column("kind", ("类型",)),
     Column("category", ("类别",), required=False),
-    Column("groups", ("服务群体",)),
+    Column("groups", ("服务群体", "服务对象")),
     Column("lon", ("经度", "longitude", "lng")),
     Column("lat", ("纬度", "latitude")),
     Column("radius_m", ("服务半径",), required=False),
@@ -83,7 +83,7 @@ PROJECT_COLUMNS = (
     Column("org", ("实施组织", "组织")),
     Column("year", ("年度", "年份")),
     Column("amount_yuan", ("资助金额", "金额")),
-    Column("groups", ("服务群体",)),
+    Column("groups", ("服务群体", "服务对象")),
     Column("townships", ("服务乡镇",)),
     Column("person_times", ("服务人次",), required=False),
 )

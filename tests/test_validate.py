@@ -53,8 +53,8 @@ def test_missing_layer_file(make_dataset_folder: MakeFolder) -> None:
 
 
 def test_missing_dataset_toml(make_dataset_folder: MakeFolder) -> None:
-    problem = only(validate_dataset(make_dataset_folder(toml=None)), "file_missing")
-    assert problem.file == "dataset.toml"
+    problem = only(validate_dataset(make_dataset_folder(toml=None)), "config_missing")
+    assert problem.message("zh").startswith("dataset.toml：缺少数据集说明文件")
 
 
 def test_projects_are_optional(make_dataset_folder: MakeFolder) -> None:
