@@ -665,7 +665,7 @@ def _place_points(
 
 def _check_demand(path: Path, ctx: _Context) -> tuple[gpd.GeoDataFrame | None, list[Problem]]:
     file = path.name
-    frame, problems = _read(path, empty_is_error=False)
+    frame, problems = _read(path, empty_is_error=True)
     if frame is None:
         return None, problems
     group_columns = tuple(Column(g.code, (g.label,)) for g in ctx.groups)

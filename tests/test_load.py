@@ -73,6 +73,14 @@ def test_demand_townships_and_counts(dataset_folder: Path) -> None:
     assert demand["name"].tolist() == ["甲村", "乙村", "丙村", None]
 
 
+def test_township_level_demand_without_coordinate_columns(make_dataset_folder: MakeFolder) -> None:
+    demand = default_demand().drop(columns=["lon", "lat"])
+    demand["township"] = ["321311001", "一镇", "二镇", "二镇"]
+    loaded = load_dataset(make_dataset_folder(demand=demand)).demand
+    assert loaded.geometry.isna().all()
+    assert loaded["township"].tolist() == ["321311001", "321311001", "321311002", "321311002"]
+
+
 def test_projects(dataset_folder: Path) -> None:
     projects = load_dataset(dataset_folder).projects
     assert projects["year"].tolist() == [2021, 2021]

@@ -128,6 +128,16 @@ def test_broken_files_do_not_hide_each_other(make_dataset_folder: MakeFolder) ->
     }
 
 
+def test_header_only_tables(make_dataset_folder: MakeFolder) -> None:
+    """No sites yet is a state a district can be in; no demand leaves nothing to measure."""
+    folder = make_dataset_folder(
+        sites="id,name,kind,groups,lon,lat\n", demand="id,elders,children\n"
+    )
+    problems = {p.file: p for p in validate_dataset(folder) if p.code == "no_rows"}
+    assert problems["sites.csv"].severity == "warning"
+    assert problems["demand.csv"].severity == "error"
+
+
 def test_ragged_csv_row(make_dataset_folder: MakeFolder) -> None:
     text = default_sites().to_csv(index=False).replace("S3,", "S3,extra,", 1)
     problems = validate_dataset(make_dataset_folder(sites=text))
