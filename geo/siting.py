@@ -32,7 +32,6 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from geo._cells import Column, missing_columns, required_text, resolve_columns, unique_values
 from geo._errors import DatasetError, Problem
@@ -300,6 +299,9 @@ def _exact(
     a: sparse.csr_matrix, w: np.ndarray, count: int, time_limit_s: float
 ) -> tuple[np.ndarray | None, float, bool]:
     """The MCLP as a MILP: max w.y, y_i <= sum_j a_ji x_j, sum x <= K, x binary, 0 <= y <= 1."""
+    # scipy.optimize takes a tenth of a second to import; only this step needs it.
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
     m, n = a.shape
     link = sparse.hstack([-a.T, sparse.identity(n)], format="csr")
     budget = sparse.hstack([np.ones((1, m)), sparse.csr_matrix((1, n))], format="csr")
