@@ -218,9 +218,9 @@ def map_values(
     text: pd.Series, vocabulary: Mapping[str, object], file: str, column: str, *, expected: str
 ) -> tuple[pd.Series, list[Problem]]:
     """Cells translated through ``vocabulary``; blank -> None, unknown -> a problem."""
-    keys = text.map(normalize_name)
     lookup = {normalize_name(k): v for k, v in vocabulary.items()}
-    values = keys.map(lookup).astype(object)
+    table = {cell: lookup.get(normalize_name(cell)) for cell in pd.unique(text.to_numpy())}
+    values = pd.Series([table[cell] for cell in text], index=text.index, dtype=object)
     unknown = text.ne("").to_numpy() & values.isna().to_numpy()
     problems = row_problems(
         "bad_value",
