@@ -153,7 +153,7 @@ def _township_table(
 
 def _site_counts(dataset: Dataset, codes: list[str], index: pd.Index) -> pd.DataFrame:
     sites = dataset.sites
-    serving = sites[sites["groups"].map(lambda gs: not set(gs).isdisjoint(codes))]
+    serving = sites[_serves_any(sites["groups"], codes)]
     orgs = serving[serving["kind"] == "organization"]
     counts = pd.DataFrame(
         {
@@ -174,11 +174,17 @@ def _site_counts(dataset: Dataset, codes: list[str], index: pd.Index) -> pd.Data
     return counts.drop(columns=["rated", "inspected"])
 
 
+def _serves_any(groups: pd.Series, codes: list[str]) -> pd.Series:
+    """Boolean mask (also for an empty frame) of the rows whose groups meet ``codes``."""
+    return groups.map(lambda gs: not set(gs).isdisjoint(codes)).astype(bool)
+
+
 def _project_totals(dataset: Dataset, codes: list[str], index: pd.Index) -> pd.DataFrame:
     projects = dataset.projects
     if projects.empty:
         return pd.DataFrame({"projects": 0, "projects_yuan": 0.0}, index=index)
-    relevant = projects[projects["groups"].map(lambda gs: not gs or not set(gs).isdisjoint(codes))]
+    # A project that names no group is counted for every group.
+    relevant = projects[_serves_any(projects["groups"], codes) | projects["groups"].map(len).eq(0)]
     per_township = relevant.assign(
         township=relevant["townships"].map(list),
         share=relevant["amount_yuan"] / relevant["townships"].map(lambda ts: max(len(ts), 1)),

@@ -109,3 +109,15 @@ def test_outside_points_are_listed(
     assert main(["summary", str(folder), "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["unassigned"]["sites"] == ["S1"]
+
+
+def test_a_district_with_no_sites_yet_still_gets_a_summary(
+    make_dataset_folder: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from conftest import default_sites
+
+    folder = make_dataset_folder(sites=default_sites().iloc[0:0])
+    assert main(["summary", str(folder), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert all(t["stations"] == 0 and t["organizations"] == 0 for t in doc["townships"])
+    assert all(all(v == 0 for v in t["covered"].values()) for t in doc["townships"])
