@@ -4,20 +4,23 @@ Given the stations a group already has, choose K new locations among candidates 
 villages, or a list the planner uploads) that bring the most people of the group newly within
 reach of a station. Existing sites stay; people they already reach count for nothing more.
 
-The solver combines three things, because plain greedy lands near 96% of the optimum on
-clustered villages:
+The solver combines four things, because plain greedy lands near 96% of the optimum on
+clustered villages and greedy followed by swaps still near 98%:
 
 1. greedy with incrementally updated gains (each step touches only the villages it newly
    covers);
-2. a swap local search: exchange one chosen site for one candidate while that gains people,
-   every exchange of a round scored at once with two sparse products;
-3. where it is small enough, the exact integer programme solved by HiGHS (``scipy.optimize.
+2. a subgradient search on the Lagrangian relaxation (Galvao & ReVelle 1996): it bounds the
+   optimum from above, and the sites it picks on the way are good starting points;
+3. a swap local search from greedy's answer and from the best of those starting points:
+   exchange one chosen site for one candidate while that gains people, every exchange of a
+   round scored at once with two sparse products;
+4. where it is small enough, the exact integer programme solved by HiGHS (``scipy.optimize.
    milp``) within a time limit; it proves optimality, or gives an upper bound when the time
    runs out, and the better of its incumbent and the local search is kept.
 
-An upper bound is always reported: besides the solver's, submodularity gives one for free
-(the covered people plus the K largest single-site gains left), so a planner sees how far from
-the best possible a suggestion can at most be.
+An upper bound is always reported (the Lagrangian's, the exact solver's, or the free one of
+submodularity: the people covered plus the K largest single-site gains left), so a planner sees
+how far from the best possible a suggestion can at most be.
 """
 
 from __future__ import annotations
@@ -43,10 +46,12 @@ from geo.validate import _points, assign_townships
 
 __all__ = [
     "CoverSolution",
+    "SitingProblem",
     "SitingResult",
     "add_stations",
     "cover_matrix",
     "read_candidates",
+    "siting_problem",
     "siting_to_json",
     "solve_max_cover",
     "suggest_sites",
@@ -56,6 +61,8 @@ __all__ = [
 EXACT_MAX_PAIRS = 150_000
 DEFAULT_TIME_LIMIT_S = 2.0
 _MAX_SWAP_ROUNDS = 500
+# Solutions of the Lagrangian search that the local search starts from.
+_POOL = 10
 
 
 @dataclass(frozen=True)
@@ -150,9 +157,13 @@ def solve_max_cover(
     chosen = _swap_search(a, wr, _greedy(a, wr, k))
     bound = _submodular_bound(a, wr, chosen, k)
     deadline = time.monotonic() + time_limit_s
-    relaxed = _lagrangian(a, wr, k, chosen, bound, granularity, seconds=time_limit_s / 2)
-    if _covered(a, wr, relaxed.best) > _covered(a, wr, chosen):
-        chosen = _swap_search(a, wr, relaxed.best)
+    relaxed = _lagrangian(a, wr, k, bound, granularity, seconds=time_limit_s / 2)
+    for start in relaxed.pool:
+        improved = _swap_search(a, wr, start)
+        if _covered(a, wr, improved) > _covered(a, wr, chosen):
+            chosen = improved
+        if time.monotonic() > deadline:
+            break
     bound, method = min(bound, relaxed.bound), "heuristic"
     run_exact = exact if exact is not None else a.nnz <= EXACT_MAX_PAIRS
     if run_exact and k > 0 and not _closes(_covered(a, wr, chosen), bound, granularity):
@@ -238,8 +249,7 @@ def _submodular_bound(a: sparse.csr_matrix, w: np.ndarray, chosen: np.ndarray, k
 
 @dataclass(frozen=True)
 class _Relaxation:
-    best: np.ndarray
-    value: float
+    pool: list[np.ndarray]  # the best distinct site sets met on the way, best first
     bound: float
 
 
@@ -247,37 +257,37 @@ def _lagrangian(
     a: sparse.csr_matrix,
     w: np.ndarray,
     k: int,
-    start: np.ndarray,
     bound: float,
     granularity: float,
     *,
     seconds: float,
-    iterations: int = 600,
+    iterations: int = 1500,
+    patience: int = 30,
 ) -> _Relaxation:
     """Subgradient search on the Lagrangian of the coverage constraints (Galvao & ReVelle 1996).
 
     Relaxing ``y_i <= sum_j a_ji x_j`` with multipliers ``0 <= lam_i <= w_i`` leaves
     ``L(lam) = sum_i max(0, w_i - lam_i) + (sum of the k largest (a lam)_j)``, an upper bound
-    equal at best to the LP bound; the k sites of every step are also a solution to try.
+    equal at best to the LP bound. The k sites of every step are a solution too: the best few
+    are returned as starting points for the local search.
     """
-    best, value = start, _covered(a, w, start)
-    upper, theta, stall = bound, 2.0, 0
     if k == 0 or a.shape[0] <= k:
-        return _Relaxation(best, value, upper)  # greedy already took every useful candidate
+        return _Relaxation([], bound)  # greedy already took every useful candidate
+    seen: dict[tuple[int, ...], float] = {}
+    upper, theta, stall, value = bound, 2.0, 0, 0.0
     lam, stop = 0.5 * w, time.monotonic() + seconds
     for _ in range(iterations):
         reward = a @ lam
-        sites = np.argpartition(-reward, k - 1)[:k]
+        sites = np.sort(np.argpartition(-reward, k - 1)[:k])
         keep = w > lam
         current = float((w - lam)[keep].sum() + reward[sites].sum())
         stall = 0 if current < upper - 1e-9 else stall + 1
         upper = min(upper, current)
-        if stall >= 15:
+        if stall >= patience:
             theta, stall = theta / 2.0, 0
         hits = _row_hits(a, sites)
-        covered = float(w[hits > 0].sum())
-        if covered > value:
-            best, value = sites, covered
+        seen[tuple(sites.tolist())] = covered = float(w[hits > 0].sum())
+        value = max(value, covered)
         step = keep - hits
         norm = float(step @ step)
         if _closes(value, upper, granularity) or norm == 0 or theta < 1e-4:
@@ -285,7 +295,8 @@ def _lagrangian(
         if time.monotonic() > stop:
             break
         lam = np.clip(lam + theta * (current - value) / norm * step, 0.0, w)
-    return _Relaxation(best, value, upper)
+    best = sorted(seen, key=seen.__getitem__, reverse=True)[:_POOL]
+    return _Relaxation([np.asarray(b, dtype=np.intp) for b in best], upper)
 
 
 def _row_hits(a: sparse.csr_matrix, rows: np.ndarray) -> np.ndarray:
@@ -389,6 +400,77 @@ class SitingResult:
         return self.covered_after >= self.upper_bound - 1e-9 * max(1.0, self.upper_bound)
 
 
+@dataclass(frozen=True)
+class SitingProblem:
+    """The maximal covering problem of one group, ready for :func:`solve_max_cover`.
+
+    Attributes
+    ----------
+    group, radius_m
+        The group and the catchment of a new station.
+    cover
+        ``(candidates, villages)`` 0/1 sparse matrix: a station there would reach the village.
+    people
+        People of the group per village (located demand rows, dataset order).
+    reached
+        Whether an existing site serving the group already reaches each village.
+    candidates
+        ``id``, ``name``, ``township`` and WGS-84 points, one row per row of ``cover``.
+    unlocated
+        Ids of township-level demand rows (not part of the problem).
+    """
+
+    group: str
+    radius_m: float
+    cover: sparse.csr_matrix
+    people: np.ndarray
+    reached: np.ndarray
+    candidates: gpd.GeoDataFrame
+    unlocated: tuple[str, ...]
+
+    @property
+    def weight(self) -> np.ndarray:
+        """People a new station could still bring within reach, per village."""
+        return self.people * ~self.reached
+
+
+def siting_problem(
+    dataset: Dataset,
+    group_code: str,
+    *,
+    radius_m: float | None = None,
+    candidates: gpd.GeoDataFrame | None = None,
+) -> SitingProblem:
+    """Set up the siting problem of one group (see :func:`suggest_sites` for the parameters).
+
+    Raises
+    ------
+    KeyError
+        If the dataset has no group ``group_code``.
+    ValueError
+        If ``radius_m`` is negative.
+    """
+    group = dataset.group(group_code)
+    radius = float(group.radius_m if radius_m is None else radius_m)
+    if not (radius >= 0 and math.isfinite(radius)):
+        msg = f"`radius_m` must be a distance in metres >= 0, got {radius_m!r}."
+        raise ValueError(msg)
+    points = group_demand_points(dataset)
+    places = _village_candidates(points) if candidates is None else candidates
+    crs = local_metric_crs(dataset.townships)
+    demand_xy = metric_xy(points, crs)
+    unlocated = dataset.demand.loc[~dataset.demand.index.isin(points.index), "id"]
+    return SitingProblem(
+        group=group.code,
+        radius_m=radius,
+        cover=cover_matrix(metric_xy(places, crs), demand_xy, radius),
+        people=points[group.code].to_numpy(dtype=float),
+        reached=_reached_by(dataset, group_code, demand_xy, crs),
+        candidates=places,
+        unlocated=tuple(str(i) for i in unlocated),
+    )
+
+
 def suggest_sites(
     dataset: Dataset,
     group_code: str,
@@ -397,6 +479,7 @@ def suggest_sites(
     radius_m: float | None = None,
     candidates: gpd.GeoDataFrame | None = None,
     time_limit_s: float = DEFAULT_TIME_LIMIT_S,
+    exact: bool | None = None,
 ) -> SitingResult:
     """Suggest ``count`` new station locations that bring the most people newly within reach.
 
@@ -416,8 +499,8 @@ def suggest_sites(
     candidates
         Where a station may go: a GeoDataFrame with ``id``, ``name``, ``township`` and WGS-84
         points (see :func:`read_candidates`); by default the villages (located demand rows).
-    time_limit_s
-        Search budget (see :func:`solve_max_cover`).
+    time_limit_s, exact
+        Search budget and use of the exact programme (see :func:`solve_max_cover`).
 
     Returns
     -------
@@ -430,31 +513,21 @@ def suggest_sites(
     ValueError
         If ``count`` or ``radius_m`` is negative.
     """
-    group = dataset.group(group_code)
-    radius = float(group.radius_m if radius_m is None else radius_m)
-    if not (radius >= 0 and math.isfinite(radius)):
-        msg = f"`radius_m` must be a distance in metres >= 0, got {radius_m!r}."
-        raise ValueError(msg)
-    points = group_demand_points(dataset)
-    places = _village_candidates(points) if candidates is None else candidates
-    crs = local_metric_crs(dataset.townships)
-    demand_xy = metric_xy(points, crs)
-    people = points[group.code].to_numpy(dtype=float)
-    reached = _reached_by(dataset, group_code, demand_xy, crs)
-    cover = cover_matrix(metric_xy(places, crs), demand_xy, radius)
-    solution = solve_max_cover(cover, people * ~reached, count, time_limit_s=time_limit_s)
-    before = float(people[reached].sum())
-    unlocated = dataset.demand.loc[~dataset.demand.index.isin(points.index), "id"]
+    problem = siting_problem(dataset, group_code, radius_m=radius_m, candidates=candidates)
+    solution = solve_max_cover(
+        problem.cover, problem.weight, count, time_limit_s=time_limit_s, exact=exact
+    )
+    before = float(problem.people[problem.reached].sum())
     return SitingResult(
-        group=group.code,
-        radius_m=radius,
-        demand=float(people.sum()),
+        group=problem.group,
+        radius_m=problem.radius_m,
+        demand=float(problem.people.sum()),
         covered_before=before,
         covered_after=before + solution.covered,
-        suggestions=_suggestion_table(places, solution),
+        suggestions=_suggestion_table(problem.candidates, solution),
         upper_bound=before + solution.bound,
         method=solution.method,
-        unlocated=tuple(str(i) for i in unlocated),
+        unlocated=problem.unlocated,
     )
 
 
