@@ -13,6 +13,9 @@ Default speeds (km/h) and where they come from:
 - walking 4.5: older and accompanied walkers; the design walking speed of 1.2 m/s
   (4.3 km/h) used for pedestrian facilities (Highway Capacity Manual), a little above it on
   village roads without crossings.
+- walking_slow 2.7 (45 m/min): elders and disabled people on foot, the 40-50 m/min of the demo
+  data's radii (data/README.md); gait speeds of 0.6-0.8 m/s are common among frail older
+  adults (Studenski et al. 2011, *JAMA* 305(1): 50-58).
 - e-bike 15: an average door-to-door speed under the 25 km/h design cap of GB 17761-2018
   (电动自行车安全技术规范), which riders do not hold on village roads.
 - car 30: an average on township and village roads, the design speeds of class-III and
@@ -56,6 +59,7 @@ TRAVEL_MODES: dict[str, TravelMode] = {
     m.code: m
     for m in (
         TravelMode("walking", "步行", "Walking", 4.5),
+        TravelMode("walking_slow", "步行（老人、残疾人）", "Walking (elders, disabled)", 2.7),
         TravelMode("ebike", "电动自行车", "E-bike", 15.0),
         TravelMode("car", "汽车", "Car", 30.0),
     )
@@ -63,7 +67,7 @@ TRAVEL_MODES: dict[str, TravelMode] = {
 
 
 def travel_mode(code: str) -> TravelMode:
-    """The travel mode ``code`` (``walking``, ``ebike`` or ``car``).
+    """The travel mode ``code`` (``walking``, ``walking_slow``, ``ebike`` or ``car``).
 
     Raises
     ------
@@ -102,7 +106,7 @@ def minutes_to_metres(
     minutes
         Travel time(s), >= 0.
     mode
-        ``walking``, ``ebike`` or ``car``: picks the default speed.
+        ``walking``, ``walking_slow``, ``ebike`` or ``car``: picks the default speed.
     detour
         Road distance over straight-line distance (>= 1).
     speed_kmh

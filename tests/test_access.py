@@ -294,6 +294,8 @@ def test_minutes_and_metres_round_trip_with_the_detour_factor() -> None:
     # 15 minutes walking at 4.5 km/h is 1125 m of road, 1125 / 1.3 m in a straight line.
     assert minutes_to_metres(15) == pytest.approx(1125 / 1.3)
     assert minutes_to_metres(10, mode="car", detour=1.0) == pytest.approx(5000.0)
+    # Elders on foot at 45 m/min: 30 minutes is 1350 m of road, about 1 km in a straight line.
+    assert minutes_to_metres(30, mode="walking_slow") == pytest.approx(1350 / 1.3)
     assert metres_to_minutes(minutes_to_metres(12.5, mode="ebike"), mode="ebike") == 12.5
     np.testing.assert_allclose(minutes_to_metres([0, 60], speed_kmh=6, detour=1.2), [0, 5000])
 
