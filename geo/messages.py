@@ -76,6 +76,24 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "zh": "不是有效的 XLSX 工作簿（{reason}），请用 Excel 重新另存为 .xlsx。",
         "en": "is not a valid XLSX workbook ({reason}); save it again from Excel as .xlsx.",
     },
+    "zip_invalid": {
+        "zh": "不是有效的 ZIP 压缩包（可能不完整或已损坏），请重新压缩。",
+        "en": "is not a valid zip archive (it may be incomplete or damaged); zip the files again.",
+    },
+    "shapefile_incomplete": {
+        "zh": (
+            "压缩包中缺少 Shapefile 的 {missing} 文件；"
+            "请把同名的 .shp、.shx、.dbf 和 .prj 文件一起压缩。"
+        ),
+        "en": (
+            "the zip archive lacks the shapefile's {missing}; "
+            "zip the .shp, .shx, .dbf and .prj files of the same name together."
+        ),
+    },
+    "no_geometry": {
+        "zh": "没有几何图形（只有属性表），无法确定位置。",
+        "en": "holds no geometry (only an attribute table), so nothing can be located.",
+    },
     "json_invalid": {
         "zh": "JSON 格式错误，位于第 {line} 行第 {col} 个字符（{reason}）；文件可能不完整。",
         "en": "invalid JSON at line {line}, character {col} ({reason}); the file may be truncated.",

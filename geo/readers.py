@@ -415,15 +415,19 @@ def _cell_text(value: object) -> str:
 def _read_spatial(path: Path) -> gpd.GeoDataFrame:
     data = _read_bytes(path)
     _check_spatial_magic(path, data)
-    name = path.name.lower()
-    layer = _pick_layer(path)
-    options = _shapefile_options(data) if name.endswith(".shp.zip") else {}
+    if path.name.lower().endswith(".shp.zip"):
+        source, options = _shapefile_in_zip(path, data)
+        layer = None
+    else:
+        source, options, layer = str(path), {}, _pick_layer(path)
     try:
-        frame = pyogrio.read_dataframe(path, layer=layer, **options)
+        frame = pyogrio.read_dataframe(source, layer=layer, **options)
     except pyogrio.errors.DataSourceError as error:
         raise _explain_unreadable(path, data, error) from error
     except (pyogrio.errors.DataLayerError, pyogrio.errors.CRSError) as error:
-        raise _fail("layer_unreadable", path.name, reason=str(error)) from error
+        raise _fail("layer_unreadable", path.name, reason=_gdal_reason(error, path)) from error
+    if not isinstance(frame, gpd.GeoDataFrame):
+        raise _fail("no_geometry", path.name)  # an attribute table, e.g. a lone .dbf
     return _spatial_to_strings(frame)
 
 
@@ -458,16 +462,67 @@ def _pick_layer(path: Path) -> str | int | None:
     raise _fail("layer_ambiguous", path.name, found=layers, expected=stem)
 
 
-def _shapefile_options(data: bytes) -> dict[str, str]:
-    """Guess the DBF encoding of a zipped shapefile that has no .cpg (often GBK in China)."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        names = [n.lower() for n in archive.namelist()]
-        if any(n.endswith(".cpg") for n in names):
-            return {}
-        dbf = [n for n in archive.namelist() if n.lower().endswith(".dbf")]
-        if not dbf:
-            return {}
-        records = archive.read(dbf[0])[32:]
+def _shapefile_in_zip(path: Path, data: bytes) -> tuple[str, dict[str, str]]:
+    """The GDAL path of the shapefile in a zip, and the encoding of its attribute table.
+
+    Zipping a folder (the usual way on Windows) puts the shapefile in a subfolder of the
+    archive, where GDAL does not look by itself; macOS adds ``__MACOSX/._*`` copies.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as error:
+        raise _fail("zip_invalid", path.name) from error
+    with archive:
+        members = {n.lower(): n for n in archive.namelist() if not _is_zip_junk(n)}
+        shapefiles = [archive.getinfo(n) for key, n in members.items() if key.endswith(".shp")]
+        shp = _pick_shapefile(path, shapefiles)
+        stem = shp.filename[: -len(".shp")]
+        lacking = [ext for ext in (".shx", ".dbf") if (stem + ext).lower() not in members]
+        if lacking:
+            missing = [_zip_label(shp)[: -len(".shp")] + ext for ext in lacking]
+            raise _fail("shapefile_incomplete", path.name, missing=missing)
+        options = _dbf_encoding(archive, members, stem)
+    return f"/vsizip/{path.resolve().as_posix()}/{shp.filename}", options
+
+
+def _is_zip_junk(name: str) -> bool:
+    base = name.rstrip("/").rsplit("/", 1)[-1]
+    return name.endswith("/") or name.startswith("__MACOSX/") or base.startswith("._")
+
+
+def _zip_label(info: zipfile.ZipInfo) -> str:
+    """A member's name as its author wrote it: names without the UTF-8 flag are often GBK."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    raw = info.filename.encode("cp437")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
+
+
+def _pick_shapefile(path: Path, shapefiles: list[zipfile.ZipInfo]) -> zipfile.ZipInfo:
+    """The one .shp in the archive, or the one named like the layer."""
+    if len(shapefiles) == 1:
+        return shapefiles[0]
+    if not shapefiles:
+        raise _fail("shapefile_incomplete", path.name, missing=[".shp"])
+    labels = [_zip_label(info) for info in shapefiles]
+    stems = [label.rsplit("/", 1)[-1][: -len(".shp")] for label in labels]
+    wanted = {_layer_stem(path), *_SHEET_ALIASES.get(_layer_stem(path), ())}
+    for info, stem in zip(shapefiles, stems, strict=True):
+        if stem.lower() in wanted:
+            return info
+    raise _fail("layer_ambiguous", path.name, found=sorted(labels), expected=_layer_stem(path))
+
+
+def _dbf_encoding(archive: zipfile.ZipFile, members: dict[str, str], stem: str) -> dict[str, str]:
+    """Guess the DBF encoding of a shapefile that has no .cpg (often GBK in China)."""
+    if (stem + ".cpg").lower() in members:
+        return {}
+    records = archive.read(members[(stem + ".dbf").lower()])[32:]
     if records.isascii():
         return {}
     try:
@@ -477,10 +532,18 @@ def _shapefile_options(data: bytes) -> dict[str, str]:
     return {"encoding": "UTF-8"}
 
 
+def _gdal_reason(error: Exception, path: Path) -> str:
+    """GDAL's message without the machine's paths, which mean nothing to the reader."""
+    text = str(error).split("; It might help", 1)[0].replace("/vsizip/", "")
+    for written in (path.resolve().as_posix(), str(path.resolve()), str(path)):
+        text = text.replace(written, path.name)
+    return text
+
+
 def _explain_unreadable(path: Path, data: bytes, error: Exception) -> DatasetError:
     """Turn GDAL's 'not recognized' into what is wrong with a GeoJSON file, where possible."""
     if not path.name.lower().endswith(".geojson"):
-        return _fail("layer_unreadable", path.name, reason=str(error))
+        return _fail("layer_unreadable", path.name, reason=_gdal_reason(error, path))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

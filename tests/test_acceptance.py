@@ -310,8 +310,17 @@ def write_townships_geojson(world: World, path: Path, datum: str) -> None:
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
 
 
-def write_townships_shapefile(world: World, path: Path, datum: str) -> None:
-    """A zipped shapefile with a GBK attribute table and no .cpg (what ArcGIS in China writes)."""
+def write_townships_shapefile(
+    world: World,
+    path: Path,
+    datum: str,
+    *,
+    inside: str = "宿豫区乡镇边界/",
+    parts: Sequence[str] = (".shp", ".shx", ".dbf", ".prj"),
+) -> None:
+    """A zipped shapefile with a GBK attribute table and no .cpg (what ArcGIS in China writes),
+    zipped as a folder (Windows' "send to compressed folder" puts the files in a subfolder),
+    with the macOS resource-fork copies some archives carry."""
     frame = gpd.GeoDataFrame(
         {"代码": [t.code for t in world.towns], "名称": [t.name for t in world.towns]},
         geometry=township_polygons(world, datum),
@@ -319,13 +328,25 @@ def write_townships_shapefile(world: World, path: Path, datum: str) -> None:
     )
     work = path.parent / "_shp"
     work.mkdir()
-    frame.to_file(work / "townships.shp", driver="ESRI Shapefile", encoding="GBK")
+    frame.to_file(work / "乡镇.shp", driver="ESRI Shapefile", encoding="GBK")
     with zipfile.ZipFile(path, "w") as archive:
         for part in sorted(work.iterdir()):
-            if part.suffix != ".cpg":
-                archive.write(part, part.name)
+            if part.suffix in parts:
+                archive.write(part, inside + part.name)
+                archive.writestr(f"__MACOSX/{inside}._{part.name}", b"\x00\x05\x16\x07")
             part.unlink()
     work.rmdir()
+
+
+def shapefile_townships(**options: object) -> Callable[[Path], None]:
+    """Replace townships.geojson by a zipped shapefile (see ``write_townships_shapefile``)."""
+
+    def step(folder: Path) -> None:
+        (folder / "townships.geojson").unlink()
+        path = folder / "townships.shp.zip"
+        write_townships_shapefile(district_world(), path, "gcj02", **options)  # type: ignore[arg-type]
+
+    return step
 
 
 def site_rows(world: World, datum: str) -> list[list[object]]:
@@ -890,8 +911,24 @@ BROKEN = [
     ),
     Broken(
         "shapefile-zip-without-shp",
-        after(remove("townships.geojson"), write_bytes("townships.shp.zip", b"")),
+        after(shapefile_townships(parts=(".dbf", ".prj"), inside="")),
         "townships.shp.zip",
+        (".shp",),
+        (".shp",),
+    ),
+    Broken(
+        "shapefile-zip-without-dbf",
+        after(shapefile_townships(parts=(".shp", ".shx", ".prj"))),
+        "townships.shp.zip",
+        ("乡镇.dbf",),
+        ("乡镇.dbf",),
+    ),
+    Broken(
+        "truncated-shapefile-zip",
+        after(shapefile_townships(), truncate("townships.shp.zip", 0.8)),
+        "townships.shp.zip",
+        ("ZIP",),
+        ("zip",),
     ),
     Broken(
         "site-radius-with-unit",
