@@ -241,6 +241,9 @@ def _decode_text(file: str, data: bytes) -> str:
     found = _sniff_format(data)
     if found is not None:
         raise _fail("file_format_mismatch", file, found=found, expected="CSV (UTF-8)")
+    text = _utf16_without_bom(data)
+    if text is not None:
+        return text
     if _looks_binary(data):
         raise _fail("file_binary", file)
     for encoding in ("utf-8-sig", "gb18030"):
@@ -249,6 +252,29 @@ def _decode_text(file: str, data: bytes) -> str:
         except UnicodeDecodeError:
             continue
     raise _fail("file_encoding", file)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """Text in UTF-16 without a byte order mark, which looks binary at first sight.
+
+    In such a table the commas, digits and line ends are ASCII, so every other byte is a
+    zero: the odd bytes in little-endian, the even ones in big-endian.
+    """
+    if len(data) % 2 or len(data) < 4:
+        return None
+    head = data[:4096]
+    half = len(head) // 2
+    for encoding, zeros, other in (
+        ("utf-16-le", head[1::2], head[0::2]),
+        ("utf-16-be", head[0::2], head[1::2]),
+    ):
+        if zeros.count(0) > half * 0.3 and other.count(0) == 0:
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            return None if "\x00" in text else text
+    return None
 
 
 def _sniff_delimiter(text: str) -> str:

@@ -612,6 +612,19 @@ def test_group_and_budget_options(
     assert_matches(doc, world, expected_answer(world, codes))
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-8-sig"])
+def test_excel_unicode_text_exports_are_read(
+    encoding: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Excel's "Unicode text" is tab-separated UTF-16 with a BOM; some tools drop the BOM."""
+    world = district_world()
+    folder = write_gcj02_folder(world, tmp_path / "d")
+    path = folder / "sites.csv"
+    text = path.read_bytes().decode("gb18030").replace(",", "\t")
+    path.write_bytes(text.encode(encoding))
+    assert_matches(run_summary_json(folder, capsys), world, expected_answer(world))
+
+
 # --- broken input -------------------------------------------------------------------------
 
 Build = Callable[[Path], None]
