@@ -320,10 +320,24 @@ def format_suggestions(result: SitingResult, dataset: Dataset, group: Group, lan
     )
 
 
+def _add_export_arguments(command: argparse.ArgumentParser) -> None:
+    from geo.export.command import add_export_arguments
+
+    add_export_arguments(command)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Write a map, chart, briefing pack (PDF), tables (XLSX/CSV) or standalone HTML map."""
+    from geo.export.command import run_export as export  # matplotlib only when exporting
+
+    return export(args)
+
+
 Subcommand = tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
 SUBCOMMANDS: dict[str, Subcommand] = {
     "validate": (_add_validate_arguments, run_validate),
     "summary": (_add_summary_arguments, run_summary),
     "access": (_add_access_arguments, run_access),
     "suggest": (_add_suggest_arguments, run_suggest),
+    "export": (_add_export_arguments, run_export),
 }

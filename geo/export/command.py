@@ -1,0 +1,195 @@
+"""``python -m geo export DATASET --what map|pack|tables|html|chart --out FILE``.
+
+The format comes from the file's extension. Exit codes as the other commands: 0 written,
+2 invalid input or option (a readable message, no traceback), 1 an unexpected error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Final
+
+from geo.load import load_dataset
+from geo.summary import Summary, resolve_groups, summarize
+
+__all__ = ["EXTENSIONS", "add_export_arguments", "export_summary", "run_export"]
+
+EXIT_OK, EXIT_INVALID = 0, 2
+
+#: File extensions each kind of export can write.
+EXTENSIONS: Final[dict[str, tuple[str, ...]]] = {
+    "map": (".png", ".svg", ".pdf"),
+    "chart": (".png", ".svg", ".pdf"),
+    "pack": (".pdf",),
+    "tables": (".xlsx", ".csv"),
+    "html": (".html", ".htm"),
+}
+
+_TEXT: Final = {
+    "zh": {
+        "written": "已写出：{path}",
+        "bad_option": "参数错误：{message}",
+        "extension": "--what {what} 只能写成 {allowed} 文件，收到的是 {found}",
+        "date": "--date 应为 YYYY-MM-DD，收到的是 {found}",
+        "cannot_write": "无法写入 {path}：{error}",
+    },
+    "en": {
+        "written": "Written: {path}",
+        "bad_option": "Invalid option: {message}",
+        "extension": "--what {what} writes {allowed} files, got {found}",
+        "date": "--date must be YYYY-MM-DD, got {found}",
+        "cannot_write": "Cannot write {path}: {error}",
+    },
+}
+
+
+def add_export_arguments(command: argparse.ArgumentParser) -> None:
+    """The options of ``export`` (the dataset argument and ``--lang`` are common)."""
+    command.add_argument("--what", required=True, choices=tuple(EXTENSIONS), help="what to write")
+    command.add_argument("--out", required=True, type=Path, metavar="FILE", help="output file")
+    command.add_argument(
+        "--group", nargs="+", action="extend", metavar="CODE", help="groups (code or label)"
+    )
+    command.add_argument(
+        "--indicator", default="coverage",
+        help="coverage | unreached | sites_per_1000 | funding_per_person",
+    )  # fmt: skip
+    command.add_argument(
+        "--view", choices=("indicator", "coverage", "funding"), default="indicator",
+        help="map: indicator choropleth, coverage of the first --group, or funding",
+    )  # fmt: skip
+    command.add_argument("--chart", choices=("gaps", "funding"), default="gaps", help="chart")
+    command.add_argument("--size", choices=("a4", "16x9"), default="a4", help="page size")
+    command.add_argument("--budget", type=int, metavar="YUAN", help="budget to allocate (yuan)")
+    command.add_argument("--date", metavar="YYYY-MM-DD", help="date printed (default today)")
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Write a map, chart, briefing pack, tables or standalone HTML map of a dataset."""
+    text = _TEXT[args.lang]
+    problem = _option_problem(args)
+    if problem:
+        print(text["bad_option"].format(message=problem), file=sys.stderr)
+        return EXIT_INVALID
+    dataset = load_dataset(args.dataset)
+    try:
+        resolve_groups(dataset, args.group)
+    except KeyError as exc:
+        print(text["bad_option"].format(message=exc.args[0]), file=sys.stderr)
+        return EXIT_INVALID
+    summary = summarize(dataset, groups=args.group, budget_yuan=args.budget)
+    try:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        path = export_summary(summary, args.what, args.out, **_options(args))
+    except OSError as exc:
+        print(text["cannot_write"].format(path=args.out, error=exc.strerror), file=sys.stderr)
+        return EXIT_INVALID
+    print(text["written"].format(path=path))
+    return EXIT_OK
+
+
+def _option_problem(args: argparse.Namespace) -> str | None:
+    text = _TEXT[args.lang]
+    allowed = EXTENSIONS[args.what]
+    suffix = args.out.suffix.lower()
+    if suffix not in allowed:
+        found = suffix or args.out.name
+        return text["extension"].format(what=args.what, allowed="/".join(allowed), found=found)
+    from geo.indicators import INDICATORS  # mapclassify: imported only when exporting
+
+    if args.indicator not in INDICATORS:
+        return f"--indicator: {args.indicator!r} ∉ {list(INDICATORS)}"
+    if args.budget is not None and args.budget < 0:
+        return f"--budget must be >= 0, got {args.budget}"
+    if args.date is not None and _parse_date(args.date) is None:
+        return text["date"].format(found=args.date)
+    return None
+
+
+def _parse_date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _options(args: argparse.Namespace) -> dict[str, object]:
+    return {
+        "lang": args.lang,
+        "indicator": args.indicator,
+        "view": args.view,
+        "group": args.group[0] if args.group else None,
+        "chart": args.chart,
+        "size": args.size,
+        "day": _parse_date(args.date) if args.date else None,
+    }
+
+
+def export_summary(
+    summary: Summary,
+    what: str,
+    path: Path | str,
+    *,
+    lang: str = "zh",
+    indicator: str = "coverage",
+    view: str = "indicator",
+    group: str | None = None,
+    chart: str = "gaps",
+    size: str = "a4",
+    day: date | None = None,
+) -> Path:
+    """Write one export of ``summary`` to ``path``; the format follows the extension.
+
+    Parameters
+    ----------
+    summary
+        From ``geo.summary.summarize``.
+    what
+        ``"map"``, ``"chart"``, ``"pack"``, ``"tables"`` or ``"html"`` (see ``EXTENSIONS``).
+    path
+        The file to write.
+    lang, indicator, view, group, chart, size, day
+        As for the individual exports (``geo.export.maps.map_figure`` and friends).
+
+    Returns
+    -------
+    Path
+    """
+    path = Path(path)
+    if path.suffix.lower() not in EXTENSIONS.get(what, ()):
+        msg = f"--what {what} cannot write {path.suffix or path.name!r}: use {EXTENSIONS.get(what)}"
+        raise ValueError(msg)
+    if what in ("map", "chart"):
+        return _export_figure(summary, what, path, lang, indicator, view, group, chart, size, day)
+    if what == "pack":
+        from geo.export.pack import build_pack
+
+        return build_pack(summary, path, lang=lang, day=day, indicator=indicator)
+    if what == "tables":
+        from geo.export.tables import township_table, write_csv, write_xlsx
+
+        if path.suffix.lower() == ".csv":
+            return write_csv(township_table(summary, lang), path)
+        return write_xlsx(summary, path, lang=lang, day=day)
+    from geo.export.html import write_html
+
+    return write_html(summary, path, indicator=indicator, lang=lang, day=day)
+
+
+def _export_figure(
+    summary: Summary, what: str, path: Path, lang: str, indicator: str, view: str,
+    group: str | None, chart: str, size: str, day: date | None,
+) -> Path:  # fmt: skip
+    from geo.export.charts import chart_figure
+    from geo.export.maps import map_figure, save_figure
+
+    if what == "chart":
+        fig = chart_figure(summary, chart=chart, lang=lang, size=size, day=day)  # type: ignore[arg-type]
+    else:
+        fig = map_figure(
+            summary, view=view, group=group, indicator=indicator, lang=lang, size=size, day=day,
+        )  # type: ignore[arg-type]  # fmt: skip
+    return save_figure(fig, path)
