@@ -8,6 +8,7 @@ report have the same classes and the same legend.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -162,8 +163,12 @@ def _upper_bounds(values: np.ndarray, k: int, scheme: Scheme) -> np.ndarray:
         return np.asarray(mapclassify.Quantiles(values, k=k).bins)
     if scheme == "equal_interval":
         return np.asarray(mapclassify.EqualInterval(values, k=k).bins)
-    # Jenks-Caspall: natural breaks that are deterministic and need no compiled extras.
-    return np.asarray(mapclassify.JenksCaspall(values, k=k).bins)
+    # Fisher-Jenks: the optimal natural breaks, deterministic. Its pure-Python path (no numba)
+    # is instant for townships; mapclassify warns about the speed only. (Jenks-Caspall was
+    # tried first: it loops forever when a class runs empty, as it does on the Suyu demo.)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Numba not installed", UserWarning)
+        return np.asarray(mapclassify.FisherJenks(values, k=k).bins)
 
 
 def classify_values(
@@ -182,7 +187,7 @@ def classify_values(
     k
         Wanted number of classes (1 to 5); fewer when there are fewer distinct values.
     scheme
-        ``"natural_breaks"`` (Jenks-Caspall), ``"quantiles"`` or ``"equal_interval"``.
+        ``"natural_breaks"`` (Fisher-Jenks), ``"quantiles"`` or ``"equal_interval"``.
     palette
         One of ``"YlGnBu"``, ``"OrRd"``, ``"Greens"``, ``"Purples"`` (light = low).
 

@@ -8,6 +8,7 @@ people not reached, and the site markers styled by kind and category.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 
 import folium
 import geopandas as gpd
@@ -34,7 +35,9 @@ from geo.webmap import (
     points_to_features,
     polygons_to_features,
     prepare_polygons,
-    site_popup_html,
+    site_popup_labels,
+    site_popup_values,
+    style_index,
     to_display_datum,
 )
 
@@ -149,25 +152,27 @@ def _add_townships(
     table = summary.townships
     name = indicator_name(view.indicator, view.lang)
     values = [format_indicator_value(view.indicator, v, view.lang) for v in classes.values]
-    selected = shapes.index == view.township
+    selected = table.index == view.township
+    styles, index = style_index(
+        [
+            {
+                "fillColor": colour,
+                "fillOpacity": 0.85,
+                "color": "#111827" if is_selected else "#4b5563",
+                "weight": 4 if is_selected else 1.2,
+            }
+            for colour, is_selected in zip(classes.colours, selected, strict=True)
+        ]
+    )
+    tips = [
+        f"<b>{escape(str(n))}</b><br>{escape(name)}：{v}"
+        for n, v in zip(table["name"], values, strict=True)
+    ]
     properties = pd.DataFrame(
-        {
-            "code": table.index,
-            "name": table["name"].to_numpy(),
-            "s": [
-                {
-                    "fillColor": colour,
-                    "fillOpacity": 0.85,
-                    "color": "#111827" if is_selected else "#4b5563",
-                    "weight": 4 if is_selected else 1.2,
-                }
-                for colour, is_selected in zip(classes.colours, selected, strict=True)
-            ],
-            "t": [f"<b>{n}</b><br>{name}：{v}" for n, v in zip(table["name"], values, strict=True)],
-        }
+        {"code": table.index, "name": table["name"].to_numpy(), "s": index, "t": tips}
     )
     data = polygons_to_features(shapes.loc[table.index], properties)
-    GeoJsonLayer(data, name="Townships").add_to(fmap)
+    GeoJsonLayer(data, name="Townships", styles=styles).add_to(fmap)
     LabelLayer(
         shapes.loc[table.index].representative_point(),
         list(table["name"]),
@@ -182,15 +187,10 @@ def _add_catchments(
     shown = sites[radii.notna().to_numpy()]
     if shown.empty:
         return
-    properties = pd.DataFrame(
-        {
-            "r": radii[radii.notna()].round(1).to_numpy(),
-            "s": [{"color": "#1d4ed8", "weight": 1, "fillColor": "#3b82f6", "fillOpacity": 0.07}]
-            * len(shown),
-        }
-    )
+    properties = pd.DataFrame({"r": radii[radii.notna()].round(1).to_numpy()})
     data = points_to_features(to_display_datum(shown.geometry, datum), properties)
-    GeoJsonLayer(data, name="Catchments", interactive=False).add_to(fmap)
+    style = {"color": "#1d4ed8", "weight": 1, "fillColor": "#3b82f6", "fillOpacity": 0.07}
+    GeoJsonLayer(data, name="Catchments", styles=[style], interactive=False).add_to(fmap)
 
 
 def _add_unreached(fmap: folium.Map, summary: Summary, datum: str, view: MapView) -> None:
@@ -200,26 +200,15 @@ def _add_unreached(fmap: folium.Map, summary: Summary, datum: str, view: MapView
     biggest = float(points["unreached"].max())
     radius = 4 + 14 * np.sqrt(points["unreached"].to_numpy(dtype=float) / biggest)
     tips = [
-        f"<b>{n or i}</b><br>{t('map.popup.unreached', view.lang, n=format_count(u, view.lang))}"
+        f"<b>{escape(str(n or i))}</b><br>"
+        + t("map.popup.unreached", view.lang, n=format_count(u, view.lang))
         for i, n, u in zip(points["id"], points["name"], points["unreached"], strict=True)
     ]
-    properties = pd.DataFrame(
-        {
-            "s": [
-                {
-                    "radius": round(float(r), 1),
-                    "color": "#7f1d1d",
-                    "weight": 1,
-                    "fillColor": "#ef4444",
-                    "fillOpacity": 0.55,
-                }
-                for r in radius
-            ],
-            "t": tips,
-        }
-    )
+    base = {"color": "#7f1d1d", "weight": 1, "fillColor": "#ef4444", "fillOpacity": 0.55}
+    styles, index = style_index([{**base, "radius": round(float(r))} for r in radius])
+    properties = pd.DataFrame({"id": points["id"].to_numpy(), "s": index, "t": tips})
     data = points_to_features(to_display_datum(points.geometry, datum), properties)
-    GeoJsonLayer(data, name="Unreached").add_to(fmap)
+    GeoJsonLayer(data, name="Unreached", styles=styles).add_to(fmap)
 
 
 def _add_sites(
@@ -234,25 +223,28 @@ def _add_sites(
         return
     labels = {g.code: g.display(view.lang) for g in summary.dataset.groups}
     names = summary.dataset.townships.set_index("code")["name"].to_dict()
-    styles = [
-        {
-            **_KIND_STYLE.get(kind, _KIND_STYLE["station"]),
-            "fillColor": colours.get(str(cat), OTHER_COLOUR),
-            "fillOpacity": 0.95,
-        }
-        for kind, cat in zip(sites["kind"], sites["category"], strict=True)
-    ]
+    styles, index = style_index(
+        [
+            {
+                **_KIND_STYLE.get(kind, _KIND_STYLE["station"]),
+                "fillColor": colours.get(str(cat), OTHER_COLOUR),
+                "fillOpacity": 0.95,
+            }
+            for kind, cat in zip(sites["kind"], sites["category"], strict=True)
+        ]
+    )
     popups = [
-        site_popup_html(
+        site_popup_values(
             row, group_labels=labels, township=names.get(row["township"]), lang=view.lang
         )
         for _, row in sites.iterrows()
     ]
-    properties = pd.DataFrame(
-        {"id": sites["id"].to_numpy(), "s": styles, "p": popups, "t": sites["name"].to_numpy()}
-    )
+    properties = pd.DataFrame({"id": sites["id"].to_numpy(), "s": index, "p": popups})
     data = points_to_features(to_display_datum(sites.geometry, datum), properties)
-    GeoJsonLayer(data, name="Sites").add_to(fmap)
+    layer = GeoJsonLayer(
+        data, name="Sites", styles=styles, popup_labels=site_popup_labels(view.lang)
+    )
+    layer.add_to(fmap)
 
 
 def _add_legend(

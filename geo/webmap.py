@@ -40,6 +40,7 @@ __all__ = [
     "LabelLayer",
     "Legend",
     "add_basemap",
+    "compact_json",
     "display_datum",
     "leaflet_asset_dir",
     "new_map",
@@ -47,8 +48,10 @@ __all__ = [
     "polygons_to_features",
     "prepare_polygons",
     "remote_assets",
-    "site_popup_html",
+    "site_popup_labels",
+    "site_popup_values",
     "standalone_html",
+    "style_index",
     "to_display_datum",
 ]
 
@@ -106,10 +109,12 @@ def new_map(
     )
     fmap.fit_bounds([[miny, minx], [maxy, maxx]], padding=(8, 8))
     style = (
-        f"<style>.leaflet-container{{background:{background};font-size:{font_px}px;"
+        f"<style>.leaflet-container{{background:{background} !important;font-size:{font_px}px;"
         "font-family:'Noto Sans CJK SC','Noto Sans SC','Source Han Sans SC',"
         "'Microsoft YaHei','PingFang SC','WenQuanYi Micro Hei',sans-serif;}"
-        f".leaflet-tooltip,.leaflet-popup-content{{font-size:{font_px}px;}}</style>"
+        f".leaflet-tooltip,.leaflet-popup-content{{font-size:{font_px}px;}}"
+        ".atlas-popup th{text-align:left;padding-right:0.6em;color:#4b5563;font-weight:400}"
+        "</style>"
     )
     fmap.get_root().header.add_child(folium.Element(style), name="atlas_style")
     return fmap
@@ -186,40 +191,94 @@ def points_to_features(geometry: gpd.GeoSeries, properties: pd.DataFrame) -> dic
 # --- map elements ---------------------------------------------------------------------------
 
 
+def compact_json(value: object) -> str:
+    """JSON for a ``<script>``: UTF-8 text (not ``\\u`` escapes), no spaces, and ``<``, ``>``
+    and ``&`` escaped so that no string can close the script element."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 class GeoJsonLayer(folium.MacroElement):
     """A GeoJSON layer styled feature by feature, with no extra JavaScript libraries.
 
-    Each feature's ``properties`` may hold ``s`` (Leaflet path options), ``r`` (a radius in
-    metres: the point is drawn as a geographic circle, e.g. a catchment), ``p`` (popup HTML)
-    and ``t`` (tooltip HTML). Points without ``r`` are drawn as circle markers (``s.radius``
-    in pixels).
+    Each feature's ``properties`` may hold ``s`` (an index into ``styles``, the Leaflet path
+    options shared by many features), ``r`` (a radius in metres: the point is drawn as a
+    geographic circle, e.g. a catchment), ``t`` (tooltip HTML) and ``p`` (the popup: a list
+    ``[title, value, ...]`` with one value per ``popup_labels`` entry, None to leave a row
+    out; the browser builds the table, so the labels travel once, not once per feature).
+    Points without ``r`` are drawn as circle markers (``radius`` in pixels).
     """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJSON({{ this.data|tojson }}, {
-            interactive: {{ this.interactive|tojson }},
-            style: function (f) { return f.properties.s; },
-            pointToLayer: function (f, latlng) {
-                var s = Object.assign({interactive: {{ this.interactive|tojson }}}, f.properties.s);
-                if (!f.properties.r) { return L.circleMarker(latlng, s); }
-                return L.circle(latlng, Object.assign({radius: f.properties.r}, s));
-            },
-            onEachFeature: function (f, layer) {
-                if (f.properties.p) { layer.bindPopup(f.properties.p, {maxWidth: 360}); }
-                if (f.properties.t) { layer.bindTooltip(f.properties.t, {sticky: true}); }
+        var {{ this.get_name() }} = (function () {
+            var styles = {{ this.styles_json }}, labels = {{ this.labels_json }};
+            var interactive = {{ this.interactive|tojson }};
+            function esc(v) {
+                return String(v).replace(/[&<>"]/g, function (c) {
+                    return {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;'}[c];
+                });
             }
-        }).addTo({{ this._parent.get_name() }});
+            function popup(p) {
+                var html = '<b>' + esc(p[0]) + '</b><table class="atlas-popup">';
+                for (var i = 1; i < p.length; i++) {
+                    if (p[i] === null || p[i] === '') { continue; }
+                    html += '<tr><th>' + esc(labels[i - 1]) + '</th><td>' + esc(p[i]);
+                    html += '</td></tr>';
+                }
+                return html + '</table>';
+            }
+            function style(f) {
+                return Object.assign({interactive: interactive}, styles[f.properties.s || 0]);
+            }
+            return L.geoJSON({{ this.data_json }}, {
+                interactive: interactive,
+                style: style,
+                pointToLayer: function (f, latlng) {
+                    if (!f.properties.r) { return L.circleMarker(latlng, style(f)); }
+                    return L.circle(latlng, Object.assign({radius: f.properties.r}, style(f)));
+                },
+                onEachFeature: function (f, layer) {
+                    if (f.properties.p) { layer.bindPopup(popup(f.properties.p), {maxWidth: 360}); }
+                    if (f.properties.t) { layer.bindTooltip(f.properties.t, {sticky: true}); }
+                }
+            }).addTo({{ this._parent.get_name() }});
+        })();
         {% endmacro %}
         """
     )
 
-    def __init__(self, data: dict[str, object], *, name: str, interactive: bool = True) -> None:
+    def __init__(
+        self,
+        data: dict[str, object],
+        *,
+        name: str,
+        styles: Sequence[dict[str, object]] = ({},),
+        popup_labels: Sequence[str] = (),
+        interactive: bool = True,
+    ) -> None:
         super().__init__()
         self._name = name
         self.data = data
+        self.data_json = compact_json(data)
+        self.styles_json = compact_json(list(styles))
+        self.labels_json = compact_json(list(popup_labels))
         self.interactive = interactive
+
+
+def style_index(styles: Sequence[dict[str, object]]) -> tuple[list[dict[str, object]], list[int]]:
+    """Distinct styles and, per feature, the index of its style among them."""
+    distinct: list[dict[str, object]] = []
+    keys: dict[str, int] = {}
+    index = []
+    for style in styles:
+        key = json.dumps(style, sort_keys=True)
+        if key not in keys:
+            keys[key] = len(distinct)
+            distinct.append(style)
+        index.append(keys[key])
+    return distinct, index
 
 
 class LabelLayer(folium.MacroElement):
@@ -344,28 +403,33 @@ def _legend_body(
     return "".join(parts)
 
 
-def site_popup_html(
+SITE_POPUP_FIELDS = ("kind", "category", "groups", "township", "rating", "inspected", "capacity")
+
+
+def site_popup_labels(lang: str) -> list[str]:
+    """Row labels of a site's popup, in the order of :func:`site_popup_values`."""
+    keys = ("col.kind", "map.popup.category", "map.popup.groups", "map.popup.township",
+            "map.popup.rating", "map.popup.inspected", "map.popup.capacity")  # fmt: skip
+    return [t(key, lang) for key in keys]
+
+
+def site_popup_values(
     site: pd.Series, *, group_labels: dict[str, str], township: str | None, lang: str
-) -> str:
-    """The popup of one site: name, kind and category, groups, township, rating, inspection."""
-    rows = [(t("col.kind", lang), t(f"kind.{site['kind']}", lang))]
-    if _given(site.get("category")):
-        rows.append((t("map.popup.category", lang), str(site["category"])))
-    served = "、".join(group_labels.get(g, g) for g in site["groups"])
-    rows.append((t("map.popup.groups", lang), served or "—"))
-    rows.append((t("map.popup.township", lang), township or t("map.outside", lang)))
-    if _given(site.get("rating")):
-        rows.append((t("map.popup.rating", lang), str(site["rating"])))
-    if _given(site.get("inspected")):
-        rows.append((t("map.popup.inspected", lang), t("yes" if site["inspected"] else "no", lang)))
-    if _given(site.get("capacity")):
-        rows.append((t("map.popup.capacity", lang), format_count(site["capacity"], lang)))
-    cells = "".join(
-        f"<tr><th style='text-align:left;padding-right:0.6em;color:#4b5563;font-weight:400'>"
-        f"{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
-        for k, v in rows
-    )
-    return f"<b>{html.escape(str(site['name']))}</b><table>{cells}</table>"
+) -> list[str | None]:
+    """A site's popup: its name, then kind, category, groups served, township, rating,
+    inspection and capacity (None where the data do not say)."""
+    inspected = site.get("inspected")
+    capacity = site.get("capacity")
+    return [
+        str(site["name"]),
+        t(f"kind.{site['kind']}", lang),
+        str(site["category"]) if _given(site.get("category")) else None,
+        "、".join(group_labels.get(g, g) for g in site["groups"]) or None,
+        township or t("map.outside", lang),
+        str(site["rating"]) if _given(site.get("rating")) else None,
+        t("yes" if inspected else "no", lang) if _given(inspected) else None,
+        format_count(capacity, lang) if _given(capacity) else None,
+    ]
 
 
 def _given(value: object) -> bool:

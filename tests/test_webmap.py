@@ -19,6 +19,7 @@ from geo.webmap import (
     LEAFLET_CSS,
     LEAFLET_JS,
     add_basemap,
+    compact_json,
     display_datum,
     leaflet_asset_dir,
     new_map,
@@ -34,12 +35,24 @@ def summary() -> Summary:
     return summarize(make_dataset())
 
 
-def _features(page: str, layer: str) -> list[dict]:
-    """The GeoJSON features of the layer variable ``layer`` in a rendered page."""
-    match = re.search(rf"var {layer}_\w+ = L\.geoJSON\(", page)
+def _layer(page: str, layer: str) -> tuple[list[dict], list[dict]]:
+    """The GeoJSON features and the shared styles of the map layer ``layer`` in a page."""
+    match = re.search(rf"var {layer}_\w+ = \(function", page)
     assert match, layer
-    data, _ = json.JSONDecoder().raw_decode(page, match.end())
-    return data["features"]
+    decoder = json.JSONDecoder()
+    start = page.index("var styles = ", match.end()) + len("var styles = ")
+    styles, _ = decoder.raw_decode(page, start)
+    start = page.index("return L.geoJSON(", match.end()) + len("return L.geoJSON(")
+    data, _ = decoder.raw_decode(page, start)
+    return data["features"], styles
+
+
+def _features(page: str, layer: str) -> list[dict]:
+    return _layer(page, layer)[0]
+
+
+def _style(page: str, layer: str, feature: dict) -> dict:
+    return _layer(page, layer)[1][feature["properties"].get("s", 0)]
 
 
 def _legend(page: str) -> str:
@@ -128,10 +141,10 @@ def test_layers_follow_the_view(summary: Summary) -> None:
     assert radii == [2000.0, 2000.0, 1000.0]
     unreached = _features(page, "unreached")
     assert len(unreached) == 4
-    sizes = [f["properties"]["s"]["radius"] for f in unreached]
+    sizes = [_style(page, "unreached", f)["radius"] for f in unreached]
     assert sizes == sorted(sizes, reverse=True)  # sized by people not reached (V2 largest)
     weights = {
-        f["properties"]["code"]: f["properties"]["s"]["weight"]
+        f["properties"]["code"]: _style(page, "townships", f)["weight"]
         for f in _features(page, "townships")
     }
     assert weights["T2"] > weights["T1"]  # the selected township is outlined
@@ -140,9 +153,27 @@ def test_layers_follow_the_view(summary: Summary) -> None:
 def test_site_popup_names_what_is_there(summary: Summary) -> None:
     page = build_map(summary, MapView()).get_root().render()
     popups = {f["properties"]["id"]: f["properties"]["p"] for f in _features(page, "sites")}
-    assert "四镇协会" in popups["S4"] and "3A" in popups["S4"] and "年检" in popups["S4"]
-    assert "评估等级" not in popups["S1"]  # no rating given: not shown
-    assert "留守老人、留守儿童" in popups["S2"]
+    # name, kind, category, groups, township, rating, inspected, capacity
+    assert popups["S4"] == [
+        "四镇协会",
+        "社会组织",
+        "社会组织",
+        "留守老人",
+        "四镇",
+        "3A",
+        "是",
+        "120",
+    ]
+    assert popups["S1"][5:7] == [None, None]  # no rating or inspection given: rows left out
+    assert popups["S2"][3] == "留守老人、留守儿童"
+    assert "评估等级" in page  # the row labels travel once, not once per site
+
+
+def test_script_text_cannot_be_closed_by_data() -> None:
+    text = compact_json({"name": "</script><b>甲</b>&"})
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text) == {"name": "</script><b>甲</b>&"}
+    assert "甲" in text  # UTF-8, not \\u escapes
 
 
 def test_demo_maps_say_so_in_the_legend(summary: Summary) -> None:
