@@ -89,6 +89,11 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
     "kpi.unreached": ("未覆盖（人）", "Out of reach"),
     "kpi.funding": ("{year}年公益创投", "Venture funding {year}"),
     "kpi.funding_any": ("公益创投资金", "Venture funding"),
+    "kpi.sites": ("服务点位", "Service sites"),
+    "kpi.sites_split": (
+        "社会组织 {organizations} · 站点 {stations}",
+        "{organizations} organizations · {stations} stations",
+    ),
     "kpi.projects": ("{n}个项目", "{n} projects"),
     "kpi.covered_of": ("已覆盖 {covered} 人", "{covered} within reach"),
     # indicators (names used by geo.indicators)
@@ -257,7 +262,10 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "export.sep": ("、", ", "),
     # map legends and labels
     "export.legend.catchment": ("站点服务范围", "Within a site's reach"),
-    "export.legend.unreached": ("未覆盖村居（圆大小 = 未覆盖人数）", "Villages out of reach (size = people)"),
+    "export.legend.unreached": (
+        "未覆盖村居（圆大小 = 未覆盖人数）",
+        "Villages out of reach (size = people)",
+    ),
     "export.legend.covered": ("已覆盖村居", "Villages within reach"),
     "export.legend.people": ("{n}人", "{n} people"),
     "export.legend.funding": ("建议分配（元）", "Recommended (yuan)"),
@@ -281,14 +289,20 @@ _EXPORTS: dict[str, tuple[str, str]] = {
         "sample data (simulated), schematic township outlines, not the real situation",
     ),
     "export.pack.status_real": ("{name}，校验通过", "{name}, validated"),
-    "export.pack.warnings": ("（{n} 条数据提示，见最后一页）", " ({n} data warnings, see last page)"),
+    "export.pack.warnings": (
+        "（{n} 条数据提示，见最后一页）",
+        " ({n} data warnings, see last page)",
+    ),
     "export.pack.source": ("数据来源：{source}", "Source: {source}"),
     "export.pack.contents": ("内容", "Contents"),
     "export.pack.overview": ("总览：{indicator}", "Overview: {indicator}"),
     "export.pack.coverage": ("{group}服务覆盖", "Reach of {group}"),
     "export.pack.gaps": ("乡镇缺口排名", "Townships ranked by gap"),
     "export.pack.gaps_chart": ("各乡镇未覆盖人数", "People out of reach by township"),
-    "export.pack.funding": ("公益创投：建议分配与实际资助", "Venture funding: recommended and actual"),
+    "export.pack.funding": (
+        "公益创投：建议分配与实际资助",
+        "Venture funding: recommended and actual",
+    ),
     "export.pack.funding_chart": ("建议分配与实际资助对比", "Recommended vs actual funding"),
     "export.pack.method": ("方法与数据说明", "Method and provenance"),
     "export.pack.page": ("第 {n} 页，共 {total} 页", "Page {n} of {total}"),
@@ -302,6 +316,9 @@ _EXPORTS: dict[str, tuple[str, str]] = {
         "are measured in metres in the local UTM zone. Coverage = reached ÷ people.",
     ),
     "export.method.groups": ("服务群体与参数", "Groups and parameters"),
+    "export.method.coverage_head": ("覆盖如何计算", "How reach is computed"),
+    "export.method.funding_head": ("资金如何分配", "How the budget is shared"),
+    "export.col.sites": ("点位数", "Sites"),
     "export.method.sources": ("数据来源与说明", "Data sources and notes"),
     "export.method.simulated": (
         "本材料使用内置示例数据：乡镇代码与驻地、2021年报告中的组织数量与创投项目为公开资料，"

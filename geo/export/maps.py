@@ -152,6 +152,8 @@ def draw_coverage_map(
     serving, radii = site_radii(layers.sites, group)
     sites = layers.sites[serving]
     catchments = shapely.union_all(shapely.buffer(sites.geometry.to_numpy(), radii[serving]))
+    # Clipped to the district: a disc reaching past the outline would suggest service there.
+    catchments = shapely.intersection(catchments, _district(layers))
     if not shapely.is_empty(catchments):
         gpd.GeoSeries([catchments], crs=layers.crs).plot(
             ax=ax, color=CATCHMENT, alpha=0.35, edgecolor="#238b45", linewidth=0.4
@@ -188,8 +190,12 @@ def draw_funding_map(
     return classes, labels
 
 
+def _district(layers: MapLayers) -> shapely.Geometry:
+    return shapely.union_all(layers.townships.geometry.to_numpy())
+
+
 def _draw_outline(ax: Axes, layers: MapLayers) -> None:
-    outline = shapely.union_all(layers.townships.geometry.to_numpy())
+    outline = _district(layers)
     gpd.GeoSeries([outline], crs=layers.crs).boundary.plot(ax=ax, color=INK, linewidth=1.4)
 
 

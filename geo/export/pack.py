@@ -125,10 +125,10 @@ def _gap_page(ctx: _Context) -> PackPage:
         for rank, (_, row) in enumerate(table.head(MAX_TABLE_ROWS).iterrows(), start=1)
     ]
     headers = ["export.col.rank", "col.name", "col.people", "col.covered", "col.unreached"]
-    headers += ["col.coverage", "export.kpi.sites"]
-    ax = fig.add_axes((0.03, 0.08, 0.54, 0.76))
+    headers += ["col.coverage", "export.col.sites"]
+    ax = fig.add_axes((0.03, 0.08, 0.54, 0.72))
     draw_table(ax, [t(h, lang) for h in headers], rows)
-    chart = fig.add_axes((0.68, 0.1, 0.29, 0.7))
+    chart = fig.add_axes((0.68, 0.1, 0.29, 0.66))
     draw_gap_chart(chart, summary, lang=lang)
     chart.set_title(t("export.pack.gaps_chart", lang), loc="left", size=11, weight="bold")
     return PackPage(title, fig)
@@ -139,14 +139,15 @@ def _funding_page(ctx: _Context) -> PackPage:
     fig = _layout.new_page("a4")
     title = t("export.pack.funding", lang)
     _page_header(fig, ctx, title, view="funding")
-    ax = fig.add_axes((0.02, 0.08, 0.46, 0.76))
+    ax = fig.add_axes((0.02, 0.17, 0.46, 0.63))
     classes, labels = draw_funding_map(ax, ctx.layers, summary, lang=lang)
     finish_map(ax, ctx.layers, lang)
-    ax.legend(
-        handles=class_legend_handles(classes, labels, lang), loc="lower right", fontsize=8,
-        title=t("export.legend.funding", lang), title_fontsize=9, framealpha=0.85,
+    fig.legend(
+        handles=class_legend_handles(classes, labels, lang), loc="lower left",
+        bbox_to_anchor=(0.03, 0.055), ncol=3, fontsize=8, frameon=False,
+        title=t("export.legend.funding", lang), title_fontsize=9, alignment="left",
     )  # fmt: skip
-    table_ax = fig.add_axes((0.51, 0.08, 0.47, 0.76))
+    table_ax = fig.add_axes((0.51, 0.08, 0.47, 0.72))
     draw_table(table_ax, *_funding_rows(summary, lang))
     return PackPage(title, fig)
 
@@ -164,13 +165,19 @@ def _funding_rows(summary: Summary, lang: str) -> tuple[list[str], list[list[str
             format_percent(row["funding_share"]),
             format_number(row["funding_yuan"]),
             format_number(row["projects_yuan"]),
-            ("+" if diff > 0 else "") + format_number(diff),
+            _signed(diff),
         ]
 
     rows = [cells(str(row["name"]), row) for _, row in table.head(MAX_TABLE_ROWS).iterrows()]
     total = table[["unreached", "funding_share", "funding_yuan", "projects_yuan"]].sum()
     rows.append(cells(t("export.total", lang), total))
     return [t(h, lang) for h in headers], rows
+
+
+def _signed(value: float) -> str:
+    """'+1,200', '-300', '0' (never '-0' from rounding)."""
+    whole = round(float(value))
+    return f"+{whole:,}" if whole > 0 else f"{whole:,}"
 
 
 def _funding_chart_page(ctx: _Context) -> PackPage:
@@ -188,7 +195,12 @@ def _page_header(fig: Figure, ctx: _Context, title: str, *, view: str = "indicat
 
 
 def draw_table(
-    ax: Axes, headers: list[str], rows: list[list[str]], *, font_size: float = 9.5
+    ax: Axes,
+    headers: list[str],
+    rows: list[list[str]],
+    *,
+    font_size: float = 9.5,
+    fill: bool = False,
 ) -> None:
     """A plain report table: grey bold header, first column left, numbers right-aligned.
 
@@ -197,10 +209,16 @@ def draw_table(
     ax.axis("off")
     if not rows:
         return
-    height = min(0.065, 1.0 / (len(rows) + 1))
+    headers = [h.replace("（", "\n（").replace(" (", "\n(") for h in headers]
+    two_lines = any("\n" in h for h in headers)
+    header_rows = 1.6 if two_lines else 1.0
+    height = 1.0 / (len(rows) + header_rows)
+    height = height if fill else min(0.062, height)
+    header_height = height * header_rows
+    total = height * len(rows) + header_height
     table = ax.table(
         cellText=rows, colLabels=headers, loc="upper left", cellLoc="right",
-        colLoc="center", bbox=(0, 1 - height * (len(rows) + 1), 1, height * (len(rows) + 1)),
+        colLoc="center", bbox=(0, 1 - total, 1, total),
     )  # fmt: skip
     table.auto_set_font_size(False)
     table.set_fontsize(font_size)
@@ -212,6 +230,7 @@ def draw_table(
             cell.set_text_props(ha="left")
             cell.PAD = 0.04
         if r == 0:
+            cell.set_height(cell.get_height() * header_height / height)
             cell.set_facecolor(HEADER_BG)
             cell.set_text_props(weight="bold", color=INK)
         elif total_row and r == len(rows):
@@ -252,11 +271,13 @@ def _cover_page(ctx: _Context, contents: list[str]) -> PackPage:
 
 
 def _contents(fig: Figure, contents: list[str], lang: str, *, top: float) -> None:
+    """The contents list; a second column when it would run into the footer."""
     fig.text(0.07, top, t("export.pack.contents", lang), size=12, weight="bold", color=INK)
-    step = min(0.032, (top - 0.06) / max(len(contents), 1))
-    for i, title in enumerate(contents, start=2):
-        y = top - (i - 1) * step - 0.01
-        fig.text(0.08, y, f"{i:>2}  {title}", size=10, color=INK, va="top")
+    step, per_column = 0.028, max(int((top - 0.09) / 0.028), 1)
+    for i, title in enumerate(contents):
+        column, row = divmod(i, per_column)
+        x, y = 0.08 + 0.25 * column, top - 0.035 - row * step
+        fig.text(x, y, f"{i + 2:>2}  {title}", size=10, color=INK, va="top")
 
 
 def _cover_outline(fig: Figure, ctx: _Context) -> None:
@@ -272,8 +293,14 @@ def _method_page(ctx: _Context) -> PackPage:
     fig = _layout.new_page("a4")
     title = t("export.pack.method", lang)
     _page_header(fig, ctx, title)
-    left = [t("export.method.coverage", lang), "", t("funding.formula", lang)]
-    _text_block(fig, left, x=0.03, top=0.82, width=70)
+    y = _text_section(
+        fig, t("export.method.coverage_head", lang), [t("export.method.coverage", lang)],
+        x=0.03, top=0.8,
+    )  # fmt: skip
+    _text_section(
+        fig, t("export.method.funding_head", lang), [t("funding.formula", lang)],
+        x=0.03, top=y - 0.03,
+    )  # fmt: skip
     headers = ["col.group", "export.col.category", "export.col.radius_m", "export.col.weight"]
     headers += ["col.people", "col.coverage"]
     rows = [
@@ -282,11 +309,14 @@ def _method_page(ctx: _Context) -> PackPage:
          format_percent(_ratio(summary.covered[g.code].sum(), summary.demand[g.code].sum()))]
         for g in summary.groups
     ]  # fmt: skip
-    fig.text(0.52, 0.82, t("export.method.groups", lang), size=12, weight="bold", color=INK)
-    ax = fig.add_axes((0.52, 0.45, 0.45, 0.35))
-    draw_table(ax, [t(h, lang) for h in headers], rows, font_size=9)
-    fig.text(0.52, 0.40, t("export.method.sources", lang), size=12, weight="bold", color=INK)
-    _text_block(fig, _provenance(ctx), x=0.52, top=0.37, width=66)
+    fig.text(0.52, 0.8, t("export.method.groups", lang), size=12, weight="bold", color=INK)
+    table_height = min(0.36, 0.035 * (len(rows) + 1.6))
+    ax = fig.add_axes((0.52, 0.77 - table_height, 0.45, table_height))
+    draw_table(ax, [t(h, lang) for h in headers], rows, font_size=9, fill=True)
+    _text_section(
+        fig, t("export.method.sources", lang), _provenance(ctx), x=0.52,
+        top=0.77 - table_height - 0.05,
+    )  # fmt: skip
     return PackPage(title, fig)
 
 
@@ -313,9 +343,16 @@ def _provenance(ctx: _Context) -> list[str]:
     return lines
 
 
-def _text_block(fig: Figure, paragraphs: list[str], *, x: float, top: float, width: int) -> None:
-    lines = [line for p in paragraphs for line in (wrap_text(p, width) if p else [""])]
-    fig.text(x, top, "\n".join(lines), size=9.5, color=INK, va="top", linespacing=1.6)
+def _text_section(
+    fig: Figure, heading: str, paragraphs: list[str], *, x: float, top: float, width: int = 68
+) -> float:
+    """A bold heading over wrapped paragraphs; returns the figure y just below the text."""
+    fig.text(x, top, heading, size=12, weight="bold", color=INK, va="top")
+    lines = [line for p in paragraphs for line in wrap_text(p, width)]
+    text_top = top - 0.04
+    fig.text(x, text_top, "\n".join(lines), size=9.5, color=INK, va="top", linespacing=1.6)
+    line_height = 9.5 * 1.6 / 72 / fig.get_figheight()
+    return text_top - line_height * len(lines)
 
 
 # --- assembly -----------------------------------------------------------------------------------
