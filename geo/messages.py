@@ -30,8 +30,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "en": "is not a folder; a dataset is a folder holding dataset.toml and the layer files.",
     },
     "file_missing": {
-        "zh": "缺少必需的文件，应为 {expected} 之一。",
-        "en": "required file missing; expected one of {expected}.",
+        "zh": "缺少必需的文件，应为 {expected} 之一（文件名须按此用英文命名）。",
+        "en": "required file missing; expected one of {expected} (named exactly so).",
     },
     "config_missing": {
         "zh": "缺少数据集说明文件（其中定义坐标系和服务群体）。",
@@ -73,8 +73,14 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "en": "cannot be parsed as CSV: {reason}.",
     },
     "xlsx_invalid": {
-        "zh": "不是有效的 XLSX 工作簿（{reason}），请用 Excel 重新另存为 .xlsx。",
-        "en": "is not a valid XLSX workbook ({reason}); save it again from Excel as .xlsx.",
+        "zh": (
+            "不是有效的 XLSX 工作簿，可能已损坏或没有复制完整（{reason}）；"
+            "请用 Excel 打开后重新另存为 .xlsx。"
+        ),
+        "en": (
+            "is not a valid XLSX workbook; it may be damaged or incompletely copied ({reason}); "
+            "open it in Excel and save it again as .xlsx."
+        ),
     },
     "zip_invalid": {
         "zh": "不是有效的 ZIP 压缩包（可能不完整或已损坏），请重新压缩。",
@@ -120,7 +126,10 @@ TEMPLATES: dict[str, dict[str, str]] = {
     },
     # dataset.toml
     "toml_invalid": {
-        "zh": "TOML 语法错误：{reason}。",
+        "zh": (
+            "TOML 语法错误（{reason}）。请检查这一行："
+            "文字要用英文双引号括起来，数字不能带单位或中文。"
+        ),
         "en": "TOML syntax error: {reason}.",
     },
     "missing_key": {
@@ -128,8 +137,15 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "en": "this required setting is missing.",
     },
     "unknown_datum": {
-        "zh": "坐标系“{found}”不受支持，应为 {expected} 之一。",
-        "en": "coordinate datum '{found}' is not supported; expected one of {expected}.",
+        "zh": (
+            "坐标系“{found}”不受支持，应为 {expected} 之一"
+            "（wgs84：GPS；cgcs2000：国家 2000 坐标系；gcj02：高德、腾讯地图；bd09：百度地图）。"
+        ),
+        "en": (
+            "coordinate datum '{found}' is not supported; expected one of {expected} "
+            "(wgs84: GPS; cgcs2000: China Geodetic 2000; gcj02: AMap/Tencent maps; "
+            "bd09: Baidu maps)."
+        ),
     },
     "no_groups": {
         "zh": "至少需要定义一个 [[groups]] 服务群体。",
@@ -141,7 +157,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
     },
     # columns and cells
     "missing_column": {
-        "zh": "缺少必需的列“{name}”（也可写作“{alias}”）。",
+        "zh": "缺少必需的列“{alias}”（也可写作“{name}”）。",
         "en": "required column '{name}' (or '{alias}') is missing.",
     },
     "duplicate_column": {
@@ -197,7 +213,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
     },
     "outside_townships": {
         "zh": "{count} 个点不在任何乡镇边界内，不计入任何乡镇：{ids}。",
-        "en": "{count} points lie outside every township and are not counted in any: {ids}.",
+        "en": "{count} point(s) outside every township, not counted in any township: {ids}.",
     },
     # geometry
     "geometry_missing": {

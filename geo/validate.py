@@ -768,7 +768,8 @@ def _mismatch_warnings(
     located = demand["township"].to_numpy()
     wanted = resolved.to_numpy()
     differs = rows & pd.notna(located) & (located != wanted)
-    names = dict(zip(ctx.townships["code"], ctx.townships["name"], strict=True))
+    # a township whose name is missing (an error of its own) is named by its code
+    names = {c: n or c for c, n in zip(ctx.townships["code"], ctx.townships["name"], strict=True)}
     return row_problems(
         "township_mismatch",
         file,

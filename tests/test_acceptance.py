@@ -790,21 +790,21 @@ BROKEN = [
         "bad-toml-syntax",
         after(edit_text("dataset.toml", "budget_yuan = 300000", "budget_yuan = 30万")),
         "dataset.toml",
-        ("第 3 行",),
+        ("第 3 行", "英文双引号"),
         ("line 3",),
     ),
     Broken(
         "unknown-datum",
         after(edit_text("dataset.toml", '"gcj02"', '"北京54"')),
         "dataset.toml",
-        ("北京54", "gcj02"),
-        ("北京54", "gcj02"),
+        ("北京54", "gcj02：高德"),
+        ("北京54", "gcj02: AMap"),
     ),
     Broken("missing-required-file", after(remove("demand.xlsx")), "demand.xlsx"),
     Broken("empty-file", after(write_bytes("sites.csv", b"")), "sites.csv"),
     Broken("binary-garbage-as-csv", after(write_bytes("sites.csv", GARBAGE)), "sites.csv"),
     Broken("xlsx-that-is-a-csv", after(csv_as_xlsx), "demand.xlsx", ("xlsx",), ("xlsx",)),
-    Broken("corrupt-xlsx", after(truncate("demand.xlsx")), "demand.xlsx"),
+    Broken("corrupt-xlsx", after(truncate("demand.xlsx")), "demand.xlsx", ("损坏",), ("damaged",)),
     Broken("truncated-geojson", after(truncate("townships.geojson")), "townships.geojson"),
     Broken(
         "geojson-of-points",
@@ -817,8 +817,8 @@ BROKEN = [
         "missing-column",
         after(edit_sites(lambda f: f.drop(columns=["类型"]))),
         "sites.csv",
-        ("类型",),
-        ("kind",),
+        ("缺少必需的列“类型”",),
+        ("'kind'",),
     ),
     Broken(
         "duplicate-site-id",
@@ -969,6 +969,7 @@ def test_broken_input_exits_2_with_a_report_naming_the_file(
         code, out, err = run_cli(command, capsys)
         assert code == 2, (command, out, err)
         assert "Traceback" not in out + err
+        assert "“”" not in err  # a blank value named as if it were one
         if "--json" in command:
             assert out == ""
         lines = [line for line in err.splitlines() if line.startswith("错误") and case.file in line]
