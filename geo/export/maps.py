@@ -252,17 +252,11 @@ def _label_townships(ax: Axes, layers: MapLayers, values: pd.Series) -> None:
     size = 9.5 if len(layers.townships) <= 20 else 7
     for code, name in layers.townships["name"].items():
         x, y = layers.labels.loc[code, ["x", "y"]]
-        ax.annotate(
-            name,
-            (x, y),
-            ha="center",
-            va="bottom",
-            size=size,
-            weight="bold",
-            color=INK,
-            path_effects=HALO,
-            zorder=10,
-        )
+        # A text with path effects is written to PDF as outlines, not text: the white halo is
+        # a second copy underneath, so the name itself stays selectable and searchable.
+        style = {"ha": "center", "va": "bottom", "size": size, "weight": "bold"}
+        ax.annotate(name, (x, y), color="white", path_effects=HALO, zorder=9, **style)
+        ax.annotate(name, (x, y), color=INK, zorder=10, **style)
         ax.annotate(
             str(values.get(code, "")),
             (x, y),
