@@ -72,6 +72,16 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "zh": "无法按 CSV 解析：{reason}。",
         "en": "cannot be parsed as CSV: {reason}.",
     },
+    "csv_unclosed_quote": {
+        "zh": (
+            "这一格以英文双引号开头，但引号没有结束，下面各行都被并进了这一格；"
+            "请删除这个引号或补上结束的引号。"
+        ),
+        "en": (
+            "this cell opens a double quote that is never closed, so the rows below were "
+            "swallowed into it; remove the quote or close it."
+        ),
+    },
     "xlsx_invalid": {
         "zh": (
             "不是有效的 XLSX 工作簿，可能已损坏或没有复制完整（{reason}）；"

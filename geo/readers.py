@@ -302,7 +302,20 @@ def _parse_csv(file: str, text: str) -> pd.DataFrame:
     except pd.errors.EmptyDataError as error:
         raise _fail("file_empty", file) from error
     frame.index = pd.RangeIndex(2, len(frame) + 2)
+    frame.attrs["problems"] = _unclosed_quote(file, text, frame)
     return frame
+
+
+def _unclosed_quote(file: str, text: str, frame: pd.DataFrame) -> list[Problem]:
+    """A quote that opens a cell and never closes swallows every row below it into that cell."""
+    if text.count('"') % 2 == 0:
+        return []
+    for column in frame.columns:
+        swallowed = frame[column].str.contains("\n", regex=False).to_numpy()
+        if swallowed.any():
+            row = int(frame.index[swallowed.argmax()])
+            return [Problem("csv_unclosed_quote", file, row=row, column=str(column))]
+    return []
 
 
 def _parse_ragged_csv(file: str, text: str, sep: str) -> pd.DataFrame:
@@ -323,7 +336,7 @@ def _parse_ragged_csv(file: str, text: str, sep: str) -> pd.DataFrame:
             )
     cells = [(row + [""] * width)[:width] for row in rows[1:]]
     frame = pd.DataFrame(cells, columns=header, dtype=str, index=range(2, len(cells) + 2))
-    frame.attrs["problems"] = problems
+    frame.attrs["problems"] = problems + _unclosed_quote(file, text, frame)
     return frame
 
 

@@ -944,6 +944,13 @@ BROKEN = [
         ("zip",),
     ),
     Broken(
+        "unclosed-quote",
+        after(edit_text("sites.csv", "S02,", 'S02,"', encoding="gb18030")),
+        "sites.csv",
+        ("第 3 行", "名称", "引号"),
+        ("row 3", "quote"),
+    ),
+    Broken(
         "site-radius-with-unit",
         after(edit_sites(set_cell(5, "服务半径（米）", "1.2公里"))),
         "sites.csv",
