@@ -34,6 +34,7 @@ from geo.export.maps import (
 )
 from geo.fonts import CjkFont, apply_cjk_font
 from geo.i18n import format_count, format_number, format_percent, format_yuan, t
+from geo.selection import district_kpis
 from geo.summary import Summary
 
 __all__ = ["PackPage", "build_pack", "pack_pages", "write_pack"]
@@ -61,21 +62,20 @@ class _Context:
 
 
 def _kpis(summary: Summary, lang: str) -> list[tuple[str, str]]:
-    """District key figures for the overview page."""
-    table = summary.townships
-    people, covered = float(table["people"].sum()), float(table["covered"].sum())
-    projects = summary.dataset.projects
-    years = projects["year"].dropna() if not projects.empty else pd.Series(dtype=float)
+    """The dashboard's headline figures (``geo.selection.district_kpis``), as label/value."""
+    kpis = district_kpis(summary)
     funding_label = (
-        t("kpi.funding", lang, year=int(years.max())) if len(years) else t("kpi.funding_any", lang)
+        t("kpi.funding", lang, year=kpis.funding_year)
+        if kpis.funding_year
+        else t("kpi.funding_any", lang)
     )
     return [
-        (t("kpi.organizations", lang), format_count(table["organizations"].sum(), lang)),
-        (t("kpi.stations", lang), format_count(table["stations"].sum(), lang)),
-        (t("kpi.people", lang), format_count(people, lang)),
-        (t("kpi.coverage", lang), format_percent(covered / people if people else None)),
-        (t("kpi.unreached", lang), format_count(people - covered, lang)),
-        (funding_label, format_yuan(table["projects_yuan"].sum(), lang)),
+        (t("kpi.organizations", lang), format_count(kpis.organizations, lang)),
+        (t("kpi.stations", lang), format_count(kpis.stations, lang)),
+        (t("kpi.people", lang), format_count(kpis.people, lang)),
+        (t("kpi.coverage", lang), format_percent(kpis.coverage)),
+        (t("kpi.unreached", lang), format_count(kpis.unreached, lang)),
+        (funding_label, format_yuan(kpis.funding_yuan, lang)),
     ]
 
 
