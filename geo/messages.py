@@ -65,8 +65,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         ),
     },
     "file_encoding": {
-        "zh": "无法识别文字编码（已尝试 UTF-8 和 GB18030），请另存为 UTF-8 编码的 CSV。",
-        "en": "unknown text encoding (tried UTF-8 and GB18030); save it as CSV in UTF-8.",
+        "zh": "无法识别文字编码（已尝试 UTF-8 和 GB18030），请以 UTF-8 编码重新保存。",
+        "en": "unknown text encoding (tried UTF-8 and GB18030); save it again in UTF-8.",
     },
     "csv_malformed": {
         "zh": "无法按 CSV 解析：{reason}。",

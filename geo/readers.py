@@ -458,9 +458,11 @@ def _read_spatial(path: Path) -> gpd.GeoDataFrame:
         source, options = _shapefile_in_zip(path, data)
         layer = None
     else:
-        source, options, layer = str(path), {}, _pick_layer(path)
+        source, options, layer = str(path), _geojson_encoding(path, data), _pick_layer(path)
     try:
         frame = pyogrio.read_dataframe(source, layer=layer, **options)
+    except UnicodeDecodeError as error:  # text in an encoding the file does not declare
+        raise _fail("file_encoding", path.name) from error
     except pyogrio.errors.DataSourceError as error:
         raise _explain_unreadable(path, data, error) from error
     except (pyogrio.errors.DataLayerError, pyogrio.errors.CRSError) as error:
@@ -468,6 +470,17 @@ def _read_spatial(path: Path) -> gpd.GeoDataFrame:
     if not isinstance(frame, gpd.GeoDataFrame):
         raise _fail("no_geometry", path.name)  # an attribute table, e.g. a lone .dbf
     return _spatial_to_strings(frame)
+
+
+def _geojson_encoding(path: Path, data: bytes) -> dict[str, str]:
+    """GeoJSON is UTF-8 by definition, but some Chinese tools write it in GBK."""
+    if not path.name.lower().endswith(".geojson"):
+        return {}
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return {"encoding": "GB18030"}
+    return {}
 
 
 def _check_spatial_magic(path: Path, data: bytes) -> None:

@@ -451,6 +451,38 @@ def write_bd09_folder(world: World, folder: Path) -> Path:
     return folder
 
 
+def write_point_geojson(
+    path: Path, headers: Sequence[str], rows: Sequence[Sequence[object]], encoding: str = "utf-8"
+) -> None:
+    """Points from 经度/纬度 as GeoJSON geometry; rows without them get a null geometry."""
+    features = []
+    for row in rows:
+        cells = dict(zip(headers, row, strict=True))
+        lon, lat = cells.pop("经度"), cells.pop("纬度")
+        point = None if lon == "" else {"type": "Point", "coordinates": [lon, lat]}
+        properties = {k: (None if v == "" else v) for k, v in cells.items()}
+        features.append({"type": "Feature", "properties": properties, "geometry": point})
+    doc = {"type": "FeatureCollection", "features": features}
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding=encoding)
+
+
+def write_spatial_folder(world: World, folder: Path) -> Path:
+    """GCJ-02 everywhere: GeoPackage townships, GeoJSON sites and demand (township-level rows
+    with a null geometry; demand in GBK, as some Chinese tools write GeoJSON), dataset.toml
+    saved by Notepad as "ANSI" (GBK)."""
+    folder.mkdir(parents=True)
+    (folder / "dataset.toml").write_bytes(toml_text(world, datum="gcj02").encode("gbk"))
+    frame = gpd.GeoDataFrame(
+        {"编码": [t.code for t in world.towns], "名称": [t.name for t in world.towns]},
+        geometry=township_polygons(world, "gcj02"),
+        crs="EPSG:4326",
+    )
+    frame.to_file(folder / "townships.gpkg", driver="GPKG", layer="乡镇边界")
+    write_point_geojson(folder / "sites.geojson", SITE_HEADERS, site_rows(world, "gcj02"))
+    write_point_geojson(folder / "demand.geojson", *demand_rows(world, "gcj02"), encoding="gbk")
+    return folder
+
+
 # --- the expected answer, worked out from the ground truth ---------------------------------
 
 
@@ -579,7 +611,11 @@ def test_the_ground_truth_keeps_clear_of_every_catchment_edge() -> None:
             assert min(distance(village.point, e) for e in edges) > 100, village.id
 
 
-@pytest.mark.parametrize("writer", [write_gcj02_folder, write_bd09_folder], ids=["gcj02", "bd09"])
+@pytest.mark.parametrize(
+    "writer",
+    [write_gcj02_folder, write_bd09_folder, write_spatial_folder],
+    ids=["gcj02-csv-xlsx-geojson", "bd09-xlsx-csv-shapefile", "gcj02-geojson-gpkg"],
+)
 def test_summary_json_matches_the_independent_answer(
     writer: Callable[[World, Path], Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -761,6 +797,16 @@ def csv_as_xlsx(folder: Path) -> None:
     write_csv(folder / "demand.xlsx", headers, rows)
 
 
+def replace_bytes(name: str, old: bytes, new: bytes) -> Callable[[Path], None]:
+    def step(folder: Path) -> None:
+        path = folder / name
+        data = path.read_bytes()
+        assert old in data
+        path.write_bytes(data.replace(old, new))
+
+    return step
+
+
 def truncate(name: str, keep: float = 0.5) -> Callable[[Path], None]:
     def step(folder: Path) -> None:
         path = folder / name
@@ -806,6 +852,13 @@ BROKEN = [
     Broken("xlsx-that-is-a-csv", after(csv_as_xlsx), "demand.xlsx", ("xlsx",), ("xlsx",)),
     Broken("corrupt-xlsx", after(truncate("demand.xlsx")), "demand.xlsx", ("损坏",), ("damaged",)),
     Broken("truncated-geojson", after(truncate("townships.geojson")), "townships.geojson"),
+    Broken(
+        "geojson-in-no-known-encoding",
+        after(replace_bytes("townships.geojson", "顺河".encode(), b"\xff\xfe\x80\x81")),
+        "townships.geojson",
+        ("UTF-8",),
+        ("UTF-8",),
+    ),
     Broken(
         "geojson-of-points",
         after(edit_townships(point_townships)),
