@@ -59,32 +59,31 @@ def new_page(size: str = "a4") -> Figure:
     return Figure(figsize=page_size(size), facecolor="white")
 
 
-def draw_page_text(fig: Figure, text: PageText) -> None:
-    """Title, subtitle, optional demo badge (top right) and footer on ``fig``."""
+def draw_page_text(fig: Figure, text: PageText) -> float:
+    """Title, subtitle, optional demo badge (top right) and footer on ``fig``.
+
+    Subtitle and footer lines are wrapped to the page width. Returns the figure y just
+    below the subtitle, so that the map can start there.
+    """
     scale = fig.get_figwidth() / PAGE_SIZES["a4"][0]
     fig.text(0.03, 0.955, text.title, size=20 * scale, weight="bold", color=INK, va="top")
-    fig.text(
-        0.03,
-        0.905,
-        "\n".join(text.subtitle),
-        size=9.5 * scale,
-        color=MUTED,
-        va="top",
-        linespacing=1.5,
-    )
+    sub_size = 9.5 * scale
+    lines = [part for line in text.subtitle for part in wrap_text(line, _units(fig, sub_size))]
+    fig.text(0.03, 0.905, "\n".join(lines), size=sub_size, color=MUTED, va="top", linespacing=1.5)
     if text.badge:
         fig.text(
-            0.97,
-            0.955,
-            text.badge,
-            size=10 * scale,
-            weight="bold",
-            color=ALERT,
-            ha="right",
-            va="top",
-            bbox={"boxstyle": "round,pad=0.4", "fc": "#fff5f5", "ec": ALERT, "lw": 1},
-        )
-    fig.text(0.03, 0.025, text.footer, size=7.5 * scale, color=MUTED, va="bottom")
+            0.97, 0.955, text.badge, size=10 * scale, weight="bold", color=ALERT, ha="right",
+            va="top", bbox={"boxstyle": "round,pad=0.4", "fc": "#fff5f5", "ec": ALERT, "lw": 1},
+        )  # fmt: skip
+    foot_size = 7.5 * scale
+    footer = "\n".join(wrap_text(text.footer, _units(fig, foot_size, share=0.85)))
+    fig.text(0.03, 0.025, footer, size=foot_size, color=MUTED, va="bottom")
+    return 0.905 - len(lines) * sub_size * 1.5 / 72 / fig.get_figheight()
+
+
+def _units(fig: Figure, size_pt: float, *, share: float = 0.94) -> int:
+    """Half-width characters that fit in ``share`` of the page width at ``size_pt``."""
+    return int(share * fig.get_figwidth() * 72 / (0.52 * size_pt))
 
 
 def add_scale_bar(ax: Axes, *, font: FontProperties | None = None) -> None:

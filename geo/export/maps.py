@@ -414,8 +414,10 @@ def draw_map_page(
     """
     layers = layers or project_layers(summary.dataset)
     chosen = _pick_group(summary, group) if view == "coverage" else None
-    ax = fig.add_axes(_layout.MAP_RECT)
-    panel = fig.add_axes(_layout.PANEL_RECT)
+    text = page_text(summary, view=view, group=chosen, indicator=indicator, lang=lang, day=day)
+    top = min(_layout.MAP_RECT[1] + _layout.MAP_RECT[3], _layout.draw_page_text(fig, text) - 0.015)
+    ax = fig.add_axes(_with_top(_layout.MAP_RECT, top))
+    panel = fig.add_axes(_with_top(_layout.PANEL_RECT, top))
     panel.axis("off")
     if chosen is not None:
         draw_coverage_map(ax, layers, summary, group=chosen, lang=lang)
@@ -431,9 +433,12 @@ def draw_map_page(
             title = INDICATORS[indicator].name(lang)
         _class_legend(panel, classes, labels, title, lang, sites=view == "indicator")
     finish_map(ax, layers, lang)
-    text = page_text(summary, view=view, group=chosen, indicator=indicator, lang=lang, day=day)
-    _layout.draw_page_text(fig, text)
     return panel
+
+
+def _with_top(rect: tuple[float, float, float, float], top: float) -> tuple[float, ...]:
+    left, bottom, width, _ = rect
+    return (left, bottom, width, top - bottom)
 
 
 def _check_view(view: str, indicator: str) -> None:

@@ -110,7 +110,7 @@ def _gap_page(ctx: _Context) -> PackPage:
     lang, summary = ctx.lang, ctx.summary
     fig = _layout.new_page("a4")
     title = t("export.pack.gaps", lang)
-    _page_header(fig, ctx, title)
+    top = _page_header(fig, ctx, title)
     table = summary.townships.sort_values(["unreached", "coverage"], ascending=[False, True])
     rows = [
         [
@@ -126,9 +126,9 @@ def _gap_page(ctx: _Context) -> PackPage:
     ]
     headers = ["export.col.rank", "col.name", "col.people", "col.covered", "col.unreached"]
     headers += ["col.coverage", "export.col.sites"]
-    ax = fig.add_axes((0.03, 0.08, 0.54, 0.72))
+    ax = fig.add_axes((0.03, 0.08, 0.54, top - 0.08))
     draw_table(ax, [t(h, lang) for h in headers], rows)
-    chart = fig.add_axes((0.68, 0.1, 0.29, 0.66))
+    chart = fig.add_axes((0.68, 0.1, 0.29, top - 0.16))
     draw_gap_chart(chart, summary, lang=lang)
     chart.set_title(t("export.pack.gaps_chart", lang), loc="left", size=11, weight="bold")
     return PackPage(title, fig)
@@ -138,8 +138,8 @@ def _funding_page(ctx: _Context) -> PackPage:
     lang, summary = ctx.lang, ctx.summary
     fig = _layout.new_page("a4")
     title = t("export.pack.funding", lang)
-    _page_header(fig, ctx, title, view="funding")
-    ax = fig.add_axes((0.02, 0.17, 0.46, 0.63))
+    top = _page_header(fig, ctx, title, view="funding")
+    ax = fig.add_axes((0.02, 0.17, 0.46, top - 0.17))
     classes, labels = draw_funding_map(ax, ctx.layers, summary, lang=lang)
     finish_map(ax, ctx.layers, lang)
     fig.legend(
@@ -147,7 +147,7 @@ def _funding_page(ctx: _Context) -> PackPage:
         bbox_to_anchor=(0.03, 0.055), ncol=3, fontsize=8, frameon=False,
         title=t("export.legend.funding", lang), title_fontsize=9, alignment="left",
     )  # fmt: skip
-    table_ax = fig.add_axes((0.51, 0.08, 0.47, 0.72))
+    table_ax = fig.add_axes((0.51, 0.08, 0.47, top - 0.08))
     draw_table(table_ax, *_funding_rows(summary, lang))
     return PackPage(title, fig)
 
@@ -183,15 +183,17 @@ def _signed(value: float) -> str:
 def _funding_chart_page(ctx: _Context) -> PackPage:
     fig = _layout.new_page("a4")
     title = t("export.pack.funding_chart", ctx.lang)
-    _page_header(fig, ctx, title, view="funding")
-    ax = fig.add_axes((0.14, 0.1, 0.8, 0.72))
+    top = _page_header(fig, ctx, title, view="funding")
+    ax = fig.add_axes((0.14, 0.1, 0.8, top - 0.1))
     draw_funding_chart(ax, ctx.summary, lang=ctx.lang)
     return PackPage(title, fig)
 
 
-def _page_header(fig: Figure, ctx: _Context, title: str, *, view: str = "indicator") -> None:
+def _page_header(fig: Figure, ctx: _Context, title: str, *, view: str = "indicator") -> float:
+    """The page's title block; returns the top of the content area below it."""
     base = page_text(ctx.summary, view=view, lang=ctx.lang, day=ctx.day)  # type: ignore[arg-type]
-    _layout.draw_page_text(fig, PageText(title, base.subtitle, base.footer, base.badge))
+    bottom = _layout.draw_page_text(fig, PageText(title, base.subtitle, base.footer, base.badge))
+    return min(0.8, bottom - 0.02)
 
 
 def draw_table(
@@ -218,7 +220,7 @@ def draw_table(
     total = height * len(rows) + header_height
     table = ax.table(
         cellText=rows, colLabels=headers, loc="upper left", cellLoc="right",
-        colLoc="center", bbox=(0, 1 - total, 1, total),
+        colLoc="center", bbox=(0, 1 - total, 1, total), colWidths=_column_widths(headers, rows),
     )  # fmt: skip
     table.auto_set_font_size(False)
     table.set_fontsize(font_size)
@@ -236,6 +238,19 @@ def draw_table(
         elif total_row and r == len(rows):
             cell.set_text_props(weight="bold")
             cell.set_facecolor("#f6f8fa")
+
+
+def _column_widths(headers: list[str], rows: list[list[str]]) -> list[float]:
+    """Column shares proportional to the widest cell (a header counts by its longest line)."""
+    widest = [
+        max(
+            [_layout.display_width(part) for part in header.split("\n")]
+            + [_layout.display_width(row[i]) for row in rows]
+        )
+        + 3
+        for i, header in enumerate(headers)
+    ]
+    return [w / sum(widest) for w in widest]
 
 
 def _cover_page(ctx: _Context, contents: list[str]) -> PackPage:
@@ -281,7 +296,7 @@ def _contents(fig: Figure, contents: list[str], lang: str, *, top: float) -> Non
 
 
 def _cover_outline(fig: Figure, ctx: _Context) -> None:
-    ax = fig.add_axes((0.6, 0.14, 0.36, 0.62))
+    ax = fig.add_axes((0.66, 0.16, 0.31, 0.56))
     ctx.layers.townships.plot(ax=ax, color="#dbe9f6", edgecolor="white", linewidth=1.0)
     ctx.layers.townships.dissolve().boundary.plot(ax=ax, color=INK, linewidth=1.2)
     ax.set_aspect("equal")
@@ -292,10 +307,10 @@ def _method_page(ctx: _Context) -> PackPage:
     lang, summary = ctx.lang, ctx.summary
     fig = _layout.new_page("a4")
     title = t("export.pack.method", lang)
-    _page_header(fig, ctx, title)
+    top = _page_header(fig, ctx, title)
     y = _text_section(
         fig, t("export.method.coverage_head", lang), [t("export.method.coverage", lang)],
-        x=0.03, top=0.8,
+        x=0.03, top=top,
     )  # fmt: skip
     _text_section(
         fig, t("export.method.funding_head", lang), [t("funding.formula", lang)],
@@ -309,13 +324,15 @@ def _method_page(ctx: _Context) -> PackPage:
          format_percent(_ratio(summary.covered[g.code].sum(), summary.demand[g.code].sum()))]
         for g in summary.groups
     ]  # fmt: skip
-    fig.text(0.52, 0.8, t("export.method.groups", lang), size=12, weight="bold", color=INK)
+    fig.text(
+        0.52, top, t("export.method.groups", lang), size=12, weight="bold", color=INK, va="top"
+    )
     table_height = min(0.36, 0.035 * (len(rows) + 1.6))
-    ax = fig.add_axes((0.52, 0.77 - table_height, 0.45, table_height))
+    ax = fig.add_axes((0.52, top - 0.04 - table_height, 0.45, table_height))
     draw_table(ax, [t(h, lang) for h in headers], rows, font_size=9, fill=True)
     _text_section(
         fig, t("export.method.sources", lang), _provenance(ctx), x=0.52,
-        top=0.77 - table_height - 0.05,
+        top=top - table_height - 0.08,
     )  # fmt: skip
     return PackPage(title, fig)
 
