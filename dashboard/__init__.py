@@ -1,0 +1,1 @@
+"""The Streamlit dashboard: pages that arrange widgets over the geo/ core."""

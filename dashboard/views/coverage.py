@@ -1,0 +1,156 @@
+"""覆盖与缺口 Coverage & gaps: filters, catchments, villages out of reach, township detail."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import loader, state, widgets
+from geo.dataset import Dataset
+from geo.i18n import format_count, format_percent, format_yuan, t
+from geo.mapviews import MapView, build_map
+from geo.selection import TownshipDetail, township_detail
+from geo.summary import Summary
+from geo.tables import gap_table
+
+
+def _site_filters(
+    dataset: Dataset, lang: str
+) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
+    kinds = st.sidebar.multiselect(
+        t("filter.kind", lang),
+        ["organization", "station"],
+        format_func=lambda k: t(f"kind.{k}", lang),
+        key="kinds",
+        placeholder=t("kind.all", lang),
+    )
+    categories = sorted(dataset.sites["category"].dropna().astype(str).unique())
+    chosen = st.sidebar.multiselect(
+        t("filter.category", lang), categories, key="categories", placeholder=t("kind.all", lang)
+    )
+    return (tuple(kinds) or None), (tuple(chosen) or None)
+
+
+def _radius_inputs(dataset: Dataset, groups: tuple[str, ...], lang: str) -> dict[str, float]:
+    radii: dict[str, float] = {}
+    with st.sidebar.expander(t("map.catchments", lang), expanded=False):
+        for code in groups:
+            group = dataset.group(code)
+            radii[code] = float(
+                st.number_input(
+                    t("filter.radius", lang, group=group.display(lang)),
+                    min_value=100,
+                    max_value=20000,
+                    value=int(group.radius_m),
+                    step=100,
+                    key=f"radius_{code}",
+                )
+            )
+    return {c: r for c, r in radii.items() if r != dataset.group(c).radius_m}
+
+
+def _township_picker(dataset: Dataset, lang: str) -> str | None:
+    names = dataset.townships.set_index("code")["name"].to_dict()
+    if "township" not in st.session_state:
+        st.session_state["township"] = state.initial_township(dataset) or ""
+    code = st.sidebar.selectbox(
+        t("filter.township", lang),
+        ["", *names],
+        format_func=lambda c: names.get(c, t("filter.township_all", lang)),
+        key="township",
+    )
+    state.sync_param("township", code or None)
+    return code or None
+
+
+def _clicked_township(result: dict[str, object]) -> str | None:
+    drawing = result.get("last_active_drawing")
+    if isinstance(drawing, dict):
+        props = drawing.get("properties") or {}
+        if isinstance(props, dict) and "code" in props and "name" in props:
+            return str(props["code"])
+    return None
+
+
+def _gap_table(summary: Summary, lang: str) -> None:
+    st.subheader(t("coverage.gap_table", lang))
+    table = gap_table(summary, lang)
+    coverage_col = t("col.coverage", lang)
+    shown = table.assign(**{coverage_col: table[coverage_col].map(format_percent)})
+    st.dataframe(shown, width="stretch")
+
+
+def _detail(detail: TownshipDetail, lang: str, dataset: Dataset) -> None:
+    st.subheader(t("coverage.detail", lang, township=detail.name))
+    row = detail.row
+    cols = st.columns(4)
+    cols[0].metric(t("kpi.people", lang), format_count(row["people"], lang))
+    cols[1].metric(t("kpi.coverage", lang), format_percent(row["coverage"]))
+    cols[2].metric(t("kpi.sites", lang), format_count(row["organizations"] + row["stations"], lang))
+    cols[3].metric(t("col.funding_yuan", lang), format_yuan(row["funding_yuan"], lang))
+    groups = detail.groups.assign(
+        label=[dataset.group(c).display(lang) for c in detail.groups.index],
+        coverage=detail.groups["coverage"].map(format_percent),
+    )
+    columns = ("label", "demand", "covered", "unreached", "coverage")
+    headers = {c: t("col.group" if c == "label" else f"col.{c}", lang) for c in columns}
+    st.dataframe(groups[list(columns)].rename(columns=headers), hide_index=True, width="stretch")
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**{t('coverage.sites_in', lang)}**")
+        sites = detail.sites[["name", "kind", "category"]].assign(
+            kind=detail.sites["kind"].map(lambda k: t(f"kind.{k}", lang))
+        )
+        st.dataframe(sites.rename(columns={"name": t("col.site", lang), "kind": t("col.kind", lang),
+                                           "category": t("col.category", lang)}),
+                     hide_index=True, width="stretch")  # fmt: skip
+    with right:
+        st.markdown(f"**{t('coverage.projects_in', lang)}**")
+        projects = detail.projects
+        if not projects.empty:
+            projects = pd.DataFrame(
+                {
+                    t("col.site", lang): projects["name"],
+                    t("col.projects_yuan", lang): projects["amount_yuan"],
+                }
+            )
+        st.dataframe(projects, hide_index=True, width="stretch")
+
+
+def render() -> None:
+    """The coverage page."""
+    lang = state.lang()
+    cur = state.current()
+    groups = widgets.group_picker(cur.dataset, lang)
+    kinds, categories = _site_filters(cur.dataset, lang)
+    township = _township_picker(cur.dataset, lang)
+    radii = _radius_inputs(cur.dataset, groups, lang)
+    basemap = widgets.basemap_picker(lang)
+    summary = state.summary(groups, radii=radii)
+    st.title(t("coverage.title", lang))
+    widgets.demo_notice(cur.dataset, lang)
+    view = MapView(
+        indicator="coverage",
+        lang=lang,
+        basemap=basemap,
+        tianditu_key=widgets.tianditu_key(),
+        show_catchments=True,
+        show_unreached=True,
+        kinds=kinds,
+        categories=categories,
+        township=township,
+        asset_base=loader.leaflet_asset_base(),
+    )
+    result = widgets.show_map(
+        build_map(summary, view), key="coverage_map", height=620, returned=["last_active_drawing"]
+    )
+    clicked = _clicked_township(result)
+    if clicked and clicked != township and clicked != st.session_state.get("_last_click"):
+        st.session_state["_last_click"] = clicked
+        st.session_state["township"] = clicked
+        st.rerun()
+    if township:
+        _detail(township_detail(summary, township), lang, cur.dataset)
+    else:
+        st.caption(t("coverage.pick", lang))
+    _gap_table(summary, lang)

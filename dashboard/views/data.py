@@ -1,0 +1,154 @@
+"""数据 Data: what is loaded and where it comes from, the validation report, upload, templates."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import loader, state, widgets
+from geo._errors import DatasetError, Problem
+from geo.dataset import Dataset
+from geo.i18n import format_count, t
+from geo.load import load_dataset
+from geo.templates import DATASET_TOML_EXAMPLE, TEMPLATE_LAYERS, template_xlsx
+from geo.uploads import UploadError, unpack_upload
+from geo.validate import validate_dataset
+
+REPORT_KEY = "upload_report"
+
+
+def _loaded(cur: state.Current, lang: str) -> None:
+    dataset = cur.dataset
+    st.subheader(t("data.loaded", lang))
+    source = (
+        t("data.uploaded_source", lang, name=cur.uploaded_name)
+        if cur.uploaded_name
+        else t("data.demo_source", lang)
+    )
+    st.markdown(f"**{dataset.name}** · {t('data.source', lang)}：{source}")
+    st.markdown(
+        t(
+            "data.counts",
+            lang,
+            townships=format_count(len(dataset.townships), lang),
+            sites=format_count(len(dataset.sites), lang),
+            demand=format_count(len(dataset.demand), lang),
+            projects=format_count(len(dataset.projects), lang),
+        )
+    )
+    provenance = {k: v for k, v in dataset.metadata.items() if isinstance(v, str | int | float)}
+    if provenance:
+        st.table(pd.Series(provenance, name=t("data.source", lang)).astype(str))
+    st.markdown(f"**{t('data.groups', lang)}**")
+    st.dataframe(_groups_frame(dataset, lang), hide_index=True, width="stretch")
+
+
+def _groups_frame(dataset: Dataset, lang: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "code": [g.code for g in dataset.groups],
+            t("col.group", lang): [g.display(lang) for g in dataset.groups],
+            "radius_m": [g.radius_m for g in dataset.groups],
+            "weight": [g.weight for g in dataset.groups],
+        }
+    )
+
+
+def _report(problems: tuple[Problem, ...] | list[Problem], lang: str) -> None:
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity == "warning"]
+    if errors:
+        st.error(t("data.errors", lang, n=len(errors)))
+    elif warnings:
+        st.warning(t("data.warnings", lang, n=len(warnings)))
+    else:
+        st.success(t("data.valid", lang))
+    if problems:
+        st.dataframe(widgets.problems_frame(problems, lang), hide_index=True, width="stretch")
+
+
+def _check_and_load(files: list[tuple[str, bytes]]) -> dict[str, object]:
+    """Validate the upload; only a valid dataset replaces the session's current one."""
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            folder = unpack_upload(files, Path(tmp))
+        except UploadError as error:
+            return {"ok": False, "zip_error": str(error), "problems": []}
+        problems = validate_dataset(folder)
+        if any(p.severity == "error" for p in problems):
+            return {"ok": False, "problems": problems}
+        try:
+            dataset = load_dataset(folder)
+        except DatasetError as error:
+            return {"ok": False, "problems": list(error.problems)}
+    token = loader.token_for(b"".join(name.encode() + data for name, data in files))
+    name = ", ".join(n for n, _ in files)
+    state.replace_dataset(dataset, token, name)
+    return {"ok": True, "problems": list(dataset.warnings), "name": dataset.name}
+
+
+def _upload(lang: str) -> None:
+    st.subheader(t("data.upload", lang))
+    st.caption(t("data.upload_help", lang))
+    uploaded = st.file_uploader(
+        t("data.upload", lang),
+        accept_multiple_files=True,
+        type=["zip", "toml", "csv", "xlsx", "geojson", "json", "gpkg"],
+        key="upload_files",
+        label_visibility="collapsed",
+    )
+    if st.button(t("data.upload_button", lang), disabled=not uploaded, type="primary"):
+        files = [(f.name, f.getvalue()) for f in uploaded or []]
+        st.session_state[REPORT_KEY] = _check_and_load(files)
+    report = st.session_state.get(REPORT_KEY)
+    if report is None:
+        return
+    if report["ok"]:
+        st.success(t("data.upload_ok", lang, name=report["name"]))
+    else:
+        st.error(t("data.upload_failed", lang))
+        if "zip_error" in report:
+            st.error(t("data.upload_zip_bad", lang, error=report["zip_error"]))
+    if report["problems"]:
+        _report(report["problems"], lang)
+
+
+def _templates(dataset: Dataset, lang: str) -> None:
+    st.subheader(t("data.templates", lang))
+    st.caption(t("data.templates_help", lang))
+    columns = st.columns(len(TEMPLATE_LAYERS) + 1)
+    for column, layer in zip(columns, TEMPLATE_LAYERS, strict=False):
+        column.download_button(
+            t("data.template", lang, layer=t(f"layer.{layer}", lang)),
+            template_xlsx(layer, dataset.groups),
+            file_name=f"{layer}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key=f"template_{layer}",
+        )
+    columns[-1].download_button(
+        "dataset.toml",
+        DATASET_TOML_EXAMPLE.encode("utf-8"),
+        file_name="dataset.toml",
+        mime="text/plain",
+        key="template_toml",
+    )
+
+
+def render() -> None:
+    """The data page."""
+    lang = state.lang()
+    cur = state.current()
+    st.title(t("data.title", lang))
+    widgets.demo_notice(cur.dataset, lang)
+    _loaded(cur, lang)
+    st.subheader(t("data.validation", lang))
+    _report(cur.dataset.warnings, lang)
+    if cur.uploaded_name and st.button(t("data.reset", lang)):
+        state.reset_dataset()
+        st.session_state.pop(REPORT_KEY, None)
+        st.rerun()
+    _upload(lang)
+    _templates(cur.dataset, lang)

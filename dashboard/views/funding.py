@@ -1,0 +1,108 @@
+"""公益创投 Funding: the allocation rule in words, weights and budget, recommended vs actual."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import charts, loader, state, widgets
+from geo.dataset import Dataset
+from geo.i18n import format_yuan, t
+from geo.mapviews import MapView, build_map
+from geo.summary import Summary
+from geo.tables import funding_table, to_csv_bytes, to_xlsx_bytes
+
+
+def _parameters(
+    dataset: Dataset, groups: tuple[str, ...], lang: str
+) -> tuple[int, dict[str, float]]:
+    budget = st.number_input(
+        t("funding.budget", lang),
+        min_value=0,
+        value=int(dataset.budget_yuan),
+        step=10000,
+        key="budget",
+    )
+    st.markdown(f"**{t('funding.weights', lang)}**")
+    weights: dict[str, float] = {}
+    columns = st.columns(min(len(groups), 4) or 1)
+    for i, code in enumerate(groups):
+        group = dataset.group(code)
+        weights[code] = float(
+            columns[i % len(columns)].number_input(
+                t("funding.weight", lang, group=group.display(lang)),
+                min_value=0.0,
+                max_value=10.0,
+                value=float(group.weight),
+                step=0.1,
+                key=f"weight_{code}",
+            )
+        )
+    return int(budget), {c: w for c, w in weights.items() if w != dataset.group(c).weight}
+
+
+def _charts(summary: Summary, lang: str) -> None:
+    table = summary.townships
+    fig = charts.grouped_bar(
+        table["name"],
+        {
+            t("funding.recommended", lang): table["funding_yuan"],
+            t("funding.actual", lang): table["projects_yuan"],
+        },
+        title=t("funding.chart", lang),
+    )
+    st.plotly_chart(fig, width="stretch", config={"displayModeBar": False})
+
+
+def _table(summary: Summary, lang: str) -> None:
+    table = funding_table(summary, lang)
+    st.dataframe(
+        table,
+        width="stretch",
+        column_config={
+            t("col.funding_share", lang): st.column_config.NumberColumn(format="percent"),
+            t("col.funding_score", lang): st.column_config.NumberColumn(format="%.1f"),
+            t("col.projects_yuan", lang): st.column_config.NumberColumn(format="%.0f"),
+        },
+    )
+    st.markdown(
+        t("funding.total", lang, total=format_yuan(summary.townships["funding_yuan"].sum(), lang))
+    )
+    left, right = st.columns(2)
+    left.download_button(
+        t("funding.download_csv", lang),
+        to_csv_bytes(table),
+        file_name="funding.csv",
+        mime="text/csv",
+        key="download_csv",
+    )
+    right.download_button(
+        t("funding.download_xlsx", lang),
+        to_xlsx_bytes(table, sheet=t("funding.title", lang)),
+        file_name="funding.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="download_xlsx",
+    )
+
+
+def render() -> None:
+    """The funding page."""
+    lang = state.lang()
+    cur = state.current()
+    groups = widgets.group_picker(cur.dataset, lang)
+    st.title(t("funding.title", lang))
+    widgets.demo_notice(cur.dataset, lang)
+    st.info(t("funding.formula", lang))
+    budget, weights = _parameters(cur.dataset, groups, lang)
+    summary = state.summary(groups, weights=weights, budget=budget)
+    view = MapView(
+        indicator="funding_yuan",
+        lang=lang,
+        show_sites=False,
+        asset_base=loader.leaflet_asset_base(),
+    )
+    left, right = st.columns([1, 1])
+    with left:
+        widgets.show_map(build_map(summary, view), key="funding_map", height=520)
+    with right:
+        _charts(summary, lang)
+    _table(summary, lang)

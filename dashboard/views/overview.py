@@ -1,0 +1,121 @@
+"""总览 Overview: KPI tiles, the indicator choropleth with sites, the ranked townships."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import charts, loader, state, widgets
+from geo.i18n import format_count, format_percent, t
+from geo.indicators import (
+    CHOROPLETH_INDICATORS,
+    classify_indicator,
+    format_indicator_value,
+    indicator_name,
+)
+from geo.mapviews import MapView, build_map
+from geo.selection import district_kpis
+from geo.summary import Summary
+
+
+def _indicator_picker(lang: str) -> str:
+    if "indicator" not in st.session_state:
+        st.session_state["indicator"] = state.initial_indicator()
+    code = st.sidebar.selectbox(
+        t("filter.indicator", lang),
+        CHOROPLETH_INDICATORS,
+        format_func=lambda c: indicator_name(c, lang),
+        key="indicator",
+    )
+    state.sync_param("indicator", None if code == CHOROPLETH_INDICATORS[0] else code)
+    return code
+
+
+def _ranking(summary: Summary, indicator: str, lang: str) -> None:
+    table = summary.townships
+    classes = classify_indicator(table, indicator)
+    texts = [format_indicator_value(indicator, v, lang) for v in classes.values]
+    title = t("overview.ranking", lang, indicator=indicator_name(indicator, lang))
+    fig = charts.ranked_bar(table["name"], classes.values, texts, classes.colours, title=title)
+    st.plotly_chart(fig, width="stretch", config={"displayModeBar": False})
+
+
+def _quality(summary: Summary, lang: str) -> None:
+    """Share of organizations rated and inspected, where the data say so."""
+    sites = summary.dataset.sites
+    if sites["rating"].isna().all() and sites["inspected"].isna().all():
+        return
+    table = summary.townships[["name", "organizations", "rated_share", "inspected_share"]]
+    shown = table.assign(
+        rated_share=table["rated_share"].map(format_percent),
+        inspected_share=table["inspected_share"].map(format_percent),
+    ).rename(columns={c: t(f"col.{c}", lang) for c in table.columns})
+    st.subheader(t("overview.quality", lang))
+    st.caption(t("overview.quality_note", lang))
+    st.dataframe(shown, hide_index=True, width="stretch")
+
+
+def _unassigned(summary: Summary, lang: str) -> None:
+    sites, demand = len(summary.unassigned_sites), len(summary.unassigned_demand)
+    if sites or demand:
+        st.info(
+            t(
+                "overview.unassigned",
+                lang,
+                sites=format_count(sites, lang),
+                demand=format_count(demand, lang),
+            )
+        )
+
+
+def render() -> None:
+    """The overview page."""
+    lang = state.lang()
+    cur = state.current()
+    groups = widgets.group_picker(cur.dataset, lang)
+    indicator = _indicator_picker(lang)
+    basemap = widgets.basemap_picker(lang)
+    summary = state.summary(groups)
+    st.title(t("overview.title", lang) + " · " + cur.dataset.name)
+    widgets.demo_notice(cur.dataset, lang)
+    widgets.kpi_tiles(district_kpis(summary), lang, briefing=False)
+    view = MapView(
+        indicator=indicator,
+        lang=lang,
+        basemap=basemap,
+        tianditu_key=widgets.tianditu_key(),
+        asset_base=loader.leaflet_asset_base(),
+    )
+    left, right = st.columns([3, 2])
+    with left:
+        widgets.show_map(build_map(summary, view), key="overview_map", height=620)
+    with right:
+        _ranking(summary, indicator, lang)
+    _unassigned(summary, lang)
+    _quality(summary, lang)
+
+
+def render_briefing() -> None:
+    """Briefing mode: a large title, the map and four KPI tiles, nothing else."""
+    lang = state.lang()
+    cur = state.current()
+    groups = state.selected_groups()
+    indicator = state.initial_indicator()
+    summary = state.summary(groups)
+    title = t("app.title", lang) + " · " + cur.dataset.name
+    st.title(title)
+    if cur.dataset.demo:
+        st.caption(t("demo.banner", lang) + " " + t("demo.boundaries", lang))
+    view = MapView(
+        indicator=indicator,
+        lang=lang,
+        briefing=True,
+        asset_base=loader.leaflet_asset_base(),
+    )
+    left, right = st.columns([7, 3], gap="medium")
+    with left:
+        widgets.show_map(build_map(summary, view), key="briefing_map", height=820)
+    with right:
+        widgets.kpi_tiles(district_kpis(summary), lang, briefing=True)
+    exit_link = "./?lang=en" if lang == "en" else "./"
+    link = f"<a href='{exit_link}' target='_self' style='color:#9ca3af'>"
+    st.markdown(link + t("app.briefing_exit", lang) + "</a>", unsafe_allow_html=True)

@@ -1,0 +1,164 @@
+"""Widgets shared by the pages: styles, notices, KPI tiles, the group picker, the map."""
+
+from __future__ import annotations
+
+import os
+
+import folium
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from dashboard import state
+from geo._errors import Problem
+from geo.dataset import Dataset
+from geo.i18n import format_count, format_percent, format_yuan, t
+from geo.selection import DistrictKpis
+
+_BASE_CSS = """
+<style>
+h1 { font-size: 2.1rem !important; }
+[data-testid="stMetricValue"] { font-size: 2.2rem; font-weight: 700; }
+[data-testid="stMetricLabel"] p { font-size: 1.05rem; }
+[data-testid="stMetric"] { background: #f5f7fa; border-radius: 8px; padding: 0.6rem 0.9rem;
+    border-left: 6px solid #2c7fb8; }
+</style>
+"""
+_BRIEFING_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"], header[data-testid="stHeader"],
+[data-testid="stToolbar"] { display: none !important; }
+.block-container, [data-testid="stMainBlockContainer"] { padding: 1.2rem 2rem 0 2rem !important;
+    max-width: 100% !important; }
+h1 { font-size: 3.2rem !important; padding: 0 0 0.2rem 0 !important; }
+[data-testid="stMetric"] { padding: 1.1rem 1.4rem; margin-bottom: 0.6rem;
+    border-left-width: 10px; }
+[data-testid="stMetricValue"] { font-size: 4.2rem; line-height: 1.1; }
+[data-testid="stMetricLabel"] p { font-size: 1.7rem; }
+[data-testid="stMetricDelta"] { font-size: 1.3rem; }
+</style>
+"""
+
+
+def apply_styles(*, briefing: bool) -> None:
+    """Large, readable type; in briefing mode no sidebar, header or toolbar at all."""
+    st.html(_BASE_CSS + (_BRIEFING_CSS if briefing else ""))
+
+
+def demo_notice(dataset: Dataset, lang: str) -> None:
+    """The 'simulated data' banner and the schematic-boundary note, for demo data only."""
+    if dataset.demo:
+        st.warning(f"{t('demo.banner', lang)}  \n{t('demo.boundaries', lang)}", icon="⚠️")
+
+
+def group_picker(dataset: Dataset, lang: str) -> tuple[str, ...]:
+    """Multi-select of beneficiary groups in the sidebar, mirrored in ``?group=``."""
+    if "groups" not in st.session_state:
+        st.session_state["groups"] = state.initial_groups(dataset)
+    chosen = st.sidebar.multiselect(
+        t("filter.groups", lang),
+        options=list(dataset.group_codes),
+        format_func=lambda code: dataset.group(code).display(lang),
+        key="groups",
+        help=t("filter.groups_help", lang),
+    )
+    codes = tuple(c for c in dataset.group_codes if c in chosen) or dataset.group_codes
+    all_chosen = len(codes) == len(dataset.group_codes)
+    state.sync_param("group", None if all_chosen else ",".join(codes))
+    return codes
+
+
+def kpi_tiles(kpis: DistrictKpis, lang: str, *, briefing: bool) -> None:
+    """The headline figures as metric tiles: five in a row, or four stacked for a briefing."""
+    funding_label = (
+        t("kpi.funding", lang, year=kpis.funding_year)
+        if kpis.funding_year
+        else t("kpi.funding_any", lang)
+    )
+    funding = (
+        funding_label,
+        format_yuan(kpis.funding_yuan, lang),
+        t("kpi.projects", lang, n=kpis.projects),
+    )
+    coverage = (
+        t("kpi.coverage", lang),
+        format_percent(kpis.coverage),
+        t("kpi.covered_of", lang, covered=format_count(kpis.covered, lang)),
+    )
+    if briefing:
+        tiles = [
+            coverage,
+            (t("kpi.unreached", lang), format_count(kpis.unreached, lang), None),
+            (t("kpi.sites", lang), format_count(kpis.organizations + kpis.stations, lang),
+             t("kpi.sites_split", lang, organizations=kpis.organizations, stations=kpis.stations)),
+            funding,
+        ]  # fmt: skip
+        for label, value, note in tiles:
+            st.metric(label, value, delta=note, delta_color="off")
+        return
+    tiles = [
+        (t("kpi.organizations", lang), format_count(kpis.organizations, lang), None),
+        (t("kpi.stations", lang), format_count(kpis.stations, lang), None),
+        (t("kpi.people", lang), format_count(kpis.people, lang), None),
+        coverage,
+        funding,
+    ]
+    for column, (label, value, note) in zip(st.columns(len(tiles)), tiles, strict=True):
+        column.metric(label, value, delta=note, delta_color="off")
+
+
+def show_map(
+    fmap: folium.Map, *, key: str, height: int, returned: list[str] | None = None
+) -> dict[str, object]:
+    """Draw a folium map; the page reruns only for the ``returned`` interactions."""
+    return (
+        st_folium(
+            fmap,
+            key=key,
+            height=height,
+            use_container_width=True,
+            returned_objects=returned or [],
+        )
+        or {}
+    )
+
+
+def tianditu_key() -> str | None:
+    """The Tianditu key from the Streamlit secrets or the TIANDITU_KEY variable."""
+    try:
+        secret = st.secrets.get("TIANDITU_KEY")
+    except FileNotFoundError:
+        secret = None
+    return secret or os.environ.get("TIANDITU_KEY") or None
+
+
+def basemap_picker(lang: str) -> str:
+    """Base-map choice in the sidebar; offline ('none') by default."""
+    key = tianditu_key()
+    options = ["none", "osm", "tianditu", "gaode"] if key else ["none", "osm", "gaode"]
+    choice = st.sidebar.selectbox(
+        t("filter.basemap", lang),
+        options,
+        format_func=lambda b: t(f"basemap.{b}", lang),
+        key="basemap",
+        help=t("basemap.online_note", lang),
+    )
+    if not key:
+        st.sidebar.caption(t("basemap.tianditu_nokey", lang))
+    return choice
+
+
+def problems_frame(problems: list[Problem] | tuple[Problem, ...], lang: str) -> pd.DataFrame:
+    """Problems as a table: severity, file, row, column, message, in ``lang``."""
+    return pd.DataFrame(
+        {
+            t("problem.severity.error", lang) + "/" + t("problem.severity.warning", lang): [
+                t(f"problem.severity.{p.severity}", lang) for p in problems
+            ],
+            t("problem.file", lang): [p.file for p in problems],
+            t("problem.row", lang): [p.row if p.row is not None else "" for p in problems],
+            t("problem.column", lang): [p.column or "" for p in problems],
+            t("problem.message", lang): [p.message(lang) for p in problems],
+        }
+    )

@@ -1,0 +1,138 @@
+"""AppTest: every page opens in both languages, and the key interactions give geo/'s numbers."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.i18n import format_count, format_percent, format_yuan
+from geo.load import load_dataset
+from geo.selection import district_kpis
+from geo.summary import summarize
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+DEMO = Path(__file__).resolve().parent.parent / "data" / "suyu"
+PAGES = ("overview", "coverage", "funding", "data")
+TITLES = {
+    ("overview", "zh"): "总览",
+    ("overview", "en"): "Overview",
+    ("coverage", "zh"): "覆盖与缺口",
+    ("coverage", "en"): "Coverage & gaps",
+    ("funding", "zh"): "公益创投资金分配",
+    ("funding", "en"): "Venture funding allocation",
+    ("data", "zh"): "数据",
+    ("data", "en"): "Data",
+}
+
+
+def open_app(**params: str) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        app.query_params[key] = value
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def _metrics(app: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in app.metric}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_opens_in_both_languages(page: str, lang: str) -> None:
+    app = open_app(page=page, lang=lang)
+    assert app.title[0].value.startswith(TITLES[page, lang])
+    assert any("示例数据" in w.value or "Sample data" in w.value for w in app.warning)
+
+
+def test_changing_the_group_gives_the_kpis_geo_computes() -> None:
+    app = open_app(page="overview")
+    dataset = load_dataset(DEMO)
+    before = _metrics(app)
+    app.multiselect(key="groups").set_value(["disabled"]).run()
+    after = _metrics(app)
+    kpis = district_kpis(summarize(dataset, groups=["disabled"]))
+    assert after["服务对象（人）"] == format_count(kpis.people)
+    assert after["覆盖率"] == format_percent(kpis.coverage)
+    assert after["社会组织"] == format_count(kpis.organizations)
+    assert after["服务站点"] == format_count(kpis.stations)
+    assert after[f"{kpis.funding_year}年公益创投"] == format_yuan(kpis.funding_yuan)
+    assert after != before
+    assert app.query_params["group"] == "disabled"
+
+
+def test_the_url_sets_group_indicator_and_township() -> None:
+    app = open_app(page="coverage", group="children_left_behind", township="321311113")
+    assert app.multiselect(key="groups").value == ["children_left_behind"]
+    assert app.selectbox(key="township").value == "321311113"
+    assert any(s.value.startswith("新庄镇") for s in app.subheader)
+    overview = open_app(page="overview", indicator="unreached")
+    assert overview.selectbox(key="indicator").value == "unreached"
+
+
+def _funding_column(app: AppTest) -> list[int]:
+    table = app.dataframe[0].value
+    return [int(v) for v in table["建议分配（元）"]]
+
+
+def test_a_funding_weight_changes_the_allocation_and_keeps_the_budget() -> None:
+    app = open_app(page="funding")
+    before = _funding_column(app)
+    assert sum(before) == 300000
+    app.number_input(key="weight_disabled").set_value(5.0).run()
+    after = _funding_column(app)
+    assert after != before and sum(after) == 300000
+    app.number_input(key="budget").set_value(450000).run()
+    assert sum(_funding_column(app)) == 450000
+
+
+def _zip_of(folder: Path, *, broken: bool) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in folder.iterdir():
+            data = path.read_bytes()
+            if broken and path.name == "sites.csv":
+                data = data.replace(b"id,name,kind", b"ident,name,kind", 1)  # no id column
+            archive.writestr(f"mine/{path.name}", data)
+    return buffer.getvalue()
+
+
+def test_an_invalid_upload_shows_the_report_and_keeps_the_dataset() -> None:
+    app = open_app(page="data")
+    app.get("file_uploader")[0].set_value(
+        ("mine.zip", _zip_of(DEMO, broken=True), "application/zip")
+    )
+    app.run()
+    app.button[0].click().run()
+    assert not app.exception
+    assert any("当前数据保持不变" in e.value for e in app.error)
+    report = app.dataframe[-1].value
+    assert any("sites.csv" in str(v) for v in report.iloc[:, 1])
+    assert "uploaded_dataset" not in app.session_state
+    assert "宿豫区（示例数据）" in app.sidebar.caption[0].value
+
+
+def test_a_valid_upload_replaces_the_dataset() -> None:
+    app = open_app(page="data")
+    app.get("file_uploader")[0].set_value(
+        ("mine.zip", _zip_of(DEMO, broken=False), "application/zip")
+    )
+    app.run()
+    app.button[0].click().run()
+    assert not app.exception
+    assert any("已载入上传的数据" in s.value for s in app.success)
+    assert app.session_state["uploaded_dataset"].uploaded_name == "mine.zip"
+
+
+def test_briefing_mode_has_four_tiles_and_no_widgets() -> None:
+    app = open_app(mode="briefing")
+    assert len(app.metric) == 4
+    assert not app.sidebar.children or all(
+        not getattr(child, "children", None) for child in app.sidebar.children.values()
+    )
+    assert not app.multiselect and not app.selectbox and not app.button
