@@ -363,6 +363,22 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "export.about.date": ("制表日期", "Date"),
     "export.about.status": ("数据状态", "Data status"),
     "export.about.group": ("{group}：服务半径（米）/ 权重", "{group}: radius (m) / weight"),
+    # download buttons on the dashboard pages
+    "export.ui.title": ("导出报告材料", "Export for reports"),
+    "export.ui.help": (
+        "按当前页面的群体和参数生成；首次导出需准备中文字体，约需 20 秒。",
+        "Made for this page's groups and parameters; the very first export prepares the "
+        "Chinese font, which takes about 20 s.",
+    ),
+    "export.ui.map_png": ("地图（PNG，300 dpi）", "Map (PNG, 300 dpi)"),
+    "export.ui.map_pdf": ("地图（PDF）", "Map (PDF)"),
+    "export.ui.pack": ("汇报材料（PDF）", "Briefing pack (PDF)"),
+    "export.ui.tables": ("全部表格（Excel）", "All tables (Excel)"),
+    "export.ui.html": ("交互地图（HTML）", "Interactive map (HTML)"),
+    "export.file.map": ("地图", "map"),
+    "export.file.pack": ("汇报材料", "briefing"),
+    "export.file.tables": ("表格", "tables"),
+    "export.file.html": ("交互地图", "web-map"),
 }
 
 

@@ -53,3 +53,22 @@ def test_missing_dataset_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[s
                  str(tmp_path / "m.html")])  # fmt: skip
     assert code == 2
     assert "nothing" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("what", "extension", "magic"),
+    [
+        ("map", ".png", b"\x89PNG"),
+        ("map", ".pdf", b"%PDF"),
+        ("tables", ".xlsx", b"PK"),
+        ("html", ".html", b"<!DOCTYPE html>"),
+    ],
+)
+def test_export_bytes_for_download_buttons(what: str, extension: str, magic: bytes) -> None:
+    from _export_data import make_dataset
+
+    from geo.export.command import export_bytes
+    from geo.summary import summarize
+
+    data = export_bytes(summarize(make_dataset()), what, extension, view="funding")
+    assert data.startswith(magic)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import loader, state, widgets
+from dashboard import downloads, loader, state, widgets
 from geo.dataset import Dataset
 from geo.i18n import format_count, format_percent, format_yuan, t
 from geo.mapviews import MapView, build_map
@@ -154,3 +154,7 @@ def render() -> None:
     else:
         st.caption(t("coverage.pick", lang))
     _gap_table(summary, lang)
+    one = groups[0] if len(groups) == 1 else None
+    downloads.export_buttons(
+        summary, lang=lang, key="coverage", view="coverage" if one else "indicator", group=one
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, loader, state, widgets
+from dashboard import charts, downloads, loader, state, widgets
 from geo.dataset import Dataset
 from geo.i18n import format_yuan, t
 from geo.mapviews import MapView, build_map
@@ -106,3 +106,4 @@ def render() -> None:
     with right:
         _charts(summary, lang)
     _table(summary, lang)
+    downloads.export_buttons(summary, lang=lang, key="funding", view="funding")

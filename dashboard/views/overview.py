@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, loader, state, widgets
+from dashboard import charts, downloads, loader, state, widgets
 from geo.i18n import format_count, format_percent, t
 from geo.indicators import (
     CHOROPLETH_INDICATORS,
@@ -92,6 +92,7 @@ def render() -> None:
         _ranking(summary, indicator, lang)
     _unassigned(summary, lang)
     _quality(summary, lang)
+    downloads.export_buttons(summary, lang=lang, key="overview", indicator=indicator)
 
 
 def render_briefing() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Final
@@ -15,7 +16,7 @@ from typing import Final
 from geo.load import load_dataset
 from geo.summary import Summary, resolve_groups, summarize
 
-__all__ = ["EXTENSIONS", "add_export_arguments", "export_summary", "run_export"]
+__all__ = ["EXTENSIONS", "add_export_arguments", "export_bytes", "export_summary", "run_export"]
 
 EXIT_OK, EXIT_INVALID = 0, 2
 
@@ -193,3 +194,22 @@ def _export_figure(
             summary, view=view, group=group, indicator=indicator, lang=lang, size=size, day=day,
         )  # type: ignore[arg-type]  # fmt: skip
     return save_figure(fig, path)
+
+
+def export_bytes(summary: Summary, what: str, extension: str, **options: object) -> bytes:
+    """The file :func:`export_summary` would write, as bytes (for a download button).
+
+    Parameters
+    ----------
+    summary
+        From ``geo.summary.summarize``.
+    what
+        As for :func:`export_summary`.
+    extension
+        The format, e.g. ``".png"`` or ``".xlsx"``.
+    **options
+        As for :func:`export_summary`.
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"export{extension}"
+        return export_summary(summary, what, path, **options).read_bytes()  # type: ignore[arg-type]

@@ -1,0 +1,76 @@
+"""Download buttons for the view on the page: map (PNG/PDF), briefing pack, tables, HTML map.
+
+Files are made only when a button is clicked (Streamlit runs the callable then, on its own
+thread), so the buttons cost nothing on a rerun.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import partial
+from typing import Final
+
+import streamlit as st
+
+from geo.export.command import export_bytes
+from geo.i18n import t
+from geo.summary import Summary
+
+# (button text key, what, extension, file name key, MIME type)
+_BUTTONS: Final = (
+    ("export.ui.map_png", "map", ".png", "export.file.map", "image/png"),
+    ("export.ui.map_pdf", "map", ".pdf", "export.file.map", "application/pdf"),
+    ("export.ui.pack", "pack", ".pdf", "export.file.pack", "application/pdf"),
+    (
+        "export.ui.tables",
+        "tables",
+        ".xlsx",
+        "export.file.tables",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    ("export.ui.html", "html", ".html", "export.file.html", "text/html"),
+)
+
+
+def export_buttons(
+    summary: Summary,
+    *,
+    lang: str,
+    key: str,
+    view: str = "indicator",
+    indicator: str = "coverage",
+    group: str | None = None,
+) -> None:
+    """An "export" expander with one download button per report file of the current view.
+
+    Parameters
+    ----------
+    summary
+        The summary the page shows (its groups and parameters go into the files).
+    lang
+        ``"zh"`` or ``"en"``.
+    key
+        A prefix that makes the buttons' keys unique on the page.
+    view
+        The static map's view: ``"indicator"``, ``"coverage"`` (of ``group``) or ``"funding"``.
+    indicator
+        The indicator of the choropleth (and of the pack's overview page).
+    group
+        The group of the coverage map.
+    """
+    district = summary.dataset.name.split("（")[0].split("(")[0].strip() or "atlas"
+    stamp = date.today().isoformat()
+    options = {"lang": lang, "indicator": indicator, "view": view, "group": group}
+    with st.expander(t("export.ui.title", lang), icon=":material/download:"):
+        st.caption(t("export.ui.help", lang))
+        columns = st.columns(len(_BUTTONS))
+        for column, (label, what, extension, name, mime) in zip(columns, _BUTTONS, strict=True):
+            column.download_button(
+                t(label, lang),
+                data=partial(export_bytes, summary, what, extension, **options),
+                file_name=f"{district}_{t(name, lang)}_{stamp}{extension}",
+                mime=mime,
+                key=f"{key}_export_{what}{extension}",
+                on_click="ignore",
+                width="stretch",
+            )

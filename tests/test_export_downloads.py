@@ -1,0 +1,31 @@
+"""The dashboard pages offer the report exports of the view they show."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+
+
+@pytest.mark.parametrize(("page", "lang", "label"), [
+    ("overview", "zh", "导出报告材料"),
+    ("coverage", "zh", "导出报告材料"),
+    ("funding", "en", "Export for reports"),
+])  # fmt: skip
+def test_pages_have_the_export_expander(page: str, lang: str, label: str) -> None:
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.query_params["page"] = page
+    app.query_params["lang"] = lang
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert label in [e.label for e in app.expander]
+
+
+def test_the_data_page_has_no_export() -> None:
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.query_params["page"] = "data"
+    app.run()
+    assert "导出报告材料" not in [e.label for e in app.expander]
