@@ -6,6 +6,7 @@ thread), so the buttons cost nothing on a rerun.
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from functools import partial
 from typing import Final
@@ -13,6 +14,7 @@ from typing import Final
 import streamlit as st
 
 from geo.export.command import export_bytes
+from geo.fonts import ensure_cjk_font
 from geo.i18n import t
 from geo.summary import Summary
 
@@ -30,6 +32,15 @@ _BUTTONS: Final = (
     ),
     ("export.ui.html", "html", ".html", "export.file.html", "text/html"),
 )
+
+
+@st.cache_resource(show_spinner=False)
+def _prepare_font() -> threading.Thread:
+    """Cut the Chinese font instances in the background once per server (about 20 s the
+    first time on a machine), so that the first export does not wait for it."""
+    thread = threading.Thread(target=ensure_cjk_font, name="cjk-font", daemon=True)
+    thread.start()
+    return thread
 
 
 def export_buttons(
@@ -58,6 +69,7 @@ def export_buttons(
     group
         The group of the coverage map.
     """
+    _prepare_font()
     district = summary.dataset.name.split("（")[0].split("(")[0].strip() or "atlas"
     stamp = date.today().isoformat()
     options = {"lang": lang, "indicator": indicator, "view": view, "group": group}

@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import os
 import tempfile
+import threading
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -71,6 +72,9 @@ _WEIGHTS = {"Regular": 400, "Bold": 700}
 _UNUSED_TABLES = ("GSUB", "GPOS", "GDEF", "BASE", "STAT", "vmtx", "vhea")
 
 Source = Literal["system", "bundled", "system-cff"]
+
+# One build at a time: a web server may ask for the font from several threads at once.
+_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -297,8 +301,9 @@ def ensure_cjk_font(*, prefer_system: bool = True) -> CjkFont:
         When no font with Chinese glyphs can be found: the package that ships the font is not
         installed and the machine has none.
     """
-    font = find_system_cjk_font() if prefer_system else None
-    font = font or _bundled_font() or find_system_cjk_font(truetype_only=False)
+    with _LOCK:
+        font = find_system_cjk_font() if prefer_system else None
+        font = font or _bundled_font() or find_system_cjk_font(truetype_only=False)
     if font is None:
         msg = (
             "no Chinese font: install the project's dependencies (justmytype-intl-cjk ships "
