@@ -13,10 +13,10 @@ from dashboard.views import coverage, data, funding, overview
 from geo.i18n import t
 
 PAGES = (
-    ("overview", overview.render, "🗺️"),
-    ("coverage", coverage.render, "📍"),
-    ("funding", funding.render, "💰"),
-    ("data", data.render, "🗂️"),
+    ("overview", overview.render, ":material/map:"),
+    ("coverage", coverage.render, ":material/radar:"),
+    ("funding", funding.render, ":material/payments:"),
+    ("data", data.render, ":material/database:"),
 )
 
 
@@ -42,7 +42,7 @@ def main() -> None:
     """Configure the page, then run the page the URL asks for."""
     st.set_page_config(
         page_title=t("app.title"),
-        page_icon="🗺️",
+        page_icon="🗺️",  # a material icon here would be fetched from a font CDN
         layout="wide",
         initial_sidebar_state="expanded",
     )

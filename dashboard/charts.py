@@ -22,7 +22,13 @@ def _layout(fig: go.Figure, *, height: int, title: str) -> go.Figure:
 
 
 def ranked_bar(
-    names: pd.Series, values: pd.Series, texts: list[str], colours: pd.Series, *, title: str
+    names: pd.Series,
+    values: pd.Series,
+    texts: list[str],
+    colours: pd.Series,
+    *,
+    title: str,
+    percent: bool = False,
 ) -> go.Figure:
     """Horizontal bars of one value per township, largest at the top, coloured by class."""
     order = values.fillna(-1).sort_values(kind="stable").index
@@ -37,7 +43,10 @@ def ranked_bar(
             cliponaxis=False,
         )
     )
-    return _layout(fig, height=60 + 30 * len(values), title=title)
+    fig.update_xaxes(tickformat=".0%" if percent else ",~r")
+    fig = _layout(fig, height=80 + 30 * len(values), title=title)
+    fig.update_layout(margin={"r": 70})
+    return fig
 
 
 def grouped_bar(names: pd.Series, series: dict[str, pd.Series], *, title: str) -> go.Figure:

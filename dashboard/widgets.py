@@ -49,7 +49,9 @@ def apply_styles(*, briefing: bool) -> None:
 def demo_notice(dataset: Dataset, lang: str) -> None:
     """The 'simulated data' banner and the schematic-boundary note, for demo data only."""
     if dataset.demo:
-        st.warning(f"{t('demo.banner', lang)}  \n{t('demo.boundaries', lang)}", icon="⚠️")
+        st.warning(
+            f"{t('demo.banner', lang)}  \n{t('demo.boundaries', lang)}", icon=":material/warning:"
+        )
 
 
 def group_picker(dataset: Dataset, lang: str) -> tuple[str, ...]:
@@ -95,7 +97,7 @@ def kpi_tiles(kpis: DistrictKpis, lang: str, *, briefing: bool) -> None:
             funding,
         ]  # fmt: skip
         for label, value, note in tiles:
-            st.metric(label, value, delta=note, delta_color="off")
+            st.metric(label, value, delta=note, delta_color="off", delta_arrow="off")
         return
     tiles = [
         (t("kpi.organizations", lang), format_count(kpis.organizations, lang), None),
@@ -105,7 +107,7 @@ def kpi_tiles(kpis: DistrictKpis, lang: str, *, briefing: bool) -> None:
         funding,
     ]
     for column, (label, value, note) in zip(st.columns(len(tiles)), tiles, strict=True):
-        column.metric(label, value, delta=note, delta_color="off")
+        column.metric(label, value, delta=note, delta_color="off", delta_arrow="off")
 
 
 def show_map(

@@ -74,6 +74,8 @@ class MapView:
         Site filters (None = all).
     township
         A township code to outline in bold (the one whose detail is open).
+    zoom_to_township
+        Fit the map to that township instead of the whole district.
     briefing
         Large type for a projector.
     asset_base
@@ -90,6 +92,7 @@ class MapView:
     kinds: tuple[str, ...] | None = None
     categories: tuple[str, ...] | None = None
     township: str | None = None
+    zoom_to_township: bool = False
     briefing: bool = False
     asset_base: str = "leaflet/"
 
@@ -117,7 +120,13 @@ def build_map(summary: Summary, view: MapView) -> folium.Map:
     datum = display_datum(view.basemap)
     townships = summary.dataset.townships.set_index("code")
     shapes = to_display_datum(prepare_polygons(townships), datum)
-    fmap = new_map(shapes.total_bounds, asset_base=view.asset_base, font_px=view.font_px)
+    focus = shapes.loc[[view.township]] if view.zoom_to_township and view.township else shapes
+    fmap = new_map(
+        focus.total_bounds,
+        asset_base=view.asset_base,
+        font_px=view.font_px,
+        legend_px=12 * view.font_px,
+    )
     add_basemap(fmap, view.basemap, tianditu_key=view.tianditu_key)
     classes = classify_indicator(summary.townships, view.indicator)
     _add_townships(fmap, summary, shapes, classes, view)
@@ -189,7 +198,7 @@ def _add_catchments(
         return
     properties = pd.DataFrame({"r": radii[radii.notna()].round(1).to_numpy()})
     data = points_to_features(to_display_datum(shown.geometry, datum), properties)
-    style = {"color": "#1d4ed8", "weight": 1, "fillColor": "#3b82f6", "fillOpacity": 0.07}
+    style = {"color": "#1d4ed8", "weight": 0.7, "fillColor": "#3b82f6", "fillOpacity": 0.05}
     GeoJsonLayer(data, name="Catchments", styles=[style], interactive=False).add_to(fmap)
 
 
@@ -198,7 +207,7 @@ def _add_unreached(fmap: folium.Map, summary: Summary, datum: str, view: MapView
     if points.empty:
         return
     biggest = float(points["unreached"].max())
-    radius = 4 + 14 * np.sqrt(points["unreached"].to_numpy(dtype=float) / biggest)
+    radius = 3 + 11 * np.sqrt(points["unreached"].to_numpy(dtype=float) / biggest)
     tips = [
         f"<b>{escape(str(n or i))}</b><br>"
         + t("map.popup.unreached", view.lang, n=format_count(u, view.lang))

@@ -83,6 +83,7 @@ def new_map(
     asset_base: str = "leaflet/",
     background: str = "#f3f5f7",
     font_px: int = 14,
+    legend_px: int = 0,
 ) -> folium.Map:
     """An empty map fitted to ``bounds`` (minx, miny, maxx, maxy in degrees), with no tiles.
 
@@ -97,6 +98,8 @@ def new_map(
         Colour behind the township shapes (there are no tiles by default).
     font_px
         Base font size of tooltips and popups (larger in briefing mode).
+    legend_px
+        Width kept free on the right for a legend, so that it does not cover the data.
     """
     minx, miny, maxx, maxy = (float(v) for v in bounds)
     fmap = _OfflineMap(
@@ -107,7 +110,11 @@ def new_map(
         control_scale=True,
         zoom_snap=0.25,
     )
-    fmap.fit_bounds([[miny, minx], [maxy, maxx]], padding=(8, 8))
+    fmap.fit_bounds(
+        [[miny, minx], [maxy, maxx]],
+        padding_top_left=(8, 8),
+        padding_bottom_right=(8 + legend_px, 8),
+    )
     style = (
         f"<style>.leaflet-container{{background:{background} !important;font-size:{font_px}px;"
         "font-family:'Noto Sans CJK SC','Noto Sans SC','Source Han Sans SC',"

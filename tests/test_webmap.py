@@ -197,3 +197,16 @@ def test_coordinates_are_rounded_for_size(summary: Summary) -> None:
     lon, _ = _features(page, "sites")[0]["geometry"]["coordinates"]
     assert lon == round(lon, 5)
     assert np.isfinite(lon)
+
+
+def test_the_map_zooms_to_the_open_township(summary: Summary) -> None:
+    whole = build_map(summary, MapView(township="T1")).get_root().render()
+    zoomed = build_map(summary, MapView(township="T1", zoom_to_township=True)).get_root().render()
+
+    def bounds(page: str) -> list[list[float]]:
+        match = re.search(r"fitBounds\(\s*(\[\[.*?\]\])", page, re.S)
+        assert match
+        return json.loads(match.group(1))
+
+    assert bounds(whole) == [[33.8, 118.3], [34.0, 118.5]]
+    assert bounds(zoomed) == [[33.8, 118.3], [33.9, 118.4]]

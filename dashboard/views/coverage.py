@@ -139,6 +139,7 @@ def render() -> None:
         kinds=kinds,
         categories=categories,
         township=township,
+        zoom_to_township=township is not None,
         asset_base=loader.leaflet_asset_base(),
     )
     result = widgets.show_map(

@@ -8,6 +8,7 @@ from dashboard import charts, downloads, loader, state, widgets
 from geo.i18n import format_count, format_percent, t
 from geo.indicators import (
     CHOROPLETH_INDICATORS,
+    INDICATORS,
     classify_indicator,
     format_indicator_value,
     indicator_name,
@@ -35,7 +36,14 @@ def _ranking(summary: Summary, indicator: str, lang: str) -> None:
     classes = classify_indicator(table, indicator)
     texts = [format_indicator_value(indicator, v, lang) for v in classes.values]
     title = t("overview.ranking", lang, indicator=indicator_name(indicator, lang))
-    fig = charts.ranked_bar(table["name"], classes.values, texts, classes.colours, title=title)
+    fig = charts.ranked_bar(
+        table["name"],
+        classes.values,
+        texts,
+        classes.colours,
+        title=title,
+        percent=INDICATORS[indicator].value_format == "percent",
+    )
     st.plotly_chart(fig, width="stretch", config={"displayModeBar": False})
 
 
@@ -105,7 +113,11 @@ def render_briefing() -> None:
     title = t("app.title", lang) + " · " + cur.dataset.name
     st.title(title)
     if cur.dataset.demo:
-        st.caption(t("demo.banner", lang) + " " + t("demo.boundaries", lang))
+        st.markdown(
+            "<div style='font-size:1.35rem;color:#92400e;margin:-0.4rem 0 0.6rem 0'>"
+            f"{t('demo.banner', lang)} {t('demo.boundaries', lang)}</div>",
+            unsafe_allow_html=True,
+        )
     view = MapView(
         indicator=indicator,
         lang=lang,
@@ -114,7 +126,7 @@ def render_briefing() -> None:
     )
     left, right = st.columns([7, 3], gap="medium")
     with left:
-        widgets.show_map(build_map(summary, view), key="briefing_map", height=820)
+        widgets.show_map(build_map(summary, view), key="briefing_map", height=840)
     with right:
         widgets.kpi_tiles(district_kpis(summary), lang, briefing=True)
     exit_link = "./?lang=en" if lang == "en" else "./"
