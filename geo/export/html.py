@@ -21,7 +21,9 @@ from geo.webmap import remote_assets, standalone_html
 __all__ = ["html_page", "write_html"]
 
 _TITLE_CSS = (
-    "<style>.atlas-title{position:absolute;top:10px;left:56px;z-index:1000;max-width:60%;"
+    "<style>.atlas-title{position:absolute;top:10px;right:10px;z-index:1000;max-width:min(34em,40%);"
+    "font-family:'Noto Sans CJK SC','Noto Sans SC','Source Han Sans SC','Microsoft YaHei',"
+    "'PingFang SC','WenQuanYi Micro Hei',sans-serif;"
     "background:rgba(255,255,255,0.94);padding:0.5em 0.9em;border-radius:6px;"
     "box-shadow:0 1px 4px rgba(0,0,0,0.3);color:#1f2328;font-size:13px;line-height:1.45}"
     ".atlas-title h1{margin:0 0 0.2em 0;font-size:20px}"
