@@ -39,6 +39,7 @@ from geo.indicators import (
     legend_labels,
 )
 from geo.projection import local_metric_crs
+from geo.selection import filter_sites
 from geo.summary import Summary
 
 __all__ = [
@@ -137,7 +138,7 @@ def draw_indicator_map(
     colours = classes.colours.reindex(layers.townships.index).fillna(NO_DATA_COLOUR)
     layers.townships.plot(ax=ax, color=colours.to_list(), edgecolor="white", linewidth=1.2)
     _draw_outline(ax, layers)
-    _draw_sites(ax, layers.sites, size=7, alpha=0.75)
+    _draw_sites(ax, filter_sites(layers.sites, groups=summary.group_codes), size=7, alpha=0.75)
     values = classes.values.reindex(layers.townships.index)
     texts = [format_indicator_value(indicator, v, lang) for v in values]
     _label_townships(ax, layers, pd.Series(texts, index=values.index))
