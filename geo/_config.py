@@ -114,7 +114,8 @@ def _read_scalars(data: dict[str, object]) -> tuple[dict[str, object], list[Prob
 
 
 def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and value == value
+    """A finite int or float: TOML also knows nan and inf, which no radius or weight can be."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _read_groups(tables: object) -> tuple[tuple[Group, ...], list[Problem]]:

@@ -234,6 +234,16 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "zh": "几何类型为 {found}，应为{expected}。",
         "en": "geometry type is {found}; expected {expected}.",
     },
+    "geometry_out_of_range": {
+        "zh": (
+            "坐标超出经纬度的范围（{found}）；文件可能用的是投影坐标（单位为米）"
+            "却没有说明坐标系（缺少 .prj），请导出为经纬度坐标。"
+        ),
+        "en": (
+            "coordinates beyond any longitude or latitude ({found}); the file may hold "
+            "projected coordinates (metres) without saying so (no .prj); export it in lon/lat."
+        ),
+    },
     "geometry_repaired": {
         "zh": "乡镇“{name}”的边界无效（{reason}），已自动修复。",
         "en": "the boundary of township '{name}' was invalid ({reason}) and has been repaired.",

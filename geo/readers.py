@@ -21,6 +21,7 @@ import re
 import unicodedata
 import warnings
 import zipfile
+import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -71,6 +72,19 @@ _MAGIC = (
     (b"\x1f\x8b", "GZIP"),
     (b"Rar!", "RAR"),
     (b"7z\xbc\xaf", "7Z"),
+)
+# What a damaged zip (an XLSX is one too) raises while it is opened or read: a bad header or
+# CRC, a broken deflate stream, a name that is not UTF-8 though flagged so, encryption, a
+# compression method Python lacks, or broken XML inside.
+_DAMAGED_ZIP = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    ValueError,
+    KeyError,
+    NotImplementedError,
+    RuntimeError,
+    SyntaxError,
 )
 _UNIT_SUFFIX = re.compile(r"\([^()]*\)$")
 _IGNORED_IN_NAMES = re.compile(r"[\s_\-]+")
@@ -396,7 +410,7 @@ def _parse_xlsx(path: Path, data: bytes) -> pd.DataFrame:
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
+    except (*_DAMAGED_ZIP, InvalidFileException, OSError) as error:
         raise _fail("xlsx_invalid", path.name, reason=str(error) or type(error).__name__) from error
     try:
         sheet = _pick_sheet(workbook, _layer_stem(path))
@@ -404,6 +418,8 @@ def _parse_xlsx(path: Path, data: bytes) -> pd.DataFrame:
             (number, [_cell_text(v) for v in values])
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
         ]
+    except _DAMAGED_ZIP as error:  # the sheets are read, and found damaged, only now
+        raise _fail("xlsx_invalid", path.name, reason=str(error) or type(error).__name__) from error
     finally:
         workbook.close()
     return _rows_to_frame(path.name, rows)
@@ -414,9 +430,18 @@ def _layer_stem(path: Path) -> str:
 
 
 def _pick_sheet(workbook: Workbook, stem: str) -> ReadOnlyWorksheet:
+    """The sheet named like the layer; else the first that holds a table, not a note.
+
+    Forms handed out by offices often open with a sheet of instructions (填表说明) of one
+    column, before the table on ``Sheet1``.
+    """
     wanted = {stem, *(_SHEET_ALIASES.get(stem, ()))}
     for sheet in workbook.worksheets:
         if sheet.title.strip().lower() in wanted:
+            return sheet
+    for sheet in workbook.worksheets:
+        head = sheet.iter_rows(max_row=5, values_only=True)
+        if any(sum(value is not None for value in row) >= 2 for row in head):
             return sheet
     return workbook.worksheets[0]
 
@@ -460,7 +485,11 @@ def _read_spatial(path: Path) -> gpd.GeoDataFrame:
     else:
         source, options, layer = str(path), _geojson_encoding(path, data), _pick_layer(path)
     try:
-        frame = pyogrio.read_dataframe(source, layer=layer, **options)
+        with warnings.catch_warnings():
+            # GDAL's complaints (a feature with an unknown geometry type gets none) are reported
+            # as the problems they cause, row by row, by the checks that follow
+            warnings.simplefilter("ignore", RuntimeWarning)
+            frame = pyogrio.read_dataframe(source, layer=layer, **options)
     except UnicodeDecodeError as error:  # text in an encoding the file does not declare
         raise _fail("file_encoding", path.name) from error
     except pyogrio.errors.DataSourceError as error:
@@ -521,9 +550,13 @@ def _shapefile_in_zip(path: Path, data: bytes) -> tuple[str, dict[str, str]]:
     archive, where GDAL does not look by itself; macOS adds ``__MACOSX/._*`` copies.
     """
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as error:
+        return _shapefile_member(path, zipfile.ZipFile(io.BytesIO(data)))
+    except _DAMAGED_ZIP as error:
         raise _fail("zip_invalid", path.name) from error
+
+
+def _shapefile_member(path: Path, archive: zipfile.ZipFile) -> tuple[str, dict[str, str]]:
+    """The GDAL path and read options of the one shapefile in ``archive``."""
     with archive:
         members = {n.lower(): n for n in archive.namelist() if not _is_zip_junk(n)}
         shapefiles = [archive.getinfo(n) for key, n in members.items() if key.endswith(".shp")]

@@ -102,6 +102,8 @@ INSPECTED = {
     **dict.fromkeys(("no", "n", "false", "0", "否", "未通过", "不合格", "未年检"), False),
 }
 WHOLE_DISTRICT = ("全区", "全部", "all")
+# More people than live in China in one row is a typo (and would overflow the int64 counts).
+MAX_COUNT = 2e9
 _CHINA_LON = (73.0, 136.0)
 _CHINA_LAT = (3.0, 54.0)
 
@@ -290,8 +292,33 @@ def _township_geometry(
     )
     values = geometry.to_numpy().copy()
     values[missing | wrong] = None
-    values, found = _repair_polygons(values, frame.index, file, names)
-    return gpd.GeoSeries(values, index=frame.index, crs=WGS84), problems + found
+    outside, found = _beyond_degrees(values, frame.index, file)
+    values[outside] = None
+    values, repaired = _repair_polygons(values, frame.index, file, names)
+    return gpd.GeoSeries(values, index=frame.index, crs=WGS84), problems + found + repaired
+
+
+def _beyond_degrees(
+    values: np.ndarray, index: pd.Index, file: str
+) -> tuple[np.ndarray, list[Problem]]:
+    """Polygons with coordinates no longitude or latitude can have.
+
+    Typically metres of a projected CRS (Gauss-Kruger x = 40,500,000) in a file that does not
+    say so: a shapefile without its .prj, or a GeoJSON, which is lon/lat by definition.
+    """
+    bounds = shapely.bounds(values)  # NaN for missing geometries, which compare False
+    with np.errstate(invalid="ignore"):
+        outside = (np.abs(bounds[:, [0, 2]]) > 180.0).any(axis=1)
+        outside |= (np.abs(bounds[:, [1, 3]]) > 90.0).any(axis=1)
+    extent = "x {0:.7g}…{2:.7g}, y {1:.7g}…{3:.7g}"
+    problems = row_problems(
+        "geometry_out_of_range",
+        file,
+        "geometry",
+        index[outside],
+        lambda r: {"found": extent.format(*bounds[index.get_loc(r)])},
+    )
+    return outside, problems
 
 
 def _repair_polygons(
@@ -711,7 +738,13 @@ def _counts(
     if code not in mapping:
         return np.zeros(len(frame), dtype=np.int64), []
     values, problems = check_numbers(
-        frame[mapping[code]], file, mapping[code], expected="count", minimum=0.0, whole=True
+        frame[mapping[code]],
+        file,
+        mapping[code],
+        expected="count",
+        minimum=0.0,
+        maximum=MAX_COUNT,
+        whole=True,
     )
     return np.nan_to_num(values, nan=0.0).astype(np.int64), problems
 

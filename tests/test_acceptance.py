@@ -317,15 +317,19 @@ def write_townships_shapefile(
     *,
     inside: str = "宿豫区乡镇边界/",
     parts: Sequence[str] = (".shp", ".shx", ".dbf", ".prj"),
+    crs: str | None = None,
 ) -> None:
     """A zipped shapefile with a GBK attribute table and no .cpg (what ArcGIS in China writes),
     zipped as a folder (Windows' "send to compressed folder" puts the files in a subfolder),
-    with the macOS resource-fork copies some archives carry."""
+    with the macOS resource-fork copies some archives carry. ``crs``: project the WGS-84
+    ground truth to it instead of shifting to ``datum`` (a land bureau's CGCS2000 file)."""
     frame = gpd.GeoDataFrame(
         {"代码": [t.code for t in world.towns], "名称": [t.name for t in world.towns]},
-        geometry=township_polygons(world, datum),
+        geometry=township_polygons(world, "wgs84" if crs else datum),
         crs="EPSG:4326",
     )
+    if crs is not None:
+        frame = frame.to_crs(crs)
     work = path.parent / "_shp"
     work.mkdir()
     frame.to_file(work / "乡镇.shp", driver="ESRI Shapefile", encoding="GBK")
@@ -448,6 +452,18 @@ def write_bd09_folder(world: World, folder: Path) -> Path:
     headers, rows = demand_rows(world, "bd09")
     write_csv(folder / "demand.csv", headers, rows)
     write_xlsx(folder / "projects.xlsx", PROJECT_HEADERS, project_rows(), sheet="公益创投")
+    return folder
+
+
+def write_mixed_folder(world: World, folder: Path) -> Path:
+    """Townships from the land bureau in CGCS2000 / 3-degree Gauss-Kruger zone 39 (metres, with
+    a .prj), sites and demand picked on AMap in GCJ-02: the boundaries are only reprojected."""
+    folder.mkdir(parents=True)
+    (folder / "dataset.toml").write_text(toml_text(world, datum="gcj02"), encoding="utf-8")
+    path = folder / "townships.shp.zip"
+    write_townships_shapefile(world, path, "gcj02", crs="EPSG:4527", inside="")
+    write_xlsx(folder / "sites.xlsx", SITE_HEADERS, site_rows(world, "gcj02"), sheet="Sheet1")
+    write_csv(folder / "demand.csv", *demand_rows(world, "gcj02"), encoding="utf-8-sig")
     return folder
 
 
@@ -613,8 +629,13 @@ def test_the_ground_truth_keeps_clear_of_every_catchment_edge() -> None:
 
 @pytest.mark.parametrize(
     "writer",
-    [write_gcj02_folder, write_bd09_folder, write_spatial_folder],
-    ids=["gcj02-csv-xlsx-geojson", "bd09-xlsx-csv-shapefile", "gcj02-geojson-gpkg"],
+    [write_gcj02_folder, write_bd09_folder, write_spatial_folder, write_mixed_folder],
+    ids=[
+        "gcj02-csv-xlsx-geojson",
+        "bd09-xlsx-csv-shapefile",
+        "gcj02-geojson-gpkg",
+        "gcj02-points-cgcs2000-gauss-kruger-townships",
+    ],
 )
 def test_summary_json_matches_the_independent_answer(
     writer: Callable[[World, Path], Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -807,6 +828,25 @@ def replace_bytes(name: str, old: bytes, new: bytes) -> Callable[[Path], None]:
     return step
 
 
+def corrupt_member(name: str, suffix: str) -> Callable[[Path], None]:
+    """Overwrite the middle of a zip member's compressed data, leaving the archive's index
+    intact: opening works, reading the member fails (bad CRC or deflate stream)."""
+
+    def step(folder: Path) -> None:
+        path = folder / name
+        data = bytearray(path.read_bytes())
+        with zipfile.ZipFile(path) as archive:
+            info = next(i for i in archive.infolist() if i.filename.endswith(suffix))
+        at = info.header_offset
+        name_len = int.from_bytes(data[at + 26 : at + 28], "little")
+        extra_len = int.from_bytes(data[at + 28 : at + 30], "little")
+        middle = at + 30 + name_len + extra_len + info.compress_size // 2
+        data[middle : middle + 8] = b"\xff\x00" * 4
+        path.write_bytes(bytes(data))
+
+    return step
+
+
 def truncate(name: str, keep: float = 0.5) -> Callable[[Path], None]:
     def step(folder: Path) -> None:
         path = folder / name
@@ -852,6 +892,13 @@ BROKEN = [
     Broken("xlsx-that-is-a-csv", after(csv_as_xlsx), "demand.xlsx", ("xlsx",), ("xlsx",)),
     Broken("corrupt-xlsx", after(truncate("demand.xlsx")), "demand.xlsx", ("损坏",), ("damaged",)),
     Broken("truncated-geojson", after(truncate("townships.geojson")), "townships.geojson"),
+    Broken(
+        "xlsx-with-a-damaged-sheet",
+        after(corrupt_member("demand.xlsx", "sheet2.xml")),
+        "demand.xlsx",
+        ("XLSX",),
+        ("XLSX",),
+    ),
     Broken(
         "geojson-in-no-known-encoding",
         after(replace_bytes("townships.geojson", "顺河".encode(), b"\xff\xfe\x80\x81")),
@@ -957,6 +1004,27 @@ BROKEN = [
         ("radius_m",),
         ("radius_m",),
     ),
+    Broken(
+        "infinite-weight",
+        after(edit_text("dataset.toml", "weight = 2\n", "weight = inf\n")),
+        "dataset.toml",
+        ("groups[2].weight", "inf"),
+        ("groups[2].weight", "inf"),
+    ),
+    Broken(
+        "radius-not-a-number",
+        after(edit_text("dataset.toml", "radius_m = 3000\n", "radius_m = nan\n")),
+        "dataset.toml",
+        ("groups[3].radius_m", "nan"),
+        ("groups[3].radius_m", "nan"),
+    ),
+    Broken(
+        "absurd-count",
+        edit_world(set_count("V01", ELDERS, 99999999999999999999)),
+        "demand.xlsx",
+        ("第 3 行", "留守老人"),
+        ("row 3",),
+    ),
     Broken("header-only-demand", after(demand_csv(rows=False)), "demand.csv"),
     Broken(
         "sites-lon-all-blank",
@@ -988,6 +1056,20 @@ BROKEN = [
         "townships.shp.zip",
         ("乡镇.dbf",),
         ("乡镇.dbf",),
+    ),
+    Broken(
+        "shapefile-in-metres-without-prj",
+        after(shapefile_townships(parts=(".shp", ".shx", ".dbf"), crs="EPSG:4527")),
+        "townships.shp.zip",
+        ("第 1 个要素", "投影坐标", ".prj"),
+        ("feature 1", "projected", ".prj"),
+    ),
+    Broken(
+        "shapefile-zip-with-a-damaged-member",
+        after(shapefile_townships(), corrupt_member("townships.shp.zip", "乡镇.dbf")),
+        "townships.shp.zip",
+        ("ZIP",),
+        ("zip",),
     ),
     Broken(
         "truncated-shapefile-zip",
