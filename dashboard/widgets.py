@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 import folium
 import pandas as pd
@@ -111,18 +112,22 @@ def kpi_tiles(kpis: DistrictKpis, lang: str, *, briefing: bool) -> None:
 
 
 def show_map(
-    fmap: folium.Map, *, key: str, height: int, returned: list[str] | None = None
-) -> dict[str, object]:
-    """Draw a folium map; the page reruns only for the ``returned`` interactions."""
-    return (
-        st_folium(
-            fmap,
-            key=key,
-            height=height,
-            use_container_width=True,
-            returned_objects=returned or [],
-        )
-        or {}
+    fmap: folium.Map,
+    *,
+    key: str,
+    height: int,
+    returned: list[str] | None = None,
+    on_change: Callable[[], None] | None = None,
+) -> None:
+    """Draw a folium map; the page reruns only for the ``returned`` interactions, after
+    ``on_change`` has read them from ``st.session_state[key]``."""
+    st_folium(
+        fmap,
+        key=key,
+        height=height,
+        use_container_width=True,
+        returned_objects=returned or [],
+        on_change=on_change,
     )
 
 

@@ -213,7 +213,8 @@ class GeoJsonLayer(folium.MacroElement):
     geographic circle, e.g. a catchment), ``t`` (tooltip HTML) and ``p`` (the popup: a list
     ``[title, value, ...]`` with one value per ``popup_labels`` entry, None to leave a row
     out; the browser builds the table, so the labels travel once, not once per feature).
-    Points without ``r`` are drawn as circle markers (``radius`` in pixels).
+    Points without ``r`` are drawn as circle markers (``radius`` in pixels). Every shape gets
+    the CSS class ``atlas-<name>`` (e.g. ``atlas-townships``), which the browser tests count.
     """
 
     _template = Template(
@@ -236,9 +237,8 @@ class GeoJsonLayer(folium.MacroElement):
                 }
                 return html + '</table>';
             }
-            function style(f) {
-                return Object.assign({interactive: interactive}, styles[f.properties.s || 0]);
-            }
+            var base = {interactive: interactive, className: {{ this.class_name|tojson }}};
+            function style(f) { return Object.assign({}, base, styles[f.properties.s || 0]); }
             return L.geoJSON({{ this.data_json }}, {
                 interactive: interactive,
                 style: style,
@@ -272,6 +272,7 @@ class GeoJsonLayer(folium.MacroElement):
         self.styles_json = compact_json(list(styles))
         self.labels_json = compact_json(list(popup_labels))
         self.interactive = interactive
+        self.class_name = "atlas-" + name.lower()
 
 
 def style_index(styles: Sequence[dict[str, object]]) -> tuple[list[dict[str, object]], list[int]]:

@@ -5,13 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import downloads, loader, state, widgets
+from dashboard import access_layer, downloads, loader, state, widgets
 from geo.dataset import Dataset
 from geo.i18n import format_count, format_percent, format_yuan, t
-from geo.mapviews import MapView, build_map
+from geo.mapviews import MapView
 from geo.selection import TownshipDetail, township_detail
 from geo.summary import Summary
 from geo.tables import gap_table
+
+MAP_KEY = "coverage_map"
 
 
 def _site_filters(
@@ -63,13 +65,20 @@ def _township_picker(dataset: Dataset, lang: str) -> str | None:
     return code or None
 
 
-def _clicked_township(result: dict[str, object]) -> str | None:
-    drawing = result.get("last_active_drawing")
-    if isinstance(drawing, dict):
-        props = drawing.get("properties") or {}
-        if isinstance(props, dict) and "code" in props and "name" in props:
-            return str(props["code"])
+def _clicked_township(result: object) -> str | None:
+    """The township code of the shape last clicked on the map, if it was a township."""
+    drawing = result.get("last_active_drawing") if isinstance(result, dict) else None
+    props = drawing.get("properties") if isinstance(drawing, dict) else None
+    if isinstance(props, dict) and "code" in props and "name" in props:
+        return str(props["code"])
     return None
+
+
+def _open_clicked_township() -> None:
+    """Map callback: runs before the rerun, so it may still set the township picker."""
+    clicked = _clicked_township(st.session_state.get(MAP_KEY))
+    if clicked:
+        st.session_state["township"] = clicked
 
 
 def _gap_table(summary: Summary, lang: str) -> None:
@@ -142,14 +151,13 @@ def render() -> None:
         zoom_to_township=township is not None,
         asset_base=loader.leaflet_asset_base(),
     )
-    result = widgets.show_map(
-        build_map(summary, view), key="coverage_map", height=620, returned=["last_active_drawing"]
+    widgets.show_map(
+        access_layer.coverage_map(summary, view, radii=radii),
+        key=MAP_KEY,
+        height=620,
+        returned=["last_active_drawing"],
+        on_change=_open_clicked_township,
     )
-    clicked = _clicked_township(result)
-    if clicked and clicked != township and clicked != st.session_state.get("_last_click"):
-        st.session_state["_last_click"] = clicked
-        st.session_state["township"] = clicked
-        st.rerun()
     if township:
         _detail(township_detail(summary, township), lang, cur.dataset)
     else:

@@ -1,0 +1,82 @@
+"""The dashboard in a real Chromium: the map draws, nothing is fetched from outside, and
+briefing mode fills the screen without the sidebar."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from browser.offline_page import OfflinePage
+from geo.load import load_dataset
+from geo.selection import filter_sites
+
+pytestmark = pytest.mark.browser
+
+DEMO = Path(__file__).resolve().parents[2] / "data" / "suyu"
+MAP_FRAME = "iframe[title*='st_folium']"
+
+
+def _map(page: OfflinePage) -> object:
+    frame = page.page.frame_locator(MAP_FRAME).first
+    frame.locator("path.atlas-townships").first.wait_for(timeout=30_000)
+    return frame
+
+
+def test_the_map_draws_every_township_and_site(
+    app_url: str, offline_page: OfflinePage, screenshot_dir: Path
+) -> None:
+    dataset = load_dataset(DEMO)
+    offline_page.page.goto(app_url)
+    frame = _map(offline_page)
+    assert frame.locator("path.atlas-townships").count() == len(dataset.townships) == 12
+    expected_sites = len(filter_sites(dataset.sites, groups=dataset.group_codes))
+    assert frame.locator("path.atlas-sites").count() == expected_sites
+    assert frame.locator(".atlas-label").count() == 12
+    assert frame.locator(".atlas-legend").inner_text().startswith("所选群体覆盖率")
+    offline_page.page.wait_for_timeout(800)
+    offline_page.page.screenshot(path=screenshot_dir / "overview.png")
+    assert offline_page.outside == []
+
+
+def test_no_request_leaves_localhost_on_any_page(app_url: str, offline_page: OfflinePage) -> None:
+    for page in ("overview", "coverage", "funding", "data"):
+        offline_page.page.goto(f"{app_url}/{page}")
+        offline_page.page.get_by_role("heading", level=1).first.wait_for(timeout=30_000)
+        if page != "data":
+            _map(offline_page)
+        offline_page.page.wait_for_timeout(500)
+    assert offline_page.outside == []
+
+
+def test_briefing_mode_hides_the_sidebar_and_shows_four_tiles(
+    app_url: str, projector_page: OfflinePage, screenshot_dir: Path
+) -> None:
+    started = time.monotonic()
+    projector_page.page.goto(f"{app_url}/?mode=briefing")
+    frame = _map(projector_page)
+    visible_after = time.monotonic() - started
+    page = projector_page.page
+    assert not page.locator("[data-testid='stSidebar']").is_visible()
+    assert page.locator("[data-testid='stMetric']").count() == 4
+    assert frame.locator("path.atlas-townships").count() == 12
+    legend_size = frame.locator(".atlas-legend").evaluate("e => getComputedStyle(e).fontSize")
+    assert float(legend_size.removesuffix("px")) >= 20
+    box = page.locator(MAP_FRAME).first.bounding_box()
+    assert box is not None and box["height"] >= 700 and box["width"] >= 1100
+    page.wait_for_timeout(800)
+    page.screenshot(path=screenshot_dir / "briefing_1920x1080.png")
+    assert visible_after < 15  # generous here; the bench measures the real figure
+    assert projector_page.outside == []
+
+
+def test_clicking_a_township_opens_its_detail(app_url: str, offline_page: OfflinePage) -> None:
+    codes = list(load_dataset(DEMO).townships["code"])
+    offline_page.page.goto(f"{app_url}/coverage")
+    frame = _map(offline_page)
+    # the shapes are drawn in the dataset's order; a DOM click reaches Leaflet as a map click
+    frame.locator("path.atlas-townships").nth(codes.index("321311108")).dispatch_event("click")
+    heading = offline_page.page.get_by_role("heading", name="来龙镇详情")
+    heading.wait_for(timeout=30_000)
+    assert "township=321311108" in offline_page.page.url
