@@ -174,6 +174,10 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "zh": "列 {found} 都表示“{name}”，请只保留一列。",
         "en": "columns {found} all mean '{name}'; keep only one.",
     },
+    "column_empty": {
+        "zh": "整列都是空的，每一行都要填写。",
+        "en": "the whole column is empty; every row needs a value.",
+    },
     "empty_value": {
         "zh": "不能为空。",
         "en": "must not be empty.",

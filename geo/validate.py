@@ -424,16 +424,18 @@ def _table_lonlat(
     lon_col, lat_col = mapping["lon"], mapping["lat"]
     lon_text, lat_text = frame[lon_col], frame[lat_col]
     lon_blank, lat_blank = lon_text.eq("").to_numpy(), lat_text.eq("").to_numpy()
-    problems = row_problems(
-        "coordinates_missing", file, lon_col, frame.index[lon_blank & ~lat_blank]
-    )
-    problems += row_problems(
-        "coordinates_missing", file, lat_col, frame.index[lat_blank & ~lon_blank]
-    )
-    if required:
-        problems += row_problems(
-            "coordinates_missing", file, None, frame.index[lon_blank & lat_blank]
+    problems = _empty_coordinate_columns(lon_blank, lat_blank, (lon_col, lat_col), file, required)
+    if not problems:
+        problems = row_problems(
+            "coordinates_missing", file, lon_col, frame.index[lon_blank & ~lat_blank]
         )
+        problems += row_problems(
+            "coordinates_missing", file, lat_col, frame.index[lat_blank & ~lon_blank]
+        )
+        if required:
+            problems += row_problems(
+                "coordinates_missing", file, None, frame.index[lon_blank & lat_blank]
+            )
     lon, lat = np.full(len(frame), np.nan), np.full(len(frame), np.nan)
     for text, column, expected, out in (
         (lon_text, lon_col, "lon", lon),
@@ -449,6 +451,30 @@ def _table_lonlat(
         )
         out[:] = values
     return lon, lat, (lon_col, lat_col), problems
+
+
+def _empty_coordinate_columns(
+    lon_blank: np.ndarray,
+    lat_blank: np.ndarray,
+    columns: tuple[str, str],
+    file: str,
+    required: bool,
+) -> list[Problem]:
+    """One problem for a lon or lat column left empty, instead of one per row.
+
+    Where coordinates are optional (demand), both columns empty just means township-level
+    rows; one empty beside a filled one is still a mistake.
+    """
+    if len(lon_blank) == 0:
+        return []
+    empty = (bool(lon_blank.all()), bool(lat_blank.all()))
+    if not required and all(empty):
+        return []
+    return [
+        Problem("column_empty", file, column=column)
+        for column, blank in zip(columns, empty, strict=True)
+        if blank
+    ]
 
 
 def _spatial_lonlat(

@@ -847,6 +847,23 @@ def corrupt_member(name: str, suffix: str) -> Callable[[Path], None]:
     return step
 
 
+def blank_demand_column(header: str) -> Callable[[Path], None]:
+    """Empty one column of demand.xlsx (sheet 需求: title row, header row, data)."""
+
+    def step(folder: Path) -> None:
+        from openpyxl import load_workbook
+
+        path = folder / "demand.xlsx"
+        book = load_workbook(path)
+        sheet = book["需求"]
+        column = next(c.column for c in sheet[2] if c.value == header)
+        for row in sheet.iter_rows(min_row=3, min_col=column, max_col=column):
+            row[0].value = None
+        book.save(path)
+
+    return step
+
+
 def truncate(name: str, keep: float = 0.5) -> Callable[[Path], None]:
     def step(folder: Path) -> None:
         path = folder / name
@@ -1030,8 +1047,15 @@ BROKEN = [
         "sites-lon-all-blank",
         after(edit_sites(lambda f: f.__setitem__("经度", ""))),
         "sites.csv",
-        ("经度",),
-        ("lon",),
+        ("列“经度”：整列都是空的",),
+        ("column '经度': the whole column is empty",),
+    ),
+    Broken(
+        "demand-lat-all-blank",
+        after(blank_demand_column("纬度")),
+        "demand.xlsx",
+        ("列“纬度”：整列都是空的",),
+        ("column '纬度': the whole column is empty",),
     ),
     Broken(
         "two-files-for-one-layer",
@@ -1159,6 +1183,14 @@ def test_summary_json_as_a_process_prints_only_json_and_never_a_traceback(tmp_pa
         assert (code, out) == (2, ""), (name, err)
         assert "Traceback" not in err
         assert broken[name].file in err
+
+
+def test_demand_of_township_rows_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Empty lon/lat columns beside township names are township-level demand, not an error."""
+    world = district_world()
+    world.villages = []
+    doc = run_summary_json(write_gcj02_folder(world, tmp_path / "d"), capsys)
+    assert_matches(doc, world, expected_answer(world))
 
 
 def test_validate_a_folder_with_warnings_exits_0_and_lists_them(
