@@ -382,6 +382,186 @@ _EXPORTS: dict[str, tuple[str, str]] = {
 }
 
 
+# --------------------------------------------------------------------------------------------
+# Siting and accessibility strings: the 选址建议 page and the coverage page's accessibility
+# layer, keys "page.siting", "siting.*", "whatif.*" and "access.*"
+# --------------------------------------------------------------------------------------------
+_SITING: dict[str, tuple[str, str]] = {
+    "page.siting": ("选址建议", "Siting"),
+    "siting.title": ("选址建议", "Where should new stations go?"),
+    "siting.intro": (
+        "为所选群体推荐 K 个新站点位置，使新纳入服务半径的人数最多；现有站点保留不动。"
+        "候选位置默认是各村居，也可上传候选点清单。",
+        "K new station locations for the chosen group that bring the most people newly within "
+        "reach; existing sites stay. Candidates are the villages, or a list you upload.",
+    ),
+    # sidebar
+    "siting.group": ("服务群体", "Beneficiary group"),
+    "siting.count": ("新增站点数 K", "New stations (K)"),
+    "siting.reach": ("服务范围", "Reach"),
+    "siting.reach.radius": ("半径（米）", "Radius (m)"),
+    "siting.reach.minutes": ("出行时间", "Travel time"),
+    "siting.radius": ("新站点服务半径（米）", "Catchment of a new station (m)"),
+    "siting.minutes": ("出行时间（分钟）", "Travel time (minutes)"),
+    "siting.mode": ("出行方式", "Travel mode"),
+    "siting.minutes_note": (
+        "{minutes} 分钟{mode} ≈ 直线距离 {metres} 米（时速 {speed} 公里，道路绕行系数 {detour}）",
+        "{minutes} min by {mode} ≈ {metres} m in a straight line ({speed} km/h, detour "
+        "factor {detour})",
+    ),
+    "siting.radius_note": (
+        "≈ {minutes} 分钟{mode}（时速 {speed} 公里，道路绕行系数 {detour}）",
+        "≈ {minutes} min by {mode} ({speed} km/h, detour factor {detour})",
+    ),
+    "siting.candidates": ("候选点", "Candidate locations"),
+    "siting.candidates_help": (
+        "默认以各村居为候选位置。可上传 CSV 或 XLSX 清单，列：编号、经度、纬度，名称可选；"
+        "坐标系与数据集相同（{datum}）。",
+        "By default the villages are the candidates. Upload a CSV or XLSX list with columns "
+        "id, lon, lat and optionally name, in the dataset's datum ({datum}).",
+    ),
+    "siting.candidates_upload": ("上传候选点清单", "Upload a candidate list"),
+    "siting.candidates_villages": ("候选点：全部村居（{n} 个）", "Candidates: all villages ({n})"),
+    "siting.candidates_file": ("候选点：{name}（{n} 个）", "Candidates: {name} ({n})"),
+    "siting.candidates_failed": (
+        "候选点清单有 {n} 处问题，未采用；仍使用原有候选点。",
+        "The candidate list has {n} problem(s) and was not used; the previous candidates stay.",
+    ),
+    "siting.candidates_reset": ("改回村居", "Back to the villages"),
+    # key figures
+    "siting.kpi.before": ("现状覆盖率（村居）", "Coverage now (villages)"),
+    "siting.kpi.after": ("增设 {k} 个站点后", "With {k} new stations"),
+    "siting.kpi.gain": ("新增覆盖人数", "People newly reached"),
+    "siting.kpi.quality": ("方案质量", "Quality of the plan"),
+    "siting.kpi.optimal": ("已证明最优", "Proven optimal"),
+    "siting.kpi.near": ("≥ 最优的 {share}", "≥ {share} of the optimum"),
+    "siting.kpi.bound": ("最优方案至多覆盖 {n} 人", "No plan reaches more than {n}"),
+    "siting.kpi.covered": ("已覆盖 {n} 人", "{n} within reach"),
+    "siting.kpi.points": ("+{pp} 个百分点", "+{pp} points"),
+    "siting.none": (
+        "没有候选位置能再覆盖新的人：所有村居都已在现有站点服务范围内，或候选点都不在范围内。",
+        "No candidate reaches anyone new: every village is within reach already, or no "
+        "candidate is near the people out of reach.",
+    ),
+    "siting.fewer": (
+        "只找到 {n} 个能覆盖新人群的位置（要求 {k} 个）。",
+        "Only {n} locations reach anyone new ({k} asked for).",
+    ),
+    "siting.unlocated": (
+        "{n} 条乡镇级需求记录没有坐标，不参与选址计算。",
+        "{n} township-level demand rows have no coordinates and are left out of the siting.",
+    ),
+    # map
+    "siting.map_help": (
+        "地图：橙色数字为建议站点（1 为首选），紫色为假设站点；村居按覆盖情况着色，大小表示人数。",
+        "Map: orange numbers are the suggestions (1 first), purple the hypothetical stations; "
+        "villages are coloured by what reaches them and sized by their people.",
+    ),
+    "siting.reach.existing": ("已被现有站点覆盖", "Reached by existing sites"),
+    "siting.reach.suggested": ("由建议站点新覆盖", "Newly reached by a suggestion"),
+    "siting.reach.hypothetical": ("由假设站点新覆盖", "Newly reached by a hypothetical station"),
+    "siting.reach.unreached": ("仍未覆盖", "Still out of reach"),
+    "siting.people": ("{n} 人", "{n} people"),
+    "siting.suggestion_one": ("建议站点 {rank}", "Suggested station {rank}"),
+    "siting.hypothetical_one": ("假设站点 {label}", "Hypothetical station {label}"),
+    "siting.hyp_label": ("假{n}", "H{n}"),
+    "siting.gain_tip": ("新增覆盖 {n} 人", "{n} people newly within reach"),
+    "siting.legend.title": ("选址建议：{group}", "Siting: {group}"),
+    "siting.legend.suggested": ("建议站点（序号）", "Suggested station (rank)"),
+    "siting.legend.hypothetical": ("假设站点", "Hypothetical station"),
+    "siting.legend.sites": ("现有站点", "Existing sites"),
+    "siting.legend.note": ("新站点服务半径 {radius} 米", "New stations reach {radius} m"),
+    # table and downloads
+    "siting.table": ("建议站点", "Suggested stations"),
+    "siting.col.rank": ("序号", "Rank"),
+    "siting.col.township": ("所属乡镇", "Township"),
+    "siting.col.candidate": ("候选点编号", "Candidate id"),
+    "siting.col.name": ("名称", "Name"),
+    "siting.col.lon": ("经度（WGS-84）", "Longitude (WGS-84)"),
+    "siting.col.lat": ("纬度（WGS-84）", "Latitude (WGS-84)"),
+    "siting.col.gain": ("新增覆盖人数", "People newly reached"),
+    "siting.download_csv": ("下载 CSV", "Download CSV"),
+    "siting.download_xlsx": ("下载 Excel", "Download Excel"),
+    "siting.file": ("选址建议", "siting"),
+    # what if
+    "whatif.title": ("假设站点：如果在这里建站？", "What if a station stood here?"),
+    "whatif.help": (
+        "点击地图，或输入经纬度，为“{group}”添加假设站点（服务半径同上）；覆盖率和可及性立即重算。"
+        "假设站点只保存在本次会话中，不改动数据。",
+        "Click the map, or type coordinates, to add a hypothetical station for '{group}' (same "
+        "catchment as above); coverage and accessibility are recomputed at once. Hypothetical "
+        "stations live in this session only; the data stay as they are.",
+    ),
+    "whatif.click": ("点击地图即添加假设站点", "A click on the map adds a station"),
+    "whatif.lon": ("经度", "Longitude"),
+    "whatif.lat": ("纬度", "Latitude"),
+    "whatif.datum": ("坐标系：{datum}", "Datum: {datum}"),
+    "whatif.add": ("添加假设站点", "Add hypothetical station"),
+    "whatif.capacity": (
+        "假设站点服务能力（人/年）",
+        "Capacity of a hypothetical station (people/yr)",
+    ),
+    "whatif.capacity_help": (
+        "用于可及性得分；默认取该群体现有站点服务能力的中位数。0 表示未填写（按 1 计）。",
+        "Used by the accessibility score; by default the median capacity of the group's sites. "
+        "0 means not given (counted as 1).",
+    ),
+    "whatif.none": ("尚未添加假设站点。", "No hypothetical station yet."),
+    "whatif.station": (
+        "**{label}** · {township} · {lon}, {lat} · 新增覆盖 {gain} 人",
+        "**{label}** · {township} · {lon}, {lat} · {gain} people newly reached",
+    ),
+    "whatif.remove": ("移除", "Remove"),
+    "whatif.remove_all": ("全部移除", "Remove all"),
+    "whatif.other_groups": (
+        "另有 {n} 个假设站点属于其他群体，未计入。",
+        "{n} more hypothetical stations belong to other groups and are not counted here.",
+    ),
+    "whatif.kpi.coverage": ("覆盖率（含假设站点）", "Coverage with hypothetical stations"),
+    "whatif.kpi.gain": ("假设站点新增覆盖", "Newly reached by them"),
+    "whatif.kpi.score": ("可及性得分（全区）", "Accessibility score (district)"),
+    "whatif.kpi.now": ("现状 {value}", "now {value}"),
+    "whatif.kpi.change": ("{change}（现状 {value}）", "{change} (now {value})"),
+    "whatif.towns": ("各乡镇可及性得分（2SFCA）", "Accessibility by township (2SFCA)"),
+    "whatif.col.before": ("现状得分", "Score now"),
+    "whatif.col.after": ("含假设站点", "With hypothetical"),
+    "whatif.col.change": ("变化", "Change"),
+    "whatif.outside": ("该点不在任何乡镇内。", "That point lies outside every township."),
+    # accessibility
+    "access.layer": ("地图图层", "Map layer"),
+    "access.layer.coverage": ("覆盖情况", "Coverage"),
+    "access.layer.points": ("可及性：村居得分", "Accessibility: villages"),
+    "access.layer.townships": ("可及性：乡镇得分", "Accessibility: townships"),
+    "access.group": ("可及性群体", "Group for accessibility"),
+    "access.method": ("计算方法", "Method"),
+    "access.method.2sfca": ("两步移动搜索法（2SFCA）", "Two-step floating catchment (2SFCA)"),
+    "access.method.e2sfca": (
+        "增强两步移动搜索法（E2SFCA，距离衰减）",
+        "Enhanced 2SFCA (E2SFCA, distance decay)",
+    ),
+    "access.score": ("可及性得分", "Accessibility score"),
+    "access.title.2sfca": ("{group}可及性（2SFCA）", "{group}: accessibility (2SFCA)"),
+    "access.title.e2sfca": ("{group}可及性（E2SFCA）", "{group}: accessibility (E2SFCA)"),
+    "access.none_in_reach": ("服务范围内无站点（0）", "No site within reach (0)"),
+    "access.capacity_note": (
+        "{n}/{total} 个站点未填服务能力，按 1 计",
+        "{n} of {total} sites have no capacity, counted as 1",
+    ),
+    "access.explain": (
+        "可及性得分 = 服务范围内各站点的“服务能力 ÷ 其服务范围内的需求人数”之和，即每名服务对象"
+        "可分得的服务能力（人/年）；0 表示服务范围内没有站点。",
+        "Accessibility score = the sum, over the sites within reach, of capacity ÷ the people "
+        "within that site's reach: capacity (people a year) per person; 0 means no site within "
+        "reach.",
+    ),
+    "access.capacity_warning": (
+        "注意：该群体的 {total} 个站点中有 {n} 个未填服务能力，计算时按 1 计，其周边得分会偏低。",
+        "Note: {n} of the group's {total} sites have no capacity and count as 1, so scores "
+        "around them are low.",
+    ),
+}
+
+
 def _build_catalog(*sections: dict[str, tuple[str, str]]) -> dict[str, dict[str, str]]:
     catalog: dict[str, dict[str, str]] = {}
     for section in sections:
@@ -395,7 +575,7 @@ def _build_catalog(*sections: dict[str, tuple[str, str]]) -> dict[str, dict[str,
     return catalog
 
 
-CATALOG: Final[dict[str, dict[str, str]]] = _build_catalog(_DASHBOARD, _EXPORTS)
+CATALOG: Final[dict[str, dict[str, str]]] = _build_catalog(_DASHBOARD, _EXPORTS, _SITING)
 
 
 def t(key: str, lang: str = "zh", **values: object) -> str:
