@@ -10,11 +10,15 @@ import hashlib
 from pathlib import Path
 from typing import Final
 
+import geopandas as gpd
 import streamlit as st
 import streamlit.components.v1 as components
 
+from geo.access import AccessResult, compute_access
 from geo.dataset import Dataset, with_parameters
 from geo.load import load_dataset
+from geo.planning import WhatIf, compare_stations
+from geo.siting import SitingResult, suggest_sites
 from geo.summary import Summary, summarize
 from geo.webmap import leaflet_asset_dir
 
@@ -48,6 +52,55 @@ def summary_for(
     """``geo.summary.summarize`` for the dataset ``token`` under these parameters."""
     dataset = with_parameters(_dataset, radii_m=dict(radii), weights=dict(weights))
     return summarize(dataset, groups=list(groups), budget_yuan=budget)
+
+
+# --- siting and accessibility (the siting page and the coverage page's accessibility layer) ---
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def siting_for(
+    _dataset: Dataset,
+    token: str,  # noqa: ARG001 - the cache key that stands for the unhashed dataset
+    group: str,
+    count: int,
+    radius_m: float,
+    *,
+    _candidates: gpd.GeoDataFrame | None = None,
+    candidates_token: str | None = None,  # noqa: ARG001 - the key of the unhashed candidates
+) -> SitingResult:
+    """``geo.siting.suggest_sites`` for dataset ``token`` (candidates: the villages, or the
+    uploaded list ``candidates_token``)."""
+    return suggest_sites(_dataset, group, count, radius_m=radius_m, candidates=_candidates)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def what_if_for(
+    _dataset: Dataset,
+    token: str,  # noqa: ARG001 - the cache key that stands for the unhashed dataset
+    group: str,
+    stations: tuple[tuple[float, float], ...],
+    radius_m: float,
+    capacity: float | None,
+) -> WhatIf:
+    """``geo.planning.compare_stations`` (2SFCA) with hypothetical stations at ``stations``
+    (WGS-84 lon, lat pairs)."""
+    lon = [s[0] for s in stations]
+    lat = [s[1] for s in stations]
+    return compare_stations(_dataset, group, lon, lat, radius_m=radius_m, capacity=capacity)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def access_for(
+    _dataset: Dataset,
+    token: str,  # noqa: ARG001 - the cache key that stands for the unhashed dataset
+    group: str,
+    method: str,
+    *,
+    radii: Pairs = (),
+) -> AccessResult:
+    """``geo.access.compute_access`` of dataset ``token`` with the page's catchment radii."""
+    dataset = with_parameters(_dataset, radii_m=dict(radii))
+    return compute_access(dataset, group, method=method)
 
 
 def leaflet_asset_base() -> str:

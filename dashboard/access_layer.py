@@ -1,0 +1,87 @@
+"""The coverage page's accessibility layer: the sidebar choices and the map they ask for.
+
+The layer is part of the shareable view (``?layer=points`` or ``?layer=townships``).
+"""
+
+from __future__ import annotations
+
+import folium
+import streamlit as st
+
+from dashboard import loader, state
+from geo.access import METHODS, AccessResult
+from geo.i18n import t
+from geo.mapviews import MapView, build_map
+from geo.planmaps import ACCESS_LAYERS, build_access_map
+from geo.summary import Summary
+
+LAYERS = ("coverage", *ACCESS_LAYERS)
+
+
+def _layer_choice(lang: str) -> str:
+    if st.session_state.get("access_layer") not in LAYERS:
+        wanted = st.query_params.get("layer", "coverage")
+        st.session_state["access_layer"] = wanted if wanted in LAYERS else "coverage"
+    layer = st.sidebar.radio(
+        t("access.layer", lang),
+        LAYERS,
+        format_func=lambda code: t(f"access.layer.{code}", lang),
+        key="access_layer",
+    )
+    state.sync_param("layer", None if layer == "coverage" else layer)
+    return layer
+
+
+def _group_choice(summary: Summary, lang: str) -> str:
+    codes = summary.group_codes
+    if len(codes) == 1:
+        return codes[0]
+    if st.session_state.get("access_group") not in codes:
+        st.session_state["access_group"] = codes[0]
+    return st.sidebar.selectbox(
+        t("access.group", lang),
+        codes,
+        format_func=lambda code: summary.dataset.group(code).display(lang),
+        key="access_group",
+    )
+
+
+def _notes(access: AccessResult, lang: str) -> None:
+    """What the score means, and how many sites lack a capacity (counted as 1)."""
+    st.caption(t("access.explain", lang))
+    missing, total = len(access.supply_defaulted), len(access.sites)
+    if missing:
+        st.warning(
+            t("access.capacity_warning", lang, n=missing, total=total), icon=":material/info:"
+        )
+
+
+def coverage_map(summary: Summary, view: MapView, *, radii: dict[str, float]) -> folium.Map:
+    """The coverage page's map: coverage (the default) or a group's accessibility.
+
+    Parameters
+    ----------
+    summary
+        The page's summary (its dataset carries the page's radii).
+    view
+        The page's map view (language, base map, site filters, township).
+    radii
+        The catchment radii changed on the page, by group code.
+    """
+    lang = view.lang
+    layer = _layer_choice(lang)
+    if layer == "coverage":
+        return build_map(summary, view)
+    group = _group_choice(summary, lang)
+    method = st.sidebar.radio(
+        t("access.method", lang),
+        METHODS,
+        format_func=lambda code: t(f"access.method.{code}", lang),
+        key="access_method",
+    )
+    cur = state.current()
+    access = loader.access_for(
+        cur.dataset, cur.token, group, method, radii=tuple(sorted(radii.items()))
+    )
+    _notes(access, lang)
+    return build_access_map(summary.dataset, access, view, layer=layer)
