@@ -9,13 +9,14 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import state, widgets
-from dashboard.views import coverage, data, funding, overview
+from dashboard.views import coverage, data, funding, overview, siting
 from geo.i18n import t
 
 PAGES = (
     ("overview", overview.render, ":material/map:"),
     ("coverage", coverage.render, ":material/radar:"),
     ("funding", funding.render, ":material/payments:"),
+    ("siting", siting.render, ":material/add_location_alt:"),
     ("data", data.render, ":material/database:"),
 )
 

@@ -1,0 +1,492 @@
+"""选址建议 Siting: suggested stations for a group, and "what if a station stood here?".
+
+Hypothetical stations live in ``st.session_state`` only (never in the dataset); each one
+remembers the dataset token and the group it was added for.
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from datetime import date
+from functools import partial
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from dashboard import loader, state, widgets
+from geo._errors import DatasetError, Problem
+from geo.access import group_sites
+from geo.dataset import Dataset
+from geo.datum import to_wgs84
+from geo.i18n import format_count, format_number, format_percent, t
+from geo.planmaps import PlanView, build_siting_map
+from geo.planning import WhatIf, format_score, suggestion_table
+from geo.siting import SitingResult, read_candidates
+from geo.tables import to_csv_bytes, to_xlsx_bytes
+from geo.travel import DEFAULT_DETOUR, TRAVEL_MODES, metres_to_minutes, minutes_to_metres
+from geo.webmap import display_datum
+
+MAP_KEY = "siting_map"
+STATIONS_KEY = "whatif_stations"
+COUNTER_KEY = "whatif_counter"
+CLICK_KEY = "whatif_last_click"
+CANDIDATES_KEY = "siting_candidates"
+CANDIDATES_SEEN_KEY = "siting_candidates_seen"
+CANDIDATES_REPORT_KEY = "siting_candidates_report"
+DATUM_NAMES = {"wgs84": "WGS-84", "cgcs2000": "CGCS2000", "gcj02": "GCJ-02", "bd09": "BD-09"}
+
+
+# --- sidebar ---------------------------------------------------------------------------------
+
+
+def _group_choice(dataset: Dataset, lang: str) -> str:
+    codes = list(dataset.group_codes)
+    if st.session_state.get("siting_group") not in codes:
+        st.session_state["siting_group"] = state.initial_groups(dataset)[0]
+    code = st.sidebar.selectbox(
+        t("siting.group", lang),
+        codes,
+        format_func=lambda c: dataset.group(c).display(lang),
+        key="siting_group",
+    )
+    state.sync_param("group", code)
+    return code
+
+
+def _reach_metres(dataset: Dataset, group: str, lang: str) -> float:
+    """The catchment of a new station, typed in metres or as minutes by a travel mode."""
+    kind = st.sidebar.radio(
+        t("siting.reach", lang),
+        ["radius", "minutes"],
+        format_func=lambda k: t(f"siting.reach.{k}", lang),
+        key="siting_reach",
+        horizontal=True,
+    )
+    mode = st.sidebar.selectbox(
+        t("siting.mode", lang),
+        list(TRAVEL_MODES),
+        format_func=lambda m: TRAVEL_MODES[m].display(lang),
+        key="siting_mode",
+    )
+    speed = format_number(TRAVEL_MODES[mode].speed_kmh, decimals=1).removesuffix(".0")
+    default = dataset.group(group).radius_m
+    if kind == "radius":
+        metres = float(
+            st.sidebar.number_input(
+                t("siting.radius", lang),
+                min_value=100,
+                max_value=30000,
+                value=int(default),
+                step=100,
+                key=f"siting_radius_{group}",
+            )
+        )
+        minutes = format_number(metres_to_minutes(metres, mode=mode), decimals=0)
+        note = t(
+            "siting.radius_note",
+            lang,
+            minutes=minutes,
+            mode=_mode_name(mode, lang),
+            speed=speed,
+            detour=DEFAULT_DETOUR,
+        )
+    else:
+        start = max(1, round(metres_to_minutes(default, mode=mode)))
+        minutes_in = st.sidebar.number_input(
+            t("siting.minutes", lang),
+            min_value=1,
+            max_value=180,
+            value=start,
+            step=1,
+            key=f"siting_minutes_{group}",
+        )
+        metres = float(round(minutes_to_metres(minutes_in, mode=mode)))
+        note = t(
+            "siting.minutes_note",
+            lang,
+            minutes=minutes_in,
+            mode=_mode_name(mode, lang),
+            metres=format_number(metres),
+            speed=speed,
+            detour=DEFAULT_DETOUR,
+        )
+    st.sidebar.caption(note)
+    return metres
+
+
+def _mode_name(mode: str, lang: str) -> str:
+    name = TRAVEL_MODES[mode].display(lang)
+    return name if lang == "zh" else name.lower()
+
+
+def _candidate_file(name: str, data: bytes, dataset: Dataset) -> gpd.GeoDataFrame:
+    """Read an uploaded candidate list (raises ``DatasetError`` with every problem)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / (Path(name).name or "candidates.csv")
+        path.write_bytes(data)
+        return read_candidates(path, dataset)
+
+
+def _candidates(cur: state.Current, lang: str) -> tuple[gpd.GeoDataFrame | None, str | None]:
+    """The uploaded candidate list in use (None: the villages) and its cache token."""
+    with st.sidebar.expander(t("siting.candidates", lang)):
+        datum = DATUM_NAMES.get(cur.dataset.coordinates, cur.dataset.coordinates)
+        st.caption(t("siting.candidates_help", lang, datum=datum))
+        upload = st.file_uploader(
+            t("siting.candidates_upload", lang), type=["csv", "xlsx"], key="siting_candidates_file"
+        )
+    if upload is None:
+        for key in (CANDIDATES_KEY, CANDIDATES_SEEN_KEY, CANDIDATES_REPORT_KEY):
+            st.session_state.pop(key, None)
+        return None, None
+    data = upload.getvalue()
+    seen = (cur.token, loader.token_for(upload.name.encode() + data))
+    if st.session_state.get(CANDIDATES_SEEN_KEY) != seen:
+        st.session_state[CANDIDATES_SEEN_KEY] = seen
+        try:
+            frame = _candidate_file(upload.name, data, cur.dataset)
+        except DatasetError as error:
+            st.session_state[CANDIDATES_REPORT_KEY] = list(error.problems)
+        else:
+            st.session_state[CANDIDATES_KEY] = (seen, upload.name, frame)
+            st.session_state.pop(CANDIDATES_REPORT_KEY, None)
+    kept = st.session_state.get(CANDIDATES_KEY)
+    if kept is None or kept[0][0] != cur.token:
+        return None, None
+    return kept[2], f"{kept[0][1]}:{kept[1]}"
+
+
+def _candidate_report(problems: list[Problem], lang: str) -> None:
+    errors = [p for p in problems if p.severity == "error"]
+    st.error(t("siting.candidates_failed", lang, n=len(errors) or len(problems)))
+    st.dataframe(widgets.problems_frame(problems, lang), hide_index=True, width="stretch")
+
+
+# --- hypothetical stations -------------------------------------------------------------------
+
+
+def _stations(token: str, group: str) -> list[dict[str, object]]:
+    return [
+        s
+        for s in st.session_state.get(STATIONS_KEY, [])
+        if s["token"] == token and s["group"] == group
+    ]
+
+
+def _add_station(token: str, group: str, lon: float, lat: float) -> None:
+    number = int(st.session_state.get(COUNTER_KEY, 0)) + 1
+    st.session_state[COUNTER_KEY] = number
+    station = {"n": number, "token": token, "group": group, "lon": lon, "lat": lat}
+    st.session_state[STATIONS_KEY] = [*st.session_state.get(STATIONS_KEY, []), station]
+
+
+def _remove_stations(numbers: list[int]) -> None:
+    kept = [s for s in st.session_state.get(STATIONS_KEY, []) if s["n"] not in numbers]
+    st.session_state[STATIONS_KEY] = kept
+
+
+def _on_map_click(token: str, group: str, datum: str) -> None:
+    """Map callback (before the rerun): a click adds a station where it landed."""
+    value = st.session_state.get(MAP_KEY)
+    click = value.get("last_clicked") if isinstance(value, dict) else None
+    if not st.session_state.get("whatif_click", True) or not isinstance(click, dict):
+        return
+    if click == st.session_state.get(CLICK_KEY) or "lng" not in click or "lat" not in click:
+        return
+    st.session_state[CLICK_KEY] = click
+    lon, lat = to_wgs84(float(click["lng"]), float(click["lat"]), datum)
+    _add_station(token, group, round(float(lon), 6), round(float(lat), 6))
+
+
+def _typed_station(cur: state.Current, group: str, lang: str) -> None:
+    """Longitude and latitude inputs (in the dataset's datum) and an "add" button."""
+    minx, miny, maxx, maxy = cur.dataset.townships.total_bounds
+    left, right = st.columns(2)
+    left.number_input(
+        t("whatif.lon", lang),
+        min_value=-180.0,
+        max_value=180.0,
+        value=round((minx + maxx) / 2, 4),
+        step=0.001,
+        format="%.5f",
+        key="whatif_lon",
+    )
+    right.number_input(
+        t("whatif.lat", lang),
+        min_value=-90.0,
+        max_value=90.0,
+        value=round((miny + maxy) / 2, 4),
+        step=0.001,
+        format="%.5f",
+        key="whatif_lat",
+    )
+    datum = cur.dataset.coordinates
+    st.caption(t("whatif.datum", lang, datum=DATUM_NAMES.get(datum, datum)))
+    st.button(
+        t("whatif.add", lang),
+        key="whatif_add",
+        icon=":material/add_location_alt:",
+        on_click=_add_typed_station,
+        args=(cur.token, group, datum),
+    )
+
+
+def _add_typed_station(token: str, group: str, datum: str) -> None:
+    """Button callback: a station at the typed coordinates (converted to WGS-84)."""
+    lon, lat = st.session_state["whatif_lon"], st.session_state["whatif_lat"]
+    wlon, wlat = to_wgs84(float(lon), float(lat), datum)
+    _add_station(token, group, round(float(wlon), 6), round(float(wlat), 6))
+
+
+def _capacity(dataset: Dataset, group: str, lang: str) -> float | None:
+    known = group_sites(dataset, dataset.group(group))["capacity"].dropna()
+    default = round(float(known.median())) if len(known) else 0
+    value = st.number_input(
+        t("whatif.capacity", lang),
+        min_value=0,
+        max_value=1_000_000,
+        value=default,
+        step=10,
+        key=f"whatif_capacity_{group}",
+        help=t("whatif.capacity_help", lang),
+    )
+    return float(value) if value > 0 else None
+
+
+# --- what the page shows ---------------------------------------------------------------------
+
+
+def _siting_kpis(result: SitingResult, count: int, lang: str) -> None:
+    demand = result.demand
+    before = result.covered_before / demand if demand > 0 else math.nan
+    after = result.covered_after / demand if demand > 0 else math.nan
+    gain = result.covered_after - result.covered_before
+    possible = result.upper_bound - result.covered_before
+    if result.optimal:
+        quality = t("siting.kpi.optimal", lang)
+    else:
+        quality = t("siting.kpi.near", lang, share=format_percent(gain / possible))
+    points = format_number((after - before) * 100, decimals=1)
+    tiles = [
+        (
+            t("siting.kpi.before", lang),
+            format_percent(before),
+            t("siting.kpi.covered", lang, n=format_count(result.covered_before, lang)),
+        ),
+        (
+            t("siting.kpi.after", lang, k=count),
+            format_percent(after),
+            t("siting.kpi.points", lang, pp=points),
+        ),
+        (t("siting.kpi.gain", lang), format_count(gain, lang), None),
+        (
+            t("siting.kpi.quality", lang),
+            quality,
+            t("siting.kpi.bound", lang, n=format_count(result.upper_bound, lang)),
+        ),
+    ]
+    for column, (label, value, note) in zip(st.columns(len(tiles)), tiles, strict=True):
+        column.metric(label, value, delta=note, delta_color="off", delta_arrow="off")
+
+
+def _what_if_kpis(what: WhatIf, stations: int, lang: str) -> None:
+    points = format_number((what.coverage_after - what.coverage_before) * 100, decimals=1)
+    change = what.score_after - what.score_before
+    sign = "+" if change >= 0 else "−"
+    tiles = [
+        (
+            t("whatif.kpi.coverage", lang),
+            format_percent(what.coverage_after),
+            t(
+                "whatif.kpi.change",
+                lang,
+                change=t("siting.kpi.points", lang, pp=points),
+                value=format_percent(what.coverage_before),
+            ),
+        ),
+        (
+            t("whatif.kpi.gain", lang),
+            format_count(what.covered_after - what.covered_before, lang),
+            None,
+        ),
+        (
+            t("whatif.kpi.score", lang),
+            format_score(what.score_after),
+            t(
+                "whatif.kpi.change",
+                lang,
+                change=sign + format_score(abs(change)),
+                value=format_score(what.score_before),
+            ),
+        ),
+    ]
+    for label, value, note in tiles:
+        st.metric(
+            label, value, delta=note if stations else None, delta_color="off", delta_arrow="off"
+        )
+
+
+def _station_list(
+    what: WhatIf, stations: list[dict[str, object]], cur: state.Current, lang: str
+) -> None:
+    if not stations:
+        st.caption(t("whatif.none", lang))
+        return
+    names = cur.dataset.townships.set_index("code")["name"].to_dict()
+    for station, row in zip(stations, what.stations.itertuples(index=False), strict=True):
+        text, button = st.columns([5, 1.4], vertical_alignment="center")
+        text.markdown(
+            t(
+                "whatif.station",
+                lang,
+                label=t("siting.hyp_label", lang, n=station["n"]),
+                township=names.get(row.township, t("map.outside", lang)),
+                lon=f"{row.lon:.5f}",
+                lat=f"{row.lat:.5f}",
+                gain=format_count(row.gain, lang),
+            )
+        )
+        button.button(
+            t("whatif.remove", lang),
+            key=f"whatif_remove_{station['n']}",
+            on_click=_remove_stations,
+            args=([station["n"]],),
+        )
+    if len(stations) > 1:
+        st.button(
+            t("whatif.remove_all", lang),
+            key="whatif_remove_all",
+            on_click=_remove_stations,
+            args=([s["n"] for s in stations],),
+        )
+
+
+def _access_table(what: WhatIf, lang: str) -> None:
+    st.subheader(t("whatif.towns", lang))
+    towns = what.access.sort_values("change", ascending=False, kind="stable")
+    table = pd.DataFrame(
+        {
+            t("col.name", lang): towns["name"].to_numpy(),
+            t("col.people", lang): [format_count(v, lang) for v in towns["demand"]],
+            t("whatif.col.before", lang): [format_score(v) for v in towns["before"]],
+            t("whatif.col.after", lang): [format_score(v) for v in towns["after"]],
+            t("whatif.col.change", lang): [
+                ("+" if v > 0 else "") + format_score(v) if np.isfinite(v) and v != 0 else "0"
+                for v in towns["change"]
+            ],
+        }
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
+def _suggestions(result: SitingResult, cur: state.Current, count: int, lang: str) -> None:
+    st.subheader(t("siting.table", lang))
+    n = len(result.suggestions)
+    if n == 0:
+        st.info(t("siting.none", lang))
+        return
+    if n < count:
+        st.info(t("siting.fewer", lang, n=n, k=count))
+    table = suggestion_table(result, cur.dataset, lang)
+    st.dataframe(table, width="stretch")
+    group = cur.dataset.group(result.group).display(lang)
+    stem = f"{t('siting.file', lang)}_{group}_{date.today().isoformat()}"
+    left, right, _ = st.columns([1, 1, 3])
+    left.download_button(
+        t("siting.download_csv", lang),
+        to_csv_bytes(table),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        key="siting_csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    right.download_button(
+        t("siting.download_xlsx", lang),
+        to_xlsx_bytes(table, sheet=t("siting.file", lang)),
+        file_name=f"{stem}.xlsx",
+        key="siting_xlsx",
+        on_click="ignore",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+    )
+
+
+def render() -> None:
+    """The siting page."""
+    lang = state.lang()
+    cur = state.current()
+    group = _group_choice(cur.dataset, lang)
+    count = int(
+        st.sidebar.number_input(
+            t("siting.count", lang), min_value=1, max_value=50, value=3, step=1, key="siting_k"
+        )
+    )
+    radius = _reach_metres(cur.dataset, group, lang)
+    candidates, candidates_token = _candidates(cur, lang)
+    basemap = widgets.basemap_picker(lang)
+    st.title(t("siting.title", lang))
+    widgets.demo_notice(cur.dataset, lang)
+    st.caption(t("siting.intro", lang))
+    if st.session_state.get(CANDIDATES_REPORT_KEY):
+        _candidate_report(st.session_state[CANDIDATES_REPORT_KEY], lang)
+    result = loader.siting_for(
+        cur.dataset,
+        cur.token,
+        group,
+        count,
+        radius,
+        _candidates=candidates,
+        candidates_token=candidates_token,
+    )
+    _siting_kpis(result, count, lang)
+    if result.unlocated:
+        st.caption(t("siting.unlocated", lang, n=len(result.unlocated)))
+    left, right = st.columns([7, 3], gap="medium")
+    with right:
+        st.subheader(t("whatif.title", lang))
+        st.caption(t("whatif.help", lang, group=cur.dataset.group(group).display(lang)))
+        st.toggle(t("whatif.click", lang), value=True, key="whatif_click")
+        _typed_station(cur, group, lang)
+        capacity = _capacity(cur.dataset, group, lang)
+    stations = _stations(cur.token, group)
+    coords = tuple((float(s["lon"]), float(s["lat"])) for s in stations)
+    what = loader.what_if_for(cur.dataset, cur.token, group, coords, radius, capacity)
+    with right:
+        _what_if_kpis(what, len(stations), lang)
+        _station_list(what, stations, cur, lang)
+    with left:
+        _siting_map(result, stations, cur, basemap, lang)
+        st.caption(t("siting.map_help", lang))
+    _suggestions(result, cur, count, lang)
+    if stations:
+        _access_table(what, lang)
+
+
+def _siting_map(
+    result: SitingResult,
+    stations: list[dict[str, object]],
+    cur: state.Current,
+    basemap: str,
+    lang: str,
+) -> None:
+    view = PlanView(
+        lang=lang,
+        basemap=basemap,
+        tianditu_key=widgets.tianditu_key(),
+        asset_base=loader.leaflet_asset_base(),
+    )
+    extra = pd.DataFrame(
+        {
+            "lon": [s["lon"] for s in stations],
+            "lat": [s["lat"] for s in stations],
+            "label": [t("siting.hyp_label", lang, n=s["n"]) for s in stations],
+        }
+    )
+    fmap = build_siting_map(cur.dataset, result, view, hypothetical=extra)
+    on_click = partial(_on_map_click, cur.token, result.group, display_datum(basemap))
+    widgets.show_map(fmap, key=MAP_KEY, height=640, returned=["last_clicked"], on_change=on_click)
