@@ -125,7 +125,7 @@ def build_map(summary: Summary, view: MapView) -> folium.Map:
         focus.total_bounds,
         asset_base=view.asset_base,
         font_px=view.font_px,
-        legend_px=12 * view.font_px,
+        legend_px=15 * view.font_px,
     )
     add_basemap(fmap, view.basemap, tianditu_key=view.tianditu_key)
     classes = classify_indicator(summary.townships, view.indicator)

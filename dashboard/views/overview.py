@@ -93,13 +93,13 @@ def render() -> None:
         tianditu_key=widgets.tianditu_key(),
         asset_base=loader.leaflet_asset_base(),
     )
-    left, right = st.columns([3, 2])
-    with left:
-        widgets.show_map(build_map(summary, view), key="overview_map", height=620)
-    with right:
-        _ranking(summary, indicator, lang)
+    widgets.show_map(build_map(summary, view), key="overview_map", height=640)
     _unassigned(summary, lang)
-    _quality(summary, lang)
+    left, right = st.columns([1, 1], gap="large")
+    with left:
+        _ranking(summary, indicator, lang)
+    with right:
+        _quality(summary, lang)
     downloads.export_buttons(summary, lang=lang, key="overview", indicator=indicator)
 
 
