@@ -486,10 +486,11 @@ def _read_spatial(path: Path) -> gpd.GeoDataFrame:
         source, options, layer = str(path), _geojson_encoding(path, data), _pick_layer(path)
     try:
         with warnings.catch_warnings():
-            # GDAL's complaints (a feature with an unknown geometry type gets none) are reported
-            # as the problems they cause, row by row, by the checks that follow
-            warnings.simplefilter("ignore", RuntimeWarning)
-            frame = pyogrio.read_dataframe(source, layer=layer, **options)
+            # GDAL's complaints (a feature with an unknown geometry type gets none, a list in
+            # a property stays text) are reported as the problems they cause by the checks
+            # that follow. A ring left open is closed; a geometry beyond repair becomes none.
+            warnings.simplefilter("ignore")
+            frame = pyogrio.read_dataframe(source, layer=layer, on_invalid="fix", **options)
     except UnicodeDecodeError as error:  # text in an encoding the file does not declare
         raise _fail("file_encoding", path.name) from error
     except pyogrio.errors.DataSourceError as error:
@@ -658,7 +659,8 @@ def _column_text(column: pd.Series) -> pd.Series:
         return column.map({True: "true", False: "false"}).fillna("").astype(str)
     if pd.api.types.is_float_dtype(column):
         values = column.to_numpy(dtype=float)
-        whole = np.isfinite(values) & (np.mod(values, 1.0) == 0.0)
+        # beyond 2**53 a float is no longer an exact whole number, and int64 ends at 2**63
+        whole = (np.abs(values) < 2.0**53) & (np.mod(values, 1.0) == 0.0)
         text = column.astype(str)
         text[whole] = values[whole].astype(np.int64).astype(str)
         text[np.isnan(values)] = ""

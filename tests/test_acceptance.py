@@ -924,6 +924,17 @@ BROKEN = [
         ("UTF-8",),
     ),
     Broken(
+        "polygon-of-two-points",
+        after(
+            edit_townships(
+                lambda fs: fs[3]["geometry"]["coordinates"][0].__delitem__(slice(2, None))
+            )
+        ),
+        "townships.geojson",
+        ("第 4 个要素",),
+        ("feature 4",),
+    ),
+    Broken(
         "geojson-of-points",
         after(edit_townships(point_townships)),
         "townships.geojson",
@@ -1183,6 +1194,23 @@ def test_summary_json_as_a_process_prints_only_json_and_never_a_traceback(tmp_pa
         assert (code, out) == (2, ""), (name, err)
         assert "Traceback" not in err
         assert broken[name].file in err
+
+
+def open_rings_and_lists(features: list[dict]) -> None:
+    """What a hand-written GeoJSON may hold: rings not closed, a list and a huge number."""
+    for feature in features:
+        feature["geometry"]["coordinates"][0].pop()
+        feature["properties"]["村居"] = ["甲村", "乙村"]
+        feature["properties"]["人口"] = 1e300
+
+
+def test_hand_written_geojson_with_open_rings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    world = district_world()
+    folder = write_gcj02_folder(world, tmp_path / "d")
+    edit_townships(open_rings_and_lists)(folder)
+    assert_matches(run_summary_json(folder, capsys), world, expected_answer(world))
 
 
 def test_demand_of_township_rows_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
