@@ -20,7 +20,7 @@ import subprocess
 import sys
 import zipfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -510,6 +510,7 @@ class Expected:
     stations: dict[str, int]
     unassigned_sites: list[str]
     unassigned_demand: list[str]
+    funding_share: dict[str, float]
     funding_yuan: dict[str, int]
     edge_margin: float  # smallest |distance - radius| / radius over every site-village pair
 
@@ -550,6 +551,8 @@ def expected_answer(world: World, codes: Sequence[str] | None = None) -> Expecte
     stations = {t: sum(1 for s, w in placed if w == t and "组织" not in s.kind) for t in towns}
     weights = {g.code: g.weight for g in world.groups}
     scores = [sum(weights[c] * (demand[t][c] - covered[t][c]) for c in codes) for t in towns]
+    if not any(s > 1e-6 for s in scores):  # everyone reached: the money follows the people
+        scores = [sum(weights[c] * demand[t][c] for c in codes) for t in towns]
     return Expected(
         demand=demand,
         covered=covered,
@@ -557,6 +560,7 @@ def expected_answer(world: World, codes: Sequence[str] | None = None) -> Expecte
         stations=stations,
         unassigned_sites=[s.id for s in world.sites if world.town_of(s.point) is None],
         unassigned_demand=[v.id for v in world.villages if world.town_of(v.point) is None],
+        funding_share={t: s / sum(scores) for t, s in zip(towns, scores, strict=True)},
         funding_yuan=dict(zip(towns, largest_remainder(scores, world.budget_yuan), strict=True)),
         edge_margin=margin,
     )
@@ -600,6 +604,7 @@ def assert_matches(doc: dict, world: World, want: Expected) -> None:
             want.organizations[town],
             want.stations[town],
         ), town
+        assert row["funding_share"] == pytest.approx(want.funding_share[town], abs=2e-3), town
         assert abs(row["funding_yuan"] - want.funding_yuan[town]) <= 100, town
     budget = doc["parameters"]["budget_yuan"]
     assert sum(r["funding_yuan"] % 100 for r in rows.values()) == budget % 100
@@ -1211,6 +1216,17 @@ def test_hand_written_geojson_with_open_rings(
     folder = write_gcj02_folder(world, tmp_path / "d")
     edit_townships(open_rings_and_lists)(folder)
     assert_matches(run_summary_json(folder, capsys), world, expected_answer(world))
+
+
+def test_when_everyone_is_reached_funding_follows_weighted_demand(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    world = district_world()
+    world.sites = [replace(s, radius_m=60_000.0) for s in world.sites]
+    world.town_rows = [replace(r, shares=dict.fromkeys(r.shares, 1.0)) for r in world.town_rows]
+    doc = run_summary_json(write_gcj02_folder(world, tmp_path / "d"), capsys)
+    assert doc["totals"]["covered"] == doc["totals"]["demand"]
+    assert_matches(doc, world, expected_answer(world))
 
 
 def test_demand_of_township_rows_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
