@@ -180,6 +180,8 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
     "col.funding_share": ("建议比例", "Share"),
     "col.funding_yuan": ("建议分配（元）", "Recommended (yuan)"),
     "col.group": ("群体", "Group"),
+    "col.radius_m": ("服务半径（米）", "Catchment (m)"),
+    "col.weight": ("分配权重", "Funding weight"),
     "col.demand": ("需求人数", "People"),
     "col.site": ("点位", "Site"),
     "col.kind": ("类型", "Kind"),

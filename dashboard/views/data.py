@@ -49,10 +49,10 @@ def _loaded(cur: state.Current, lang: str) -> None:
 def _groups_frame(dataset: Dataset, lang: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "code": [g.code for g in dataset.groups],
+            t("col.code", lang): [g.code for g in dataset.groups],
             t("col.group", lang): [g.display(lang) for g in dataset.groups],
-            "radius_m": [g.radius_m for g in dataset.groups],
-            "weight": [g.weight for g in dataset.groups],
+            t("col.radius_m", lang): [g.radius_m for g in dataset.groups],
+            t("col.weight", lang): [g.weight for g in dataset.groups],
         }
     )
 
