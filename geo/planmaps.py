@@ -62,7 +62,7 @@ SITE_COLOUR = "#1e3a8a"
 UNREACHED_COLOUR = "#dc2626"
 REACH_COLOURS = {
     "existing": "#9ca3af",
-    "suggested": SUGGESTED_COLOUR,
+    "suggested": "#16a34a",
     "hypothetical": HYPOTHETICAL_COLOUR,
     "unreached": UNREACHED_COLOUR,
 }
@@ -130,11 +130,15 @@ class NumberedMarkers(folium.MacroElement):
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.layerGroup(
             {{ this.items|tojson }}.map(function (m) {
+                // A marker that listens to clicks keeps them: the map underneath (where a
+                // click adds a station) does not see a click on a marker.
                 return L.marker([m[0], m[1]], {
                     keyboard: false, riseOnHover: true, zIndexOffset: 1000,
+                    bubblingMouseEvents: false,
                     icon: L.divIcon({className: 'atlas-num {{ this.css_class }}',
                                      html: '<span>' + m[2] + '</span>', iconSize: [0, 0]})
-                }).bindTooltip(m[3], {direction: 'top', offset: [0, -{{ this.size_px // 2 }}]});
+                }).on('click', L.DomEvent.stopPropagation)
+                  .bindTooltip(m[3], {direction: 'top', offset: [0, -{{ this.size_px // 2 }}]});
             })
         ).addTo({{ this._parent.get_name() }});
         {% endmacro %}
@@ -149,7 +153,7 @@ class NumberedMarkers(folium.MacroElement):
         *,
         colour: str,
         name: str,
-        size_px: int = 28,
+        size_px: int = 30,
     ) -> None:
         super().__init__()
         self._name = name
@@ -167,9 +171,10 @@ class NumberedMarkers(folium.MacroElement):
 
 
 def _base_map(
-    dataset: Dataset, view: PlanView | MapView, *, focus: str | None = None
+    dataset: Dataset, view: PlanView | MapView, *, focus: str | None = None, legend_em: int = 12
 ) -> tuple[folium.Map, gpd.GeoSeries, str]:
-    """An empty map fitted to the district (or to township ``focus``), room for the legend."""
+    """An empty map fitted to the district (or to township ``focus``), with ``legend_em``
+    font sizes kept free on the right for the legend."""
     datum = display_datum(view.basemap)
     shapes = to_display_datum(prepare_polygons(dataset.townships.set_index("code")), datum)
     area = shapes.loc[[focus]] if focus in shapes.index else shapes
@@ -177,8 +182,12 @@ def _base_map(
         area.total_bounds,
         asset_base=view.asset_base,
         font_px=view.font_px,
-        legend_px=12 * view.font_px,
+        legend_px=legend_em * view.font_px,
     )
+    # Leaflet's keyboard handler focuses the map on mousedown; when the map is partly out of
+    # view the page then scrolls between mousedown and mouseup, and the click lands elsewhere
+    # (a what-if station ~90 px off). Keyboard panning is not worth that.
+    fmap.options["keyboard"] = False
     add_basemap(fmap, view.basemap, tianditu_key=view.tianditu_key)
     return fmap, shapes, datum
 
@@ -247,7 +256,7 @@ def _add_sites(
     )
 
 
-def _point_sizes(people: np.ndarray, *, smallest: float = 4.0, largest: float = 13.0) -> np.ndarray:
+def _point_sizes(people: np.ndarray, *, smallest: float = 3.0, largest: float = 9.0) -> np.ndarray:
     biggest = float(people.max()) if len(people) else 0.0
     if biggest <= 0:
         return np.full(len(people), smallest)
@@ -322,7 +331,7 @@ def build_siting_map(
         ``atlas-num-hypothetical``.
     """
     lang = view.lang
-    fmap, shapes, datum = _base_map(dataset, view)
+    fmap, shapes, datum = _base_map(dataset, view, legend_em=19)
     tips = [f"<b>{escape(str(n))}</b>" for n in dataset.townships["name"]]
     _add_townships(fmap, dataset, shapes, [_PLAIN_TOWNSHIP] * len(tips), tips, view.font_px)
     rows = result.suggestions
@@ -346,7 +355,7 @@ def _add_siting_catchments(
     datum: str,
 ) -> None:
     """Existing sites' catchments (thin blue), new stations' (dashed, their marker colour)."""
-    style = {"color": "#1d4ed8", "weight": 1, "fillColor": "#3b82f6", "fillOpacity": 0.08}
+    style = {"color": "#1d4ed8", "weight": 0.8, "fillColor": "#3b82f6", "fillOpacity": 0.05}
     radii = sites["radius_m"].to_numpy(float)
     _add_circles(fmap, sites.geometry, radii, style, name="Catchments", datum=datum)
     for rows, colour, name in (

@@ -70,6 +70,7 @@ def test_the_siting_map_numbers_the_suggestions_and_colours_the_villages(
     assert len(layers["Sites"].data["features"]) == 2  # S1 and S2 serve the elders
     html = fmap.get_root().render()
     assert "atlas-num-suggested" in html and remote_assets(html) == []
+    assert fmap.options["keyboard"] is False  # no focus scroll between mousedown and mouseup
 
 
 def test_the_siting_map_in_english_without_suggestions(dataset: Dataset) -> None:
