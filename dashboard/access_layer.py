@@ -22,11 +22,12 @@ def _layer_choice(lang: str) -> str:
     if st.session_state.get("access_layer") not in LAYERS:
         wanted = st.query_params.get("layer", "coverage")
         st.session_state["access_layer"] = wanted if wanted in LAYERS else "coverage"
-    layer = st.sidebar.radio(
+    layer = st.radio(
         t("access.layer", lang),
         LAYERS,
         format_func=lambda code: t(f"access.layer.{code}", lang),
         key="access_layer",
+        horizontal=True,
     )
     state.sync_param("layer", None if layer == "coverage" else layer)
     return layer
@@ -38,7 +39,7 @@ def _group_choice(summary: Summary, lang: str) -> str:
         return codes[0]
     if st.session_state.get("access_group") not in codes:
         st.session_state["access_group"] = codes[0]
-    return st.sidebar.selectbox(
+    return st.selectbox(
         t("access.group", lang),
         codes,
         format_func=lambda code: summary.dataset.group(code).display(lang),
@@ -48,16 +49,18 @@ def _group_choice(summary: Summary, lang: str) -> str:
 
 def _notes(access: AccessResult, lang: str) -> None:
     """What the score means, and how many sites lack a capacity (counted as 1)."""
-    st.caption(t("access.explain", lang))
+    text = t("access.explain", lang)
     missing, total = len(access.supply_defaulted), len(access.sites)
     if missing:
-        st.warning(
-            t("access.capacity_warning", lang, n=missing, total=total), icon=":material/info:"
-        )
+        text += "  \n**" + t("access.capacity_warning", lang, n=missing, total=total) + "**"
+    st.caption(text)
 
 
 def coverage_map(summary: Summary, view: MapView, *, radii: dict[str, float]) -> folium.Map:
     """The coverage page's map: coverage (the default) or a group's accessibility.
+
+    The choices sit right above the map: the layer, and for accessibility the group (when
+    several are selected) and the method.
 
     Parameters
     ----------
@@ -69,16 +72,20 @@ def coverage_map(summary: Summary, view: MapView, *, radii: dict[str, float]) ->
         The catchment radii changed on the page, by group code.
     """
     lang = view.lang
-    layer = _layer_choice(lang)
+    left, middle, right = st.columns([5, 2, 3], vertical_alignment="bottom")
+    with left:
+        layer = _layer_choice(lang)
     if layer == "coverage":
         return build_map(summary, view)
-    group = _group_choice(summary, lang)
-    method = st.sidebar.radio(
-        t("access.method", lang),
-        METHODS,
-        format_func=lambda code: t(f"access.method.{code}", lang),
-        key="access_method",
-    )
+    with middle:
+        group = _group_choice(summary, lang)
+    with right:
+        method = st.selectbox(
+            t("access.method", lang),
+            METHODS,
+            format_func=lambda code: t(f"access.method.{code}", lang),
+            key="access_method",
+        )
     cur = state.current()
     access = loader.access_for(
         cur.dataset, cur.token, group, method, radii=tuple(sorted(radii.items()))

@@ -434,6 +434,7 @@ _SITING: dict[str, tuple[str, str]] = {
     "siting.kpi.before": ("现状覆盖率（村居）", "Coverage now (villages)"),
     "siting.kpi.after": ("增设 {k} 个站点后", "With {k} new stations"),
     "siting.kpi.gain": ("新增覆盖人数", "People newly reached"),
+    "siting.kpi.per_station": ("平均每站 {n} 人", "{n} per station"),
     "siting.kpi.quality": ("方案质量", "Quality of the plan"),
     "siting.kpi.optimal": ("已证明最优", "Proven optimal"),
     "siting.kpi.near": ("≥ 最优的 {share}", "≥ {share} of the optimum"),
@@ -459,9 +460,9 @@ _SITING: dict[str, tuple[str, str]] = {
         "Map: orange numbers are the suggestions (1 first), purple the hypothetical stations; "
         "villages are coloured by what reaches them and sized by their people.",
     ),
-    "siting.reach.existing": ("已被现有站点覆盖", "Reached by existing sites"),
-    "siting.reach.suggested": ("由建议站点新覆盖", "Newly reached by a suggestion"),
-    "siting.reach.hypothetical": ("由假设站点新覆盖", "Newly reached by a hypothetical station"),
+    "siting.reach.existing": ("现有站点已覆盖", "Reached now"),
+    "siting.reach.suggested": ("建议站点新覆盖", "Reached by a suggestion"),
+    "siting.reach.hypothetical": ("假设站点新覆盖", "Reached by a hypothetical"),
     "siting.reach.unreached": ("仍未覆盖", "Still out of reach"),
     "siting.people": ("{n} 人", "{n} people"),
     "siting.suggestion_one": ("建议站点 {rank}", "Suggested station {rank}"),
@@ -486,7 +487,8 @@ _SITING: dict[str, tuple[str, str]] = {
     "siting.download_xlsx": ("下载 Excel", "Download Excel"),
     "siting.file": ("选址建议", "siting"),
     # what if
-    "whatif.title": ("假设站点：如果在这里建站？", "What if a station stood here?"),
+    "whatif.title": ("假设站点", "Hypothetical stations"),
+    "whatif.typed": ("输入经纬度添加", "Add by coordinates"),
     "whatif.help": (
         "点击地图，或输入经纬度，为“{group}”添加假设站点（服务半径同上）；覆盖率和可及性立即重算。"
         "假设站点只保存在本次会话中，不改动数据。",

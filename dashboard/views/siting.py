@@ -169,11 +169,12 @@ def _candidate_report(problems: list[Problem], lang: str) -> None:
 # --- hypothetical stations -------------------------------------------------------------------
 
 
-def _stations(token: str, group: str) -> list[dict[str, object]]:
+def _stations(token: str, group: str | None) -> list[dict[str, object]]:
+    """The hypothetical stations of this dataset for ``group`` (None: for every group)."""
     return [
         s
         for s in st.session_state.get(STATIONS_KEY, [])
-        if s["token"] == token and s["group"] == group
+        if s["token"] == token and group in (None, s["group"])
     ]
 
 
@@ -282,7 +283,15 @@ def _siting_kpis(result: SitingResult, count: int, lang: str) -> None:
             format_percent(after),
             t("siting.kpi.points", lang, pp=points),
         ),
-        (t("siting.kpi.gain", lang), format_count(gain, lang), None),
+        (
+            t("siting.kpi.gain", lang),
+            format_count(gain, lang),
+            t(
+                "siting.kpi.per_station",
+                lang,
+                n=format_count(gain / max(len(result.suggestions), 1), lang),
+            ),
+        ),
         (
             t("siting.kpi.quality", lang),
             quality,
@@ -416,6 +425,30 @@ def _suggestions(result: SitingResult, cur: state.Current, count: int, lang: str
     )
 
 
+def _what_if_panel(
+    cur: state.Current, group: str, radius: float, lang: str
+) -> tuple[WhatIf, list[dict[str, object]]]:
+    """Key figures first (they change at once), then the stations, then the ways to add one."""
+    st.subheader(t("whatif.title", lang))
+    st.caption(t("whatif.help", lang, group=cur.dataset.group(group).display(lang)))
+    tiles, listing = st.container(), st.container()
+    st.toggle(t("whatif.click", lang), value=True, key="whatif_click")
+    with st.expander(t("whatif.typed", lang), icon=":material/edit_location_alt:"):
+        _typed_station(cur, group, lang)
+    capacity = _capacity(cur.dataset, group, lang)
+    stations = _stations(cur.token, group)
+    coords = tuple((float(s["lon"]), float(s["lat"])) for s in stations)
+    what = loader.what_if_for(cur.dataset, cur.token, group, coords, radius, capacity)
+    with tiles:
+        _what_if_kpis(what, len(stations), lang)
+    with listing:
+        _station_list(what, stations, cur, lang)
+        others = len(_stations(cur.token, None)) - len(stations)
+        if others:
+            st.caption(t("whatif.other_groups", lang, n=others))
+    return what, stations
+
+
 def render() -> None:
     """The siting page."""
     lang = state.lang()
@@ -448,17 +481,7 @@ def render() -> None:
         st.caption(t("siting.unlocated", lang, n=len(result.unlocated)))
     left, right = st.columns([7, 3], gap="medium")
     with right:
-        st.subheader(t("whatif.title", lang))
-        st.caption(t("whatif.help", lang, group=cur.dataset.group(group).display(lang)))
-        st.toggle(t("whatif.click", lang), value=True, key="whatif_click")
-        _typed_station(cur, group, lang)
-        capacity = _capacity(cur.dataset, group, lang)
-    stations = _stations(cur.token, group)
-    coords = tuple((float(s["lon"]), float(s["lat"])) for s in stations)
-    what = loader.what_if_for(cur.dataset, cur.token, group, coords, radius, capacity)
-    with right:
-        _what_if_kpis(what, len(stations), lang)
-        _station_list(what, stations, cur, lang)
+        what, stations = _what_if_panel(cur, group, radius, lang)
     with left:
         _siting_map(result, stations, cur, basemap, lang)
         st.caption(t("siting.map_help", lang))
