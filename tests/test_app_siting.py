@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.i18n import format_count, format_percent
+from geo.i18n import format_count, format_percent, t
 from geo.load import load_dataset
 from geo.siting import add_stations, suggest_sites
 from geo.summary import summarize
@@ -71,7 +71,7 @@ def test_minutes_become_the_radius_of_new_stations(demo: object) -> None:
     app = open_app(page="siting")
     app.radio(key="siting_reach").set_value("minutes").run()
     app.selectbox(key="siting_mode").set_value("walking").run()
-    app.number_input(key=f"siting_minutes_{GROUP}").set_value(15).run()
+    app.number_input(key=f"siting_minutes_{GROUP}_walking").set_value(15).run()
     assert any("≈ 直线距离 865 米" in c.value for c in app.sidebar.caption)
     expected = suggest_sites(demo, GROUP, 3, radius_m=round(minutes_to_metres(15)))  # type: ignore[arg-type]
     table = app.dataframe[0].value
@@ -82,7 +82,7 @@ def test_a_typed_station_changes_coverage_as_geo_computes_and_removing_restores_
     demo: object,
 ) -> None:
     app = open_app(page="siting")
-    label = "覆盖率（含假设站点）"
+    label = t("whatif.kpi.coverage")
     before = _metrics(app)[label]
     assert before == _coverage_with(demo, [], [])
     app.number_input(key="whatif_lon").set_value(SPOT[0])

@@ -102,7 +102,7 @@ def _reach_metres(dataset: Dataset, group: str, lang: str) -> float:
             max_value=180,
             value=start,
             step=1,
-            key=f"siting_minutes_{group}",
+            key=f"siting_minutes_{group}_{mode}",  # each mode starts at the group radius
         )
         metres = float(round(minutes_to_metres(minutes_in, mode=mode)))
         note = t(
@@ -261,16 +261,17 @@ def _capacity(dataset: Dataset, group: str, lang: str) -> float | None:
 # --- what the page shows ---------------------------------------------------------------------
 
 
-def _siting_kpis(result: SitingResult, count: int, lang: str) -> None:
+def _siting_kpis(result: SitingResult, lang: str) -> None:
     demand = result.demand
     before = result.covered_before / demand if demand > 0 else math.nan
     after = result.covered_after / demand if demand > 0 else math.nan
     gain = result.covered_after - result.covered_before
     possible = result.upper_bound - result.covered_before
-    if result.optimal:
-        quality = t("siting.kpi.optimal", lang)
+    if result.optimal or possible <= 0:
+        share, quality = "100%", t("siting.kpi.optimal", lang)
     else:
-        quality = t("siting.kpi.near", lang, share=format_percent(gain / possible))
+        share = "≥ " + format_percent(gain / possible)
+        quality = t("siting.kpi.bound", lang, n=format_count(possible, lang))
     points = format_number((after - before) * 100, decimals=1)
     tiles = [
         (
@@ -279,7 +280,7 @@ def _siting_kpis(result: SitingResult, count: int, lang: str) -> None:
             t("siting.kpi.covered", lang, n=format_count(result.covered_before, lang)),
         ),
         (
-            t("siting.kpi.after", lang, k=count),
+            t("siting.kpi.after", lang, k=len(result.suggestions)),
             format_percent(after),
             t("siting.kpi.points", lang, pp=points),
         ),
@@ -292,11 +293,7 @@ def _siting_kpis(result: SitingResult, count: int, lang: str) -> None:
                 n=format_count(gain / max(len(result.suggestions), 1), lang),
             ),
         ),
-        (
-            t("siting.kpi.quality", lang),
-            quality,
-            t("siting.kpi.bound", lang, n=format_count(result.upper_bound, lang)),
-        ),
+        (t("siting.kpi.quality", lang), share, quality),
     ]
     for column, (label, value, note) in zip(st.columns(len(tiles)), tiles, strict=True):
         column.metric(label, value, delta=note, delta_color="off", delta_arrow="off")
@@ -476,7 +473,7 @@ def render() -> None:
         _candidates=candidates,
         candidates_token=candidates_token,
     )
-    _siting_kpis(result, count, lang)
+    _siting_kpis(result, lang)
     if result.unlocated:
         st.caption(t("siting.unlocated", lang, n=len(result.unlocated)))
     left, right = st.columns([7, 3], gap="medium")

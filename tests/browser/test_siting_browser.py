@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from geo.i18n import format_count
+from geo.i18n import format_count, t
 from geo.load import load_dataset
 from geo.siting import suggest_sites
 
@@ -54,7 +54,7 @@ def test_a_click_on_the_map_adds_a_hypothetical_station(
     app_url: str, offline_page: OfflinePage, screenshot_dir: Path
 ) -> None:
     frame = _siting_map(offline_page, f"{app_url}/siting")
-    before = _tile(offline_page, "覆盖率（含假设站点）")
+    before = _tile(offline_page, t("whatif.kpi.coverage"))
     # a suggestion marker does not add a station: its click stays on the marker
     frame.locator(SUGGESTED).first.click()
     offline_page.page.wait_for_timeout(1500)
@@ -66,10 +66,10 @@ def test_a_click_on_the_map_adds_a_hypothetical_station(
     frame.locator(HYPOTHETICAL).first.wait_for(timeout=30_000)
     assert frame.locator(HYPOTHETICAL).all_inner_texts() == ["假1"]
     offline_page.page.get_by_role("button", name="移除").first.wait_for(timeout=30_000)
-    after = _tile(offline_page, "覆盖率（含假设站点）")
+    after = _tile(offline_page, t("whatif.kpi.coverage"))
     assert float(after.rstrip("%")) > float(before.rstrip("%"))
     offline_page.page.screenshot(path=screenshot_dir / "siting_what_if.png")
     offline_page.page.get_by_role("button", name="移除").first.click()
     offline_page.page.get_by_role("button", name="移除").wait_for(state="detached", timeout=30_000)
-    assert _tile(offline_page, "覆盖率（含假设站点）") == before
+    assert _tile(offline_page, t("whatif.kpi.coverage")) == before
     assert offline_page.outside == []
