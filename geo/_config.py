@@ -16,6 +16,9 @@ from geo.readers import normalize_name
 FILE = "dataset.toml"
 _KNOWN_KEYS = {"name", "demo", "coordinates", "budget_yuan", "groups"}
 _ERROR_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+# A catchment is a walk, a ride or a district at most: a larger radius is a typo (km for m,
+# extra zeros), and would also cost the coverage search its precision.
+MAX_RADIUS_M = 100_000.0
 
 
 @dataclass(frozen=True)
@@ -179,7 +182,7 @@ def _read_group_numbers(
     radius = table.get("radius_m")
     if radius is None:
         problems.append(Problem("missing_key", FILE, column=f"{where}.radius_m"))
-    elif not (_is_number(radius) and radius > 0):
+    elif not (_is_number(radius) and 0 < radius <= MAX_RADIUS_M):
         problems.append(_bad(f"{where}.radius_m", "positive", radius))
     else:
         values["radius_m"] = float(radius)

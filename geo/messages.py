@@ -267,7 +267,11 @@ EXPECTED: dict[str, dict[str, str]] = {
     "lon": {"zh": " -180 到 180 之间的数字", "en": "a number between -180 and 180"},
     "lat": {"zh": " -90 到 90 之间的数字", "en": "a number between -90 and 90"},
     "count": {"zh": "非负整数", "en": "a non-negative whole number"},
-    "positive": {"zh": "大于 0 的数字", "en": "a number greater than 0"},
+    # radii, the one kind of value that must be positive: at most geo._config.MAX_RADIUS_M
+    "positive": {
+        "zh": "大于 0、不超过 100000 的米数",
+        "en": "metres, more than 0 and at most 100000",
+    },
     "non_negative": {"zh": "不小于 0 的数字", "en": "a number not below 0"},
     "year": {"zh": "四位数的年份", "en": "a four-digit year"},
     "bool": {"zh": " true 或 false", "en": "true or false"},

@@ -532,7 +532,9 @@ def _pick_layer(path: Path) -> str | int | None:
     if path.name.lower().endswith(".geojson"):
         return None  # one layer by definition, and listing it would parse the whole file
     try:
-        layers = [str(name) for name, _ in pyogrio.list_layers(path)]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # GDAL's notes on odd headers; reading reports
+            layers = [str(name) for name, _ in pyogrio.list_layers(path)]
     except pyogrio.errors.DataSourceError:
         return None  # read_dataframe reports the reason
     if len(layers) <= 1:

@@ -41,7 +41,7 @@ from geo._cells import (
     row_problems,
     unique_values,
 )
-from geo._config import Config, read_config
+from geo._config import MAX_RADIUS_M, Config, read_config
 from geo._errors import DatasetError, Problem
 from geo.dataset import Group
 from geo.datum import to_wgs84
@@ -686,7 +686,13 @@ def _site_numbers(
             continue
         expected = "positive" if strict else "non_negative"
         out[key], found = check_numbers(
-            text, file, mapping[key], expected=expected, minimum=0.0, strict_minimum=strict
+            text,
+            file,
+            mapping[key],
+            expected=expected,
+            minimum=0.0,
+            maximum=MAX_RADIUS_M if strict else None,
+            strict_minimum=strict,
         )
         problems += found
     return out, problems

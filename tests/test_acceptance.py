@@ -1126,6 +1126,20 @@ BROKEN = [
         ("row 3", "quote"),
     ),
     Broken(
+        "site-radius-absurd",
+        after(edit_sites(set_cell(6, "服务半径（米）", "1e300"))),
+        "sites.csv",
+        ("第 6 行", "100000", "1e300"),
+        ("row 6", "100000", "1e300"),
+    ),
+    Broken(
+        "group-radius-in-the-wrong-unit",
+        after(edit_text("dataset.toml", "radius_m = 3000\n", "radius_m = 3000000\n")),
+        "dataset.toml",
+        ("groups[3].radius_m", "100000"),
+        ("groups[3].radius_m", "100000"),
+    ),
+    Broken(
         "site-radius-with-unit",
         after(edit_sites(set_cell(5, "服务半径（米）", "1.2公里"))),
         "sites.csv",
