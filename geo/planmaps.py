@@ -184,10 +184,6 @@ def _base_map(
         font_px=view.font_px,
         legend_px=legend_em * view.font_px,
     )
-    # Leaflet's keyboard handler focuses the map on mousedown; when the map is partly out of
-    # view the page then scrolls between mousedown and mouseup, and the click lands elsewhere
-    # (a what-if station ~90 px off). Keyboard panning is not worth that.
-    fmap.options["keyboard"] = False
     add_basemap(fmap, view.basemap, tianditu_key=view.tianditu_key)
     return fmap, shapes, datum
 

@@ -110,6 +110,10 @@ def new_map(
         control_scale=True,
         zoom_snap=0.25,
     )
+    # Leaflet's keyboard handler focuses the map on mousedown; when the map is partly out of
+    # view the page then scrolls between mousedown and mouseup, and the click lands elsewhere
+    # (a what-if station or a township ~90 px off). Keyboard panning is not worth that.
+    fmap.options["keyboard"] = False
     fmap.fit_bounds(
         [[miny, minx], [maxy, maxx]],
         padding_top_left=(8, 8),
