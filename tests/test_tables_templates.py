@@ -15,8 +15,8 @@ from small_dataset import make_dataset
 
 from geo._config import read_config
 from geo.dataset import Group
+from geo.export.tables import csv_bytes, funding_table, gap_table, report_table, xlsx_bytes
 from geo.summary import summarize
-from geo.tables import funding_table, gap_table, to_csv_bytes, to_xlsx_bytes
 from geo.templates import DATASET_TOML_EXAMPLE, TEMPLATE_LAYERS, template_frame, template_xlsx
 from geo.uploads import UploadError, unpack_upload
 from geo.validate import validate_dataset
@@ -24,32 +24,44 @@ from geo.validate import validate_dataset
 
 def test_funding_table_has_chinese_headers_and_adds_up_to_the_budget() -> None:
     summary = summarize(make_dataset())
-    table = funding_table(summary, "zh")
-    assert list(table.columns)[:3] == ["乡镇", "服务对象", "未覆盖"]
+    table = funding_table(summary, "zh").frame
+    assert list(table.columns)[:3] == ["代码", "乡镇", "未覆盖"]
     assert table["建议分配（元）"].sum() == 100000
-    assert funding_table(summary, "en").columns[0] == "Township"
+    assert funding_table(summary, "en").frame.columns[1] == "Township"
 
 
 def test_gap_table_is_ranked_by_people_out_of_reach() -> None:
-    table = gap_table(summarize(make_dataset()), "zh")
-    assert list(table.index) == ["T1", "T3", "T4", "T2"]
+    table = gap_table(summarize(make_dataset()), "zh").frame
+    assert list(table["代码"]) == ["T1", "T3", "T4", "T2"]
     assert list(table["未覆盖"]) == [80, 40, 30, 0]
 
 
 def test_csv_has_a_bom_and_reads_back() -> None:
-    table = funding_table(summarize(make_dataset()), "zh")
-    data = to_csv_bytes(table)
+    data = csv_bytes(funding_table(summarize(make_dataset()), "zh"))
     assert data.startswith(b"\xef\xbb\xbf")
-    back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", index_col=0)
+    back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
     assert list(back["乡镇"]) == ["一镇", "二镇", "三镇", "四镇"]
 
 
 def test_xlsx_reads_back_with_a_frozen_header() -> None:
     table = funding_table(summarize(make_dataset()), "zh")
-    data = to_xlsx_bytes(table, sheet="资金分配")
-    back = pd.read_excel(io.BytesIO(data), sheet_name="资金分配", index_col=0)
+    data = xlsx_bytes(table)
+    back = pd.read_excel(io.BytesIO(data), sheet_name=table.sheet)
     assert back["建议分配（元）"].sum() == 100000
-    assert openpyxl.load_workbook(io.BytesIO(data))["资金分配"].freeze_panes == "B2"
+    assert openpyxl.load_workbook(io.BytesIO(data))[table.sheet].freeze_panes == "A2"
+
+
+def test_a_ready_made_table_keeps_its_index_and_coordinates() -> None:
+    frame = pd.DataFrame(
+        {"编号": ["001"], "经度": [118.123456], "增益": [12]},
+        index=pd.Index([1], name="序号"),
+    )
+    table = report_table(frame, "选址")
+    assert list(table.frame.columns) == ["序号", "编号", "经度", "增益"]
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(table)))["选址"]
+    assert sheet["B2"].value == "001"
+    assert sheet["C2"].number_format == "General"
+    assert sheet["D2"].number_format == "#,##0"
 
 
 def _write_template_dataset(folder: Path) -> None:

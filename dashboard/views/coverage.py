@@ -7,11 +7,11 @@ import streamlit as st
 
 from dashboard import access_layer, downloads, loader, state, widgets
 from geo.dataset import Dataset
+from geo.export.tables import gap_table
 from geo.i18n import format_count, format_percent, format_yuan, t
 from geo.mapviews import MapView
 from geo.selection import TownshipDetail, township_detail
 from geo.summary import Summary
-from geo.tables import gap_table
 
 MAP_KEY = "coverage_map"
 
@@ -83,10 +83,10 @@ def _open_clicked_township() -> None:
 
 def _gap_table(summary: Summary, lang: str) -> None:
     st.subheader(t("coverage.gap_table", lang))
-    table = gap_table(summary, lang)
+    table = gap_table(summary, lang).frame
     coverage_col = t("col.coverage", lang)
     shown = table.assign(**{coverage_col: table[coverage_col].map(format_percent)})
-    st.dataframe(shown, width="stretch")
+    st.dataframe(shown, width="stretch", hide_index=True)
 
 
 def _detail(detail: TownshipDetail, lang: str, dataset: Dataset) -> None:

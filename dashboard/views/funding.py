@@ -6,10 +6,10 @@ import streamlit as st
 
 from dashboard import charts, downloads, loader, state, widgets
 from geo.dataset import Dataset
+from geo.export.tables import csv_bytes, funding_table, xlsx_bytes
 from geo.i18n import format_yuan, t
 from geo.mapviews import MapView, build_map
 from geo.summary import Summary
-from geo.tables import funding_table, to_csv_bytes, to_xlsx_bytes
 
 
 def _parameters(
@@ -56,7 +56,8 @@ def _charts(summary: Summary, lang: str) -> None:
 def _table(summary: Summary, lang: str) -> None:
     table = funding_table(summary, lang)
     st.dataframe(
-        table,
+        table.frame,
+        hide_index=True,
         width="stretch",
         column_config={
             t("col.funding_share", lang): st.column_config.NumberColumn(format="percent"),
@@ -70,14 +71,14 @@ def _table(summary: Summary, lang: str) -> None:
     left, right = st.columns(2)
     left.download_button(
         t("funding.download_csv", lang),
-        to_csv_bytes(table),
+        csv_bytes(table),
         file_name="funding.csv",
         mime="text/csv",
         key="download_csv",
     )
     right.download_button(
         t("funding.download_xlsx", lang),
-        to_xlsx_bytes(table, sheet=t("funding.title", lang)),
+        xlsx_bytes(table),
         file_name="funding.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="download_xlsx",

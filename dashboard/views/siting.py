@@ -22,11 +22,11 @@ from geo._errors import DatasetError, Problem
 from geo.access import group_sites
 from geo.dataset import Dataset
 from geo.datum import to_wgs84
+from geo.export.tables import csv_bytes, report_table, xlsx_bytes
 from geo.i18n import format_count, format_number, format_percent, t
 from geo.planmaps import PlanView, build_siting_map
 from geo.planning import WhatIf, format_score, suggestion_table
 from geo.siting import SitingResult, read_candidates
-from geo.tables import to_csv_bytes, to_xlsx_bytes
 from geo.travel import DEFAULT_DETOUR, TRAVEL_MODES, metres_to_minutes, minutes_to_metres
 from geo.webmap import display_datum
 
@@ -399,12 +399,13 @@ def _suggestions(result: SitingResult, cur: state.Current, count: int, lang: str
         st.info(t("siting.fewer", lang, n=n, k=count))
     table = suggestion_table(result, cur.dataset, lang)
     st.dataframe(table, width="stretch")
+    report = report_table(table, t("siting.file", lang))
     group = cur.dataset.group(result.group).display(lang)
     stem = f"{t('siting.file', lang)}_{group}_{date.today().isoformat()}"
     left, right, _ = st.columns([1, 1, 3])
     left.download_button(
         t("siting.download_csv", lang),
-        to_csv_bytes(table),
+        csv_bytes(report),
         file_name=f"{stem}.csv",
         mime="text/csv",
         key="siting_csv",
@@ -413,7 +414,7 @@ def _suggestions(result: SitingResult, cur: state.Current, count: int, lang: str
     )
     right.download_button(
         t("siting.download_xlsx", lang),
-        to_xlsx_bytes(table, sheet=t("siting.file", lang)),
+        xlsx_bytes(report),
         file_name=f"{stem}.xlsx",
         key="siting_xlsx",
         on_click="ignore",

@@ -8,6 +8,7 @@ to recognise UTF-8 instead of reading the Chinese as GBK mojibake.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -27,15 +28,18 @@ from geo.summary import Summary
 __all__ = [
     "NUMBER_FORMATS",
     "ReportTable",
+    "csv_bytes",
     "funding_table",
     "gap_table",
     "group_table",
+    "report_table",
     "report_tables",
     "sites_table",
     "township_table",
     "unassigned_table",
     "write_csv",
     "write_xlsx",
+    "xlsx_bytes",
 ]
 
 Kind = Literal["text", "int", "count", "percent", "yuan", "score", "coord", "decimal"]
@@ -224,11 +228,43 @@ def report_tables(summary: Summary, lang: str = "zh") -> list[ReportTable]:
     return [build(summary, lang) for build in builders]
 
 
-def write_csv(table: ReportTable, path: Path | str) -> Path:
+def report_table(frame: pd.DataFrame, sheet: str) -> ReportTable:
+    """Wrap a table that already has readable headers (its index becomes the first column).
+
+    Whole numbers get thousands separators, other numbers Excel's general format (so that
+    coordinates keep their decimals), text stays text.
+    """
+    frame = frame.reset_index() if frame.index.name else frame.reset_index(drop=True)
+    formats = tuple(_general_format(dtype) for dtype in frame.dtypes)
+    return ReportTable(sheet, frame, formats)
+
+
+def _general_format(dtype: object) -> str:
+    if pd.api.types.is_integer_dtype(dtype):
+        return NUMBER_FORMATS["count"]
+    return "General" if pd.api.types.is_float_dtype(dtype) else NUMBER_FORMATS["text"]
+
+
+def csv_bytes(table: ReportTable) -> bytes:
     """``table`` as CSV in UTF-8 with BOM (so that Excel on Windows reads the Chinese)."""
+    text = table.frame.to_csv(index=False, lineterminator="\r\n")
+    return text.encode("utf-8-sig")
+
+
+def write_csv(table: ReportTable, path: Path | str) -> Path:
+    """``table`` written by :func:`csv_bytes` to ``path``."""
     path = Path(path)
-    table.frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+    path.write_bytes(csv_bytes(table))
     return path
+
+
+def xlsx_bytes(table: ReportTable) -> bytes:
+    """``table`` alone in a workbook: header row frozen and styled, number formats set."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        table.frame.to_excel(writer, sheet_name=table.sheet[:31], index=False)
+        _style_sheet(writer.sheets[table.sheet[:31]], table)
+    return buffer.getvalue()
 
 
 def write_xlsx(
