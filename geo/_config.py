@@ -11,6 +11,7 @@ from typing import Any
 
 from geo._errors import Problem
 from geo.dataset import DATUMS, Group
+from geo.funding import MAX_BUDGET_YUAN
 from geo.readers import normalize_name
 
 FILE = "dataset.toml"
@@ -109,8 +110,8 @@ def _read_scalars(data: dict[str, object]) -> tuple[dict[str, object], list[Prob
     else:
         out["demo"] = demo
     budget = data.get("budget_yuan")
-    if budget is not None and not (_is_number(budget) and budget >= 0):
-        problems.append(_bad("budget_yuan", "non_negative", budget))
+    if budget is not None and not (_is_number(budget) and 0 <= budget <= MAX_BUDGET_YUAN):
+        problems.append(_bad("budget_yuan", "yuan", budget))
     elif budget is not None:
         out["budget_yuan"] = round(budget)
     return out, problems

@@ -20,7 +20,11 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-__all__ = ["allocate_budget", "funding_scores", "funding_shares"]
+__all__ = ["MAX_BUDGET_YUAN", "allocate_budget", "funding_scores", "funding_shares"]
+
+# A trillion yuan: far beyond any venture round, and small enough that the units of 100 yuan
+# stay exact in float64 and the amounts within int64.
+MAX_BUDGET_YUAN = 10**12
 
 # Unmet need below a millionth of a person is float noise from areal shares, not a gap.
 _NOISE_PEOPLE = 1e-6
@@ -177,6 +181,9 @@ def _check_budget(budget_yuan: int, unit: int) -> tuple[int, int]:
         raise ValueError(msg)
     if budget_yuan < 0:
         msg = f"`budget_yuan` must be 0 or more yuan, got {budget_yuan!r}."
+        raise ValueError(msg)
+    if budget_yuan > MAX_BUDGET_YUAN:
+        msg = f"`budget_yuan` must be at most {MAX_BUDGET_YUAN} yuan, got {budget_yuan!r}."
         raise ValueError(msg)
     if not _is_whole(unit) or unit <= 0:
         msg = f"`unit` must be a positive whole number of yuan, got {unit!r}."

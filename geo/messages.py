@@ -273,6 +273,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "en": "metres, more than 0 and at most 100000",
     },
     "non_negative": {"zh": "不小于 0 的数字", "en": "a number not below 0"},
+    "yuan": {"zh": " 0 到 1 万亿之间的元数", "en": "yuan, from 0 to 10^12"},
     "year": {"zh": "四位数的年份", "en": "a four-digit year"},
     "bool": {"zh": " true 或 false", "en": "true or false"},
     "text": {"zh": "文字", "en": "text"},

@@ -45,6 +45,7 @@ from geo._config import MAX_RADIUS_M, Config, read_config
 from geo._errors import DatasetError, Problem
 from geo.dataset import Group
 from geo.datum import to_wgs84
+from geo.funding import MAX_BUDGET_YUAN
 from geo.readers import LAYER_SUFFIXES, find_layer_file, normalize_name, read_layer
 
 __all__ = ["CheckedLayers", "assign_townships", "check_layers", "validate_dataset"]
@@ -886,7 +887,7 @@ def _project_numbers(
 ) -> tuple[dict[str, np.ndarray], list[Problem]]:
     specs = {
         "year": {"expected": "year", "minimum": 1900.0, "maximum": 2999.0, "whole": True},
-        "amount_yuan": {"expected": "non_negative", "minimum": 0.0},
+        "amount_yuan": {"expected": "yuan", "minimum": 0.0, "maximum": float(MAX_BUDGET_YUAN)},
         "person_times": {"expected": "non_negative", "minimum": 0.0},
     }
     out: dict[str, np.ndarray] = {}

@@ -1140,6 +1140,13 @@ BROKEN = [
         ("groups[3].radius_m", "100000"),
     ),
     Broken(
+        "budget-beyond-reason",
+        after(edit_text("dataset.toml", "budget_yuan = 300000", "budget_yuan = 3e20")),
+        "dataset.toml",
+        ("budget_yuan", "1 万亿"),
+        ("budget_yuan", "10^12"),
+    ),
+    Broken(
         "site-radius-with-unit",
         after(edit_sites(set_cell(5, "服务半径（米）", "1.2公里"))),
         "sites.csv",
