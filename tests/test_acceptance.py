@@ -1308,3 +1308,51 @@ def test_the_catchment_edge_in_metres(
     (row,) = run_summary_json(folder, capsys)["townships"]
     # 8 villages of 1 person just inside, 8 of 100 just outside
     assert (row["demand"]["elders_left_behind"], row["covered"]["elders_left_behind"]) == (808, 8)
+
+
+# --- damaged bytes: whatever breaks, the answer is a report, not a crash -------------------
+
+
+def damage(data: bytes, rng: np.random.Generator) -> bytes:
+    """Cut the file short, overwrite a few bytes, or insert a delimiter, quote or zero."""
+    out = bytearray(data)
+    how = rng.integers(3)
+    if how == 0:
+        return bytes(out[: rng.integers(len(out))])
+    if how == 1:
+        for at in rng.integers(len(out), size=rng.integers(1, 8)):
+            out[at] = rng.integers(256)
+        return bytes(out)
+    at = int(rng.integers(len(out)))
+    out[at:at] = rng.choice([b",", b"\n", b'"', b"\x00", "、".encode(), b"}", b"-9"])
+    return bytes(out)
+
+
+def test_damaged_files_give_a_report_or_a_summary_never_a_crash(tmp_path: Path) -> None:
+    """Seeded damage to one file of a valid folder at a time (CSV, XLSX, GeoJSON, GeoPackage,
+    zipped shapefile, TOML): loading either succeeds or raises DatasetError."""
+    from geo._errors import DatasetError
+    from geo.load import load_dataset
+    from geo.summary import summarize, summary_to_json
+
+    world = district_world()
+    writers = (write_gcj02_folder, write_bd09_folder, write_spatial_folder)
+    bases = [writer(world, tmp_path / f"base{i}") for i, writer in enumerate(writers)]
+    rng = np.random.default_rng(20240602)
+    outcomes = set()
+    for trial in range(30):
+        base = bases[trial % len(bases)]
+        files = sorted(p.name for p in base.iterdir())
+        folder = tmp_path / f"trial{trial}"
+        folder.mkdir()
+        for name in files:
+            (folder / name).write_bytes((base / name).read_bytes())
+        victim = folder / files[rng.integers(len(files))]
+        victim.write_bytes(damage(victim.read_bytes(), rng))
+        try:
+            json.dumps(summary_to_json(summarize(load_dataset(folder))))
+            outcomes.add("loaded")
+        except DatasetError as error:
+            assert error.errors, victim.name
+            outcomes.add("report")
+    assert outcomes == {"loaded", "report"}
