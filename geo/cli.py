@@ -17,11 +17,12 @@ from pathlib import Path
 import pandas as pd
 
 from geo._errors import DatasetError, Problem
+from geo._options import OptionError, check_budget, chosen_groups
 from geo.access import METHODS, access_to_json, compute_access
 from geo.dataset import Dataset, Group
 from geo.load import load_dataset
 from geo.siting import SitingResult, read_candidates, siting_to_json, suggest_sites
-from geo.summary import Summary, resolve_groups, summarize, summary_to_json
+from geo.summary import Summary, summarize, summary_to_json
 from geo.validate import validate_dataset
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INVALID = 0, 1, 2
@@ -30,26 +31,31 @@ _TEXT = {
     "zh": {
         "valid": "数据集有效：{path}",
         "invalid": "数据集无效：{path}（{errors} 个错误，{warnings} 个警告）",
-        "error": "错误",
-        "warning": "警告",
+        "error": "错误：",
+        "warning": "警告：",
         "columns": ["乡镇", "组织", "站点", "服务对象", "已覆盖", "覆盖率", "建议资金(元)"],
         "total": "合计",
         "unassigned_sites": "不在任何乡镇内的站点/组织：",
         "unassigned_demand": "不在任何乡镇内的需求点：",
         "demo": "示例数据：模拟生成，不是官方统计",
         "bad_option": "参数错误：{message}",
+        "bad_count": "--count 和 --radius-m 应为不小于 0 的数",
+        "internal": "内部错误（不是数据的问题，请把这一行报告给维护者）：{error}",
     },
     "en": {
         "valid": "Dataset is valid: {path}",
         "invalid": "Dataset is invalid: {path} ({errors} errors, {warnings} warnings)",
-        "error": "error",
-        "warning": "warning",
+        "error": "error: ",
+        "warning": "warning: ",
         "columns": ["Township", "Orgs", "Stations", "People", "Covered", "Coverage", "Funding"],
         "total": "Total",
         "unassigned_sites": "Sites in no township: ",
         "unassigned_demand": "Demand points in no township: ",
         "demo": "(simulated demo data, not official figures)",
         "bad_option": "Invalid option: {message}",
+        "bad_count": "--count and --radius-m must be numbers >= 0",
+        "internal": "internal error (not a problem with the data; please report this line): "
+        "{error}",
     },
 }
 
@@ -65,10 +71,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DatasetError as exc:
         print(format_problems(exc.problems, args.lang), file=sys.stderr)
         return EXIT_INVALID
+    except OptionError as exc:
+        print(_TEXT[args.lang]["bad_option"].format(message=exc), file=sys.stderr)
+        return EXIT_INVALID
     except BrokenPipeError:
         # The reader went away (`... | head`): stop quietly, as other command-line tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except Exception as exc:
+        if os.environ.get("ATLAS_DEBUG"):
+            raise
+        error = f"{type(exc).__name__}: {exc}"
+        print(_TEXT[args.lang]["internal"].format(error=error), file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -89,7 +104,7 @@ def format_problems(problems: Sequence[Problem], lang: str) -> str:
     """One line per problem, errors first, each prefixed with its severity."""
     text = _TEXT[lang]
     ordered = sorted(problems, key=lambda p: p.severity != "error")
-    return "\n".join(f"{text[p.severity]}: {p.message(lang)}" for p in ordered)
+    return "\n".join(f"{text[p.severity]}{p.message(lang)}" for p in ordered)
 
 
 def _add_validate_arguments(command: argparse.ArgumentParser) -> None:
@@ -124,14 +139,8 @@ def _add_summary_arguments(command: argparse.ArgumentParser) -> None:
 def run_summary(args: argparse.Namespace) -> int:
     """Print the per-township coverage and funding table."""
     dataset = load_dataset(args.dataset)
-    text = _TEXT[args.lang]
-    try:
-        resolve_groups(dataset, args.group)
-        if args.budget is not None and args.budget < 0:
-            raise ValueError(f"--budget must be >= 0, got {args.budget}")
-    except (KeyError, ValueError) as exc:
-        print(text["bad_option"].format(message=exc.args[0]), file=sys.stderr)
-        return EXIT_INVALID
+    chosen_groups(dataset, args.group, args.lang)
+    check_budget(args.budget, args.lang)
     summary = summarize(dataset, groups=args.group, budget_yuan=args.budget)
     if args.json:
         print(json.dumps(summary_to_json(summary), ensure_ascii=False, indent=2))
@@ -236,11 +245,7 @@ def _add_access_arguments(command: argparse.ArgumentParser) -> None:
 def run_access(args: argparse.Namespace) -> int:
     """Print 2SFCA/E2SFCA accessibility scores per village and township."""
     dataset = load_dataset(args.dataset)
-    try:
-        group = resolve_groups(dataset, [args.group])[0]
-    except KeyError as exc:
-        print(_TEXT[args.lang]["bad_option"].format(message=exc.args[0]), file=sys.stderr)
-        return EXIT_INVALID
+    group = chosen_groups(dataset, [args.group], args.lang)[0]
     result = compute_access(dataset, group.code, method=args.method)
     if args.json:
         # One score per village: unindented, which json writes ten times faster.
@@ -268,13 +273,9 @@ def _add_suggest_arguments(command: argparse.ArgumentParser) -> None:
 def run_suggest(args: argparse.Namespace) -> int:
     """Suggest K new station locations that bring the most people within reach."""
     dataset = load_dataset(args.dataset)
-    try:
-        group = resolve_groups(dataset, [args.group])[0]
-        if args.count < 0 or (args.radius_m is not None and not args.radius_m >= 0):
-            raise ValueError("--count and --radius-m must be >= 0")
-    except (KeyError, ValueError) as exc:
-        print(_TEXT[args.lang]["bad_option"].format(message=exc.args[0]), file=sys.stderr)
-        return EXIT_INVALID
+    group = chosen_groups(dataset, [args.group], args.lang)[0]
+    if args.count < 0 or (args.radius_m is not None and not args.radius_m >= 0):
+        raise OptionError(_TEXT[args.lang]["bad_count"])
     places = read_candidates(args.candidates, dataset) if args.candidates else None
     result = suggest_sites(
         dataset, group.code, args.count, radius_m=args.radius_m, candidates=places

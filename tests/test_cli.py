@@ -55,6 +55,7 @@ def test_group_and_budget_options(capsys: pytest.CaptureFixture[str]) -> None:
     [
         (["--group", "martians"], "martians"),
         (["--budget", "-5"], "--budget"),
+        (["--budget", str(10**13)], "--budget"),
     ],
 )
 def test_bad_options_exit_2_with_a_message(
@@ -121,3 +122,25 @@ def test_a_district_with_no_sites_yet_still_gets_a_summary(
     doc = json.loads(capsys.readouterr().out)
     assert all(t["stations"] == 0 and t["organizations"] == 0 for t in doc["townships"])
     assert all(all(v == 0 for v in t["covered"].values()) for t in doc["townships"])
+
+
+def test_an_unexpected_failure_is_one_line_and_exit_1(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.delenv("ATLAS_DEBUG", raising=False)
+    monkeypatch.setattr("geo.cli.summarize", broken)
+    assert main(["summary", str(DEMO)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "RuntimeError: disk on fire" in err
+    assert "内部错误" in err
+
+
+def test_unknown_group_lists_the_labels(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["summary", str(DEMO), "--group", "孤寡老人"]) == 2
+    err = capsys.readouterr().err
+    assert "孤寡老人" in err
+    assert "留守老人 (elders_left_behind)" in err

@@ -13,8 +13,9 @@ from datetime import date
 from pathlib import Path
 from typing import Final
 
+from geo._options import check_budget, chosen_groups
 from geo.load import load_dataset
-from geo.summary import Summary, resolve_groups, summarize
+from geo.summary import Summary, summarize
 
 __all__ = ["EXTENSIONS", "add_export_arguments", "export_bytes", "export_summary", "run_export"]
 
@@ -75,12 +76,9 @@ def run_export(args: argparse.Namespace) -> int:
     if problem:
         print(text["bad_option"].format(message=problem), file=sys.stderr)
         return EXIT_INVALID
+    check_budget(args.budget, args.lang)
     dataset = load_dataset(args.dataset)
-    try:
-        resolve_groups(dataset, args.group)
-    except KeyError as exc:
-        print(text["bad_option"].format(message=exc.args[0]), file=sys.stderr)
-        return EXIT_INVALID
+    chosen_groups(dataset, args.group, args.lang)
     summary = summarize(dataset, groups=args.group, budget_yuan=args.budget)
     try:
         args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -103,8 +101,6 @@ def _option_problem(args: argparse.Namespace) -> str | None:
 
     if args.indicator not in INDICATORS:
         return f"--indicator: {args.indicator!r} ∉ {list(INDICATORS)}"
-    if args.budget is not None and args.budget < 0:
-        return f"--budget must be >= 0, got {args.budget}"
     if args.date is not None and _parse_date(args.date) is None:
         return text["date"].format(found=args.date)
     return None
