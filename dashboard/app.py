@@ -39,6 +39,12 @@ def _sidebar_controls(lang: str) -> None:
         st.rerun()
 
 
+def _forward(pages: dict[str, st.Page]) -> None:
+    """Open the page named by ``?page=`` (the overview when none or unknown) at its own URL."""
+    target = pages.get(st.query_params.get("page", ""), pages["overview"])
+    st.switch_page(target, query_params=st.query_params.to_dict())
+
+
 def main() -> None:
     """Configure the page, then run the page the URL asks for."""
     st.set_page_config(
@@ -49,23 +55,25 @@ def main() -> None:
     )
     lang, briefing = state.lang(), state.briefing()
     widgets.apply_styles(briefing=briefing)
+    pages = {
+        name: st.Page(func, title=t(f"page.{name}", lang), icon=icon, url_path=name)
+        for name, func, icon in PAGES
+    }
+    # Every page keeps its own URL (/overview, /coverage, ...): the root is a hidden page that
+    # forwards to the page ?page=NAME asks for (the overview when none), keeping the other
+    # parameters. Were the overview the default page, /overview itself would be "not found".
+    router = st.Page(
+        lambda: _forward(pages), title=t("app.title", lang), url_path="", default=True,
+        visibility="hidden",
+    )  # fmt: skip
+    page = st.navigation([router, *pages.values()], position="hidden" if briefing else "sidebar")
     if briefing:
         overview.render_briefing()
         return
-    # ?page=NAME opens that page: it becomes the default (the page shown at the root URL)
-    wanted = st.query_params.get("page", "overview")
-    if wanted not in {name for name, _, _ in PAGES}:
-        wanted = "overview"
-    pages = [
-        st.Page(
-            func, title=t(f"page.{name}", lang), icon=icon, url_path=name, default=name == wanted
-        )
-        for name, func, icon in PAGES
-    ]
-    page = st.navigation(pages)
+    if page.url_path:
+        state.sync_param("page", page.url_path)
     st.sidebar.caption(t("app.dataset", lang, name=state.current().dataset.name))
     _sidebar_controls(lang)
-    state.sync_param("page", page.url_path)
     page.run()
 
 

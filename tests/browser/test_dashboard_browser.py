@@ -80,3 +80,17 @@ def test_clicking_a_township_opens_its_detail(app_url: str, offline_page: Offlin
     heading = offline_page.page.get_by_role("heading", name="来龙镇详情")
     heading.wait_for(timeout=30_000)
     assert "township=321311108" in offline_page.page.url
+
+
+@pytest.mark.parametrize("link", ["/overview", "/?page=coverage&lang=en", "/funding?lang=en"])
+def test_a_shared_link_opens_its_page_without_not_found(
+    app_url: str, offline_page: OfflinePage, link: str
+) -> None:
+    page = offline_page.page
+    page.goto(app_url + link)
+    page.get_by_role("heading", level=1).first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)  # the "Page not found" dialog arrives after the first run
+    name = link.strip("/?").removeprefix("page=").split("?")[0].split("&")[0]
+    assert f"/{name}" in page.url and f"page={name}" in page.url
+    assert ("lang=en" in link) == ("lang=en" in page.url)
+    assert page.get_by_text("Page not found").count() == 0
