@@ -5,13 +5,15 @@ The layer is part of the shareable view (``?layer=points`` or ``?layer=townships
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import folium
 import streamlit as st
 
 from dashboard import loader, state
 from geo.access import METHODS, AccessResult
 from geo.i18n import t
-from geo.mapviews import MapView, build_map
+from geo.mapviews import MapView, build_map, catchments_by_default
 from geo.planmaps import ACCESS_LAYERS, build_access_map
 from geo.summary import Summary
 
@@ -47,6 +49,18 @@ def _group_choice(summary: Summary, lang: str) -> str:
     )
 
 
+def _catchment_toggle(group_count: int, lang: str) -> bool:
+    """On by default for one or two groups; the key follows that default, so that picking
+    many groups hides the circles again and going back to one shows them."""
+    default = catchments_by_default(group_count)
+    return st.toggle(
+        t("map.show_catchments", lang),
+        value=default,
+        key=f"show_catchments_{'few' if default else 'many'}",
+        help=t("map.show_catchments_help", lang),
+    )
+
+
 def _notes(access: AccessResult, lang: str) -> None:
     """What the score means, and how many sites lack a capacity (counted as 1)."""
     text = t("access.explain", lang)
@@ -76,7 +90,9 @@ def coverage_map(summary: Summary, view: MapView, *, radii: dict[str, float]) ->
     with left:
         layer = _layer_choice(lang)
     if layer == "coverage":
-        return build_map(summary, view)
+        with middle:
+            catchments = _catchment_toggle(len(summary.group_codes), lang)
+        return build_map(summary, replace(view, show_catchments=catchments))
     with middle:
         group = _group_choice(summary, lang)
     with right:

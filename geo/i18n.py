@@ -108,6 +108,12 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
     "map.sites": ("服务点位", "Service sites"),
     "map.catchments": ("服务半径", "Catchments"),
     "map.unreached": ("未覆盖村居", "Villages out of reach"),
+    "map.show_catchments": ("显示服务半径圈", "Show catchment circles"),
+    "map.show_catchments_help": (
+        "每个点位按所选群体的服务半径画圈。选了三个以上群体时圈会互相重叠，默认不显示。",
+        "A circle of each group's radius around every site. With three or more groups the "
+        "circles overlap everywhere, so they start hidden.",
+    ),
     "map.popup.category": ("类别", "Category"),
     "map.popup.groups": ("服务群体", "Groups served"),
     "map.popup.township": ("所属乡镇", "Township"),

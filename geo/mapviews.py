@@ -41,13 +41,24 @@ from geo.webmap import (
     to_display_datum,
 )
 
-__all__ = ["CATEGORY_COLOURS", "MapView", "build_map", "category_colours"]
+__all__ = [
+    "CATCHMENT_GROUP_LIMIT",
+    "CATEGORY_COLOURS",
+    "MapView",
+    "build_map",
+    "catchments_by_default",
+    "category_colours",
+]
 
 # Warm and dark hues that stand out on the choropleth palettes (which are light and cool).
 CATEGORY_COLOURS = (
     "#d62728", "#ff7f0e", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#9467bd", "#17becf",
 )  # fmt: skip
 OTHER_COLOUR = "#444444"
+# Above this many groups the circles of every site for every group cover the whole district
+# (the demo: 7 groups, hundreds of overlapping circles), so they start switched off.
+CATCHMENT_GROUP_LIMIT = 2
+_KIND_FILL = {"organization": "#1e1b4b", "station": "#64748b"}
 _KIND_STYLE = {
     "organization": {"radius": 8, "color": "#1e1b4b", "weight": 2.5},
     "station": {"radius": 5.5, "color": "#ffffff", "weight": 1.5},
@@ -78,6 +89,13 @@ class MapView:
         Fit the map to that township instead of the whole district.
     briefing
         Large type for a projector.
+    colour_by_category
+        Fill the site markers by category; otherwise one dark colour per kind, so that
+        nothing on the map shares the red of the villages out of reach.
+    site_scale
+        Size of the site markers relative to the overview's (smaller where villages matter).
+    township_opacity
+        Fill opacity of the choropleth (lighter where points must stand out on it).
     asset_base
         Where the browser finds ``leaflet.js``/``leaflet.css`` (see ``geo.webmap.new_map``).
     """
@@ -94,6 +112,9 @@ class MapView:
     township: str | None = None
     zoom_to_township: bool = False
     briefing: bool = False
+    colour_by_category: bool = True
+    site_scale: float = 1.0
+    township_opacity: float = 0.85
     asset_base: str = "leaflet/"
 
     @property
@@ -106,6 +127,22 @@ def category_colours(categories: pd.Series) -> dict[str, str]:
     counts = categories.dropna().astype(str).value_counts()
     ranked = sorted(counts.index, key=lambda c: (-counts[c], c))
     return {c: CATEGORY_COLOURS[i] for i, c in enumerate(ranked[: len(CATEGORY_COLOURS)])}
+
+
+def catchments_by_default(group_count: int) -> bool:
+    """Whether the coverage map starts with catchment circles: only for one or two groups.
+
+    Parameters
+    ----------
+    group_count
+        How many beneficiary groups are selected.
+
+    Returns
+    -------
+    bool
+        True up to :data:`CATCHMENT_GROUP_LIMIT` groups.
+    """
+    return 0 < group_count <= CATCHMENT_GROUP_LIMIT
 
 
 def build_map(summary: Summary, view: MapView) -> folium.Map:
@@ -166,7 +203,7 @@ def _add_townships(
         [
             {
                 "fillColor": colour,
-                "fillOpacity": 0.85,
+                "fillOpacity": view.township_opacity,
                 "color": "#111827" if is_selected else "#4b5563",
                 "weight": 4 if is_selected else 1.2,
             }
@@ -198,7 +235,13 @@ def _add_catchments(
         return
     properties = pd.DataFrame({"r": radii[radii.notna()].round(1).to_numpy()})
     data = points_to_features(to_display_datum(shown.geometry, datum), properties)
-    style = {"color": "#1d4ed8", "weight": 0.7, "fillColor": "#3b82f6", "fillOpacity": 0.05}
+    style = {
+        "color": "#1d4ed8",
+        "weight": 0.6,
+        "opacity": 0.45,
+        "fillColor": "#3b82f6",
+        "fillOpacity": 0.04,
+    }
     GeoJsonLayer(data, name="Catchments", styles=[style], interactive=False).add_to(fmap)
 
 
@@ -207,14 +250,16 @@ def _add_unreached(fmap: folium.Map, summary: Summary, datum: str, view: MapView
     if points.empty:
         return
     biggest = float(points["unreached"].max())
-    radius = 3 + 11 * np.sqrt(points["unreached"].to_numpy(dtype=float) / biggest)
+    # area proportional to the people not reached, 2.5-10 px: big enough to compare, small
+    # enough that hundreds of villages do not bury the townships under them
+    radius = 2.5 + 7.5 * np.sqrt(points["unreached"].to_numpy(dtype=float) / biggest)
     tips = [
         f"<b>{escape(str(n or i))}</b><br>"
         + t("map.popup.unreached", view.lang, n=format_count(u, view.lang))
         for i, n, u in zip(points["id"], points["name"], points["unreached"], strict=True)
     ]
-    base = {"color": "#7f1d1d", "weight": 1, "fillColor": "#ef4444", "fillOpacity": 0.55}
-    styles, index = style_index([{**base, "radius": round(float(r))} for r in radius])
+    base = {"color": "#7f1d1d", "weight": 0.8, "fillColor": "#ef4444", "fillOpacity": 0.7}
+    styles, index = style_index([{**base, "radius": round(float(r) * 2) / 2} for r in radius])
     properties = pd.DataFrame({"id": points["id"].to_numpy(), "s": index, "t": tips})
     data = points_to_features(to_display_datum(points.geometry, datum), properties)
     GeoJsonLayer(data, name="Unreached", styles=styles).add_to(fmap)
@@ -235,8 +280,12 @@ def _add_sites(
     styles, index = style_index(
         [
             {
-                **_KIND_STYLE.get(kind, _KIND_STYLE["station"]),
-                "fillColor": colours.get(str(cat), OTHER_COLOUR),
+                **_scaled(_KIND_STYLE.get(kind, _KIND_STYLE["station"]), view.site_scale),
+                "fillColor": (
+                    colours.get(str(cat), OTHER_COLOUR)
+                    if view.colour_by_category
+                    else _KIND_FILL.get(kind, _KIND_FILL["station"])
+                ),
                 "fillOpacity": 0.95,
             }
             for kind, cat in zip(sites["kind"], sites["category"], strict=True)
@@ -254,6 +303,13 @@ def _add_sites(
         data, name="Sites", styles=styles, popup_labels=site_popup_labels(view.lang)
     )
     layer.add_to(fmap)
+
+
+def _scaled(style: dict[str, float], scale: float) -> dict[str, float]:
+    if scale == 1.0:
+        return style
+    return {**style, "radius": round(style["radius"] * scale, 1),
+            "weight": round(max(1.0, style["weight"] * scale), 1)}  # fmt: skip
 
 
 def _add_legend(
@@ -274,14 +330,19 @@ def _add_legend(
     if classes.has_missing:
         swatches.append((t("legend.no_data", lang), "#d9d9d9"))
     symbols: list[tuple[str, str, str, int]] = []
-    if view.show_sites:
+    if view.show_sites and view.colour_by_category:
         symbols += [
             (t("kind.organization", lang), "#ffffff", "#1e1b4b", 16),
             (t("kind.station", lang), "#9ca3af", "#ffffff", 11),
         ]
         symbols += [(category, colour, "#ffffff", 11) for category, colour in colours.items()]
+    elif view.show_sites:
+        symbols += [
+            (t("kind.organization", lang), _KIND_FILL["organization"], "#1e1b4b", 12),
+            (t("kind.station", lang), _KIND_FILL["station"], "#ffffff", 9),
+        ]
     if view.show_unreached:
-        symbols.append((t("map.unreached", lang), "#ef4444", "#7f1d1d", 14))
+        symbols.append((t("map.unreached", lang), "#ef4444", "#7f1d1d", 12))
     if view.show_catchments:
         symbols.append((t("map.catchments", lang), "#dbeafe", "#1d4ed8", 14))
     note = t("demo.short", lang) if summary.dataset.demo else None

@@ -75,6 +75,13 @@ def test_the_url_sets_group_indicator_and_township() -> None:
     assert overview.selectbox(key="indicator").value == "unreached"
 
 
+def test_catchment_circles_are_off_for_many_groups_and_on_for_one() -> None:
+    every = open_app(page="coverage")
+    assert every.toggle(key="show_catchments_many").value is False
+    one = open_app(page="coverage", group="children_left_behind")
+    assert one.toggle(key="show_catchments_few").value is True
+
+
 def _funding_column(app: AppTest) -> list[int]:
     table = app.dataframe[0].value
     return [int(v) for v in table["建议分配（元）"]]

@@ -13,7 +13,7 @@ from shapely.geometry import Point, box
 from small_dataset import make_dataset
 
 from geo.indicators import INDICATORS
-from geo.mapviews import MapView, build_map, category_colours
+from geo.mapviews import MapView, build_map, catchments_by_default, category_colours
 from geo.summary import Summary, summarize
 from geo.webmap import (
     LEAFLET_CSS,
@@ -148,6 +148,29 @@ def test_layers_follow_the_view(summary: Summary) -> None:
         for f in _features(page, "townships")
     }
     assert weights["T2"] > weights["T1"]  # the selected township is outlined
+
+
+def test_catchment_circles_start_on_only_for_one_or_two_groups() -> None:
+    assert [catchments_by_default(n) for n in range(5)] == [False, True, True, False, False]
+
+
+def test_the_gap_map_keeps_red_for_the_villages_out_of_reach(summary: Summary) -> None:
+    plain = build_map(summary, MapView(show_unreached=True)).get_root().render()
+    view = MapView(show_unreached=True, colour_by_category=False, site_scale=0.5)
+    gaps = build_map(summary, view).get_root().render()
+    fills = {_style(gaps, "sites", f)["fillColor"] for f in _features(gaps, "sites")}
+    assert fills == {"#1e1b4b", "#64748b"}  # one dark colour per kind, no category reds
+    radii = [
+        (_style(plain, "sites", a)["radius"], _style(gaps, "sites", b)["radius"])
+        for a, b in zip(_features(plain, "sites"), _features(gaps, "sites"), strict=True)
+    ]
+    assert all(small == pytest.approx(big / 2, abs=0.05) for big, small in radii)
+    sizes = [_style(gaps, "unreached", f)["radius"] for f in _features(gaps, "unreached")]
+    assert min(sizes) >= 2.5 and max(sizes) == 10
+    # "社会组织" is also the organisations' kind label, which both legends show
+    categories = set(summary.dataset.sites["category"].astype(str)) - {"社会组织"}
+    assert categories and not any(c in _legend(gaps) for c in categories)
+    assert all(c in _legend(plain) for c in categories)
 
 
 def test_site_popup_names_what_is_there(summary: Summary) -> None:
