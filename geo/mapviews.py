@@ -211,7 +211,7 @@ def _add_townships(
         ]
     )
     tips = [
-        f"<b>{escape(str(n))}</b><br>{escape(name)}：{v}"
+        f"<b>{escape(str(n))}</b><br>{escape(name)}{t('app.colon', view.lang)}{v}"
         for n, v in zip(table["name"], values, strict=True)
     ]
     properties = pd.DataFrame(

@@ -521,8 +521,9 @@ def build_access_map(
         {**style, **outline} if code == view.township else style
         for style, code in zip(base, towns.index, strict=True)
     ]
+    score_label = escape(t("access.score", view.lang)) + t("app.colon", view.lang)
     tips = [
-        f"<b>{escape(str(n))}</b><br>{escape(t('access.score', view.lang))}：{format_score(s)}"
+        f"<b>{escape(str(n))}</b><br>{score_label}{format_score(s)}"
         for n, s in zip(towns["name"], towns["score"], strict=True)
     ]
     _add_townships(fmap, dataset, shapes, styles, tips, view.font_px)
@@ -570,7 +571,7 @@ def _add_scored_villages(
         _village_tip(
             n,
             i,
-            f"{escape(t('access.score', lang))}：{format_score(s)} · "
+            f"{escape(t('access.score', lang))}{t('app.colon', lang)}{format_score(s)} · "
             + escape(t("siting.people", lang, n=format_count(p, lang))),
         )
         for n, i, s, p in zip(

@@ -143,3 +143,12 @@ def test_briefing_mode_has_four_tiles_and_no_widgets() -> None:
         not getattr(child, "children", None) for child in app.sidebar.children.values()
     )
     assert not app.multiselect and not app.selectbox and not app.button
+
+
+@pytest.mark.parametrize(
+    ("lang", "label"), [("zh", "**来源日期**：2021-04-21"), ("en", "**Source date**: ")]
+)
+def test_the_data_page_labels_the_provenance_keys(lang: str, label: str) -> None:
+    text = "\n".join(m.value for m in open_app(page="data", lang=lang).markdown)
+    assert label in text
+    assert "source_date" not in text and "boundary_note" not in text

@@ -13,6 +13,7 @@ from geo._errors import DatasetError, Problem
 from geo.dataset import Dataset
 from geo.i18n import format_count, t
 from geo.load import load_dataset
+from geo.provenance import provenance_items
 from geo.templates import DATASET_TOML_EXAMPLE, TEMPLATE_LAYERS, template_xlsx
 from geo.uploads import UploadError, unpack_upload
 from geo.validate import validate_dataset
@@ -28,7 +29,7 @@ def _loaded(cur: state.Current, lang: str) -> None:
         if cur.uploaded_name
         else t("data.demo_source", lang)
     )
-    st.markdown(f"**{dataset.name}** · {t('data.source', lang)}：{source}")
+    st.markdown(f"**{dataset.name}** · {t('data.source', lang)}{t('app.colon', lang)}{source}")
     st.markdown(
         t(
             "data.counts",
@@ -39,9 +40,11 @@ def _loaded(cur: state.Current, lang: str) -> None:
             projects=format_count(len(dataset.projects), lang),
         )
     )
-    provenance = {k: v for k, v in dataset.metadata.items() if isinstance(v, str | int | float)}
+    provenance = provenance_items(dataset.metadata, lang)
     if provenance:
-        st.table(pd.Series(provenance, name=t("data.source", lang)).astype(str))
+        st.markdown(f"**{t('data.provenance', lang)}**")
+        colon = t("app.colon", lang)
+        st.markdown("\n".join(f"- **{label}**{colon}{value}" for label, value in provenance))
     st.markdown(f"**{t('data.groups', lang)}**")
     st.dataframe(_groups_frame(dataset, lang), hide_index=True, width="stretch")
 
