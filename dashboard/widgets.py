@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 
 import folium
 import pandas as pd
@@ -13,6 +13,7 @@ from streamlit_folium import st_folium
 from dashboard import state
 from geo._errors import Problem
 from geo.dataset import Dataset
+from geo.export.tables import ReportTable
 from geo.i18n import format_count, format_percent, format_yuan, t
 from geo.selection import DistrictKpis
 
@@ -169,3 +170,39 @@ def problems_frame(problems: list[Problem] | tuple[Problem, ...], lang: str) -> 
             t("problem.message", lang): [p.message(lang) for p in problems],
         }
     )
+
+
+def show_table(
+    frame: pd.DataFrame,
+    *,
+    percent: Sequence[str] = (),
+    decimals: Mapping[str, int] | None = None,
+    max_rows: int = 20,
+) -> None:
+    """A table as people read it: every row in view (up to ``max_rows``), numbers with
+    thousands separators, the ``percent`` columns (shares 0-1) with one decimal and the
+    ``decimals`` columns rounded (yuan to whole yuan, scores to one decimal)."""
+    shown = frame.copy()
+    config: dict[str, object] = {}
+    for column in shown.columns:
+        values = shown[column]
+        if column in percent:
+            shown[column] = values.map(format_percent)
+        elif pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            if decimals and column in decimals:
+                shown[column] = values.round(decimals[column])
+            config[column] = st.column_config.NumberColumn(format="localized")
+    height = 35 * (min(len(shown), max_rows) + 1) + 3  # Streamlit's 35 px rows and header
+    st.dataframe(shown, hide_index=True, width="stretch", height=height, column_config=config)
+
+
+def show_report_table(table: ReportTable) -> None:
+    """A report table (``geo.export.tables``) on screen as in its spreadsheet: each column
+    rounded and shown as its Excel number format says (shares as percentages)."""
+    percent = [c for c, f in zip(table.frame.columns, table.formats, strict=True) if "%" in f]
+    decimals = {
+        column: len(fmt.partition(".")[2])
+        for column, fmt in zip(table.frame.columns, table.formats, strict=True)
+        if fmt != "@" and "%" not in fmt
+    }
+    show_table(table.frame, percent=percent, decimals=decimals)

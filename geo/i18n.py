@@ -127,11 +127,11 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
     "no": ("否", "no"),
     # overview
     "overview.title": ("总览", "Overview"),
-    "overview.ranking": ("乡镇排名：{indicator}", "Townships ranked by {indicator}"),
+    "overview.ranking": ("乡镇排名：{indicator}", "Township ranking: {indicator}"),
     "overview.quality": ("社会组织评估与年检", "Organizations rated and inspected"),
     "overview.quality_note": (
         "评估参与率低、年检率低是报告指出的薄弱环节。",
-        "Low participation in grading and in annual inspection are named as weak points.",
+        "The district report names low take-up of grading and of annual inspection as weak points.",
     ),
     "overview.unassigned": (
         "有 {sites} 个点位、{demand} 个需求点不在任何乡镇边界内，未计入乡镇合计。",

@@ -83,10 +83,7 @@ def _open_clicked_township() -> None:
 
 def _gap_table(summary: Summary, lang: str) -> None:
     st.subheader(t("coverage.gap_table", lang))
-    table = gap_table(summary, lang).frame
-    coverage_col = t("col.coverage", lang)
-    shown = table.assign(**{coverage_col: table[coverage_col].map(format_percent)})
-    st.dataframe(shown, width="stretch", hide_index=True)
+    widgets.show_report_table(gap_table(summary, lang))
 
 
 def _detail(detail: TownshipDetail, lang: str, dataset: Dataset) -> None:
@@ -98,12 +95,13 @@ def _detail(detail: TownshipDetail, lang: str, dataset: Dataset) -> None:
     cols[2].metric(t("kpi.sites", lang), format_count(row["organizations"] + row["stations"], lang))
     cols[3].metric(t("col.funding_yuan", lang), format_yuan(row["funding_yuan"], lang))
     groups = detail.groups.assign(
-        label=[dataset.group(c).display(lang) for c in detail.groups.index],
-        coverage=detail.groups["coverage"].map(format_percent),
+        label=[dataset.group(c).display(lang) for c in detail.groups.index]
     )
     columns = ("label", "demand", "covered", "unreached", "coverage")
     headers = {c: t("col.group" if c == "label" else f"col.{c}", lang) for c in columns}
-    st.dataframe(groups[list(columns)].rename(columns=headers), hide_index=True, width="stretch")
+    widgets.show_table(
+        groups[list(columns)].rename(columns=headers), percent=[t("col.coverage", lang)]
+    )
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{t('coverage.sites_in', lang)}**")

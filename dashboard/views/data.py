@@ -46,7 +46,7 @@ def _loaded(cur: state.Current, lang: str) -> None:
         colon = t("app.colon", lang)
         st.markdown("\n".join(f"- **{label}**{colon}{value}" for label, value in provenance))
     st.markdown(f"**{t('data.groups', lang)}**")
-    st.dataframe(_groups_frame(dataset, lang), hide_index=True, width="stretch")
+    widgets.show_table(_groups_frame(dataset, lang), decimals={t("col.weight", lang): 2})
 
 
 def _groups_frame(dataset: Dataset, lang: str) -> pd.DataFrame:

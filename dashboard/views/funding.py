@@ -55,16 +55,7 @@ def _charts(summary: Summary, lang: str) -> None:
 
 def _table(summary: Summary, lang: str) -> None:
     table = funding_table(summary, lang)
-    st.dataframe(
-        table.frame,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            t("col.funding_share", lang): st.column_config.NumberColumn(format="percent"),
-            t("col.funding_score", lang): st.column_config.NumberColumn(format="%.1f"),
-            t("col.projects_yuan", lang): st.column_config.NumberColumn(format="%.0f"),
-        },
-    )
+    widgets.show_report_table(table)
     st.markdown(
         t("funding.total", lang, total=format_yuan(summary.townships["funding_yuan"].sum(), lang))
     )

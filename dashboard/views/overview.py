@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, downloads, loader, state, widgets
-from geo.i18n import format_count, format_percent, t
+from geo.i18n import format_count, t
 from geo.indicators import (
     CHOROPLETH_INDICATORS,
     INDICATORS,
@@ -53,13 +53,12 @@ def _quality(summary: Summary, lang: str) -> None:
     if sites["rating"].isna().all() and sites["inspected"].isna().all():
         return
     table = summary.townships[["name", "organizations", "rated_share", "inspected_share"]]
-    shown = table.assign(
-        rated_share=table["rated_share"].map(format_percent),
-        inspected_share=table["inspected_share"].map(format_percent),
-    ).rename(columns={c: t(f"col.{c}", lang) for c in table.columns})
     st.subheader(t("overview.quality", lang))
     st.caption(t("overview.quality_note", lang))
-    st.dataframe(shown, hide_index=True, width="stretch")
+    widgets.show_table(
+        table.rename(columns={c: t(f"col.{c}", lang) for c in table.columns}),
+        percent=[t("col.rated_share", lang), t("col.inspected_share", lang)],
+    )
 
 
 def _unassigned(summary: Summary, lang: str) -> None:
