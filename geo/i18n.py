@@ -205,8 +205,8 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
     ),
     "data.validation": ("校验报告", "Validation report"),
     "data.valid": ("数据校验通过，没有发现问题。", "The data passed validation: no problems."),
-    "data.warnings": ("{n} 条提示（数据仍可使用）", "{n} warnings (the data still loads)"),
-    "data.errors": ("{n} 个错误，数据未被采用", "{n} errors: the data was not used"),
+    "data.warnings": ("{n} 条提示（数据仍可使用）", "Warnings: {n} (the data still loads)"),
+    "data.errors": ("{n} 个错误，数据未被采用", "Errors: {n}; the data was not used"),
     "data.upload": ("上传数据集", "Upload a dataset"),
     "data.upload_help": (
         "上传整个数据集文件夹的 zip 压缩包，或分别上传 dataset.toml、townships、sites、"
@@ -220,7 +220,19 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
         "上传的数据有错误，当前数据保持不变。",
         "The upload has errors; the current data is unchanged.",
     ),
-    "data.upload_zip_bad": ("无法读取 zip 文件：{error}", "Cannot read the zip file: {error}"),
+    "data.upload_zip_bad": ("无法读取上传的文件：{error}", "Cannot read the upload: {error}"),
+    "upload.not_zip": (
+        "{file} 不是有效的 zip 压缩包（文件可能已损坏，或只是把扩展名改成了 .zip）。",
+        "{file} is not a valid zip archive (it may be damaged, or only renamed to .zip).",
+    ),
+    "upload.too_big": (
+        "{file} 解压后超过 500 MB，无法载入。",
+        "{file} unpacks to more than 500 MB and cannot be loaded.",
+    ),
+    "upload.unsafe_path": (
+        "{file} 中有指向文件夹外的路径：{detail}",
+        "{file} holds a path that points outside its folder: {detail}",
+    ),
     "data.reset": ("恢复为内置示例数据", "Back to the embedded sample data"),
     "data.templates": ("空白模板（Excel）", "Blank templates (Excel)"),
     "data.templates_help": (

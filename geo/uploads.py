@@ -11,13 +11,33 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
+from geo.i18n import t
+
 __all__ = ["UploadError", "unpack_upload"]
 
 MAX_UNPACKED_BYTES = 500 * 1024 * 1024
 
 
 class UploadError(ValueError):
-    """The upload is not a readable zip, or it holds no dataset files."""
+    """An uploaded zip that cannot be unpacked, told in the UI language by :meth:`message`.
+
+    Parameters
+    ----------
+    reason
+        ``"not_zip"``, ``"too_big"`` or ``"unsafe_path"`` (catalog key ``upload.<reason>``).
+    file
+        The uploaded file's name, as the user chose it.
+    detail
+        The offending path inside the zip, for ``"unsafe_path"``.
+    """
+
+    def __init__(self, reason: str, *, file: str, detail: str = "") -> None:
+        self.reason, self.file, self.detail = reason, file, detail
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str = "zh") -> str:
+        """The problem as one sentence in ``lang`` (``"zh"`` or ``"en"``)."""
+        return t(f"upload.{self.reason}", lang, file=self.file, detail=self.detail)
 
 
 def unpack_upload(files: Iterable[tuple[str, bytes]], folder: Path) -> Path:
@@ -44,30 +64,28 @@ def unpack_upload(files: Iterable[tuple[str, bytes]], folder: Path) -> Path:
     for name, data in files:
         base = PurePosixPath(name.replace("\\", "/")).name
         if base.lower().endswith(".zip") and not base.lower().endswith(".shp.zip"):
-            _extract_zip(data, folder)
+            _extract_zip(data, folder, name=base)
         else:
             (folder / base).write_bytes(data)
     tomls = sorted(folder.rglob("dataset.toml"), key=lambda p: len(p.parts))
     return tomls[0].parent if tomls else folder
 
 
-def _extract_zip(data: bytes, folder: Path) -> None:
+def _extract_zip(data: bytes, folder: Path, *, name: str) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as error:
-        raise UploadError(str(error)) from error
+        raise UploadError("not_zip", file=name) from error
     with archive:
         members = [m for m in archive.infolist() if not m.is_dir()]
         if sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
-            msg = "the zip unpacks to more than 500 MB"
-            raise UploadError(msg)
+            raise UploadError("too_big", file=name)
         for member in members:
             parts = PurePosixPath(member.filename).parts
             if member.filename.startswith("/") or ".." in parts or "__MACOSX" in parts:
                 if "__MACOSX" in parts:
                     continue
-                msg = f"unsafe path in the zip: {member.filename}"
-                raise UploadError(msg)
+                raise UploadError("unsafe_path", file=name, detail=member.filename)
             target = folder.joinpath(*parts)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(archive.read(member))

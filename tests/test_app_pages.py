@@ -152,3 +152,22 @@ def test_the_data_page_labels_the_provenance_keys(lang: str, label: str) -> None
     text = "\n".join(m.value for m in open_app(page="data", lang=lang).markdown)
     assert label in text
     assert "source_date" not in text and "boundary_note" not in text
+
+
+def test_a_valid_upload_updates_the_whole_page_and_the_banner() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in DEMO.iterdir():
+            data = path.read_bytes()
+            if path.name == "dataset.toml":
+                data = data.replace("宿豫区（示例数据）".encode(), "上传区".encode(), 1)
+                data = data.replace(b"demo = true", b"demo = false", 1)
+            archive.writestr(f"mine/{path.name}", data)
+    app = open_app(page="data")
+    app.get("file_uploader")[0].set_value(("mine.zip", buffer.getvalue(), "application/zip"))
+    app.run()
+    app.button[0].click().run()
+    assert not app.exception
+    assert any(m.value.startswith("**上传区**") for m in app.markdown)  # the loaded section
+    assert "上传区" in app.sidebar.caption[0].value
+    assert not any("示例数据（模拟）" in w.value for w in app.warning)

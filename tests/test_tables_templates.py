@@ -119,5 +119,13 @@ def test_broken_or_unsafe_zips_are_refused(tmp_path: Path) -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("../evil.txt", "x")
-    with pytest.raises(UploadError, match="unsafe"):
+    with pytest.raises(UploadError, match=r"outside its folder: \.\./evil\.txt"):
         unpack_upload([("data.zip", buffer.getvalue())], tmp_path)
+
+
+def test_an_unreadable_zip_is_named_in_the_ui_language(tmp_path: Path) -> None:
+    with pytest.raises(UploadError) as raised:
+        unpack_upload([("folder/村居数据.zip", b"not a zip")], tmp_path)
+    assert raised.value.file == "村居数据.zip"
+    assert raised.value.message("zh").startswith("村居数据.zip 不是有效的 zip 压缩包")
+    assert raised.value.message("en").startswith("村居数据.zip is not a valid zip archive")

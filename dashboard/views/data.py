@@ -79,7 +79,7 @@ def _check_and_load(files: list[tuple[str, bytes]]) -> dict[str, object]:
         try:
             folder = unpack_upload(files, Path(tmp))
         except UploadError as error:
-            return {"ok": False, "zip_error": str(error), "problems": []}
+            return {"ok": False, "upload_error": error, "problems": []}
         problems = validate_dataset(folder)
         if any(p.severity == "error" for p in problems):
             return {"ok": False, "problems": problems}
@@ -106,6 +106,8 @@ def _upload(lang: str) -> None:
     if st.button(t("data.upload_button", lang), disabled=not uploaded, type="primary"):
         files = [(f.name, f.getvalue()) for f in uploaded or []]
         st.session_state[REPORT_KEY] = _check_and_load(files)
+        if st.session_state[REPORT_KEY]["ok"]:
+            st.rerun()  # the sections above this one still show the previous dataset
     report = st.session_state.get(REPORT_KEY)
     if report is None:
         return
@@ -113,8 +115,8 @@ def _upload(lang: str) -> None:
         st.success(t("data.upload_ok", lang, name=report["name"]))
     else:
         st.error(t("data.upload_failed", lang))
-        if "zip_error" in report:
-            st.error(t("data.upload_zip_bad", lang, error=report["zip_error"]))
+        if "upload_error" in report:
+            st.error(t("data.upload_zip_bad", lang, error=report["upload_error"].message(lang)))
     if report["problems"]:
         _report(report["problems"], lang)
 
