@@ -191,6 +191,7 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
     "col.weight": ("分配权重", "Funding weight"),
     "col.demand": ("需求人数", "People"),
     "col.site": ("点位", "Site"),
+    "col.project": ("项目", "Project"),
     "col.kind": ("类型", "Kind"),
     "col.category": ("类别", "Category"),
     # data page

@@ -107,9 +107,10 @@ def new_map(
         location=[(miny + maxy) / 2, (minx + maxx) / 2],
         tiles=None,
         zoom_start=10,
-        control_scale=True,
+        control_scale=False,  # folium's scale bar adds miles and feet
         zoom_snap=0.25,
     )
+    _MetricScale().add_to(fmap)
     # Leaflet's keyboard handler focuses the map on mousedown; when the map is partly out of
     # view the page then scrolls between mousedown and mouseup, and the click lands elsewhere
     # (a what-if station or a township ~90 px off). Keyboard panning is not worth that.
@@ -291,6 +292,18 @@ def style_index(styles: Sequence[dict[str, object]]) -> tuple[list[dict[str, obj
             distinct.append(style)
         index.append(keys[key])
     return distinct, index
+
+
+class _MetricScale(folium.MacroElement):
+    """Leaflet's scale bar in metres and kilometres only: Chinese plans use no miles."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
 
 
 class LabelLayer(folium.MacroElement):

@@ -105,23 +105,23 @@ def _detail(detail: TownshipDetail, lang: str, dataset: Dataset) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{t('coverage.sites_in', lang)}**")
-        sites = detail.sites[["name", "kind", "category"]].assign(
-            kind=detail.sites["kind"].map(lambda k: t(f"kind.{k}", lang))
+        sites = pd.DataFrame(
+            {
+                t("col.site", lang): detail.sites["name"],
+                t("col.kind", lang): detail.sites["kind"].map(lambda k: t(f"kind.{k}", lang)),
+                t("col.category", lang): detail.sites["category"],
+            }
         )
-        st.dataframe(sites.rename(columns={"name": t("col.site", lang), "kind": t("col.kind", lang),
-                                           "category": t("col.category", lang)}),
-                     hide_index=True, width="stretch")  # fmt: skip
+        widgets.show_table(sites)
     with right:
         st.markdown(f"**{t('coverage.projects_in', lang)}**")
-        projects = detail.projects
-        if not projects.empty:
-            projects = pd.DataFrame(
-                {
-                    t("col.site", lang): projects["name"],
-                    t("col.projects_yuan", lang): projects["amount_yuan"],
-                }
-            )
-        st.dataframe(projects, hide_index=True, width="stretch")
+        projects = pd.DataFrame(
+            {
+                t("col.project", lang): detail.projects["name"],
+                t("col.projects_yuan", lang): detail.projects["amount_yuan"],
+            }
+        )
+        widgets.show_table(projects, decimals={t("col.projects_yuan", lang): 0})
 
 
 def render() -> None:
