@@ -15,6 +15,7 @@ from typing import Final
 __all__ = [
     "CATALOG",
     "LANGS",
+    "axis_ticks",
     "format_count",
     "format_number",
     "format_percent",
@@ -723,3 +724,23 @@ def format_yuan(value: float | None, lang: str = "zh") -> str:
     if lang == "en":
         return f"¥{round(float(value)):,d}"
     return format_count(value, "zh") + "元"
+
+
+def axis_ticks(top: float, lang: str = "zh", *, count: int = 5) -> tuple[list[float], list[str]]:
+    """Round tick values from 0 to at least ``top`` and their labels as counts in ``lang``.
+
+    A chart axis in yuan or people then reads "5万" in Chinese (not "50k") and "50,000" in
+    English. The step is 1, 2 or 5 times a power of ten, giving about ``count`` intervals.
+
+    >>> axis_ticks(55_500)
+    ([0.0, 20000.0, 40000.0, 60000.0], ['0', '2万', '4万', '6万'])
+    >>> axis_ticks(798, "en")[1]
+    ['0', '200', '400', '600', '800']
+    """
+    if not top > 0 or not math.isfinite(top):
+        return [0.0], ["0"]
+    raw = top / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    values = [float(round(i * step, 9)) for i in range(math.ceil(top / step - 1e-9) + 1)]
+    return values, [format_count(v, lang) for v in values]

@@ -10,6 +10,7 @@ import pytest
 from geo.i18n import (
     CATALOG,
     LANGS,
+    axis_ticks,
     format_count,
     format_number,
     format_percent,
@@ -76,3 +77,13 @@ def test_format_yuan_and_number() -> None:
     assert format_yuan(300000, "en") == "¥300,000"
     assert format_number(1234567.891, decimals=1) == "1,234,567.9"
     assert format_number(None) == "—"
+
+
+def test_axis_ticks_cover_the_top_with_round_steps_in_chinese_units() -> None:
+    values, labels = axis_ticks(300_000)
+    assert values == [0.0, 100_000.0, 200_000.0, 300_000.0]
+    assert labels == ["0", "10万", "20万", "30万"]
+    assert axis_ticks(0) == ([0.0], ["0"])
+    assert axis_ticks(float("nan")) == ([0.0], ["0"])
+    values, _ = axis_ticks(1234, "en")
+    assert values[-1] >= 1234 and values[-2] < 1234

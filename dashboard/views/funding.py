@@ -49,6 +49,7 @@ def _charts(summary: Summary, lang: str) -> None:
             t("funding.actual", lang): table["projects_yuan"],
         },
         title=t("funding.chart", lang),
+        lang=lang,
     )
     st.plotly_chart(fig, width="stretch", config={"displayModeBar": False})
 

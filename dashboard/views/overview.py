@@ -31,6 +31,10 @@ def _indicator_picker(lang: str) -> str:
     return code
 
 
+# how the ranking's value axis is labelled, by the indicator's value format
+_AXIS = {"percent": "percent", "count": "count", "money": "count"}
+
+
 def _ranking(summary: Summary, indicator: str, lang: str) -> None:
     table = summary.townships
     classes = classify_indicator(table, indicator)
@@ -42,7 +46,8 @@ def _ranking(summary: Summary, indicator: str, lang: str) -> None:
         texts,
         classes.colours,
         title=title,
-        percent=INDICATORS[indicator].value_format == "percent",
+        axis=_AXIS.get(INDICATORS[indicator].value_format, "plain"),
+        lang=lang,
     )
     st.plotly_chart(fig, width="stretch", config={"displayModeBar": False})
 
