@@ -22,6 +22,7 @@ def _parameters(
         step=10000,
         key="budget",
     )
+    st.caption(format_yuan(budget, lang))  # the input shows 300000; a reader wants 30万元
     st.markdown(f"**{t('funding.weights', lang)}**")
     weights: dict[str, float] = {}
     columns = st.columns(min(len(groups), 4) or 1)
