@@ -398,7 +398,10 @@ def _suggestions(result: SitingResult, cur: state.Current, count: int, lang: str
     if n < count:
         st.info(t("siting.fewer", lang, n=n, k=count))
     table = suggestion_table(result, cur.dataset, lang)
-    st.dataframe(table, width="stretch")
+    # every coordinate with the same 5 decimals (about 1 m), not 118.534 next to 118.4037
+    coordinate = st.column_config.NumberColumn(format="%.5f")
+    columns = {t(f"siting.col.{axis}", lang): coordinate for axis in ("lon", "lat")}
+    st.dataframe(table, width="stretch", column_config=columns)
     report = report_table(table, t("siting.file", lang))
     group = cur.dataset.group(result.group).display(lang)
     stem = f"{t('siting.file', lang)}_{group}_{date.today().isoformat()}"
