@@ -16,7 +16,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT)
+	@echo "Open http://localhost:$(PORT) in a browser (Ctrl+C stops the app)."
+	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.headless true
 
 test: $(STAMP)
 	$(BIN)/ruff check .
