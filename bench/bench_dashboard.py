@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -74,36 +73,24 @@ def map_sizes() -> dict[str, int]:
 
 def time_map_in_chromium(path: str = "/", runs: int = 3) -> list[tuple[float, float]]:
     """(seconds from navigation, seconds from the page's load event) to the first township."""
-    sys.path.insert(0, str(ROOT / "tests"))
-    from browser.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, _wait_until_healthy
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
-    command = [sys.executable, "-m", "streamlit", "run", APP, "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--server.headless", "true"]  # fmt: skip
-    server = subprocess.Popen(
-        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    url = f"http://127.0.0.1:{port}"
+    from dashboard.headless import CHROMIUM, CHROMIUM_ARGS, serve_dashboard
+
     results = []
-    try:
-        _wait_until_healthy(url, server)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            for _ in range(runs + 1):  # the first run warms the server's caches
-                page = browser.new_page(viewport={"width": 1600, "height": 1000})
-                started = time.perf_counter()
-                page.goto(url + path, wait_until="load")
-                loaded = time.perf_counter()
-                frame = page.frame_locator("iframe[title*='st_folium']").first
-                frame.locator("path.atlas-townships").first.wait_for(timeout=60_000)
-                visible = time.perf_counter()
-                results.append((visible - started, visible - loaded))
-                page.close()
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with serve_dashboard() as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for _ in range(runs + 1):  # the first run warms the server's caches
+            page = browser.new_page(viewport={"width": 1600, "height": 1000})
+            started = time.perf_counter()
+            page.goto(url + path, wait_until="load")
+            loaded = time.perf_counter()
+            frame = page.frame_locator("iframe[title*='st_folium']").first
+            frame.locator("path.atlas-townships").first.wait_for(timeout=60_000)
+            visible = time.perf_counter()
+            results.append((visible - started, visible - loaded))
+            page.close()
+        browser.close()
     return results[1:]
 
 

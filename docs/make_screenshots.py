@@ -12,23 +12,15 @@ tests), writes ``docs/screenshot-briefing.png`` and ``docs/screenshot-overview.p
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from PIL import Image
 from playwright.sync_api import Page, Route, sync_playwright
 
+from dashboard.headless import CHROMIUM, CHROMIUM_ARGS, is_local, serve_dashboard
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 MAX_WIDTH = 1600
 MAX_BYTES = 300 * 1024
 SHOTS = (
@@ -38,44 +30,8 @@ SHOTS = (
 )
 
 
-def find_free_port() -> int:
-    """A TCP port on localhost that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_app(port: int) -> subprocess.Popen[bytes]:
-    """``streamlit run dashboard/app.py`` on ``port``, headless, answering on localhost only."""
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py")]
-    command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
-    command += ["--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def wait_until_healthy(url: str, app: subprocess.Popen[bytes], *, timeout: float = 60) -> None:
-    """Return once the app answers its health check; raise if it exits or stays silent."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if app.poll() is not None:
-            msg = f"streamlit exited with code {app.returncode}"
-            raise RuntimeError(msg)
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.3)
-    msg = f"streamlit did not answer at {url} within {timeout} s"
-    raise RuntimeError(msg)
-
-
 def _localhost_only(route: Route) -> None:
-    url = route.request.url
-    if url.startswith(("data:", "blob:", "about:")) or urlsplit(url).hostname in (
-        "127.0.0.1",
-        "localhost",
-    ):
+    if is_local(route.request.url):
         route.continue_()
     else:
         route.abort()
@@ -113,29 +69,17 @@ def shrink_png(path: Path, *, max_width: int = MAX_WIDTH, max_bytes: int = MAX_B
 
 def main() -> None:
     """Start the app, take every screenshot in :data:`SHOTS`, stop the app."""
-    port = find_free_port()
-    base = f"http://127.0.0.1:{port}"
-    app = start_app(port)
-    try:
-        wait_until_healthy(base, app)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            for name, path, (width, height) in SHOTS:
-                context = browser.new_context(viewport={"width": width, "height": height})
-                context.route("**/*", _localhost_only)
-                target = DOCS / name
-                capture(context.new_page(), base + path, target)
-                context.close()
-                size = shrink_png(target)
-                print(f"{target.relative_to(ROOT)}: {size / 1024:.0f} KB")
-            browser.close()
-    finally:
-        app.terminate()
-        try:
-            app.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            app.kill()
-            app.wait()
+    with serve_dashboard() as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for name, path, (width, height) in SHOTS:
+            context = browser.new_context(viewport={"width": width, "height": height})
+            context.route("**/*", _localhost_only)
+            target = DOCS / name
+            capture(context.new_page(), base + path, target)
+            context.close()
+            size = shrink_png(target)
+            print(f"{target.relative_to(ROOT)}: {size / 1024:.0f} KB")
+        browser.close()
 
 
 if __name__ == "__main__":

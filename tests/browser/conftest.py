@@ -8,29 +8,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from browser.offline_page import OfflinePage
-
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from dashboard.headless import CHROMIUM, CHROMIUM_ARGS, serve_dashboard
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -55,54 +39,15 @@ def chromium_path() -> str:
     return CHROMIUM
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            msg = f"streamlit exited with code {process.returncode}"
-            raise RuntimeError(msg)
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.3)
-    msg = f"streamlit did not answer at {url} within {timeout} s"
-    raise RuntimeError(msg)
-
-
 @pytest.fixture(scope="session")
 def app_url(
     chromium_path: str,  # noqa: ARG001 - skip (or fail) before starting a server for nothing
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[str]:
     """The dashboard on the embedded demo, served on a free localhost port."""
-    port = _free_port()
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-        "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
     log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            _wait_until_healthy(url, process)
-            yield url
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    with serve_dashboard(log=log) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

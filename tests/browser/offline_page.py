@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from dashboard.headless import is_local
 
 
 class OfflinePage:
@@ -16,8 +16,7 @@ class OfflinePage:
 
     def _route(self, route: object) -> None:
         url = route.request.url  # type: ignore[attr-defined]
-        host = urlsplit(url).hostname
-        if url.startswith(("data:", "blob:", "about:")) or host in ("127.0.0.1", "localhost"):
+        if is_local(url):
             route.continue_()  # type: ignore[attr-defined]
         else:
             self.outside.append(url)

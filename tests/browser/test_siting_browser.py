@@ -13,7 +13,7 @@ from geo.load import load_dataset
 from geo.siting import suggest_sites
 
 if TYPE_CHECKING:  # the fixture's class; importing conftest at run time is ambiguous
-    from conftest import OfflinePage
+    from browser.offline_page import OfflinePage
 
 pytestmark = pytest.mark.browser
 

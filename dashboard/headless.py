@@ -1,0 +1,97 @@
+"""The dashboard on a free localhost port, and the headless Chromium that looks at it.
+
+Used by the browser tests, the README screenshots and the dashboard benchmark; the app itself
+never imports it. Nothing here reaches beyond localhost.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# Without the background-networking flags Chromium keeps calling home, which an offline
+# network refuses (and a test would count as a request leaving localhost).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def free_port() -> int:
+    """A TCP port on localhost that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def is_local(url: str) -> bool:
+    """True for URLs that stay on this machine (localhost, data:, blob:, about:)."""
+    if url.startswith(("data:", "blob:", "about:")):
+        return True
+    return urlsplit(url).hostname in ("127.0.0.1", "localhost")
+
+
+@contextmanager
+def serve_dashboard(*, log: Path | None = None, timeout_s: float = 60) -> Iterator[str]:
+    """Run ``streamlit run dashboard/app.py`` on a free port; yield its URL once it answers.
+
+    Parameters
+    ----------
+    log
+        File for the server's output (discarded when None).
+    timeout_s
+        How long to wait for the health check before giving up with ``RuntimeError``.
+    """
+    port = free_port()
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+        "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    with ExitStack() as stack:
+        output = stack.enter_context(log.open("wb")) if log else subprocess.DEVNULL
+        process = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
+        stack.callback(_stop, process)
+        url = f"http://127.0.0.1:{port}"
+        _wait_until_healthy(url, process, timeout_s)
+        yield url
+
+
+def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            msg = f"streamlit exited with code {process.returncode}"
+            raise RuntimeError(msg)
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.3)
+    msg = f"streamlit did not answer at {url} within {timeout_s} s"
+    raise RuntimeError(msg)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
