@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Final
 
-from geo._options import check_budget, chosen_groups
+from geo._options import OptionError, check_budget, chosen_groups
 from geo.load import load_dataset
 from geo.summary import Summary, summarize
 
@@ -33,14 +33,14 @@ EXTENSIONS: Final[dict[str, tuple[str, ...]]] = {
 _TEXT: Final = {
     "zh": {
         "written": "已写出：{path}",
-        "bad_option": "参数错误：{message}",
+        "indicator": "--indicator 应为 {allowed} 之一，收到的是 {found}",
         "extension": "--what {what} 只能写成 {allowed} 文件，收到的是 {found}",
         "date": "--date 应为 YYYY-MM-DD，收到的是 {found}",
         "cannot_write": "无法写入 {path}：{error}",
     },
     "en": {
         "written": "Written: {path}",
-        "bad_option": "Invalid option: {message}",
+        "indicator": "--indicator must be one of {allowed}, got {found}",
         "extension": "--what {what} writes {allowed} files, got {found}",
         "date": "--date must be YYYY-MM-DD, got {found}",
         "cannot_write": "Cannot write {path}: {error}",
@@ -72,10 +72,7 @@ def add_export_arguments(command: argparse.ArgumentParser) -> None:
 def run_export(args: argparse.Namespace) -> int:
     """Write a map, chart, briefing pack, tables or standalone HTML map of a dataset."""
     text = _TEXT[args.lang]
-    problem = _option_problem(args)
-    if problem:
-        print(text["bad_option"].format(message=problem), file=sys.stderr)
-        return EXIT_INVALID
+    _check_options(args)
     check_budget(args.budget, args.lang)
     dataset = load_dataset(args.dataset)
     chosen_groups(dataset, args.group, args.lang)
@@ -90,20 +87,22 @@ def run_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _option_problem(args: argparse.Namespace) -> str | None:
+def _check_options(args: argparse.Namespace) -> None:
+    """:class:`OptionError` (exit 2) for an extension, indicator or date that does not fit."""
     text = _TEXT[args.lang]
     allowed = EXTENSIONS[args.what]
     suffix = args.out.suffix.lower()
     if suffix not in allowed:
         found = suffix or args.out.name
-        return text["extension"].format(what=args.what, allowed="/".join(allowed), found=found)
+        msg = text["extension"].format(what=args.what, allowed="/".join(allowed), found=found)
+        raise OptionError(msg)
     from geo.indicators import INDICATORS  # mapclassify: imported only when exporting
 
     if args.indicator not in INDICATORS:
-        return f"--indicator: {args.indicator!r} ∉ {list(INDICATORS)}"
+        msg = text["indicator"].format(found=args.indicator, allowed=", ".join(INDICATORS))
+        raise OptionError(msg)
     if args.date is not None and _parse_date(args.date) is None:
-        return text["date"].format(found=args.date)
-    return None
+        raise OptionError(text["date"].format(found=args.date))
 
 
 def _parse_date(value: str) -> date | None:
