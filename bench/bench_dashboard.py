@@ -21,10 +21,10 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo.load import load_dataset  # noqa: E402
-from geo.mapviews import MapView, build_map  # noqa: E402
+from geo.io.load import load_dataset  # noqa: E402
+from geo.maps.views import MapView, build_map  # noqa: E402
+from geo.maps.webmap import standalone_html  # noqa: E402
 from geo.summary import summarize  # noqa: E402
-from geo.webmap import standalone_html  # noqa: E402
 
 APP = str(ROOT / "dashboard" / "app.py")
 DEMO = ROOT / "data" / "suyu"

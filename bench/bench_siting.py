@@ -24,8 +24,9 @@ import numpy as np
 from bench_access import timed, write_dataset
 from scipy import sparse
 
-from geo.load import load_dataset
-from geo.siting import siting_problem, solve_max_cover, suggest_sites
+from geo.cover import solve_max_cover
+from geo.io.load import load_dataset
+from geo.siting import siting_problem, suggest_sites
 
 
 def plain_greedy(cover: sparse.csr_matrix, weight: np.ndarray, count: int) -> float:

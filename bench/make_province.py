@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.datum import from_wgs84
+from geo.io.datum import from_wgs84
 
 UTM = 32650
 ORIGIN = (300_000.0, 3_500_000.0)  # south-west corner, metres in UTM 50N (about 116.9E, 31.6N)

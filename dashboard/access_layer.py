@@ -12,10 +12,10 @@ import streamlit as st
 
 from dashboard import loader, state
 from geo.access import METHODS, AccessResult
-from geo.i18n import t
-from geo.mapviews import MapView, build_map, catchments_by_default
-from geo.planmaps import ACCESS_LAYERS, build_access_map
+from geo.maps.plans import ACCESS_LAYERS, build_access_map
+from geo.maps.views import MapView, build_map, catchments_by_default
 from geo.summary import Summary
+from geo.text.i18n import t
 
 LAYERS = ("coverage", *ACCESS_LAYERS)
 

@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import state, widgets
 from dashboard.views import coverage, data, funding, overview, siting
-from geo.i18n import t
+from geo.text.i18n import t
 
 PAGES = (
     ("overview", overview.render, ":material/map:"),

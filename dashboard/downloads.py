@@ -13,10 +13,10 @@ from typing import Final
 
 import streamlit as st
 
-from geo.export.command import export_bytes
-from geo.fonts import ensure_cjk_font
-from geo.i18n import t
+from geo.cli.export import export_bytes
 from geo.summary import Summary
+from geo.text.fonts import ensure_cjk_font
+from geo.text.i18n import t
 
 # (button text key, what, extension, file name key, MIME type)
 _BUTTONS: Final = (

@@ -16,11 +16,11 @@ import streamlit.components.v1 as components
 
 from geo.access import AccessResult, compute_access
 from geo.dataset import Dataset, with_parameters
-from geo.load import load_dataset
+from geo.io.load import load_dataset
+from geo.maps.webmap import leaflet_asset_dir
 from geo.planning import WhatIf, compare_stations
 from geo.siting import SitingResult, suggest_sites
 from geo.summary import Summary, summarize
-from geo.webmap import leaflet_asset_dir
 
 DEMO_DIR: Final = Path(__file__).resolve().parent.parent / "data" / "suyu"
 DEMO_TOKEN: Final = "demo"

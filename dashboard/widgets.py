@@ -11,11 +11,11 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import state
-from geo._errors import Problem
 from geo.dataset import Dataset
+from geo.errors import Problem
 from geo.export.tables import ReportTable
-from geo.i18n import format_count, format_percent, format_yuan, t
 from geo.selection import DistrictKpis
+from geo.text.i18n import format_count, format_percent, format_yuan, t
 
 _BASE_CSS = """
 <style>

@@ -1,5 +1,87 @@
 """geo: the spatial core of the service-coverage atlas (no Streamlit here).
 
-Load a dataset folder with :func:`geo.load.load_dataset`, compute the per-township table with
-:func:`geo.summary.summarize`, or run ``python -m geo --help``.
+The package is laid out by tier:
+
+- the analysis, one concept a module, flat: :mod:`geo.dataset`, :mod:`geo.coverage`,
+  :mod:`geo.access`, :mod:`geo.siting` (with the solver in :mod:`geo.cover`),
+  :mod:`geo.travel`, :mod:`geo.funding`, :mod:`geo.summary`, :mod:`geo.selection`,
+  :mod:`geo.indicators`, :mod:`geo.planning`, :mod:`geo.projection`;
+- :mod:`geo.io`: files -> :class:`Dataset` (readers, the column contract, dataset.toml,
+  validation, datum conversion, uploads, templates, candidate lists);
+- :mod:`geo.text`: the string catalog, number formats, fonts, provenance;
+- :mod:`geo.maps`: Leaflet maps for the dashboard and the HTML export;
+- :mod:`geo.export`: static maps, charts, the briefing pack, report tables;
+- :mod:`geo.cli`: ``python -m geo ...``.
+
+The analysis never imports io, maps, export or cli, and nothing in geo imports Streamlit
+(``tests/test_layout.py`` checks both). The names below are the public API; they are imported
+on first use, so ``import geo`` stays cheap::
+
+    import geo
+    dataset = geo.load_dataset("data/suyu")
+    table = geo.summary_to_json(geo.summarize(dataset, groups=["elders_left_behind"]))
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from geo.access import AccessResult, compute_access
+    from geo.coverage import Coverage, compute_coverage
+    from geo.dataset import Dataset, Group
+    from geo.errors import DatasetError, Problem
+    from geo.funding import allocate_budget
+    from geo.io.candidates import read_candidates
+    from geo.io.load import load_dataset
+    from geo.io.validate import validate_dataset
+    from geo.siting import SitingResult, suggest_sites
+    from geo.summary import Summary, summarize, summary_to_json
+
+_PUBLIC: dict[str, str] = {
+    "AccessResult": "geo.access",
+    "compute_access": "geo.access",
+    "Coverage": "geo.coverage",
+    "compute_coverage": "geo.coverage",
+    "Dataset": "geo.dataset",
+    "Group": "geo.dataset",
+    "DatasetError": "geo.errors",
+    "Problem": "geo.errors",
+    "allocate_budget": "geo.funding",
+    "read_candidates": "geo.io.candidates",
+    "load_dataset": "geo.io.load",
+    "validate_dataset": "geo.io.validate",
+    "SitingResult": "geo.siting",
+    "suggest_sites": "geo.siting",
+    "Summary": "geo.summary",
+    "summarize": "geo.summary",
+    "summary_to_json": "geo.summary",
+}
+
+__all__ = [
+    "AccessResult",
+    "Coverage",
+    "Dataset",
+    "DatasetError",
+    "Group",
+    "Problem",
+    "SitingResult",
+    "Summary",
+    "allocate_budget",
+    "compute_access",
+    "compute_coverage",
+    "load_dataset",
+    "read_candidates",
+    "suggest_sites",
+    "summarize",
+    "summary_to_json",
+    "validate_dataset",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _PUBLIC:
+        msg = f"module 'geo' has no attribute {name!r}"
+        raise AttributeError(msg)
+    return getattr(importlib.import_module(_PUBLIC[name]), name)

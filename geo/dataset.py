@@ -7,9 +7,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
-from geo._errors import Problem
+from geo.errors import Problem
 
 SITE_KINDS = ("organization", "station")
 DATUMS = ("wgs84", "cgcs2000", "gcj02", "bd09")
@@ -131,3 +132,30 @@ def with_parameters(
     )
     budget = dataset.budget_yuan if budget_yuan is None else int(budget_yuan)
     return replace(dataset, groups=groups, budget_yuan=budget)
+
+
+def assign_townships(points: gpd.GeoSeries, townships: gpd.GeoDataFrame) -> np.ndarray:
+    """The code of the township that holds each point, ``None`` for points outside all.
+
+    Parameters
+    ----------
+    points
+        Points in the CRS of ``townships`` (``None`` entries allowed: they get ``None``).
+    townships
+        Polygons with a ``code`` column.
+
+    Returns
+    -------
+    ndarray of object
+        One code (or ``None``) per point. A point on a shared border, or in an overlap, goes to
+        the township that comes first in ``townships``.
+    """
+    codes = np.full(len(points), None, dtype=object)
+    if len(points) == 0 or len(townships) == 0:
+        return codes
+    hit_point, hit_township = townships.sindex.query(points.to_numpy(), predicate="intersects")
+    first = np.full(len(points), len(townships))
+    np.minimum.at(first, hit_point, hit_township)
+    inside = first < len(townships)
+    codes[inside] = townships["code"].to_numpy()[first[inside]]
+    return codes

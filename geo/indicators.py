@@ -16,7 +16,7 @@ import mapclassify
 import numpy as np
 import pandas as pd
 
-from geo.i18n import format_count, format_number, format_percent, format_yuan, t
+from geo.text.i18n import format_count, format_number, format_percent, format_yuan, t
 
 __all__ = [
     "CHOROPLETH_INDICATORS",

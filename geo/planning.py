@@ -6,7 +6,7 @@ numbers the rest of the atlas uses — coverage from :func:`geo.summary.summariz
 2SFCA/E2SFCA accessibility of :func:`geo.access.compute_access` — before and after the
 hypothetical stations are added (:func:`geo.siting.add_stations`). :func:`village_reach` says
 for every village whether an existing site, a suggested station or a hypothetical one reaches
-it, and :func:`suggestion_table` turns a siting result into the table people read and export.
+it.
 """
 
 from __future__ import annotations
@@ -21,17 +21,14 @@ import pandas as pd
 
 from geo.access import compute_access, group_demand_points, group_sites, metric_xy, reach_pairs
 from geo.dataset import Dataset
-from geo.i18n import MISSING, format_number, t
 from geo.projection import local_metric_crs
-from geo.siting import SitingResult, add_stations
+from geo.siting import add_stations
 from geo.summary import summarize
 
 __all__ = [
     "REACH_STATES",
     "WhatIf",
     "compare_stations",
-    "format_score",
-    "suggestion_table",
     "village_reach",
 ]
 
@@ -265,50 +262,4 @@ def _station_gains(
             "township": added["township"].to_numpy(),
             "gain": gains[: len(lon)],
         }
-    )
-
-
-def format_score(value: float | None) -> str:
-    """An accessibility score for reading: three significant digits, no more than six
-    decimals ('0.0125', '0.633', '1.68', '12.5', '1,234'); a dash when missing.
-
-    >>> format_score(0.63289)
-    '0.633'
-    >>> format_score(0)
-    '0'
-    """
-    if value is None or not math.isfinite(value):
-        return MISSING
-    if value == 0:
-        return "0"
-    decimals = min(max(2 - math.floor(math.log10(abs(value))), 0), 6)
-    text = format_number(value, decimals=decimals)
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def suggestion_table(result: SitingResult, dataset: Dataset, lang: str = "zh") -> pd.DataFrame:
-    """The suggested stations as people read and export them, headers in ``lang``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Index: rank (1 = chosen first); columns: township name, candidate id, candidate
-        name, longitude and latitude (WGS-84, 6 decimals), people newly within reach (whole
-        numbers where the data are whole).
-    """
-    rows = result.suggestions
-    names = dataset.townships.set_index("code")["name"]
-    township = rows["township"].map(names).fillna(t("map.outside", lang))
-    gain = rows["gain"].to_numpy(dtype=float)
-    whole = np.allclose(gain, np.round(gain))
-    return pd.DataFrame(
-        {
-            t("siting.col.township", lang): township.to_numpy(),
-            t("siting.col.candidate", lang): rows["candidate_id"].to_numpy(),
-            t("siting.col.name", lang): rows["name"].to_numpy(),
-            t("siting.col.lon", lang): rows["lon"].round(6).to_numpy(),
-            t("siting.col.lat", lang): rows["lat"].round(6).to_numpy(),
-            t("siting.col.gain", lang): np.round(gain).astype(int) if whole else gain,
-        },
-        index=pd.Index(rows["rank"].to_numpy(), name=t("siting.col.rank", lang)),
     )

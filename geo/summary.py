@@ -103,7 +103,7 @@ def summarize(
     Parameters
     ----------
     dataset
-        A loaded dataset (see ``geo.load.load_dataset``); its group radii and weights are used.
+        A loaded dataset (see ``geo.io.load.load_dataset``); its group radii and weights are used.
     groups
         Group codes or labels to include; all groups when None or empty.
     budget_yuan

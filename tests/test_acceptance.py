@@ -30,7 +30,7 @@ import pytest
 from pyproj import Geod
 from shapely.geometry import Polygon, mapping
 
-from geo.cli import main
+from geo.cli.commands import main
 
 ROOT = Path(__file__).resolve().parent.parent
 GEOD = Geod(ellps="WGS84")
@@ -1331,8 +1331,8 @@ def damage(data: bytes, rng: np.random.Generator) -> bytes:
 def test_damaged_files_give_a_report_or_a_summary_never_a_crash(tmp_path: Path) -> None:
     """Seeded damage to one file of a valid folder at a time (CSV, XLSX, GeoJSON, GeoPackage,
     zipped shapefile, TOML): loading either succeeds or raises DatasetError."""
-    from geo._errors import DatasetError
-    from geo.load import load_dataset
+    from geo.errors import DatasetError
+    from geo.io.load import load_dataset
     from geo.summary import summarize, summary_to_json
 
     world = district_world()

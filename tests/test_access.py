@@ -21,7 +21,7 @@ from geo.access import (
     township_scores,
     two_step_fca,
 )
-from geo.cli import main
+from geo.cli.commands import main
 from geo.coverage import compute_coverage
 from geo.dataset import Dataset, Group
 from geo.travel import metres_to_minutes, minutes_to_metres, travel_mode

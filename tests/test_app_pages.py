@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.i18n import format_count, format_percent, format_yuan
-from geo.load import load_dataset
+from geo.io.load import load_dataset
 from geo.selection import district_kpis
 from geo.summary import summarize
+from geo.text.i18n import format_count, format_percent, format_yuan
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 DEMO = Path(__file__).resolve().parent.parent / "data" / "suyu"

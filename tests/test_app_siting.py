@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.i18n import format_count, format_percent, t
-from geo.load import load_dataset
+from geo.io.load import load_dataset
 from geo.siting import add_stations, suggest_sites
 from geo.summary import summarize
+from geo.text.i18n import format_count, format_percent, t
 from geo.travel import minutes_to_metres
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.cli import main
+from geo.cli.commands import main
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "data" / "suyu"
@@ -131,7 +131,7 @@ def test_an_unexpected_failure_is_one_line_and_exit_1(
         raise RuntimeError("disk on fire")
 
     monkeypatch.delenv("ATLAS_DEBUG", raising=False)
-    monkeypatch.setattr("geo.cli.summarize", broken)
+    monkeypatch.setattr("geo.cli.commands.summarize", broken)
     assert main(["summary", str(DEMO)]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1

@@ -1,4 +1,4 @@
-"""Tests for geo.datum: WGS-84 / CGCS2000 / GCJ-02 / BD-09 conversions."""
+"""Tests for geo.io.datum: WGS-84 / CGCS2000 / GCJ-02 / BD-09 conversions."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from geo.dataset import DATUMS
-from geo.datum import (
+from geo.io.datum import (
     bd09_to_gcj02,
     bd09_to_wgs84,
     from_wgs84,

@@ -237,7 +237,7 @@ def test_some_townships_are_well_served_and_some_poorly(
 
 
 def test_load_dataset_reads_the_demo_cleanly() -> None:
-    load = pytest.importorskip("geo.load")
+    load = pytest.importorskip("geo.io.load")
     dataset = load.load_dataset(DEMO)
     assert dataset.warnings == ()
     assert dataset.demo is True

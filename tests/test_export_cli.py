@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from geo.cli import main
+from geo.cli.commands import main
 
 DEMO = str(Path(__file__).resolve().parents[1] / "data" / "suyu")
 
@@ -67,7 +67,7 @@ def test_missing_dataset_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[s
 def test_export_bytes_for_download_buttons(what: str, extension: str, magic: bytes) -> None:
     from _export_data import make_dataset
 
-    from geo.export.command import export_bytes
+    from geo.cli.export import export_bytes
     from geo.summary import summarize
 
     data = export_bytes(summarize(make_dataset()), what, extension, view="funding")

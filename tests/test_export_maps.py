@@ -11,7 +11,7 @@ import pytest
 from _export_data import TOWNSHIP_NAMES, make_dataset
 from PIL import Image
 
-from geo.export import _layout
+from geo.export import layout as _layout
 from geo.export.charts import chart_figure
 from geo.export.maps import map_figure, page_text, save_figure
 from geo.summary import Summary, summarize

@@ -9,7 +9,7 @@ import pytest
 from _export_data import TOWNSHIP_NAMES, make_dataset
 
 from geo.export.pack import build_pack
-from geo.load import load_dataset
+from geo.io.load import load_dataset
 from geo.summary import summarize
 
 pypdf = pytest.importorskip("pypdf")

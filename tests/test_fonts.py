@@ -11,7 +11,7 @@ import pytest
 from fontTools.ttLib import TTFont
 from matplotlib.figure import Figure
 
-from geo import fonts
+from geo.text import fonts
 
 pypdf = pytest.importorskip("pypdf")
 

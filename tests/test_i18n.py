@@ -7,7 +7,7 @@ import string
 
 import pytest
 
-from geo.i18n import (
+from geo.text.i18n import (
     CATALOG,
     LANGS,
     axis_ticks,

@@ -17,10 +17,10 @@ from conftest import (
     default_townships,
 )
 
-from geo._errors import DatasetError
 from geo.dataset import Dataset
-from geo.datum import from_wgs84
-from geo.load import PROJECT_COLUMNS, SITE_COLUMNS, load_dataset
+from geo.errors import DatasetError
+from geo.io.datum import from_wgs84
+from geo.io.load import PROJECT_COLUMNS, SITE_COLUMNS, load_dataset
 
 MakeFolder = Callable[..., Path]
 ROOT = Path(__file__).resolve().parent.parent

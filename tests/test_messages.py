@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from geo._errors import DatasetError, Problem
-from geo.messages import EXPECTED, LANGS, TEMPLATES, render_problem
+from geo.errors import DatasetError, Problem
+from geo.text.messages import EXPECTED, LANGS, TEMPLATES, render_problem
 
 GEO = Path(__file__).resolve().parent.parent / "geo"
 
@@ -71,8 +71,7 @@ def test_every_code_used_in_the_code_has_a_template() -> None:
     pattern = re.compile(r'(?:Problem|row_problems|_fail)\(\s*"(\w+)"')
     used = {
         code
-        for path in GEO.glob("*.py")
-        if path.name in {"readers.py", "validate.py", "_cells.py", "_config.py", "load.py"}
+        for path in GEO.rglob("*.py")
         for code in pattern.findall(path.read_text(encoding="utf-8"))
     }
     assert len(used) > 30

@@ -11,9 +11,8 @@ import pytest
 
 from geo.access import compute_access
 from geo.dataset import Dataset
-from geo.load import load_dataset
-from geo.mapviews import MapView
-from geo.planmaps import (
+from geo.io.load import load_dataset
+from geo.maps.plans import (
     HYPOTHETICAL_COLOUR,
     REACH_COLOURS,
     SUGGESTED_COLOUR,
@@ -24,8 +23,9 @@ from geo.planmaps import (
     build_access_map,
     build_siting_map,
 )
+from geo.maps.views import MapView
+from geo.maps.webmap import GeoJsonLayer, Legend, remote_assets
 from geo.siting import suggest_sites
-from geo.webmap import GeoJsonLayer, Legend, remote_assets
 
 
 @pytest.fixture

@@ -16,10 +16,12 @@ import pandas as pd
 import pytest
 
 from geo.dataset import Dataset
-from geo.load import load_dataset
-from geo.planning import compare_stations, format_score, suggestion_table, village_reach
+from geo.export.tables import suggestion_table
+from geo.io.load import load_dataset
+from geo.planning import compare_stations, village_reach
 from geo.siting import add_stations, suggest_sites
 from geo.summary import summarize
+from geo.text.i18n import format_score
 
 D2 = (118.39, 33.85)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from geo.i18n import CATALOG
-from geo.provenance import metadata_label, provenance_items
+from geo.text.i18n import CATALOG
+from geo.text.provenance import metadata_label, provenance_items
 
 DEMO_KEYS = ("boundary_note", "source", "source_date", "generator", "seed")
 

@@ -13,8 +13,8 @@ from conftest import default_sites, default_townships, write_layer
 from openpyxl import Workbook
 from shapely.geometry import box
 
-from geo._errors import DatasetError
-from geo.readers import find_layer_file, normalize_name, read_layer, read_table
+from geo.errors import DatasetError
+from geo.io.readers import find_layer_file, normalize_name, read_layer, read_table
 
 CHINESE_CSV = "编号,名称,经度\n001,顺河街道社工站,118.35\n002,豫新街道妇女之家,118.31\n"
 

@@ -12,18 +12,13 @@ import pytest
 from pyproj import Transformer
 from shapely.geometry import Point, box
 
-from geo._errors import DatasetError
-from geo.cli import main
+from geo.cli.commands import main
+from geo.cover import cover_matrix, solve_max_cover
 from geo.coverage import compute_coverage
 from geo.dataset import Dataset, Group
-from geo.siting import (
-    add_stations,
-    cover_matrix,
-    read_candidates,
-    siting_to_json,
-    solve_max_cover,
-    suggest_sites,
-)
+from geo.errors import DatasetError
+from geo.io.candidates import read_candidates
+from geo.siting import add_stations, siting_to_json, suggest_sites
 
 # --- the solver on matrices ------------------------------------------------------------------
 

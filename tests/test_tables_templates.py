@@ -13,13 +13,13 @@ import pytest
 from shapely.geometry import box, mapping
 from small_dataset import make_dataset
 
-from geo._config import read_config
 from geo.dataset import Group
 from geo.export.tables import csv_bytes, funding_table, gap_table, report_table, xlsx_bytes
+from geo.io.config import read_config
+from geo.io.templates import DATASET_TOML_EXAMPLE, TEMPLATE_LAYERS, template_frame, template_xlsx
+from geo.io.uploads import UploadError, unpack_upload
+from geo.io.validate import validate_dataset
 from geo.summary import summarize
-from geo.templates import DATASET_TOML_EXAMPLE, TEMPLATE_LAYERS, template_frame, template_xlsx
-from geo.uploads import UploadError, unpack_upload
-from geo.validate import validate_dataset
 
 
 def test_funding_table_has_chinese_headers_and_adds_up_to_the_budget() -> None:

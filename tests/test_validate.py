@@ -11,8 +11,9 @@ import pytest
 from conftest import DEFAULT_TOML, default_demand, default_sites, default_townships
 from shapely.geometry import Polygon, box
 
-from geo._errors import Problem
-from geo.validate import assign_townships, validate_dataset
+from geo.dataset import assign_townships
+from geo.errors import Problem
+from geo.io.validate import validate_dataset
 
 MakeFolder = Callable[..., Path]
 

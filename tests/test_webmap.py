@@ -13,9 +13,8 @@ from shapely.geometry import Point, box
 from small_dataset import make_dataset
 
 from geo.indicators import INDICATORS
-from geo.mapviews import MapView, build_map, catchments_by_default, category_colours
-from geo.summary import Summary, summarize
-from geo.webmap import (
+from geo.maps.views import MapView, build_map, catchments_by_default, category_colours
+from geo.maps.webmap import (
     LEAFLET_CSS,
     LEAFLET_JS,
     add_basemap,
@@ -28,6 +27,7 @@ from geo.webmap import (
     standalone_html,
     to_display_datum,
 )
+from geo.summary import Summary, summarize
 
 
 @pytest.fixture(scope="module")

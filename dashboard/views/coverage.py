@@ -8,10 +8,10 @@ import streamlit as st
 from dashboard import access_layer, downloads, loader, state, widgets
 from geo.dataset import Dataset
 from geo.export.tables import gap_table
-from geo.i18n import format_count, format_percent, format_yuan, t
-from geo.mapviews import MapView
+from geo.maps.views import MapView
 from geo.selection import TownshipDetail, township_detail
 from geo.summary import Summary
+from geo.text.i18n import format_count, format_percent, format_yuan, t
 
 MAP_KEY = "coverage_map"
 

@@ -9,14 +9,14 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import loader, state, widgets
-from geo._errors import DatasetError, Problem
 from geo.dataset import Dataset
-from geo.i18n import format_count, t
-from geo.load import load_dataset
-from geo.provenance import provenance_items
-from geo.templates import DATASET_TOML_EXAMPLE, TEMPLATE_LAYERS, template_xlsx
-from geo.uploads import UploadError, unpack_upload
-from geo.validate import validate_dataset
+from geo.errors import DatasetError, Problem
+from geo.io.load import load_dataset
+from geo.io.templates import DATASET_TOML_EXAMPLE, TEMPLATE_LAYERS, template_xlsx
+from geo.io.uploads import UploadError, unpack_upload
+from geo.io.validate import validate_dataset
+from geo.text.i18n import format_count, t
+from geo.text.provenance import provenance_items
 
 REPORT_KEY = "upload_report"
 

@@ -7,9 +7,9 @@ import streamlit as st
 from dashboard import charts, downloads, loader, state, widgets
 from geo.dataset import Dataset
 from geo.export.tables import csv_bytes, funding_table, xlsx_bytes
-from geo.i18n import format_yuan, t
-from geo.mapviews import MapView, build_map
+from geo.maps.views import MapView, build_map
 from geo.summary import Summary
+from geo.text.i18n import format_yuan, t
 
 
 def _parameters(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, downloads, loader, state, widgets
-from geo.i18n import format_count, t
 from geo.indicators import (
     CHOROPLETH_INDICATORS,
     INDICATORS,
@@ -13,9 +12,10 @@ from geo.indicators import (
     format_indicator_value,
     indicator_name,
 )
-from geo.mapviews import MapView, build_map
+from geo.maps.views import MapView, build_map
 from geo.selection import district_kpis
 from geo.summary import Summary
+from geo.text.i18n import format_count, t
 
 
 def _indicator_picker(lang: str) -> str:

@@ -18,17 +18,18 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import loader, state, widgets
-from geo._errors import DatasetError, Problem
 from geo.access import group_sites
 from geo.dataset import Dataset
-from geo.datum import to_wgs84
-from geo.export.tables import csv_bytes, report_table, xlsx_bytes
-from geo.i18n import format_count, format_number, format_percent, t
-from geo.planmaps import PlanView, build_siting_map
-from geo.planning import WhatIf, format_score, suggestion_table
-from geo.siting import SitingResult, read_candidates
+from geo.errors import DatasetError, Problem
+from geo.export.tables import csv_bytes, report_table, suggestion_table, xlsx_bytes
+from geo.io.candidates import read_candidates
+from geo.io.datum import to_wgs84
+from geo.maps.plans import PlanView, build_siting_map
+from geo.maps.webmap import display_datum
+from geo.planning import WhatIf
+from geo.siting import SitingResult
+from geo.text.i18n import format_count, format_number, format_percent, format_score, t
 from geo.travel import DEFAULT_DETOUR, TRAVEL_MODES, metres_to_minutes, minutes_to_metres
-from geo.webmap import display_datum
 
 MAP_KEY = "siting_map"
 STATIONS_KEY = "whatif_stations"

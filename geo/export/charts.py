@@ -17,12 +17,12 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from geo.export import _layout
-from geo.export._layout import INK, MUTED, PageText
+from geo.export import layout as _layout
+from geo.export.layout import INK, MUTED, PageText
 from geo.export.maps import page_text
-from geo.fonts import apply_cjk_font
-from geo.i18n import format_count, format_yuan, t
 from geo.summary import Summary
+from geo.text.fonts import apply_cjk_font
+from geo.text.i18n import format_count, format_yuan, t
 
 __all__ = ["CHARTS", "chart_figure", "draw_funding_chart", "draw_gap_chart"]
 

@@ -1,7 +1,7 @@
 """The interactive map as one HTML file for e-mail: Leaflet inlined, no network needed.
 
-The map is the dashboard's own (``geo.mapviews.build_map``), made self-contained by
-``geo.webmap.standalone_html``; a title box with the same title and subtitle as the static
+The map is the dashboard's own (``geo.maps.views.build_map``), made self-contained by
+``geo.maps.webmap.standalone_html``; a title box with the same title and subtitle as the static
 maps (and the demo notice) is laid over it.
 """
 
@@ -14,9 +14,9 @@ from pathlib import Path
 import folium
 
 from geo.export.maps import page_text
-from geo.mapviews import MapView, build_map
+from geo.maps.views import MapView, build_map
+from geo.maps.webmap import remote_assets, standalone_html
 from geo.summary import Summary
-from geo.webmap import remote_assets, standalone_html
 
 __all__ = ["html_page", "write_html"]
 

@@ -25,10 +25,8 @@ from matplotlib.patches import Patch
 
 from geo.coverage import site_radii
 from geo.dataset import Dataset, Group
-from geo.export import _layout
-from geo.export._layout import HALO, INK, MUTED, PageText
-from geo.fonts import apply_cjk_font
-from geo.i18n import format_count, format_percent, format_yuan, t
+from geo.export import layout as _layout
+from geo.export.layout import HALO, INK, MUTED, PageText
 from geo.indicators import (
     INDICATORS,
     NO_DATA_COLOUR,
@@ -41,6 +39,8 @@ from geo.indicators import (
 from geo.projection import local_metric_crs
 from geo.selection import filter_sites
 from geo.summary import Summary
+from geo.text.fonts import apply_cjk_font
+from geo.text.i18n import format_count, format_percent, format_yuan, t
 
 __all__ = [
     "MAP_VIEWS",

@@ -19,9 +19,9 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
-from geo.export import _layout
-from geo.export._layout import ALERT, INK, MUTED, PageText, wrap_text
+from geo.export import layout as _layout
 from geo.export.charts import draw_funding_chart, draw_gap_chart
+from geo.export.layout import ALERT, INK, MUTED, PageText, wrap_text
 from geo.export.maps import (
     MapLayers,
     class_legend_handles,
@@ -32,10 +32,10 @@ from geo.export.maps import (
     page_text,
     project_layers,
 )
-from geo.fonts import CjkFont, apply_cjk_font
-from geo.i18n import format_count, format_number, format_percent, format_yuan, t
 from geo.selection import district_kpis
 from geo.summary import Summary
+from geo.text.fonts import CjkFont, apply_cjk_font
+from geo.text.i18n import format_count, format_number, format_percent, format_yuan, t
 
 __all__ = ["PackPage", "build_pack", "pack_pages", "write_pack"]
 

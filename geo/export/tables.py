@@ -21,9 +21,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from geo.dataset import Dataset
-from geo.export._layout import today_text
-from geo.i18n import t
+from geo.export.layout import today_text
+from geo.siting import SitingResult
 from geo.summary import Summary
+from geo.text.i18n import t
 
 __all__ = [
     "NUMBER_FORMATS",
@@ -35,6 +36,7 @@ __all__ = [
     "report_table",
     "report_tables",
     "sites_table",
+    "suggestion_table",
     "township_table",
     "unassigned_table",
     "write_csv",
@@ -341,3 +343,31 @@ def _style_about(sheet: Worksheet) -> None:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
+
+
+def suggestion_table(result: SitingResult, dataset: Dataset, lang: str = "zh") -> pd.DataFrame:
+    """The suggested stations as people read and export them, headers in ``lang``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: rank (1 = chosen first); columns: township name, candidate id, candidate
+        name, longitude and latitude (WGS-84, 6 decimals), people newly within reach (whole
+        numbers where the data are whole).
+    """
+    rows = result.suggestions
+    names = dataset.townships.set_index("code")["name"]
+    township = rows["township"].map(names).fillna(t("map.outside", lang))
+    gain = rows["gain"].to_numpy(dtype=float)
+    whole = np.allclose(gain, np.round(gain))
+    return pd.DataFrame(
+        {
+            t("siting.col.township", lang): township.to_numpy(),
+            t("siting.col.candidate", lang): rows["candidate_id"].to_numpy(),
+            t("siting.col.name", lang): rows["name"].to_numpy(),
+            t("siting.col.lon", lang): rows["lon"].round(6).to_numpy(),
+            t("siting.col.lat", lang): rows["lat"].round(6).to_numpy(),
+            t("siting.col.gain", lang): np.round(gain).astype(int) if whole else gain,
+        },
+        index=pd.Index(rows["rank"].to_numpy(), name=t("siting.col.rank", lang)),
+    )

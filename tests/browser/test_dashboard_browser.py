@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from browser.offline_page import OfflinePage
-from geo.load import load_dataset
+from geo.io.load import load_dataset
 from geo.selection import filter_sites
 
 pytestmark = pytest.mark.browser

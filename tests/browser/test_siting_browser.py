@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from geo.i18n import format_count, t
-from geo.load import load_dataset
+from geo.io.load import load_dataset
 from geo.siting import suggest_sites
+from geo.text.i18n import format_count, t
 
 if TYPE_CHECKING:  # the fixture's class; importing conftest at run time is ambiguous
     from browser.offline_page import OfflinePage

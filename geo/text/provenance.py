@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from geo.i18n import CATALOG, t
+from geo.text.i18n import CATALOG, t
 
 __all__ = ["metadata_label", "provenance_items"]
 

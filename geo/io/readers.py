@@ -7,7 +7,7 @@ is the row number the user sees: the spreadsheet row for CSV/XLSX (header = row 
 row = 2; fully empty rows are skipped but keep their numbers) and the 1-based feature number for
 spatial files. Row-level problems found while reading (a CSV row with more cells than the header)
 are put in ``frame.attrs["problems"]``; a file that cannot be read at all raises
-:class:`~geo._errors.DatasetError` with one problem naming the file.
+:class:`~geo.errors.DatasetError` with one problem naming the file.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ import pandas as pd
 import pyogrio
 import pyogrio.errors
 
-from geo._errors import DatasetError, Problem
+from geo.errors import DatasetError, Problem
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook

@@ -16,14 +16,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo._errors import DatasetError, Problem
-from geo._options import OptionError, check_budget, chosen_groups
 from geo.access import METHODS, access_to_json, compute_access
+from geo.cli.options import OptionError, check_budget, chosen_groups
 from geo.dataset import Dataset, Group
-from geo.load import load_dataset
-from geo.siting import SitingResult, read_candidates, siting_to_json, suggest_sites
+from geo.errors import DatasetError, Problem
+from geo.io.candidates import read_candidates
+from geo.io.load import load_dataset
+from geo.io.validate import validate_dataset
+from geo.siting import SitingResult, siting_to_json, suggest_sites
 from geo.summary import Summary, summarize, summary_to_json
-from geo.validate import validate_dataset
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INVALID = 0, 1, 2
 
@@ -322,14 +323,14 @@ def format_suggestions(result: SitingResult, dataset: Dataset, group: Group, lan
 
 
 def _add_export_arguments(command: argparse.ArgumentParser) -> None:
-    from geo.export.command import add_export_arguments
+    from geo.cli.export import add_export_arguments
 
     add_export_arguments(command)
 
 
 def run_export(args: argparse.Namespace) -> int:
     """Write a map, chart, briefing pack (PDF), tables (XLSX/CSV) or standalone HTML map."""
-    from geo.export.command import run_export as export  # matplotlib only when exporting
+    from geo.cli.export import run_export as export  # matplotlib only when exporting
 
     return export(args)
 

@@ -15,7 +15,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.i18n import format_count, t
 from geo.indicators import (
     Classification,
     classify_indicator,
@@ -23,9 +22,7 @@ from geo.indicators import (
     indicator_name,
     legend_labels,
 )
-from geo.selection import filter_sites, site_catchment_radii, unreached_points
-from geo.summary import Summary
-from geo.webmap import (
+from geo.maps.webmap import (
     GeoJsonLayer,
     LabelLayer,
     Legend,
@@ -40,6 +37,9 @@ from geo.webmap import (
     style_index,
     to_display_datum,
 )
+from geo.selection import filter_sites, site_catchment_radii, unreached_points
+from geo.summary import Summary
+from geo.text.i18n import format_count, t
 
 __all__ = [
     "CATCHMENT_GROUP_LIMIT",
@@ -97,7 +97,7 @@ class MapView:
     township_opacity
         Fill opacity of the choropleth (lighter where points must stand out on it).
     asset_base
-        Where the browser finds ``leaflet.js``/``leaflet.css`` (see ``geo.webmap.new_map``).
+        Where the browser finds ``leaflet.js``/``leaflet.css`` (see ``geo.maps.webmap.new_map``).
     """
 
     indicator: str = "coverage"
@@ -152,7 +152,7 @@ def build_map(summary: Summary, view: MapView) -> folium.Map:
     -------
     folium.Map
         Linking only Leaflet (from ``view.asset_base``); pass it to
-        ``geo.webmap.standalone_html`` for a self-contained page.
+        ``geo.maps.webmap.standalone_html`` for a self-contained page.
     """
     datum = display_datum(view.basemap)
     townships = summary.dataset.townships.set_index("code")

@@ -13,8 +13,8 @@ from datetime import date
 from pathlib import Path
 from typing import Final
 
-from geo._options import OptionError, check_budget, chosen_groups
-from geo.load import load_dataset
+from geo.cli.options import OptionError, check_budget, chosen_groups
+from geo.io.load import load_dataset
 from geo.summary import Summary, summarize
 
 __all__ = ["EXTENSIONS", "add_export_arguments", "export_bytes", "export_summary", "run_export"]

@@ -28,7 +28,10 @@ import pandas as pd
 import pyproj
 import shapely
 
-from geo._cells import (
+from geo.dataset import Group, assign_townships
+from geo.errors import DatasetError, Problem
+from geo.funding import MAX_BUDGET_YUAN
+from geo.io.columns import (
     Column,
     check_numbers,
     lookup_table,
@@ -41,14 +44,11 @@ from geo._cells import (
     row_problems,
     unique_values,
 )
-from geo._config import MAX_RADIUS_M, Config, read_config
-from geo._errors import DatasetError, Problem
-from geo.dataset import Group
-from geo.datum import to_wgs84
-from geo.funding import MAX_BUDGET_YUAN
-from geo.readers import LAYER_SUFFIXES, find_layer_file, normalize_name, read_layer
+from geo.io.config import MAX_RADIUS_M, Config, read_config
+from geo.io.datum import to_wgs84
+from geo.io.readers import LAYER_SUFFIXES, find_layer_file, normalize_name, read_layer
 
-__all__ = ["CheckedLayers", "assign_townships", "check_layers", "validate_dataset"]
+__all__ = ["CheckedLayers", "check_layers", "lonlat_points", "validate_dataset"]
 
 WGS84 = "EPSG:4326"
 LAYERS = ("townships", "sites", "demand", "projects")
@@ -391,7 +391,7 @@ def _shift(xy: np.ndarray, datum: str) -> np.ndarray:
 # --- points (sites and demand) -----------------------------------------------------------------
 
 
-def _points(
+def lonlat_points(
     frame: pd.DataFrame,
     mapping: Mapping[str, str],
     file: str,
@@ -537,33 +537,6 @@ def _check_lonlat(
     return present & ~swapped & ~bad_lon & ~bad_lat, problems
 
 
-def assign_townships(points: gpd.GeoSeries, townships: gpd.GeoDataFrame) -> np.ndarray:
-    """The code of the township that holds each point, ``None`` for points outside all.
-
-    Parameters
-    ----------
-    points
-        Points in the CRS of ``townships`` (``None`` entries allowed: they get ``None``).
-    townships
-        Polygons with a ``code`` column.
-
-    Returns
-    -------
-    ndarray of object
-        One code (or ``None``) per point. A point on a shared border, or in an overlap, goes to
-        the township that comes first in ``townships``.
-    """
-    codes = np.full(len(points), None, dtype=object)
-    if len(points) == 0 or len(townships) == 0:
-        return codes
-    hit_point, hit_township = townships.sindex.query(points.to_numpy(), predicate="intersects")
-    first = np.full(len(points), len(townships))
-    np.minimum.at(first, hit_point, hit_township)
-    inside = first < len(townships)
-    codes[inside] = townships["code"].to_numpy()[first[inside]]
-    return codes
-
-
 def _outside_warning(
     file: str, ids: pd.Series, geometry: gpd.GeoSeries, codes: np.ndarray
 ) -> list[Problem]:
@@ -597,7 +570,7 @@ def _check_sites(path: Path, ctx: _Context) -> tuple[gpd.GeoDataFrame | None, li
     problems += found
     inspected, found = _inspected(frame, mapping, file)
     problems += found
-    geometry, found = _points(frame, mapping, file, ctx.datum, required=True)
+    geometry, found = lonlat_points(frame, mapping, file, ctx.datum, required=True)
     problems += found
     sites = gpd.GeoDataFrame(
         {
@@ -740,7 +713,7 @@ def _check_demand(path: Path, ctx: _Context) -> tuple[gpd.GeoDataFrame | None, l
     for group in ctx.groups:
         counts[group.code], found = _counts(frame, mapping, file, group.code)
         problems += found
-    geometry, found = _points(frame, mapping, file, ctx.datum, required=False)
+    geometry, found = lonlat_points(frame, mapping, file, ctx.datum, required=False)
     problems += found
     demand = gpd.GeoDataFrame(
         {

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from geo._errors import Problem
+from geo.errors import Problem
 
 __all__ = ["EXPECTED", "LANGS", "TEMPLATES", "render_problem"]
 
@@ -267,7 +267,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "lon": {"zh": " -180 到 180 之间的数字", "en": "a number between -180 and 180"},
     "lat": {"zh": " -90 到 90 之间的数字", "en": "a number between -90 and 90"},
     "count": {"zh": "非负整数", "en": "a non-negative whole number"},
-    # radii, the one kind of value that must be positive: at most geo._config.MAX_RADIUS_M
+    # radii, the one kind of value that must be positive: at most geo.io.config.MAX_RADIUS_M
     "positive": {
         "zh": "大于 0、不超过 100000 的米数",
         "en": "metres, more than 0 and at most 100000",

@@ -29,8 +29,8 @@ import pandas as pd
 import shapely
 from folium.template import Template
 
-from geo.datum import from_wgs84
-from geo.i18n import format_count, t
+from geo.io.datum import from_wgs84
+from geo.text.i18n import format_count, t
 
 __all__ = [
     "BASEMAPS",

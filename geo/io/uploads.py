@@ -11,7 +11,7 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
-from geo.i18n import t
+from geo.text.i18n import t
 
 __all__ = ["UploadError", "unpack_upload"]
 

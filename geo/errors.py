@@ -15,7 +15,7 @@ class Problem:
     Parameters
     ----------
     code
-        Stable key of the message template in ``geo.messages`` (e.g. ``"missing_column"``).
+        Stable key of the message template in ``geo.text.messages`` (e.g. ``"missing_column"``).
     file
         File name as the user knows it (``"sites.csv"``), or ``"dataset.toml"``.
     row
@@ -38,7 +38,7 @@ class Problem:
 
     def message(self, lang: str = "zh") -> str:
         """The problem as one sentence in ``lang`` (``"zh"`` or ``"en"``)."""
-        from geo.messages import render_problem
+        from geo.text.messages import render_problem
 
         return render_problem(self, lang)
 

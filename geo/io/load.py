@@ -8,9 +8,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo._errors import DatasetError
 from geo.dataset import Dataset
-from geo.validate import WGS84, CheckedLayers, check_layers
+from geo.errors import DatasetError
+from geo.io.validate import WGS84, CheckedLayers, check_layers
 
 __all__ = ["PROJECT_COLUMNS", "SITE_COLUMNS", "load_dataset"]
 

@@ -5,7 +5,7 @@ catchments, the suggested stations as numbered markers (1 = chosen first) with t
 hypothetical stations a planner added, and the villages coloured by what reaches them.
 :func:`build_access_map` draws a group's 2SFCA/E2SFCA accessibility, either as village points
 coloured by score or as a township choropleth of the demand-weighted score. Both link only
-Leaflet (see :mod:`geo.webmap`), so they work offline.
+Leaflet (see :mod:`geo.maps.webmap`), so they work offline.
 """
 
 from __future__ import annotations
@@ -23,13 +23,9 @@ from folium.template import Template
 
 from geo.access import AccessResult, group_sites
 from geo.dataset import Dataset
-from geo.i18n import format_count, t
 from geo.indicators import NO_DATA_COLOUR, Classification, classify_values
-from geo.mapviews import MapView
-from geo.planning import format_score, village_reach
-from geo.selection import filter_sites
-from geo.siting import SitingResult
-from geo.webmap import (
+from geo.maps.views import MapView
+from geo.maps.webmap import (
     GeoJsonLayer,
     LabelLayer,
     Legend,
@@ -44,6 +40,10 @@ from geo.webmap import (
     style_index,
     to_display_datum,
 )
+from geo.planning import village_reach
+from geo.selection import filter_sites
+from geo.siting import SitingResult
+from geo.text.i18n import format_count, format_score, t
 
 __all__ = [
     "ACCESS_LAYERS",
@@ -80,7 +80,7 @@ class PlanView:
     basemap, tianditu_key
         Base map (``"none"`` by default: offline) and the Tianditu key it may need.
     asset_base
-        Where the browser finds Leaflet (see :func:`geo.webmap.new_map`).
+        Where the browser finds Leaflet (see :func:`geo.maps.webmap.new_map`).
     show_catchments
         Draw the catchments of existing, suggested and hypothetical stations.
     """

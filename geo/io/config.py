@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from geo._errors import Problem
 from geo.dataset import DATUMS, Group
+from geo.errors import Problem
 from geo.funding import MAX_BUDGET_YUAN
-from geo.readers import normalize_name
+from geo.io.readers import normalize_name
 
 FILE = "dataset.toml"
 _KNOWN_KEYS = {"name", "demo", "coordinates", "budget_yuan", "groups"}

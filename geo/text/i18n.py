@@ -19,6 +19,7 @@ __all__ = [
     "format_count",
     "format_number",
     "format_percent",
+    "format_score",
     "format_yuan",
     "t",
 ]
@@ -744,3 +745,21 @@ def axis_ticks(top: float, lang: str = "zh", *, count: int = 5) -> tuple[list[fl
     step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
     values = [float(round(i * step, 9)) for i in range(math.ceil(top / step - 1e-9) + 1)]
     return values, [format_count(v, lang) for v in values]
+
+
+def format_score(value: float | None) -> str:
+    """An accessibility score for reading: three significant digits, no more than six
+    decimals ('0.0125', '0.633', '1.68', '12.5', '1,234'); a dash when missing.
+
+    >>> format_score(0.63289)
+    '0.633'
+    >>> format_score(0)
+    '0'
+    """
+    if value is None or not math.isfinite(value):
+        return MISSING
+    if value == 0:
+        return "0"
+    decimals = min(max(2 - math.floor(math.log10(abs(value))), 0), 6)
+    text = format_number(value, decimals=decimals)
+    return text.rstrip("0").rstrip(".") if "." in text else text

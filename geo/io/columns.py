@@ -2,7 +2,7 @@
 
 Every function here works on whole columns (pandas/numpy) and returns the converted values
 together with the problems found. A frame's index is the row number the user sees (see
-``geo.readers``), so a problem's row is simply the index label of the bad cell. At most
+``geo.io.readers``), so a problem's row is simply the index label of the bad cell. At most
 ``MAX_PER_KIND`` problems are listed per file, column and kind; the rest are counted in one
 ``more_problems`` entry, so that a 50,000-row file with a wrong column gives a readable report.
 """
@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from geo._errors import Problem, Severity
-from geo.readers import normalize_name
+from geo.errors import Problem, Severity
+from geo.io.readers import normalize_name
 
 MAX_PER_KIND = 20
 LIST_SEPARATORS = r"[;；,，、/]+"
@@ -188,7 +188,7 @@ def check_numbers(
     file, column
         Where the column comes from.
     expected
-        Key of ``geo.messages.EXPECTED`` naming what the cell should hold.
+        Key of ``geo.text.messages.EXPECTED`` naming what the cell should hold.
     minimum, maximum
         Inclusive bounds (``strict_minimum``: the value must be greater than ``minimum``).
     whole

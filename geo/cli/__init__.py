@@ -1,0 +1,5 @@
+"""Entry points: ``python -m geo ...``."""
+
+from geo.cli.commands import main
+
+__all__ = ["main"]
