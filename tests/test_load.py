@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from conftest import (
 
 from geo.dataset import Dataset
 from geo.errors import DatasetError
+from geo.io.columns import split_list
 from geo.io.datum import from_wgs84
 from geo.io.load import PROJECT_COLUMNS, SITE_COLUMNS, load_dataset
 
@@ -136,6 +138,22 @@ def test_every_format_gives_the_same_dataset(
     assert_same_dataset(
         load_dataset(make_dataset_folder(formats=formats)), load_dataset(dataset_folder)
     )
+
+
+def test_geojson_sites_with_list_groups(
+    make_dataset_folder: MakeFolder, dataset_folder: Path
+) -> None:
+    """GIS tools write a multi-valued property as a JSON list: it means what "a;b" means."""
+    folder = make_dataset_folder(formats={"sites": "geojson"})
+    path = folder / "sites.geojson"
+    collection = json.loads(path.read_text(encoding="utf-8"))
+    for feature in collection["features"]:
+        feature["properties"]["groups"] = split_list(feature["properties"]["groups"])
+    assert collection["features"][1]["properties"]["groups"] == ["elders", "留守儿童"]
+    path.write_text(json.dumps(collection, ensure_ascii=False), encoding="utf-8")
+    dataset = load_dataset(folder)
+    assert dataset.warnings == ()
+    assert_same_dataset(dataset, load_dataset(dataset_folder))
 
 
 CHINESE_HEADERS = {

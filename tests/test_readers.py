@@ -171,6 +171,26 @@ def test_geojson_numeric_codes_read_as_text(tmp_path: Path) -> None:
     assert frame.index.tolist() == [1, 2]
 
 
+def test_geojson_list_properties_read_as_list_cells(tmp_path: Path) -> None:
+    features = [
+        {"groups": ["elders", "children"], "n": [1, 2.5]},
+        {"groups": ["留守儿童"], "n": [3]},
+        {"groups": [], "n": None},
+        {"groups": None, "n": []},
+    ]
+    collection = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": props, "geometry": None} for props in features
+        ],
+    }
+    path = tmp_path / "sites.geojson"
+    path.write_text(json.dumps(collection, ensure_ascii=False), encoding="utf-8")
+    frame = read_layer(path)
+    assert frame["groups"].tolist() == ["elders;children", "留守儿童", "", ""]
+    assert frame["n"].tolist() == ["1;2.5", "3", "", ""]
+
+
 def test_truncated_geojson_names_the_position(tmp_path: Path) -> None:
     path = tmp_path / "townships.geojson"
     path.write_text('{"type": "FeatureCollection",\n "features": [{"type": "Feat', encoding="utf-8")

@@ -486,9 +486,9 @@ def _read_spatial(path: Path) -> gpd.GeoDataFrame:
         source, options, layer = str(path), _geojson_encoding(path, data), _pick_layer(path)
     try:
         with warnings.catch_warnings():
-            # GDAL's complaints (a feature with an unknown geometry type gets none, a list in
-            # a property stays text) are reported as the problems they cause by the checks
-            # that follow. A ring left open is closed; a geometry beyond repair becomes none.
+            # GDAL's complaints (a feature with an unknown geometry type gets none) are
+            # reported as the problems they cause by the checks that follow. A ring left open
+            # is closed; a geometry beyond repair becomes none.
             warnings.simplefilter("ignore")
             frame = pyogrio.read_dataframe(source, layer=layer, on_invalid="fix", **options)
     except UnicodeDecodeError as error:  # text in an encoding the file does not declare
@@ -669,4 +669,18 @@ def _column_text(column: pd.Series) -> pd.Series:
         return text
     if pd.api.types.is_datetime64_any_dtype(column):
         return column.map(lambda v: "" if pd.isna(v) else v.isoformat()).astype(str)
+    if column.map(_is_list).any():
+        return column.map(_list_text)
     return column.astype(object).where(column.notna(), "").astype(str).str.strip()
+
+
+def _is_list(value: object) -> bool:
+    return isinstance(value, list | tuple | np.ndarray)
+
+
+def _list_text(value: object) -> str:
+    """A GeoJSON list property (``["elders", "children"]``, an array to pyogrio) as the text
+    a user types in a list cell, ``"elders;children"``; other values as in any text column."""
+    if _is_list(value):
+        return ";".join(item for item in _column_text(pd.Series(list(value))) if item)
+    return "" if value is None or pd.isna(value) else str(value).strip()
