@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import shutil
+import sys
 import warnings
 from pathlib import Path
 
@@ -11,6 +13,8 @@ import pytest
 from fontTools.ttLib import TTFont
 from matplotlib.figure import Figure
 
+from geo.cli import main
+from geo.cli.fonts import note_font_preparation
 from geo.text import fonts
 
 pypdf = pytest.importorskip("pypdf")
@@ -86,11 +90,48 @@ def test_system_search_never_returns_our_own_instances(bundled: fonts.CjkFont) -
 
 
 def test_cache_dir_follows_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(sys, "prefix", str(tmp_path / "venv"))
     monkeypatch.setenv("ATLAS_FONT_CACHE", str(tmp_path))
     assert fonts.font_cache_dir() == tmp_path
     monkeypatch.delenv("ATLAS_FONT_CACHE")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert fonts.font_cache_dir() == tmp_path / "service-atlas" / "fonts"
+    installed = tmp_path / "venv" / "share" / "service-atlas" / "fonts"
+    installed.mkdir(parents=True)
+    assert fonts.font_cache_dir() == fonts.installed_font_dir() == installed
+
+
+def test_prepare_writes_into_the_environment_and_then_it_is_ready(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, bundled: fonts.CjkFont
+) -> None:
+    """`python -m geo fonts prepare` at install time; the first export then has nothing to cut."""
+    monkeypatch.setattr(fonts, "find_system_cjk_font", lambda **_: None)
+    monkeypatch.setattr(sys, "prefix", str(tmp_path))
+    monkeypatch.delenv("ATLAS_FONT_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "empty-cache"))
+    assert not fonts.cjk_font_ready()
+    # cutting takes a minute: reuse the instances the module fixture cut
+    installed = fonts.installed_font_dir()
+    installed.mkdir(parents=True)
+    for built in (bundled.regular, bundled.bold):
+        assert built is not None
+        shutil.copy(built, installed / built.name)
+    assert fonts.cjk_font_ready()
+    assert main(["fonts", "prepare"]) == 0
+    font = fonts.prepare_cjk_font()
+    assert (font.source, font.regular.parent) == ("bundled", installed)
+    assert sorted(p.name for p in installed.iterdir()) == sorted(
+        [bundled.regular.name, bundled.bold.name]
+    )
+
+
+def test_an_export_says_why_it_waits_for_the_font(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(fonts, "find_system_cjk_font", lambda **_: None)
+    monkeypatch.setenv("ATLAS_FONT_CACHE", str(tmp_path))
+    note_font_preparation("zh")
+    assert "正在准备导出用的中文字体" in capsys.readouterr().err
 
 
 def test_unknown_style_is_refused(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo.access import METHODS, access_to_json, compute_access
+from geo.cli.fonts import add_fonts_parser
 from geo.cli.options import OptionError, check_budget, chosen_groups
 from geo.dataset import Dataset, Group
 from geo.errors import DatasetError, Problem
@@ -98,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("dataset", type=Path, help="dataset folder")
         add_arguments(command)
         command.set_defaults(run=run)
+    add_fonts_parser(sub, common)
     return parser
 
 

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Final
 
+from geo.cli.fonts import note_font_preparation
 from geo.cli.options import OptionError, check_budget, chosen_groups
 from geo.io.load import load_dataset
 from geo.summary import Summary, summarize
@@ -77,6 +78,8 @@ def run_export(args: argparse.Namespace) -> int:
     dataset = load_dataset(args.dataset)
     chosen_groups(dataset, args.group, args.lang)
     summary = summarize(dataset, groups=args.group, budget_yuan=args.budget)
+    if args.what in {"map", "chart", "pack"}:  # drawn by matplotlib in the Chinese font
+        note_font_preparation(args.lang)
     try:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         path = export_summary(summary, args.what, args.out, **_options(args))

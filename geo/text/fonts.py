@@ -4,9 +4,10 @@ Maps and PDFs must print 宿豫区 as characters, not as empty boxes, on a fresh
 PC or server that has no CJK font. The font therefore comes through the package registry with
 the project: Noto Sans SC (SIL Open Font License 1.1) from the ``justmytype-intl-cjk`` wheel.
 That file is a *variable* font whose default instance is the Thin weight, and matplotlib cannot
-pick a weight on a variable axis; so the first use cuts static Regular (400) and Bold (700)
-instances with fontTools (about 10 s each, once) into a cache folder, and later uses only
-register the cached files.
+pick a weight on a variable axis; so static Regular (400) and Bold (700) instances are cut with
+fontTools (35-70 s for both, once) into a folder, and later uses only register those files.
+``python -m geo fonts prepare`` does it at install time, into the Python environment the atlas
+is installed in (see :func:`prepare_cjk_font`); otherwise the first export does it.
 
 A system CJK font is preferred when one is present, but only one with TrueType outlines:
 matplotlib embeds fonts in PDF as Type 42 (TrueType), and a CFF-outline OpenType font (Noto
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -37,11 +39,14 @@ __all__ = [
     "apply_cjk_font",
     "build_static_instance",
     "bundled_variable_font",
+    "cjk_font_ready",
     "cjk_rc_params",
     "ensure_cjk_font",
     "find_system_cjk_font",
     "font_cache_dir",
+    "installed_font_dir",
     "missing_glyphs",
+    "prepare_cjk_font",
 ]
 
 #: Characters every candidate font must have: the district, the groups and map furniture.
@@ -98,15 +103,28 @@ class CjkFont:
     source: Source
 
 
+def installed_font_dir() -> Path:
+    """The folder of the instances prepared at install time: inside the Python environment
+    (``<prefix>/share/service-atlas/fonts``), so that every account that runs the installed
+    atlas, a service account too, finds them."""
+    return Path(sys.prefix) / "share" / "service-atlas" / "fonts"
+
+
 def font_cache_dir() -> Path:
     """The folder for the static font instances.
 
-    ``ATLAS_FONT_CACHE`` when set, else ``$XDG_CACHE_HOME/service-atlas/fonts``, else
-    ``~/.cache/service-atlas/fonts``.
+    ``ATLAS_FONT_CACHE`` when set, else :func:`installed_font_dir` when it exists, else
+    ``$XDG_CACHE_HOME/service-atlas/fonts``, else ``~/.cache/service-atlas/fonts``.
     """
     explicit = os.environ.get("ATLAS_FONT_CACHE")
     if explicit:
         return Path(explicit)
+    if installed_font_dir().is_dir():
+        return installed_font_dir()
+    return _user_cache_dir()
+
+
+def _user_cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "service-atlas" / "fonts"
 
@@ -219,7 +237,7 @@ def build_static_instance(source: Path, style: str, *, cache_dir: Path) -> Path:
     if style not in _WEIGHTS:
         msg = f"`style` must be one of {list(_WEIGHTS)}, got {style!r}."
         raise ValueError(msg)
-    target = cache_dir / f"NotoSansSC-{style}-{source.stat().st_size}.ttf"
+    target = _instance_path(source, style, cache_dir)
     if target.is_file():
         return target
     cache_dir.mkdir(parents=True, exist_ok=True)
@@ -233,6 +251,10 @@ def build_static_instance(source: Path, style: str, *, cache_dir: Path) -> Path:
     finally:
         Path(tmp).unlink(missing_ok=True)
     return target
+
+
+def _instance_path(source: Path, style: str, cache_dir: Path) -> Path:
+    return cache_dir / f"NotoSansSC-{style}-{source.stat().st_size}.ttf"
 
 
 def _instantiate(source: Path, style: str) -> TTFont:
@@ -276,6 +298,52 @@ def _bundled_font() -> CjkFont | None:
     cache = font_cache_dir()
     regular = build_static_instance(source, "Regular", cache_dir=cache)
     bold = build_static_instance(source, "Bold", cache_dir=cache)
+    return CjkFont(BUNDLED_FAMILY, regular, bold, "bundled")
+
+
+def cjk_font_ready() -> bool:
+    """True when :func:`ensure_cjk_font` has nothing to build: a TrueType system CJK font is
+    installed, the bundled font's instances are prepared, or the bundled font is absent."""
+    source = bundled_variable_font()
+    if source is None or find_system_cjk_font() is not None:
+        return True
+    cache = font_cache_dir()
+    return all(_instance_path(source, style, cache).is_file() for style in _WEIGHTS)
+
+
+def prepare_cjk_font(target: Path | None = None) -> CjkFont:
+    """Cut the bundled font's static instances now (once, 35-70 s), not at the first export.
+
+    Parameters
+    ----------
+    target
+        Where to write them. By default ``ATLAS_FONT_CACHE`` when set, else
+        :func:`installed_font_dir` (inside the Python environment, found by every account that
+        runs it), else, when that folder cannot be written, the user's cache folder.
+
+    Returns
+    -------
+    CjkFont
+        The prepared font, or the system font that makes preparing unnecessary.
+
+    Raises
+    ------
+    RuntimeError
+        When the machine has no Chinese font at all (see :func:`ensure_cjk_font`).
+    """
+    system = find_system_cjk_font()
+    source = bundled_variable_font()
+    if system is not None or source is None:
+        return ensure_cjk_font()
+    if target is None and not os.environ.get("ATLAS_FONT_CACHE"):
+        target = installed_font_dir()
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            target = _user_cache_dir()
+    folder = target or font_cache_dir()
+    with _LOCK:
+        regular, bold = (build_static_instance(source, s, cache_dir=folder) for s in _WEIGHTS)
     return CjkFont(BUNDLED_FAMILY, regular, bold, "bundled")
 
 
