@@ -15,7 +15,7 @@ import streamlit as st
 
 from geo.cli.export import export_bytes
 from geo.summary import Summary
-from geo.text.fonts import ensure_cjk_font
+from geo.text.fonts import cjk_font_ready, ensure_cjk_font
 from geo.text.i18n import t
 
 # (button text key, what, extension, file name key, MIME type)
@@ -35,9 +35,11 @@ _BUTTONS: Final = (
 
 
 @st.cache_resource(show_spinner=False)
-def _prepare_font() -> threading.Thread:
-    """Cut the Chinese font instances in the background once per server (about 20 s the
-    first time on a machine), so that the first export does not wait for it."""
+def _prepare_font() -> threading.Thread | None:
+    """Cut the Chinese font instances in the background once per server (35-70 s), so that
+    the first export does not wait for it; None when the install prepared them already."""
+    if cjk_font_ready():
+        return None
     thread = threading.Thread(target=ensure_cjk_font, name="cjk-font", daemon=True)
     thread.start()
     return thread
@@ -69,12 +71,14 @@ def export_buttons(
     group
         The group of the coverage map.
     """
-    _prepare_font()
+    font_thread = _prepare_font()
     district = summary.dataset.name.split("（")[0].split("(")[0].strip() or "atlas"
     stamp = date.today().isoformat()
     options = {"lang": lang, "indicator": indicator, "view": view, "group": group}
     with st.expander(t("export.ui.title", lang), icon=":material/download:"):
         st.caption(t("export.ui.help", lang))
+        if font_thread is not None and font_thread.is_alive():
+            st.info(t("export.ui.font_wait", lang), icon=":material/hourglass_top:")
         columns = st.columns(len(_BUTTONS))
         for column, (label, what, extension, name, mime) in zip(columns, _BUTTONS, strict=True):
             column.download_button(

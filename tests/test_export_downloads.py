@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -29,3 +30,25 @@ def test_the_data_page_has_no_export() -> None:
     app.query_params["page"] = "data"
     app.run()
     assert "导出报告材料" not in [e.label for e in app.expander]
+
+
+def test_the_export_says_it_waits_for_the_font_while_it_is_cut(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Installed without `python -m geo fonts prepare`: the first visitor learns why."""
+    import streamlit as st
+
+    from dashboard import downloads
+
+    release = threading.Event()
+    monkeypatch.setattr(downloads, "cjk_font_ready", lambda: False)
+    monkeypatch.setattr(downloads, "ensure_cjk_font", release.wait)
+    st.cache_resource.clear()
+    try:
+        app = AppTest.from_file(APP, default_timeout=60)
+        app.query_params["page"] = "overview"
+        app.run()
+        assert any("正在准备导出用的中文字体" in info.value for info in app.info)
+    finally:
+        release.set()
+        st.cache_resource.clear()

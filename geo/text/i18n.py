@@ -404,9 +404,13 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     # download buttons on the dashboard pages
     "export.ui.title": ("导出报告材料", "Export for reports"),
     "export.ui.help": (
-        "按当前页面的群体和参数生成；首次导出需准备中文字体，约需 20 秒。",
-        "Made for this page's groups and parameters; the very first export prepares the "
-        "Chinese font, which takes about 20 s.",
+        "按当前页面的群体和参数生成。",
+        "Made for this page's groups and parameters.",
+    ),
+    "export.ui.font_wait": (
+        "正在准备导出用的中文字体（仅此一次，约需一分钟）；在此之前导出地图和简报会等待它完成。",
+        "Preparing the Chinese font for the exports (once only, about a minute); until then "
+        "map and briefing-pack exports wait for it.",
     ),
     "export.ui.map_png": ("地图（PNG，300 dpi）", "Map (PNG, 300 dpi)"),
     "export.ui.map_pdf": ("地图（PDF）", "Map (PDF)"),
