@@ -1,31 +1,70 @@
 # Two commands on a fresh machine with Python 3.11+:  make run  |  make test
-# Each creates .venv at the repository root on first use and reinstalls when pyproject.toml changes.
+# Each creates .venv at the repository root on first use and installs the locked versions of
+# uv.lock: `make run` the runtime set only, `make test` the runtime and test sets.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+UV_VERSION := 0.13.8
+UV := $(BIN)/uv
+# uv installs into .venv; --inexact leaves uv itself (and the other set) in place.
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON_DOWNLOADS := never
+SYNC := $(UV) sync --locked --inexact --quiet
 PORT ?= 8501
+# make serve: the production settings (dashboard/serve.py); see deploy/README.md
+ADDRESS ?= 127.0.0.1
+BASE_PATH ?= atlas
+LOWEST := .venv-lowest
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench serve lock bundle test-lowest clean
 
-$(STAMP): pyproject.toml
+$(UV):
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required" if sys.version_info < (3, 11) else 0)'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
 
-run: $(STAMP)
+$(VENV)/.installed-run: uv.lock pyproject.toml | $(UV)
+	$(SYNC)
+	$(BIN)/python -m geo fonts prepare
+	touch $@
+
+$(VENV)/.installed-test: uv.lock pyproject.toml | $(UV)
+	$(SYNC) --extra test
+	touch $@
+
+run: $(VENV)/.installed-run
 	@echo "Open http://localhost:$(PORT) in a browser (Ctrl+C stops the app)."
 	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.headless true
 
-test: $(STAMP)
+test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
-bench: $(STAMP)
+serve: $(VENV)/.installed-run
+	$(BIN)/python -m dashboard.serve --address $(ADDRESS) --port $(PORT) --base-path $(BASE_PATH)
+
+bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_summary.py
 
+# After changing the dependencies in pyproject.toml (or merging a branch that did): re-resolve
+# uv.lock and commit it.
+lock: | $(UV)
+	$(UV) lock
+
+# dist/service-atlas-VERSION-PYTHON-PLATFORM.tar.gz: every runtime wheel, installs offline.
+bundle: | $(UV)
+	$(BIN)/python deploy/bundle.py --uv $(UV)
+
+# The test suite (browser tests aside) at the lowest versions pyproject.toml allows.
+test-lowest: | $(UV)
+	rm -rf $(LOWEST)
+	$(UV) venv --quiet --python $(BIN)/python $(LOWEST)
+	$(UV) pip compile --quiet pyproject.toml --extra test --resolution lowest-direct \
+		--python $(LOWEST)/bin/python -o $(LOWEST)/requirements.txt
+	$(UV) pip install --quiet --python $(LOWEST)/bin/python -r $(LOWEST)/requirements.txt
+	$(UV) pip install --quiet --python $(LOWEST)/bin/python --no-deps -e .
+	$(LOWEST)/bin/python -m pytest -m "not browser" -p no:cacheprovider
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(LOWEST) .pytest_cache .ruff_cache dist
