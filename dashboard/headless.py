@@ -72,6 +72,36 @@ def serve_dashboard(*, log: Path | None = None, timeout_s: float = 60) -> Iterat
         yield url
 
 
+@contextmanager
+def serve_production(
+    *,
+    base_path: str = "",
+    log: Path | None = None,
+    env: dict[str, str] | None = None,
+    address: str = "127.0.0.1",
+    timeout_s: float = 60,
+) -> Iterator[tuple[str, int]]:
+    """Run ``python -m dashboard.serve`` (production settings) on a free port.
+
+    Yields the app's URL (with ``base_path``, no trailing slash) and its port once the health
+    check answers; ``env`` replaces the server's environment when given.
+    """
+    from dashboard.serve import build_parser, streamlit_command
+
+    port = free_port()
+    options = ["--address", address, "--port", str(port), "--base-path", base_path]
+    command = streamlit_command(build_parser().parse_args(options))
+    with ExitStack() as stack:
+        output = stack.enter_context(log.open("wb")) if log else subprocess.DEVNULL
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+        stack.callback(_stop, process)
+        url = f"http://127.0.0.1:{port}" + (f"/{base_path.strip('/')}" if base_path else "")
+        _wait_until_healthy(url, process, timeout_s)
+        yield url, port
+
+
 def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], timeout_s: float) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:

@@ -7,6 +7,7 @@ are keyed by that token and the parameters, never by the frames themselves.
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 from typing import Final
 
@@ -22,7 +23,10 @@ from geo.planning import WhatIf, compare_stations
 from geo.siting import SitingResult, suggest_sites
 from geo.summary import Summary, summarize
 
-DEMO_DIR: Final = Path(__file__).resolve().parent.parent / "data" / "suyu"
+# ATLAS_DEMO_DIR: where an installed release keeps the demo (python -m dashboard.serve --demo)
+DEMO_DIR: Final = Path(
+    os.environ.get("ATLAS_DEMO_DIR") or Path(__file__).resolve().parent.parent / "data" / "suyu"
+)
 DEMO_TOKEN: Final = "demo"
 
 Pairs = tuple[tuple[str, float], ...]

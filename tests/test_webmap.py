@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 
@@ -28,6 +29,10 @@ from geo.maps.webmap import (
     to_display_datum,
 )
 from geo.summary import Summary, summarize
+
+#: dist/leaflet.js of Leaflet 1.9.4 as released (the npm package leaflet@1.9.4), which the
+#: locked django-js-lib-leaflet wheel ships; the proxy test checks the file the browser gets.
+LEAFLET_JS_SHA256 = "db49d009c841f5ca34a888c96511ae936fd9f5533e90d8b2c4d57596f4e5641a"
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +70,7 @@ def _legend(page: str) -> str:
 def test_leaflet_comes_from_the_installed_package() -> None:
     folder = leaflet_asset_dir()
     assert (folder / LEAFLET_JS).read_text(encoding="utf-8").count("Leaflet 1.9") >= 1
+    assert hashlib.sha256((folder / LEAFLET_JS).read_bytes()).hexdigest() == LEAFLET_JS_SHA256
     assert (folder / LEAFLET_CSS).is_file()
     assert (folder / "images" / "layers.png").is_file()
 
