@@ -6,6 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 UV := $(BIN)/uv
+RUN_STAMP := $(VENV)/.installed-run
+STAMP := $(VENV)/.installed-test
 # uv installs into .venv; --inexact leaves uv itself (and the other set) in place.
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
@@ -23,28 +25,28 @@ $(UV):
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
 
-$(VENV)/.installed-run: uv.lock pyproject.toml | $(UV)
+$(RUN_STAMP): uv.lock pyproject.toml | $(UV)
 	$(SYNC)
 	$(BIN)/python -m geo fonts prepare
 	touch $@
 
-$(VENV)/.installed-test: uv.lock pyproject.toml | $(UV)
+$(STAMP): uv.lock pyproject.toml | $(UV)
 	$(SYNC) --extra test
 	touch $@
 
-run: $(VENV)/.installed-run
+run: $(RUN_STAMP)
 	@echo "Open http://localhost:$(PORT) in a browser (Ctrl+C stops the app)."
 	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.headless true
 
-test: $(VENV)/.installed-test
+test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
-serve: $(VENV)/.installed-run
+serve: $(RUN_STAMP)
 	$(BIN)/python -m dashboard.serve --address $(ADDRESS) --port $(PORT) --base-path $(BASE_PATH)
 
-bench: $(VENV)/.installed-test
+bench: $(STAMP)
 	$(BIN)/python bench/bench_summary.py
 
 # After changing the dependencies in pyproject.toml (or merging a branch that did): re-resolve
