@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -47,9 +48,18 @@ def test_the_bundle_installs_and_runs_without_network(
     command = _isolated(
         [sys.executable, str(HERE / "bundle_check.py"), str(archive), str(tmp_path)]
     )
-    done = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    # its own process group, so that a time-out ends the install and the server as well
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        stdout, stderr = process.communicate(timeout=1800)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise
+    assert process.returncode == 0, stdout[-3000:] + stderr[-3000:]
+    figures = json.loads(stdout.strip().splitlines()[-1])
     print("offline install:", figures)
     assert figures["townships"] == 12
     assert len(figures["fonts"]) == 2  # Regular and Bold prepared at install
