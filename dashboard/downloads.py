@@ -70,7 +70,7 @@ def export_buttons(
         The group of the coverage map.
     """
     _prepare_font()
-    district = summary.dataset.name.split("（")[0].split("(")[0].strip() or "atlas"
+    district = summary.dataset.district or "atlas"
     stamp = date.today().isoformat()
     options = {"lang": lang, "indicator": indicator, "view": view, "group": group}
     with st.expander(t("export.ui.title", lang), icon=":material/download:"):

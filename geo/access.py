@@ -34,7 +34,8 @@ import pandas as pd
 from scipy.spatial import cKDTree
 
 from geo.coverage import EDGE_TOLERANCE_M, site_radii
-from geo.dataset import Dataset, Group
+from geo.dataset import Dataset, Group, has_point
+from geo.errors import check_choice
 from geo.projection import local_metric_crs, to_metric
 
 __all__ = [
@@ -300,7 +301,7 @@ def group_sites(dataset: Dataset, group: Group) -> gpd.GeoDataFrame:
     """The sites that serve ``group``, with ``radius_m`` filled from the group's default."""
     sites = dataset.sites
     serves, radii = site_radii(sites, group)
-    located = _has_point(sites)
+    located = has_point(sites.geometry)
     chosen = sites.loc[serves & located].copy()
     chosen["radius_m"] = radii[serves & located]
     return chosen
@@ -308,12 +309,7 @@ def group_sites(dataset: Dataset, group: Group) -> gpd.GeoDataFrame:
 
 def group_demand_points(dataset: Dataset) -> gpd.GeoDataFrame:
     """The demand rows with coordinates (the villages)."""
-    return dataset.demand.loc[_has_point(dataset.demand)]
-
-
-def _has_point(frame: gpd.GeoDataFrame) -> np.ndarray:
-    geometry = frame.geometry
-    return (geometry.notna() & ~geometry.is_empty).to_numpy()
+    return dataset.demand.loc[has_point(dataset.demand.geometry)]
 
 
 def metric_xy(points: gpd.GeoDataFrame | gpd.GeoSeries, crs: object) -> np.ndarray:
@@ -324,9 +320,7 @@ def metric_xy(points: gpd.GeoDataFrame | gpd.GeoSeries, crs: object) -> np.ndarr
 
 
 def _resolve_decay(method: str, decay: Decay | str | None) -> Decay:
-    if method not in METHODS:
-        msg = f"`method` must be one of {METHODS}, got {method!r}."
-        raise ValueError(msg)
+    check_choice("method", method, METHODS)
     if method == "2sfca":
         if decay not in (None, "none") and not (isinstance(decay, Decay) and decay.kind == "none"):
             msg = "`decay` applies to method 'e2sfca' only; plain 2SFCA has no distance decay."
@@ -364,7 +358,7 @@ def compute_access(
 
     Raises
     ------
-    KeyError
+    OptionError
         If the dataset has no group ``group_code``.
     ValueError
         If ``method`` or ``decay`` is not one of the allowed values.

@@ -23,7 +23,7 @@ import pyproj
 import shapely
 from scipy.spatial import cKDTree
 
-from geo.dataset import Dataset, Group
+from geo.dataset import Dataset, Group, has_point, resolve_groups, serves_any
 from geo.projection import local_metric_crs, to_metric
 
 __all__ = [
@@ -101,11 +101,7 @@ def site_radii(sites: gpd.GeoDataFrame, group: Group) -> tuple[np.ndarray, np.nd
         or not; index it with ``mask``).
     """
     code = group.code
-    mask = np.fromiter(
-        (isinstance(gs, tuple | list | set | frozenset) and code in gs for gs in sites["groups"]),
-        dtype=bool,
-        count=len(sites),
-    )
+    mask = serves_any(sites["groups"], [code])
     own = sites["radius_m"].to_numpy(dtype=float)
     radii = np.where(np.isnan(own), float(group.radius_m), own)
     return mask, radii
@@ -235,7 +231,8 @@ def compute_coverage(dataset: Dataset, groups: Sequence[str] | None = None) -> C
     dataset
         A loaded dataset (every layer in WGS-84).
     groups
-        Group codes to compute, in this order; default: every group of the dataset.
+        Group codes or labels to compute (in the dataset's order); every group when None or
+        empty.
 
     Returns
     -------
@@ -243,8 +240,10 @@ def compute_coverage(dataset: Dataset, groups: Sequence[str] | None = None) -> C
 
     Raises
     ------
+    OptionError
+        If a value in ``groups`` is not a group of the dataset.
     ValueError
-        If a code in ``groups`` is not a group of the dataset or has no demand column.
+        If a chosen group has no demand column.
     """
     chosen = _select_groups(dataset, groups)
     crs = local_metric_crs(dataset.townships)
@@ -276,8 +275,8 @@ class _Layout:
 
 def _layout(dataset: Dataset, crs: pyproj.CRS) -> _Layout:
     town_codes = pd.Index(dataset.townships["code"], name="township")
-    is_point = _has_point(dataset.demand.geometry)
-    site_ok = _has_point(dataset.sites.geometry)
+    is_point = has_point(dataset.demand.geometry)
+    site_ok = has_point(dataset.sites.geometry)
     return _Layout(
         town_codes=town_codes,
         towns_m=np.asarray(to_metric(dataset.townships.geometry, crs), dtype=object),
@@ -347,22 +346,12 @@ def _assemble(
 
 
 def _select_groups(dataset: Dataset, groups: Sequence[str] | None) -> tuple[Group, ...]:
-    codes = dataset.group_codes if groups is None else tuple(groups)
-    unknown = [c for c in codes if c not in dataset.group_codes]
-    if unknown:
-        msg = (
-            f"unknown group codes {unknown}; the dataset's groups are {list(dataset.group_codes)}."
-        )
-        raise ValueError(msg)
-    missing = [c for c in codes if c not in dataset.demand.columns]
+    chosen = resolve_groups(dataset, groups)
+    missing = [g.code for g in chosen if g.code not in dataset.demand.columns]
     if missing:
         msg = f"the demand frame has no column for groups {missing}."
         raise ValueError(msg)
-    return tuple(dataset.group(c) for c in codes)
-
-
-def _has_point(geometry: gpd.GeoSeries) -> np.ndarray:
-    return (geometry.notna() & ~geometry.is_empty).to_numpy()
+    return chosen
 
 
 def _xy_in(geometry: gpd.GeoSeries, crs: pyproj.CRS) -> np.ndarray:

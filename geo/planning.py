@@ -205,7 +205,7 @@ def compare_stations(
 
     Raises
     ------
-    KeyError
+    OptionError
         If the dataset has no group ``group_code``.
     """
     group = dataset.group(group_code)

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from geo.coverage import site_radii
-from geo.dataset import Dataset, Group
+from geo.dataset import Dataset, Group, project_serves, serves_any
+from geo.errors import check_choice
 from geo.summary import Summary
 
 __all__ = [
@@ -27,11 +28,6 @@ __all__ = [
     "township_detail",
     "unreached_points",
 ]
-
-
-def _serves_any(groups: pd.Series, codes: Collection[str]) -> np.ndarray:
-    wanted = set(codes)
-    return np.fromiter((not wanted.isdisjoint(gs) for gs in groups), dtype=bool, count=len(groups))
 
 
 def filter_sites(
@@ -61,7 +57,7 @@ def filter_sites(
     """
     keep = np.ones(len(sites), dtype=bool)
     if groups:
-        keep &= _serves_any(sites["groups"], groups)
+        keep &= serves_any(sites["groups"], groups)
     if kinds:
         keep &= sites["kind"].isin(list(kinds)).to_numpy()
     if categories:
@@ -128,12 +124,10 @@ def township_detail(summary: Summary, code: str) -> TownshipDetail:
 
     Raises
     ------
-    KeyError
+    OptionError
         For a code that is not a township of the dataset.
     """
-    if code not in summary.townships.index:
-        msg = f"unknown township {code!r}; known: {list(summary.townships.index)}"
-        raise KeyError(msg)
+    check_choice("code", code, summary.townships.index)
     codes = summary.group_codes
     groups = pd.DataFrame(
         {
@@ -162,8 +156,7 @@ def _projects_in(dataset: Dataset, code: str, codes: list[str]) -> pd.DataFrame:
     if projects.empty:
         return projects
     here = projects["townships"].map(lambda ts: code in ts)
-    serving = projects["groups"].map(lambda gs: not gs or not set(gs).isdisjoint(codes))
-    return projects[here & serving]
+    return projects[here.to_numpy(dtype=bool) & project_serves(projects["groups"], codes)]
 
 
 @dataclass(frozen=True)
@@ -207,6 +200,6 @@ def district_kpis(summary: Summary) -> DistrictKpis:
 def _latest_projects(projects: pd.DataFrame, codes: list[str]) -> tuple[int | None, pd.DataFrame]:
     if projects.empty:
         return None, projects
-    serving = projects[projects["groups"].map(lambda gs: not gs or not set(gs).isdisjoint(codes))]
+    serving = projects[project_serves(projects["groups"], codes)]
     year = int(projects["year"].max())
     return year, serving[serving["year"] == year]

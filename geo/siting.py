@@ -20,6 +20,7 @@ from scipy import sparse
 from geo.access import group_demand_points, group_sites, metric_xy, reach_pairs
 from geo.cover import DEFAULT_TIME_LIMIT_S, CoverSolution, cover_matrix, solve_max_cover
 from geo.dataset import Dataset, assign_townships
+from geo.errors import OptionError
 from geo.projection import local_metric_crs
 
 __all__ = [
@@ -120,7 +121,7 @@ def siting_problem(
 
     Raises
     ------
-    KeyError
+    OptionError
         If the dataset has no group ``group_code``.
     ValueError
         If ``radius_m`` is negative.
@@ -183,7 +184,7 @@ def suggest_sites(
 
     Raises
     ------
-    KeyError
+    OptionError
         If the dataset has no group ``group_code``.
     ValueError
         If ``count`` or ``radius_m`` is negative.
@@ -268,10 +269,7 @@ def add_stations(
     """
     unknown = [g for g in groups if g not in dataset.group_codes]
     if unknown:
-        msg = (
-            f"`groups` must be codes of the dataset's groups {dataset.group_codes}, got {unknown}."
-        )
-        raise ValueError(msg)
+        raise OptionError("groups", unknown, allowed=dataset.group_codes)
     points = gpd.GeoSeries.from_xy(np.atleast_1d(lon), np.atleast_1d(lat), crs="EPSG:4326")
     n = len(points)
     new = gpd.GeoDataFrame(

@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 
 from geo.coverage import compute_coverage, coverage_ratio
-from geo.dataset import Dataset, Group
+from geo.dataset import Dataset, Group, project_serves, resolve_groups, serves_any
 from geo.funding import allocate_budget, funding_scores, funding_shares
 
-__all__ = ["Summary", "resolve_groups", "summarize", "summary_to_json"]
+__all__ = ["Summary", "summarize", "summary_to_json"]
 
 
 @dataclass(frozen=True)
@@ -70,26 +70,6 @@ class Summary:
             "coverage": ratio,
             "funding_yuan": int(self.townships["funding_yuan"].sum()),
         }
-
-
-def resolve_groups(dataset: Dataset, names: Sequence[str] | None) -> tuple[Group, ...]:
-    """The groups named by code or label (all groups when ``names`` is empty or None).
-
-    Raises
-    ------
-    KeyError
-        Naming the unknown value and the known codes.
-    """
-    if not names:
-        return dataset.groups
-    by_name = {g.code: g for g in dataset.groups} | {g.label: g for g in dataset.groups}
-    by_name |= {g.label_en: g for g in dataset.groups if g.label_en}
-    unknown = [n for n in names if n not in by_name]
-    if unknown:
-        msg = f"unknown group {unknown}; known: {list(dataset.group_codes)}"
-        raise KeyError(msg)
-    chosen = {by_name[n].code for n in names}
-    return tuple(g for g in dataset.groups if g.code in chosen)
 
 
 def summarize(
@@ -153,7 +133,7 @@ def _township_table(
 
 def _site_counts(dataset: Dataset, codes: list[str], index: pd.Index) -> pd.DataFrame:
     sites = dataset.sites
-    serving = sites[_serves_any(sites["groups"], codes)]
+    serving = sites[serves_any(sites["groups"], codes)]
     orgs = serving[serving["kind"] == "organization"]
     counts = pd.DataFrame(
         {
@@ -174,17 +154,11 @@ def _site_counts(dataset: Dataset, codes: list[str], index: pd.Index) -> pd.Data
     return counts.drop(columns=["rated", "inspected"])
 
 
-def _serves_any(groups: pd.Series, codes: list[str]) -> pd.Series:
-    """Boolean mask (also for an empty frame) of the rows whose groups meet ``codes``."""
-    return groups.map(lambda gs: not set(gs).isdisjoint(codes)).astype(bool)
-
-
 def _project_totals(dataset: Dataset, codes: list[str], index: pd.Index) -> pd.DataFrame:
     projects = dataset.projects
     if projects.empty:
         return pd.DataFrame({"projects": 0, "projects_yuan": 0.0}, index=index)
-    # A project that names no group is counted for every group.
-    relevant = projects[_serves_any(projects["groups"], codes) | projects["groups"].map(len).eq(0)]
+    relevant = projects[project_serves(projects["groups"], codes)]
     per_township = relevant.assign(
         township=relevant["townships"].map(list),
         share=relevant["amount_yuan"] / relevant["townships"].map(lambda ts: max(len(ts), 1)),

@@ -309,7 +309,9 @@ def test_a_chosen_subset_of_groups(district: Dataset) -> None:
     cov = compute_coverage(district, ["children"])
     assert cov.demand.columns.tolist() == ["children"]
     assert cov.point_covered.columns.tolist() == ["children"]
-    with pytest.raises(ValueError, match="unknown group codes"):
+    with pytest.raises(
+        ValueError, match=r"`groups` must be one of 'elders', 'children'; got 'nobody'"
+    ):
         compute_coverage(district, ["nobody"])
 
 

@@ -31,7 +31,7 @@ def test_tables_csv_and_xlsx(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        (["--what", "map", "--out", "m.docx"], ".png/.svg/.pdf"),
+        (["--what", "map", "--out", "m.docx"], "“.png”、“.svg”、“.pdf” 之一，实际为 “.docx”"),
         (["--what", "pack", "--out", "p.png"], ".pdf"),
         (["--what", "map", "--group", "nobody", "--out", "m.png"], "nobody"),
         (["--what", "map", "--indicator", "happiness", "--out", "m.png"], "happiness"),

@@ -13,9 +13,11 @@ from datetime import date
 from pathlib import Path
 from typing import Final
 
-from geo.cli.options import OptionError, check_budget, chosen_groups
+from geo.cli.options import check_budget, chosen_groups
+from geo.errors import OptionError, check_choice
 from geo.io.load import load_dataset
 from geo.summary import Summary, summarize
+from geo.text.i18n import t
 
 __all__ = ["EXTENSIONS", "add_export_arguments", "export_bytes", "export_summary", "run_export"]
 
@@ -28,23 +30,6 @@ EXTENSIONS: Final[dict[str, tuple[str, ...]]] = {
     "pack": (".pdf",),
     "tables": (".xlsx", ".csv"),
     "html": (".html", ".htm"),
-}
-
-_TEXT: Final = {
-    "zh": {
-        "written": "已写出：{path}",
-        "indicator": "--indicator 应为 {allowed} 之一，收到的是 {found}",
-        "extension": "--what {what} 只能写成 {allowed} 文件，收到的是 {found}",
-        "date": "--date 应为 YYYY-MM-DD，收到的是 {found}",
-        "cannot_write": "无法写入 {path}：{error}",
-    },
-    "en": {
-        "written": "Written: {path}",
-        "indicator": "--indicator must be one of {allowed}, got {found}",
-        "extension": "--what {what} writes {allowed} files, got {found}",
-        "date": "--date must be YYYY-MM-DD, got {found}",
-        "cannot_write": "Cannot write {path}: {error}",
-    },
 }
 
 
@@ -71,9 +56,8 @@ def add_export_arguments(command: argparse.ArgumentParser) -> None:
 
 def run_export(args: argparse.Namespace) -> int:
     """Write a map, chart, briefing pack, tables or standalone HTML map of a dataset."""
-    text = _TEXT[args.lang]
     _check_options(args)
-    check_budget(args.budget, args.lang)
+    check_budget(args.budget)
     dataset = load_dataset(args.dataset)
     chosen_groups(dataset, args.group, args.lang)
     summary = summarize(dataset, groups=args.group, budget_yuan=args.budget)
@@ -81,28 +65,23 @@ def run_export(args: argparse.Namespace) -> int:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         path = export_summary(summary, args.what, args.out, **_options(args))
     except OSError as exc:
-        print(text["cannot_write"].format(path=args.out, error=exc.strerror), file=sys.stderr)
+        print(t("cli.cannot_write", args.lang, path=args.out, error=exc.strerror), file=sys.stderr)
         return EXIT_INVALID
-    print(text["written"].format(path=path))
+    print(t("cli.written", args.lang, path=path))
     return EXIT_OK
 
 
 def _check_options(args: argparse.Namespace) -> None:
     """:class:`OptionError` (exit 2) for an extension, indicator or date that does not fit."""
-    text = _TEXT[args.lang]
     allowed = EXTENSIONS[args.what]
     suffix = args.out.suffix.lower()
     if suffix not in allowed:
-        found = suffix or args.out.name
-        msg = text["extension"].format(what=args.what, allowed="/".join(allowed), found=found)
-        raise OptionError(msg)
+        raise OptionError(f"--out (--what {args.what})", suffix or args.out.name, allowed=allowed)
     from geo.indicators import INDICATORS  # mapclassify: imported only when exporting
 
-    if args.indicator not in INDICATORS:
-        msg = text["indicator"].format(found=args.indicator, allowed=", ".join(INDICATORS))
-        raise OptionError(msg)
+    check_choice("--indicator", args.indicator, INDICATORS)
     if args.date is not None and _parse_date(args.date) is None:
-        raise OptionError(text["date"].format(found=args.date))
+        raise OptionError("--date", args.date, expected="option.expected.date")
 
 
 def _parse_date(value: str) -> date | None:

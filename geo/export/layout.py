@@ -17,6 +17,9 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib_scalebar.scalebar import ScaleBar
 
+from geo.errors import check_choice
+from geo.text.i18n import display_width
+
 PageSize = Literal["a4", "16x9"]
 
 #: Page sizes in inches: A4 landscape (297 x 210 mm) and a 16:9 slide (33.867 x 19.05 cm).
@@ -47,11 +50,7 @@ class PageText:
 
 def page_size(size: str) -> tuple[float, float]:
     """Width and height in inches for ``"a4"`` (landscape) or ``"16x9"``."""
-    try:
-        return PAGE_SIZES[size]
-    except KeyError:
-        msg = f"`size` must be one of {list(PAGE_SIZES)}, got {size!r}."
-        raise ValueError(msg) from None
+    return PAGE_SIZES[check_choice("size", size, PAGE_SIZES)]
 
 
 def new_page(size: str = "a4") -> Figure:
@@ -150,11 +149,6 @@ def today_text(day: date | None, lang: str) -> str:
 
 _TOKEN = re.compile(r"[A-Za-z0-9.,%'’()\-/×÷=+:;<>]+ ?| +|.", re.S)
 _NO_LINE_START = set("，。、；：？！）》」』”’%,.;:)")
-
-
-def display_width(text: str) -> int:
-    """Width in half-width units: a CJK character (or full-width sign) counts 2."""
-    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
 
 
 def wrap_text(text: str, width: int) -> list[str]:

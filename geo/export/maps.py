@@ -25,6 +25,7 @@ from matplotlib.patches import Patch
 
 from geo.coverage import site_radii
 from geo.dataset import Dataset, Group
+from geo.errors import check_choice
 from geo.export import layout as _layout
 from geo.export.layout import HALO, INK, MUTED, PageText
 from geo.indicators import (
@@ -286,7 +287,7 @@ def page_text(
 ) -> PageText:
     """Title, subtitle, badge and footer for a map of ``view``."""
     ds = summary.dataset
-    district = _district_name(ds)
+    district = ds.district
     if view == "coverage" and group is not None:
         title = t("export.title.coverage", lang, district=district, group=group.display(lang))
         groups: tuple[Group, ...] = (group,)
@@ -305,14 +306,6 @@ def page_text(
     footer = t("export.footer", lang, source=source, note=note)
     badge = t("export.badge.demo", lang) if ds.demo else None
     return PageText(title=title, subtitle=tuple(lines), footer=footer, badge=badge)
-
-
-def _district_name(dataset: Dataset) -> str:
-    """The dataset's name without a trailing note in brackets: 宿豫区（示例数据） -> 宿豫区."""
-    name = dataset.name
-    for bracket in ("（", "("):
-        name = name.split(bracket, 1)[0]
-    return name.strip() or dataset.name
 
 
 def _group_list(dataset: Dataset, groups: tuple[Group, ...], lang: str) -> str:
@@ -443,12 +436,8 @@ def _with_top(rect: tuple[float, float, float, float], top: float) -> tuple[floa
 
 
 def _check_view(view: str, indicator: str) -> None:
-    if view not in MAP_VIEWS:
-        msg = f"`view` must be one of {list(MAP_VIEWS)}, got {view!r}."
-        raise ValueError(msg)
-    if indicator not in INDICATORS:
-        msg = f"`indicator` must be one of {list(INDICATORS)}, got {indicator!r}."
-        raise ValueError(msg)
+    check_choice("view", view, MAP_VIEWS)
+    check_choice("indicator", indicator, INDICATORS)
 
 
 def _pick_group(summary: Summary, code: str | None) -> Group:

@@ -23,6 +23,7 @@ from folium.template import Template
 
 from geo.access import AccessResult, group_sites
 from geo.dataset import Dataset
+from geo.errors import check_choice
 from geo.indicators import NO_DATA_COLOUR, Classification, classify_values
 from geo.maps.views import MapView
 from geo.maps.webmap import (
@@ -502,9 +503,7 @@ def build_access_map(
     folium.Map
         Township features carry ``code`` and ``name`` (a click opens the township's detail).
     """
-    if layer not in ACCESS_LAYERS:
-        msg = f"`layer` must be one of {ACCESS_LAYERS}, got {layer!r}."
-        raise ValueError(msg)
+    check_choice("layer", layer, ACCESS_LAYERS)
     focus = view.township if view.zoom_to_township else None
     fmap, shapes, datum = _base_map(dataset, view, focus=focus)
     towns = access.townships.set_index("code").reindex(dataset.townships["code"])

@@ -29,6 +29,7 @@ import pandas as pd
 import shapely
 from folium.template import Template
 
+from geo.errors import check_choice
 from geo.io.datum import from_wgs84
 from geo.text.i18n import format_count, t
 
@@ -150,9 +151,7 @@ def prepare_polygons(
 
 def display_datum(basemap: str) -> str:
     """The datum the map data must be in to line up with ``basemap``'s tiles."""
-    if basemap not in BASEMAPS:
-        msg = f"basemap must be one of {BASEMAPS}, got {basemap!r}"
-        raise ValueError(msg)
+    check_choice("basemap", basemap, BASEMAPS)
     return "gcj02" if basemap == "gaode" else "wgs84"
 
 

@@ -31,6 +31,8 @@ from fontTools.ttLib import TTFont
 from matplotlib import font_manager
 from matplotlib.ft2font import FT2Font
 
+from geo.errors import check_choice
+
 __all__ = [
     "CJK_PROBE",
     "CjkFont",
@@ -216,9 +218,7 @@ def build_static_instance(source: Path, style: str, *, cache_dir: Path) -> Path:
     Path
         The static TrueType file.
     """
-    if style not in _WEIGHTS:
-        msg = f"`style` must be one of {list(_WEIGHTS)}, got {style!r}."
-        raise ValueError(msg)
+    check_choice("style", style, _WEIGHTS)
     target = cache_dir / f"NotoSansSC-{style}-{source.stat().st_size}.ttf"
     if target.is_file():
         return target

@@ -10,12 +10,16 @@ Number formatting follows what Chinese readers expect: thousands separators, 万
 from __future__ import annotations
 
 import math
+import unicodedata
 from typing import Final
+
+from geo.errors import check_choice
 
 __all__ = [
     "CATALOG",
     "LANGS",
     "axis_ticks",
+    "display_width",
     "format_count",
     "format_number",
     "format_percent",
@@ -601,6 +605,84 @@ _SITING: dict[str, tuple[str, str]] = {
 }
 
 
+# --------------------------------------------------------------------------------------------
+# Argument values that do not fit (geo.errors.OptionError)
+# --------------------------------------------------------------------------------------------
+_OPTIONS: dict[str, tuple[str, str]] = {
+    "option.choice": (
+        "{argument} 应为 {allowed} 之一，实际为 {got}",
+        "`{argument}` must be one of {allowed}; got {got}.",
+    ),
+    "option.expected": (
+        "{argument} 应为{expected}，实际为 {got}",
+        "`{argument}` must be {expected}; got {got}.",
+    ),
+    "option.expected.valid": ("有效的值", "a valid value"),
+    "option.expected.budget": (
+        " 0 到 {most:,} 之间的整数（元）",
+        "a whole number of yuan from 0 to {most:,}",
+    ),
+    "option.expected.non_negative": ("不小于 0 的数", "a number >= 0"),
+    "option.expected.date": ("日期（YYYY-MM-DD）", "a date as YYYY-MM-DD"),
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Command line (python -m geo ...)
+# --------------------------------------------------------------------------------------------
+_CLI: dict[str, tuple[str, str]] = {
+    "cli.valid": ("数据集有效：{path}", "Dataset is valid: {path}"),
+    "cli.invalid": (
+        "数据集无效：{path}（{errors} 个错误，{warnings} 个警告）",
+        "Dataset is invalid: {path} ({errors} errors, {warnings} warnings)",
+    ),
+    "cli.error": ("错误：", "error: "),
+    "cli.warning": ("警告：", "warning: "),
+    "cli.col.township": ("乡镇", "Township"),
+    "cli.col.organizations": ("组织", "Orgs"),
+    "cli.col.stations": ("站点", "Stations"),
+    "cli.col.people": ("服务对象", "People"),
+    "cli.col.covered": ("已覆盖", "Covered"),
+    "cli.col.coverage": ("覆盖率", "Coverage"),
+    "cli.col.funding": ("建议资金(元)", "Funding"),
+    "cli.col.score": ("得分", "Score"),
+    "cli.col.rank": ("序号", "Rank"),
+    "cli.col.candidate": ("候选点", "Candidate"),
+    "cli.col.lon": ("经度", "Lon"),
+    "cli.col.lat": ("纬度", "Lat"),
+    "cli.col.gain": ("新增覆盖", "Gain"),
+    "cli.total": ("合计", "Total"),
+    "cli.unassigned_sites": ("不在任何乡镇内的站点/组织：", "Sites in no township: "),
+    "cli.unassigned_demand": ("不在任何乡镇内的需求点：", "Demand points in no township: "),
+    "cli.demo": ("示例数据：模拟生成，不是官方统计", "(simulated demo data, not official figures)"),
+    "cli.bad_option": ("参数错误：{message}", "Invalid option: {message}"),
+    "cli.internal": (
+        "内部错误（不是数据的问题，请把这一行报告给维护者）：{error}",
+        "internal error (not a problem with the data; please report this line): {error}",
+    ),
+    "cli.access_head": (
+        "{group}：{method} 可达性得分（服务能力/人；无服务能力的站点按 1 计）",
+        "{group}: {method} accessibility (capacity per person; missing = 1)",
+    ),
+    "cli.unreached": (
+        "范围内没有站点的村居（得分 0）：{count} 个",
+        "Villages with no site in reach (score 0): {count}",
+    ),
+    "cli.suggest_head": (
+        "{group}：新增 {count} 个站点（服务半径 {radius:,.0f} 米）",
+        "{group}: {count} new stations (radius {radius:,.0f} m)",
+    ),
+    "cli.before_after": (
+        "覆盖人数：{before:,.0f} → {after:,.0f}（共 {demand:,.0f}；{quality}）",
+        "Within reach: {before:,.0f} -> {after:,.0f} (of {demand:,.0f}; {quality})",
+    ),
+    "cli.optimal": ("已证明为最优解", "proven optimal"),
+    "cli.bound": ("最优解不超过 {bound:,.0f}", "the optimum is at most {bound:,.0f}"),
+    "cli.written": ("已写出：{path}", "Written: {path}"),
+    "cli.cannot_write": ("无法写入 {path}：{error}", "Cannot write {path}: {error}"),
+}
+
+
 def _build_catalog(*sections: dict[str, tuple[str, str]]) -> dict[str, dict[str, str]]:
     catalog: dict[str, dict[str, str]] = {}
     for section in sections:
@@ -614,7 +696,9 @@ def _build_catalog(*sections: dict[str, tuple[str, str]]) -> dict[str, dict[str,
     return catalog
 
 
-CATALOG: Final[dict[str, dict[str, str]]] = _build_catalog(_DASHBOARD, _EXPORTS, _SITING)
+CATALOG: Final[dict[str, dict[str, str]]] = _build_catalog(
+    _DASHBOARD, _EXPORTS, _SITING, _OPTIONS, _CLI
+)
 
 
 def t(key: str, lang: str = "zh", **values: object) -> str:
@@ -651,9 +735,19 @@ def t(key: str, lang: str = "zh", **values: object) -> str:
 
 
 def _check_lang(lang: str) -> None:
-    if lang not in LANGS:
-        msg = f"lang must be one of {LANGS}, got {lang!r}"
-        raise ValueError(msg)
+    check_choice("lang", lang, LANGS)
+
+
+def display_width(text: str) -> int:
+    """Width of ``text`` in half-width columns: a wide or full-width character counts 2.
+
+    This is how a terminal, a spreadsheet column and a monospaced page lay out mixed
+    Chinese and Latin text.
+
+    >>> display_width("乡镇 A1")
+    7
+    """
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _is_missing(value: float | None) -> bool:
