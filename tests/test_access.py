@@ -283,7 +283,7 @@ def test_compute_access_rejects_decay_with_plain_2sfca_and_unknown_methods() -> 
         compute_access(_grid_dataset(), "elders", decay="gaussian")
     with pytest.raises(ValueError, match="`method` must be one of '2sfca', 'e2sfca'; got '3sfca'"):
         compute_access(_grid_dataset(), "elders", method="3sfca")
-    with pytest.raises(ValueError, match="`group_code` must be one of .*; got 'nobody'"):
+    with pytest.raises(ValueError, match=r"`group_code` must be one of .*; got 'nobody'"):
         compute_access(_grid_dataset(), "nobody")
 
 

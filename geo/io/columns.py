@@ -188,7 +188,7 @@ def check_numbers(
     file, column
         Where the column comes from.
     expected
-        Key of ``geo.text.messages.EXPECTED`` naming what the cell should hold.
+        Key ``K`` of the catalog entry ``expected.K`` naming what the cell should hold.
     minimum, maximum
         Inclusive bounds (``strict_minimum``: the value must be greater than ``minimum``).
     whole
