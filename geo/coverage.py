@@ -247,17 +247,17 @@ def compute_coverage(dataset: Dataset, groups: Sequence[str] | None = None) -> C
     """
     chosen = _select_groups(dataset, groups)
     crs = local_metric_crs(dataset.townships)
-    layout = _layout(dataset, crs)
+    metric = _metric_geometry(dataset, crs)
     covered_rows, reached = {}, {}
     for group in chosen:
-        reach, row_share = _cover_group(dataset, group, layout)
+        reach, row_share = _cover_group(dataset, group, metric)
         covered_rows[group.code] = dataset.demand[group.code].to_numpy(dtype=float) * row_share
-        reached[group.code] = pd.arrays.BooleanArray(reach, ~layout.is_point)
-    return _assemble(dataset, chosen, layout, covered_rows, reached, crs)
+        reached[group.code] = pd.arrays.BooleanArray(reach, ~metric.is_point)
+    return _assemble(dataset, chosen, metric, covered_rows, reached, crs)
 
 
 @dataclass(frozen=True, eq=False)
-class _Layout:
+class _MetricGeometry:
     """The dataset's geometry in metres, computed once for every group."""
 
     town_codes: pd.Index
@@ -273,11 +273,11 @@ class _Layout:
         return ~self.is_point & self.assigned
 
 
-def _layout(dataset: Dataset, crs: pyproj.CRS) -> _Layout:
+def _metric_geometry(dataset: Dataset, crs: pyproj.CRS) -> _MetricGeometry:
     town_codes = pd.Index(dataset.townships["code"], name="township")
     is_point = has_point(dataset.demand.geometry)
     site_ok = has_point(dataset.sites.geometry)
-    return _Layout(
+    return _MetricGeometry(
         town_codes=town_codes,
         towns_m=np.asarray(to_metric(dataset.townships.geometry, crs), dtype=object),
         is_point=is_point,
@@ -288,14 +288,16 @@ def _layout(dataset: Dataset, crs: pyproj.CRS) -> _Layout:
     )
 
 
-def _cover_group(dataset: Dataset, group: Group, layout: _Layout) -> tuple[np.ndarray, np.ndarray]:
+def _cover_group(
+    dataset: Dataset, group: Group, metric: _MetricGeometry
+) -> tuple[np.ndarray, np.ndarray]:
     """Per demand row: within reach (False for township rows) and the covered share."""
     mask, radii = site_radii(dataset.sites, group)
-    xy, r = layout.site_xy[mask[layout.site_ok]], radii[mask & layout.site_ok]
-    reach = _expand(points_within_reach(layout.demand_xy, xy, r), layout.is_point)
+    xy, r = metric.site_xy[mask[metric.site_ok]], radii[mask & metric.site_ok]
+    reach = _expand(points_within_reach(metric.demand_xy, xy, r), metric.is_point)
     row_share = reach.astype(float)
-    rows = layout.township_rows
-    shares = _township_shares(dataset.demand, group.code, layout, xy, r)
+    rows = metric.township_rows
+    shares = _township_shares(dataset.demand, group.code, metric, xy, r)
     row_share[rows] = shares.reindex(dataset.demand["township"][rows]).to_numpy()
     return reach, row_share
 
@@ -303,16 +305,16 @@ def _cover_group(dataset: Dataset, group: Group, layout: _Layout) -> tuple[np.nd
 def _township_shares(
     demand: gpd.GeoDataFrame,
     code: str,
-    layout: _Layout,
+    metric: _MetricGeometry,
     site_xy: np.ndarray,
     radii: np.ndarray,
 ) -> pd.Series:
     """Areal covered share of each township holding township-level demand of ``code``."""
-    rows = layout.township_rows
+    rows = metric.township_rows
     needed = rows & (demand[code].to_numpy() > 0)
     wanted = pd.unique(demand["township"][needed])
     shares = areal_covered_share(
-        layout.towns_m[layout.town_codes.get_indexer(wanted)], site_xy, radii
+        metric.towns_m[metric.town_codes.get_indexer(wanted)], site_xy, radii
     )
     every = pd.unique(demand["township"][rows])
     return pd.Series(shares, index=pd.Index(wanted), dtype=float).reindex(every, fill_value=0.0)
@@ -321,18 +323,18 @@ def _township_shares(
 def _assemble(
     dataset: Dataset,
     chosen: tuple[Group, ...],
-    layout: _Layout,
+    metric: _MetricGeometry,
     covered_rows: dict[str, np.ndarray],
     reached: dict[str, pd.arrays.BooleanArray],
     crs: pyproj.CRS,
 ) -> Coverage:
     codes = [g.code for g in chosen]
-    demand, assigned = dataset.demand, layout.assigned
+    demand, assigned = dataset.demand, metric.assigned
     towns = demand["township"][assigned].to_numpy()
     people = demand.loc[assigned, codes].astype("int64")
-    demand_table = people.groupby(towns).sum().reindex(layout.town_codes, fill_value=0)
+    demand_table = people.groupby(towns).sum().reindex(metric.town_codes, fill_value=0)
     covered = pd.DataFrame({c: covered_rows[c][assigned] for c in codes}, columns=codes)
-    covered_table = covered.groupby(towns).sum().reindex(layout.town_codes, fill_value=0.0)
+    covered_table = covered.groupby(towns).sum().reindex(metric.town_codes, fill_value=0.0)
     ids = pd.Index(demand["id"], name="id")
     point_covered = pd.DataFrame({c: reached[c] for c in codes}, index=ids, columns=codes)
     return Coverage(

@@ -44,7 +44,7 @@ from geo.text.fonts import apply_cjk_font
 from geo.text.i18n import format_count, format_percent, format_yuan, t
 
 __all__ = [
-    "MAP_VIEWS",
+    "MAP_THEMES",
     "MapLayers",
     "class_legend_handles",
     "draw_coverage_map",
@@ -59,8 +59,9 @@ __all__ = [
     "save_figure",
 ]
 
-MapView = Literal["indicator", "coverage", "funding"]
-MAP_VIEWS: Final = ("indicator", "coverage", "funding")
+#: What a static map shows (its ``view`` argument); not the page maps' ``geo.maps.views.MapView``.
+MapTheme = Literal["indicator", "coverage", "funding"]
+MAP_THEMES: Final = ("indicator", "coverage", "funding")
 FIGURE_FORMATS: Final = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 PNG_DPI: Final = 300
 MAX_LABELLED_TOWNSHIPS: Final = 60
@@ -279,7 +280,7 @@ def _label_townships(ax: Axes, layers: MapLayers, values: pd.Series) -> None:
 def page_text(
     summary: Summary,
     *,
-    view: MapView,
+    view: MapTheme,
     group: Group | None = None,
     indicator: str = "coverage",
     lang: str = "zh",
@@ -319,7 +320,7 @@ def _group_list(dataset: Dataset, groups: tuple[Group, ...], lang: str) -> str:
     return names
 
 
-def _parameter_line(summary: Summary, view: MapView, groups: tuple[Group, ...], lang: str) -> str:
+def _parameter_line(summary: Summary, view: MapTheme, groups: tuple[Group, ...], lang: str) -> str:
     sep = t("export.sep", lang)
     if view == "funding":
         weights = sep.join(f"{g.display(lang)} {g.weight:g}" for g in groups)
@@ -341,7 +342,7 @@ def _source_text(dataset: Dataset) -> str:
 def map_figure(
     summary: Summary,
     *,
-    view: MapView = "indicator",
+    view: MapTheme = "indicator",
     group: str | None = None,
     indicator: str = "coverage",
     lang: str = "zh",
@@ -395,7 +396,7 @@ def draw_map_page(
     fig: Figure,
     summary: Summary,
     *,
-    view: MapView,
+    view: MapTheme,
     group: str | None = None,
     indicator: str = "coverage",
     lang: str = "zh",
@@ -436,7 +437,7 @@ def _with_top(rect: tuple[float, float, float, float], top: float) -> tuple[floa
 
 
 def _check_view(view: str, indicator: str) -> None:
-    check_choice("view", view, MAP_VIEWS)
+    check_choice("view", view, MAP_THEMES)
     check_choice("indicator", indicator, INDICATORS)
 
 
