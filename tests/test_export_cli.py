@@ -67,8 +67,8 @@ def test_missing_dataset_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[s
 def test_export_bytes_for_download_buttons(what: str, extension: str, magic: bytes) -> None:
     from _export_data import make_dataset
 
-    from geo.cli.export import export_bytes
+    from geo.cli.export import ExportOptions, export_bytes
     from geo.summary import summarize
 
-    data = export_bytes(summarize(make_dataset()), what, extension, view="funding")
+    data = export_bytes(summarize(make_dataset()), what, extension, ExportOptions(view="funding"))
     assert data.startswith(magic)
