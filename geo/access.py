@@ -31,6 +31,7 @@ import geopandas as gpd
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyproj
 from scipy.spatial import cKDTree
 
 from geo.coverage import EDGE_TOLERANCE_M, site_radii
@@ -97,7 +98,7 @@ class Decay:
             return np.ones_like(distance_m, dtype=float)
         if self.kind == "gaussian":
             sigma = self.sigma_ratio * radius_m
-            return np.exp(-(distance_m * distance_m) / (2.0 * sigma * sigma))
+            return np.asarray(np.exp(-(distance_m * distance_m) / (2.0 * sigma * sigma)))
         n = len(self.steps)
         zone = np.zeros(distance_m.shape, dtype=np.intp)
         for k in range(1, n):
@@ -231,7 +232,7 @@ def two_step_fca(
 
 
 def township_scores(
-    score: npt.ArrayLike, demand: npt.ArrayLike, township: Sequence[object]
+    score: npt.ArrayLike, demand: npt.ArrayLike, township: Sequence[object] | pd.Series
 ) -> pd.DataFrame:
     """The demand-weighted mean score of each township's points.
 
@@ -302,7 +303,7 @@ def group_sites(dataset: Dataset, group: Group) -> gpd.GeoDataFrame:
     sites = dataset.sites
     serves, radii = site_radii(sites, group)
     located = has_point(sites.geometry)
-    chosen = sites.loc[serves & located].copy()
+    chosen = gpd.GeoDataFrame(sites.loc[serves & located].copy())
     chosen["radius_m"] = radii[serves & located]
     return chosen
 
@@ -312,7 +313,7 @@ def group_demand_points(dataset: Dataset) -> gpd.GeoDataFrame:
     return dataset.demand.loc[has_point(dataset.demand.geometry)]
 
 
-def metric_xy(points: gpd.GeoDataFrame | gpd.GeoSeries, crs: object) -> np.ndarray:
+def metric_xy(points: gpd.GeoDataFrame | gpd.GeoSeries, crs: pyproj.CRS) -> np.ndarray:
     """``(n, 2)`` coordinates in metres of the points in the metric ``crs``."""
     if len(points) == 0:
         return np.zeros((0, 2))

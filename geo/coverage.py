@@ -148,11 +148,11 @@ def points_within_reach(
     tree = cKDTree(np.column_stack([site_xy, lift]))
     lifted_demand = np.column_stack([demand_xy, np.zeros(len(demand_xy))])
     distance, _ = tree.query(lifted_demand, k=1, distance_upper_bound=top * (1 + 1e-9) + 1e-9)
-    return distance <= top
+    return np.asarray(distance <= top, dtype=bool)
 
 
 def areal_covered_share(
-    polygons: gpd.GeoSeries | Sequence[shapely.Geometry],
+    polygons: gpd.GeoSeries | Sequence[shapely.Geometry] | np.ndarray,
     site_xy: np.ndarray,
     radii_m: np.ndarray,
     *,
@@ -270,7 +270,8 @@ class _MetricGeometry:
 
     @property
     def township_rows(self) -> np.ndarray:
-        return ~self.is_point & self.assigned
+        rows: np.ndarray = ~self.is_point & self.assigned
+        return rows
 
 
 def _metric_geometry(dataset: Dataset, crs: pyproj.CRS) -> _MetricGeometry:
@@ -282,9 +283,9 @@ def _metric_geometry(dataset: Dataset, crs: pyproj.CRS) -> _MetricGeometry:
         towns_m=np.asarray(to_metric(dataset.townships.geometry, crs), dtype=object),
         is_point=is_point,
         assigned=dataset.demand["township"].isin(town_codes).to_numpy(),
-        demand_xy=_xy_in(dataset.demand.geometry[is_point], crs),
+        demand_xy=_xy_in(dataset.demand.geometry, is_point, crs),
         site_ok=site_ok,
-        site_xy=_xy_in(dataset.sites.geometry[site_ok], crs),
+        site_xy=_xy_in(dataset.sites.geometry, site_ok, crs),
     )
 
 
@@ -314,7 +315,7 @@ def _township_shares(
     needed = rows & (demand[code].to_numpy() > 0)
     wanted = pd.unique(demand["township"][needed])
     shares = areal_covered_share(
-        metric.towns_m[metric.town_codes.get_indexer(wanted)], site_xy, radii
+        metric.towns_m[metric.town_codes.get_indexer(pd.Index(wanted))], site_xy, radii
     )
     every = pd.unique(demand["township"][rows])
     return pd.Series(shares, index=pd.Index(wanted), dtype=float).reindex(every, fill_value=0.0)
@@ -356,10 +357,11 @@ def _select_groups(dataset: Dataset, groups: Sequence[str] | None) -> tuple[Grou
     return chosen
 
 
-def _xy_in(geometry: gpd.GeoSeries, crs: pyproj.CRS) -> np.ndarray:
-    if geometry.empty:
+def _xy_in(geometry: gpd.GeoSeries, rows: np.ndarray, crs: pyproj.CRS) -> np.ndarray:
+    """``(n, 2)`` metres of the points in ``rows`` (all located)."""
+    if not rows.any():
         return np.empty((0, 2))
-    return shapely.get_coordinates(np.asarray(to_metric(geometry, crs), dtype=object))
+    return shapely.get_coordinates(np.asarray(to_metric(geometry, crs), dtype=object)[rows])
 
 
 def _expand(values: np.ndarray, where: np.ndarray) -> np.ndarray:
@@ -393,7 +395,9 @@ def _check_radii(radii_m: np.ndarray, m: int) -> np.ndarray:
     return radii
 
 
-def _as_metric_geometries(polygons: gpd.GeoSeries | Sequence[shapely.Geometry]) -> np.ndarray:
+def _as_metric_geometries(
+    polygons: gpd.GeoSeries | Sequence[shapely.Geometry] | np.ndarray,
+) -> np.ndarray:
     crs = getattr(polygons, "crs", None)
     if crs is not None and not pyproj.CRS(crs).is_projected:
         msg = f"`polygons` must be in a metric CRS, got {pyproj.CRS(crs).name!r}."

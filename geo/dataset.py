@@ -9,6 +9,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from geo.errors import OptionError, Problem
 
@@ -178,7 +179,7 @@ def project_serves(groups: pd.Series, codes: Iterable[str]) -> np.ndarray:
     [True, False, True]
     """
     names_none = np.fromiter((len(gs) == 0 for gs in groups), dtype=bool, count=len(groups))
-    return serves_any(groups, codes) | names_none
+    return np.asarray(serves_any(groups, codes) | names_none, dtype=bool)
 
 
 def has_point(geometry: gpd.GeoSeries) -> np.ndarray:
@@ -190,7 +191,9 @@ def has_point(geometry: gpd.GeoSeries) -> np.ndarray:
     >>> has_point(gpd.GeoSeries([Point(118, 34), None, Point()])).tolist()
     [True, False, False]
     """
-    return (geometry.notna() & ~geometry.is_empty).to_numpy()
+    values = geometry.to_numpy()
+    located: np.ndarray = ~shapely.is_missing(values) & ~shapely.is_empty(values)
+    return located
 
 
 def with_parameters(

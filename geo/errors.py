@@ -56,6 +56,7 @@ class DatasetError(Exception):
 
     @property
     def errors(self) -> tuple[Problem, ...]:
+        """The problems that are errors (the rest are warnings)."""
         return tuple(p for p in self.problems if p.severity == "error")
 
     def report(self, lang: str = "zh") -> str:

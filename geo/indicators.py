@@ -100,6 +100,7 @@ class Classification:
 
     @property
     def has_missing(self) -> bool:
+        """Whether some township has no value (drawn in the "no data" colour)."""
         return bool(self.values.isna().any())
 
 

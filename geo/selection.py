@@ -1,5 +1,6 @@
-"""Selections of the dataset that the maps and pages show: filtered sites, catchments, the
-villages out of reach and one township's detail.
+"""Selections of the dataset that the maps and pages show.
+
+Filtered sites, catchments, the villages out of reach and one township's detail.
 
 These are small queries over a :class:`~geo.summary.Summary`; they live here (not in a page)
 so that the dashboard and the exports show the same selection and so that they are tested.
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import cast
 
 import geopandas as gpd
 import numpy as np
@@ -38,8 +40,10 @@ def filter_sites(
     categories: Collection[str] | None = None,
     township: str | None = None,
 ) -> gpd.GeoDataFrame:
-    """The sites that serve any of ``groups``, are of one of ``kinds`` and ``categories`` and
-    lie in ``township``; a filter that is None (or empty) lets every site through.
+    """The sites that pass every filter given.
+
+    A site passes when it serves any of ``groups``, is of one of ``kinds`` and ``categories``
+    and lies in ``township``; a filter that is None (or empty) lets every site through.
 
     Parameters
     ----------
@@ -142,7 +146,7 @@ def township_detail(summary: Summary, code: str) -> TownshipDetail:
     return TownshipDetail(
         code=code,
         name=str(summary.townships.at[code, "name"]),
-        row=summary.townships.loc[code],
+        row=cast(pd.Series, summary.townships.loc[code]),
         groups=groups,
         sites=filter_sites(summary.dataset.sites, groups=codes, township=code),
         projects=_projects_in(summary.dataset, code, codes),
@@ -150,13 +154,16 @@ def township_detail(summary: Summary, code: str) -> TownshipDetail:
 
 
 def _projects_in(dataset: Dataset, code: str, codes: list[str]) -> pd.DataFrame:
-    """Projects naming the township and serving a chosen group (no groups = every group),
-    the same rule as the summary's ``projects`` column."""
+    """Projects naming the township and serving a chosen group (no groups = every group).
+
+    The same rule as the summary's ``projects`` column.
+    """
     projects = dataset.projects
     if projects.empty:
         return projects
-    here = projects["townships"].map(lambda ts: code in ts)
-    return projects[here.to_numpy(dtype=bool) & project_serves(projects["groups"], codes)]
+    here = projects["townships"].map(lambda ts: code in ts).to_numpy(dtype=bool)
+    chosen: pd.DataFrame = projects[here & project_serves(projects["groups"], codes)]
+    return chosen
 
 
 @dataclass(frozen=True)

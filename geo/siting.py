@@ -15,6 +15,7 @@ import geopandas as gpd
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyproj
 from scipy import sparse
 
 from geo.access import group_demand_points, group_sites, metric_xy, reach_pairs
@@ -107,7 +108,7 @@ class SitingProblem:
     @property
     def weight(self) -> np.ndarray:
         """People a new station could still bring within reach, per village."""
-        return self.people * ~self.reached
+        return np.asarray(self.people * ~self.reached)
 
 
 def siting_problem(
@@ -208,7 +209,7 @@ def suggest_sites(
 
 
 def _reached_by(
-    dataset: Dataset, group_code: str, demand_xy: np.ndarray, crs: object
+    dataset: Dataset, group_code: str, demand_xy: np.ndarray, crs: pyproj.CRS
 ) -> np.ndarray:
     """Which villages a site serving the group already reaches."""
     sites = group_sites(dataset, dataset.group(group_code))
@@ -310,15 +311,15 @@ def siting_to_json(result: SitingResult) -> dict[str, object]:
     rows = result.suggestions
     suggestions = [
         {
-            "rank": int(r.rank),
-            "lon": float(r.lon),
-            "lat": float(r.lat),
-            "township": None if pd.isna(r.township) else str(r.township),
-            "gain": _json_count(r.gain),
-            "candidate_id": str(r.candidate_id),
-            "name": None if pd.isna(r.name) else str(r.name),
+            "rank": int(r["rank"]),
+            "lon": float(r["lon"]),
+            "lat": float(r["lat"]),
+            "township": None if pd.isna(r["township"]) else str(r["township"]),
+            "gain": _json_count(r["gain"]),
+            "candidate_id": str(r["candidate_id"]),
+            "name": None if pd.isna(r["name"]) else str(r["name"]),
         }
-        for r in rows.itertuples(index=False)
+        for r in rows.to_dict("records")
     ]
     return {
         "group": result.group,

@@ -7,6 +7,7 @@ internal error.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sys
@@ -40,9 +41,9 @@ def _columns(keys: Sequence[str], lang: str) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code."""
-    if hasattr(sys.stdout, "reconfigure"):
-        sys.stdout.reconfigure(encoding="utf-8")
-        sys.stderr.reconfigure(encoding="utf-8")
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(encoding="utf-8")
     args = build_parser().parse_args(argv)
     try:
         return int(args.run(args))
@@ -205,8 +206,8 @@ def run_access(args: argparse.Namespace) -> int:
         return EXIT_OK
     head = t("cli.access_head", args.lang, group=group.display(args.lang), method=args.method)
     rows = [
-        [str(r.name), f"{r.demand:,.0f}", "—" if pd.isna(r.score) else f"{r.score:.4g}"]
-        for r in result.townships.itertuples()
+        [str(r["name"]), f"{r['demand']:,.0f}", "—" if pd.isna(r["score"]) else f"{r['score']:.4g}"]
+        for r in result.townships.to_dict("records")
     ]
     unreached = t("cli.unreached", args.lang, count=len(result.unreached))
     table = _align([_columns(_ACCESS_COLUMNS, args.lang), *rows])

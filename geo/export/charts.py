@@ -53,7 +53,9 @@ def draw_gap_chart(ax: Axes, summary: Summary, *, lang: str = "zh") -> None:
     ax.set_yticks(y, table["name"])
     top = float(table["unreached"].max()) if len(table) else 0.0
     for yi, value in zip(y, table["unreached"], strict=True):
-        ax.text(value + top * 0.01, yi, format_count(value, lang), va="center", size=8, color=INK)
+        ax.text(
+            value + top * 0.01, float(yi), format_count(value, lang), va="center", size=8, color=INK
+        )
     ax.set_xlim(0, top * 1.15 if top > 0 else 1)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_count(v, lang)))
     _style_axes(ax)

@@ -1,5 +1,7 @@
-"""Page furniture shared by every static map and pack page: sizes, title block, footer,
-scale bar and north arrow."""
+"""Page furniture shared by every static map and pack page.
+
+Sizes, title block, footer, scale bar and north arrow.
+"""
 
 from __future__ import annotations
 
@@ -136,7 +138,8 @@ def add_north_arrow(ax: Axes, *, angle_deg: float = 0.0, label: str = "N") -> No
 def _mirror(points: np.ndarray, rot: np.ndarray) -> np.ndarray:
     """Mirror rotated ``points`` about the arrow's own axis."""
     upright = points @ rot
-    return (upright * np.array([-1, 1])) @ rot.T
+    mirrored: np.ndarray = (upright * np.array([-1, 1])) @ rot.T
+    return mirrored
 
 
 def today_text(day: date | None, lang: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 import geopandas as gpd
 import numpy as np
@@ -254,10 +254,10 @@ def _label_townships(ax: Axes, layers: MapLayers, values: pd.Series) -> None:
         return
     size = 9.5 if len(layers.townships) <= 20 else 7
     for code, name in layers.townships["name"].items():
-        x, y = layers.labels.loc[code, ["x", "y"]]
+        x, y = layers.labels.at[code, "x"], layers.labels.at[code, "y"]
         # A text with path effects is written to PDF as outlines, not text: the white halo is
         # a second copy underneath, so the name itself stays selectable and searchable.
-        style = {"ha": "center", "va": "bottom", "size": size, "weight": "bold"}
+        style: dict[str, Any] = {"ha": "center", "va": "bottom", "size": size, "weight": "bold"}
         ax.annotate(name, (x, y), color="white", path_effects=HALO, zorder=9, **style)
         ax.annotate(name, (x, y), color=INK, zorder=10, **style)
         ax.annotate(
@@ -431,7 +431,9 @@ def draw_map_page(
     return panel
 
 
-def _with_top(rect: tuple[float, float, float, float], top: float) -> tuple[float, ...]:
+def _with_top(
+    rect: tuple[float, float, float, float], top: float
+) -> tuple[float, float, float, float]:
     left, bottom, width, _ = rect
     return (left, bottom, width, top - bottom)
 
@@ -465,7 +467,9 @@ def _fit_extent(ax: Axes, bounds: np.ndarray, *, pad: float = 0.04) -> None:
     margin = pad * max(maxx - minx, maxy - miny)
     width, height = maxx - minx + 2 * margin, maxy - miny + 2 * margin
     box = ax.get_position()
-    fig_w, fig_h = ax.figure.get_size_inches()
+    page = ax.figure
+    assert isinstance(page, Figure)  # a map's axes sit on the page itself, not on a subfigure
+    fig_w, fig_h = page.get_size_inches()
     box_ratio = (box.width * fig_w) / (box.height * fig_h)
     width, height = max(width, height * box_ratio), max(height, width / box_ratio)
     cx, cy = (minx + maxx) / 2, (miny + maxy) / 2

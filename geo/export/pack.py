@@ -18,6 +18,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
+from matplotlib.transforms import Bbox
 
 from geo.export import layout as _layout
 from geo.export.charts import draw_funding_chart, draw_gap_chart
@@ -227,7 +228,8 @@ def draw_table(
     total = height * len(rows) + header_height
     table = ax.table(
         cellText=rows, colLabels=headers, loc="upper left", cellLoc="right",
-        colLoc="center", bbox=(0, 1 - total, 1, total), colWidths=_column_widths(headers, rows),
+        colLoc="center", bbox=Bbox.from_bounds(0, 1 - total, 1, total),
+        colWidths=_column_widths(headers, rows),
     )  # fmt: skip
     table.auto_set_font_size(False)
     table.set_fontsize(font_size)

@@ -241,7 +241,7 @@ def report_table(frame: pd.DataFrame, sheet: str) -> ReportTable:
     return ReportTable(sheet, frame, formats)
 
 
-def _general_format(dtype: object) -> str:
+def _general_format(dtype: np.dtype | pd.api.extensions.ExtensionDtype) -> str:
     if pd.api.types.is_integer_dtype(dtype):
         return NUMBER_FORMATS["count"]
     return "General" if pd.api.types.is_float_dtype(dtype) else NUMBER_FORMATS["text"]

@@ -960,8 +960,8 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _is_missing(value: float | None) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+def _is_nan(value: float) -> bool:
+    return isinstance(value, float) and math.isnan(value)
 
 
 def _trim(text: str) -> str:
@@ -975,7 +975,7 @@ def format_number(value: float | None, *, decimals: int = 0) -> str:
     >>> format_number(1234567.891, decimals=1)
     '1,234,567.9'
     """
-    if _is_missing(value):
+    if value is None or _is_nan(value):
         return MISSING
     return f"{float(value):,.{decimals}f}"
 
@@ -994,7 +994,7 @@ def format_count(value: float | None, lang: str = "zh") -> str:
     '27,000'
     """
     _check_lang(lang)
-    if _is_missing(value):
+    if value is None or _is_nan(value):
         return MISSING
     number = round(float(value))
     if lang == "zh" and abs(number) >= 100_000_000:
@@ -1010,7 +1010,7 @@ def format_percent(ratio: float | None, *, decimals: int = 1) -> str:
     >>> format_percent(0.6667)
     '66.7%'
     """
-    if _is_missing(ratio):
+    if ratio is None or _is_nan(ratio):
         return MISSING
     return f"{float(ratio) * 100:.{decimals}f}%"
 
@@ -1024,7 +1024,7 @@ def format_yuan(value: float | None, lang: str = "zh") -> str:
     '¥300,000'
     """
     _check_lang(lang)
-    if _is_missing(value):
+    if value is None or _is_nan(value):
         return MISSING
     if lang == "en":
         return f"¥{round(float(value)):,d}"
@@ -1052,8 +1052,9 @@ def axis_ticks(top: float, lang: str = "zh", *, count: int = 5) -> tuple[list[fl
 
 
 def format_score(value: float | None) -> str:
-    """An accessibility score for reading: three significant digits, no more than six
-    decimals ('0.0125', '0.633', '1.68', '12.5', '1,234'); a dash when missing.
+    """An accessibility score for reading: three significant digits, at most six decimals.
+
+    '0.0125', '0.633', '1.68', '12.5', '1,234'; a dash when missing.
 
     >>> format_score(0.63289)
     '0.633'
