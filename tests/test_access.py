@@ -155,6 +155,7 @@ def random_instance() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     return demand_xy, rng.integers(1, 400, 150).astype(float), sites_xy, rng.uniform(5, 90, 12)
 
 
+@pytest.mark.slow
 @pysal_warnings
 def test_2sfca_equals_pysal_access(random_instance: tuple[np.ndarray, ...]) -> None:
     demand_xy, people, sites_xy, supply = random_instance
@@ -164,6 +165,7 @@ def test_2sfca_equals_pysal_access(random_instance: tuple[np.ndarray, ...]) -> N
     np.testing.assert_allclose(ours, reference, rtol=1e-9, atol=0)
 
 
+@pytest.mark.slow
 @pysal_warnings
 def test_e2sfca_equals_pysal_access_with_its_step_and_gaussian_weights(
     random_instance: tuple[np.ndarray, ...],

@@ -102,6 +102,7 @@ INSTANCES = [
 
 
 @pytest.mark.parametrize(("n", "k", "radius", "seed"), INSTANCES)
+@pytest.mark.slow
 @spopt_warnings[0]
 @spopt_warnings[1]
 def test_siting_matches_the_exact_optimum_of_spopt_with_cbc(
@@ -116,6 +117,7 @@ def test_siting_matches_the_exact_optimum_of_spopt_with_cbc(
     assert ours.bound >= optimum - 1e-6  # the reported bound is a true bound
 
 
+@pytest.mark.slow
 @spopt_warnings[0]
 @spopt_warnings[1]
 def test_greedy_alone_falls_short_where_the_solver_does_not() -> None:
@@ -133,6 +135,7 @@ def test_greedy_alone_falls_short_where_the_solver_does_not() -> None:
     assert solve_max_cover(cover, people, k).covered == optimum
 
 
+@pytest.mark.slow
 @spopt_warnings[0]
 @spopt_warnings[1]
 def test_existing_sites_count_as_spopt_predefined_facilities() -> None:
