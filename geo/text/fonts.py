@@ -26,12 +26,14 @@ import threading
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import matplotlib as mpl
 from fontTools.ttLib import TTFont
 from matplotlib import font_manager
 from matplotlib.ft2font import FT2Font
+
+from geo.errors import check_choice
 
 __all__ = [
     "CJK_PROBE",
@@ -104,9 +106,11 @@ class CjkFont:
 
 
 def installed_font_dir() -> Path:
-    """The folder of the instances prepared at install time: inside the Python environment
-    (``<prefix>/share/service-atlas/fonts``), so that every account that runs the installed
-    atlas, a service account too, finds them."""
+    """The folder of the instances prepared at install time.
+
+    Inside the Python environment (``<prefix>/share/service-atlas/fonts``), so that every
+    account that runs the installed atlas, a service account too, finds them.
+    """
     return Path(sys.prefix) / "share" / "service-atlas" / "fonts"
 
 
@@ -234,9 +238,7 @@ def build_static_instance(source: Path, style: str, *, cache_dir: Path) -> Path:
     Path
         The static TrueType file.
     """
-    if style not in _WEIGHTS:
-        msg = f"`style` must be one of {list(_WEIGHTS)}, got {style!r}."
-        raise ValueError(msg)
+    check_choice("style", style, _WEIGHTS)
     target = _instance_path(source, style, cache_dir)
     if target.is_file():
         return target
@@ -302,8 +304,11 @@ def _bundled_font() -> CjkFont | None:
 
 
 def cjk_font_ready() -> bool:
-    """True when :func:`ensure_cjk_font` has nothing to build: a TrueType system CJK font is
-    installed, the bundled font's instances are prepared, or the bundled font is absent."""
+    """True when :func:`ensure_cjk_font` has nothing to build.
+
+    That is: a TrueType system CJK font is installed, the bundled font's instances are
+    prepared, or the bundled font is absent.
+    """
     source = bundled_variable_font()
     if source is None or find_system_cjk_font() is not None:
         return True
@@ -384,7 +389,7 @@ def ensure_cjk_font(*, prefer_system: bool = True) -> CjkFont:
     return font
 
 
-def cjk_rc_params(font: CjkFont) -> dict[str, object]:
+def cjk_rc_params(font: CjkFont) -> dict[str, Any]:
     """The matplotlib rc settings that draw text in ``font`` and embed it in PDF as TrueType.
 
     Use with ``matplotlib.rc_context(cjk_rc_params(ensure_cjk_font()))``. DejaVu Sans stays
@@ -403,5 +408,6 @@ def cjk_rc_params(font: CjkFont) -> dict[str, object]:
 def apply_cjk_font(*, prefer_system: bool = True) -> CjkFont:
     """Register the Chinese font and make it matplotlib's default for this process."""
     font = ensure_cjk_font(prefer_system=prefer_system)
-    mpl.rcParams.update(cjk_rc_params(font))
+    # the stubs key rcParams by a Literal of every setting name; these names are among them
+    mpl.rcParams.update(cjk_rc_params(font))  # type: ignore[arg-type]
     return font
