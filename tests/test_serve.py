@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 from dashboard.headless import serve_production
 from dashboard.serve import build_parser, streamlit_command
 
@@ -74,6 +76,7 @@ def recording_proxy() -> Iterator[tuple[str, list[bytes]]]:
         server.close()
 
 
+@pytest.mark.slow
 def test_no_outbound_call_at_start_up(tmp_path: Path) -> None:
     """Listening on every interface, plain Streamlit asks a web service for the machine's
     external address at start-up; the served app must not (offices have no internet)."""

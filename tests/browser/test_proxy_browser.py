@@ -21,7 +21,7 @@ from browser.nginx import NGINX, serve_nginx
 from browser.offline_page import OfflinePage
 from dashboard.headless import serve_production
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 MAP_FRAME = "iframe[title*='st_folium']"
 
