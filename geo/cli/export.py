@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Final
 
 from geo.cli.options import OptionError, check_budget, chosen_groups
-from geo.io.load import load_dataset
+from geo.io.store import load_source
 from geo.summary import Summary, summarize
 
 __all__ = ["EXTENSIONS", "add_export_arguments", "export_bytes", "export_summary", "run_export"]
@@ -74,7 +74,7 @@ def run_export(args: argparse.Namespace) -> int:
     text = _TEXT[args.lang]
     _check_options(args)
     check_budget(args.budget, args.lang)
-    dataset = load_dataset(args.dataset)
+    dataset = load_source(args.dataset, args.store)
     chosen_groups(dataset, args.group, args.lang)
     summary = summarize(dataset, groups=args.group, budget_yuan=args.budget)
     try:
