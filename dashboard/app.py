@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import state, widgets
+from dashboard import loader, state, widgets
 from dashboard.views import coverage, data, funding, overview, siting
+from geo.errors import DatasetError
+from geo.io.store import StoreError
 from geo.text.i18n import t
 
 PAGES = (
@@ -55,6 +57,11 @@ def main() -> None:
     )
     lang, briefing = state.lang(), state.briefing()
     widgets.apply_styles(briefing=briefing)
+    try:
+        current = state.current()
+    except (DatasetError, StoreError) as error:
+        widgets.source_failure(error, loader.configured_source(), lang)
+        return
     pages = {
         name: st.Page(func, title=t(f"page.{name}", lang), icon=icon, url_path=name)
         for name, func, icon in PAGES
@@ -72,7 +79,11 @@ def main() -> None:
         return
     if page.url_path:
         state.sync_param("page", page.url_path)
-    st.sidebar.caption(t("app.dataset", lang, name=state.current().dataset.name))
+    st.sidebar.caption(t("app.dataset", lang, name=current.dataset.name))
+    if current.version is not None:
+        date = current.version.added_at.astimezone().strftime("%Y-%m-%d")
+        label, version_id = current.version.label, current.version.id
+        st.sidebar.caption(t("app.version", lang, label=label, date=date, id=version_id))
     _sidebar_controls(lang)
     page.run()
 

@@ -1,12 +1,24 @@
 """Thin cached wrappers over geo/: load a dataset, summarise it, serve Leaflet's files.
 
-Every dataset has a token (``"demo"`` or a hash of the uploaded bytes); the cached functions
-are keyed by that token and the parameters, never by the frames themselves.
+Every dataset has a token (``"demo"``, ``"version:<id>:<hash>"`` for a stored version, a
+signature of a folder's files, or a hash of the uploaded bytes); the cached functions are
+keyed by that token and the parameters, never by the frames themselves. A stored version
+never changes, so what is cached for its token never goes stale.
+
+Which dataset every visitor sees: ``ATLAS_DATA`` (or ``--data`` after ``--`` on the
+``streamlit run`` command line), a dataset folder or a store reference such as
+``store:published`` (the store from ``ATLAS_STORE``); the embedded demo when neither is set.
+The published version is looked up at every rerun, so a version published by another process
+is shown at the next rerun without a restart.
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
+import os
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
@@ -17,6 +29,7 @@ import streamlit.components.v1 as components
 from geo.access import AccessResult, compute_access
 from geo.dataset import Dataset, with_parameters
 from geo.io.load import load_dataset
+from geo.io.store import Store, VersionInfo, is_store_reference, open_store
 from geo.maps.webmap import leaflet_asset_dir
 from geo.planning import WhatIf, compare_stations
 from geo.siting import SitingResult, suggest_sites
@@ -24,6 +37,7 @@ from geo.summary import Summary, summarize
 
 DEMO_DIR: Final = Path(__file__).resolve().parent.parent / "data" / "suyu"
 DEMO_TOKEN: Final = "demo"
+DATA_ENV: Final = "ATLAS_DATA"
 
 Pairs = tuple[tuple[str, float], ...]
 
@@ -32,6 +46,73 @@ Pairs = tuple[tuple[str, float], ...]
 def demo_dataset() -> Dataset:
     """The embedded Suyu demo dataset, loaded once per server process."""
     return load_dataset(DEMO_DIR)
+
+
+@dataclass(frozen=True)
+class Source:
+    """The dataset every visitor sees, its cache token, and its stored version if any."""
+
+    dataset: Dataset
+    token: str
+    version: VersionInfo | None = None
+
+
+def configured_source() -> str | None:
+    """The configured dataset: ``--data`` after ``--`` on the command line, else ATLAS_DATA."""
+    parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    parser.add_argument("--data")
+    given = parser.parse_known_args(sys.argv[1:])[0].data
+    return given or os.environ.get(DATA_ENV) or None
+
+
+def office_source() -> Source:
+    """The configured dataset (the demo when none is configured).
+
+    Raises
+    ------
+    DatasetError
+        A configured folder with errors (every problem, to show as the validation report).
+    StoreError
+        A store that cannot be opened, or a reference that names no version.
+    """
+    source = configured_source()
+    if source is None:
+        return Source(demo_dataset(), DEMO_TOKEN)
+    if not is_store_reference(source):
+        folder = Path(source).expanduser().resolve()
+        signature = _folder_signature(folder)
+        return Source(folder_dataset(str(folder), signature), f"folder:{signature}")
+    store = office_store(os.environ.get("ATLAS_STORE"))
+    version = store.version(store.resolve(source))
+    token = f"version:{version.id}:{version.content_hash[:16]}"
+    return Source(version_dataset(store, version.id, version.content_hash), token, version)
+
+
+def _folder_signature(folder: Path) -> str:
+    """Names, sizes and modification times of the folder's files: a changed file reloads."""
+    if not folder.is_dir():
+        return "missing"
+    stats = sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir())
+    return hashlib.sha256(repr(stats).encode()).hexdigest()[:16]
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def folder_dataset(folder: str, signature: str) -> Dataset:  # noqa: ARG001 - part of the key
+    """The dataset in ``folder`` (reloaded when its files change); errors are not cached."""
+    return load_dataset(folder)
+
+
+@st.cache_resource(show_spinner=False)
+def office_store(url: str | None) -> Store:
+    """The store, opened once per server process (a failure is not cached: the next rerun
+    tries again)."""
+    return open_store(url)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def version_dataset(_store: Store, version_id: int, content_hash: str) -> Dataset:  # noqa: ARG001
+    """Stored version ``version_id`` (``content_hash`` keys the cache across stores)."""
+    return _store.load(version_id)
 
 
 def token_for(data: bytes) -> str:

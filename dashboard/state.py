@@ -14,6 +14,7 @@ import streamlit as st
 from dashboard import loader
 from geo.dataset import Dataset
 from geo.indicators import CHOROPLETH_INDICATORS
+from geo.io.store import VersionInfo
 from geo.summary import Summary
 
 LANG_KEY = "lang"
@@ -28,6 +29,7 @@ class Current:
     dataset: Dataset
     token: str
     uploaded_name: str | None = None
+    version: VersionInfo | None = None  # the stored version shown, if it is one
 
 
 def lang() -> str:
@@ -54,11 +56,13 @@ def sync_param(name: str, value: str | None) -> None:
 
 
 def current() -> Current:
-    """The uploaded dataset of this session if there is one, else the demo."""
+    """The uploaded dataset of this session if there is one, else the configured one (the
+    demo when none is configured; see :func:`dashboard.loader.office_source`)."""
     uploaded = st.session_state.get(UPLOADED_KEY)
     if uploaded is not None:
         return uploaded
-    return Current(loader.demo_dataset(), loader.DEMO_TOKEN)
+    source = loader.office_source()
+    return Current(source.dataset, source.token, version=source.version)
 
 
 def replace_dataset(dataset: Dataset, token: str, name: str) -> None:

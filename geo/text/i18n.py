@@ -42,6 +42,16 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
     "app.briefing_exit": ("退出汇报模式", "Leave briefing mode"),
     "app.colon": ("：", ": "),
     "app.dataset": ("当前数据：{name}", "Current data: {name}"),
+    "app.version": ("版本：{label}（{date}，编号 {id}）", "Version: {label} ({date}, id {id})"),
+    "app.source_invalid": (
+        "配置的数据集 {source} 有错误，无法打开。以下是验证报告；请修正文件后刷新页面。",
+        "The configured dataset {source} has errors and cannot be opened. The validation "
+        "report follows; fix the files, then reload the page.",
+    ),
+    "app.source_unavailable": (
+        "配置的数据 {source} 无法打开：{message}",
+        "The configured data {source} cannot be opened: {message}",
+    ),
     "page.overview": ("总览", "Overview"),
     "page.coverage": ("覆盖与缺口", "Coverage & gaps"),
     "page.funding": ("公益创投", "Funding"),
