@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import loader, state, widgets
+from dashboard import banner, loader, source, state, widgets
 from dashboard.views import coverage, data, funding, overview, siting
 from geo.errors import DatasetError
 from geo.io.store import StoreError
@@ -58,7 +58,7 @@ def main() -> None:
     lang, briefing = state.lang(), state.briefing()
     widgets.apply_styles(briefing=briefing)
     try:
-        current = state.current()
+        current = source.resolve()
     except (DatasetError, StoreError) as error:
         widgets.source_failure(error, loader.configured_source(), lang)
         return
@@ -76,15 +76,14 @@ def main() -> None:
     page = st.navigation([router, *pages.values()], position="hidden" if briefing else "sidebar")
     if briefing:
         overview.render_briefing()
+        banner.briefing(current, lang)
         return
     if page.url_path:
         state.sync_param("page", page.url_path)
-    st.sidebar.caption(t("app.dataset", lang, name=current.dataset.name))
-    if current.version is not None:
-        date = current.version.added_at.astimezone().strftime("%Y-%m-%d")
-        label, version_id = current.version.label, current.version.id
-        st.sidebar.caption(t("app.version", lang, label=label, date=date, id=version_id))
+    banner.sidebar(current, lang)
     _sidebar_controls(lang)
+    if page.url_path:  # not on the router's run, which only forwards to the page
+        banner.notice(current, lang)
     page.run()
 
 

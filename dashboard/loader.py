@@ -5,20 +5,21 @@ signature of a folder's files, or a hash of the uploaded bytes); the cached func
 keyed by that token and the parameters, never by the frames themselves. A stored version
 never changes, so what is cached for its token never goes stale.
 
-Which dataset every visitor sees: ``ATLAS_DATA`` (or ``--data`` after ``--`` on the
-``streamlit run`` command line), a dataset folder or a store reference such as
-``store:published`` (the store from ``ATLAS_STORE``); the embedded demo when neither is set.
-The published version is looked up at every rerun, so a version published by another process
-is shown at the next rerun without a restart.
+The configuration read here: ``ATLAS_DATA`` (or ``--data`` after ``--`` on the
+``streamlit run`` command line), a dataset folder or a store reference such as ``store:12``,
+and ``ATLAS_STORE``, the store's address. Which data a session shows is decided in
+:mod:`dashboard.source`.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import io
 import os
 import sys
-from dataclasses import dataclass
+import tempfile
+import zipfile
 from pathlib import Path
 from typing import Final
 
@@ -29,7 +30,7 @@ import streamlit.components.v1 as components
 from geo.access import AccessResult, compute_access
 from geo.dataset import Dataset, with_parameters
 from geo.io.load import load_dataset
-from geo.io.store import Store, VersionInfo, is_store_reference, open_store
+from geo.io.store import Store, StoreError, VersionInfo, open_store
 from geo.maps.webmap import leaflet_asset_dir
 from geo.planning import WhatIf, compare_stations
 from geo.siting import SitingResult, suggest_sites
@@ -38,6 +39,7 @@ from geo.summary import Summary, summarize
 DEMO_DIR: Final = Path(__file__).resolve().parent.parent / "data" / "suyu"
 DEMO_TOKEN: Final = "demo"
 DATA_ENV: Final = "ATLAS_DATA"
+STORE_ENV: Final = "ATLAS_STORE"
 
 Pairs = tuple[tuple[str, float], ...]
 
@@ -48,15 +50,6 @@ def demo_dataset() -> Dataset:
     return load_dataset(DEMO_DIR)
 
 
-@dataclass(frozen=True)
-class Source:
-    """The dataset every visitor sees, its cache token, and its stored version if any."""
-
-    dataset: Dataset
-    token: str
-    version: VersionInfo | None = None
-
-
 def configured_source() -> str | None:
     """The configured dataset: ``--data`` after ``--`` on the command line, else ATLAS_DATA."""
     parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
@@ -65,27 +58,22 @@ def configured_source() -> str | None:
     return given or os.environ.get(DATA_ENV) or None
 
 
-def office_source() -> Source:
-    """The configured dataset (the demo when none is configured).
+def configured_store() -> str | None:
+    """The store's address from ``ATLAS_STORE`` (None: the SQLite file in the data folder)."""
+    return os.environ.get(STORE_ENV) or None
+
+
+def folder_source(folder: str) -> tuple[Dataset, str]:
+    """The dataset in a configured folder and its token (a signature of its files).
 
     Raises
     ------
     DatasetError
-        A configured folder with errors (every problem, to show as the validation report).
-    StoreError
-        A store that cannot be opened, or a reference that names no version.
+        When the folder has errors (every problem, to show as the validation report).
     """
-    source = configured_source()
-    if source is None:
-        return Source(demo_dataset(), DEMO_TOKEN)
-    if not is_store_reference(source):
-        folder = Path(source).expanduser().resolve()
-        signature = _folder_signature(folder)
-        return Source(folder_dataset(str(folder), signature), f"folder:{signature}")
-    store = office_store(os.environ.get("ATLAS_STORE"))
-    version = store.version(store.resolve(source))
-    token = f"version:{version.id}:{version.content_hash[:16]}"
-    return Source(version_dataset(store, version.id, version.content_hash), token, version)
+    path = Path(folder).expanduser().resolve()
+    signature = _folder_signature(path)
+    return folder_dataset(str(path), signature), f"folder:{signature}"
 
 
 def _folder_signature(folder: Path) -> str:
@@ -113,6 +101,35 @@ def office_store(url: str | None) -> Store:
 def version_dataset(_store: Store, version_id: int, content_hash: str) -> Dataset:  # noqa: ARG001
     """Stored version ``version_id`` (``content_hash`` keys the cache across stores)."""
     return _store.load(version_id)
+
+
+def version_token(info: VersionInfo) -> str:
+    """The cache token of a stored version: it never changes, so neither does its data."""
+    return f"version:{info.id}:{info.content_hash[:16]}"
+
+
+def published_version(store: Store) -> VersionInfo | None:
+    """The published version, asked of the store at every call (another process may have
+    published since). When several datasets share the store, the newest published one."""
+    try:
+        return store.published()
+    except StoreError as error:
+        if error.reason != "which_dataset":
+            raise
+    published = [v for v in store.versions() if v.status == "published"]
+    return max(published, key=lambda v: v.id)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def version_zip(_store: Store, version_id: int, content_hash: str) -> bytes:  # noqa: ARG001
+    """The files of stored version ``version_id`` as they were added, in one zip."""
+    buffer = io.BytesIO()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = _store.export(version_id, Path(tmp) / "dataset")
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(folder.iterdir()):
+                archive.write(path, arcname=path.name)
+    return buffer.getvalue()
 
 
 def token_for(data: bytes) -> str:

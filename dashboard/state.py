@@ -1,35 +1,23 @@
 """Session state and the shareable view in the URL (``st.query_params``).
 
 The URL carries ``page``, ``group`` (comma-separated codes), ``indicator``, ``township``,
-``lang`` and ``mode=briefing``, so a link opens the same view. Widgets start from the URL
+``lang``, ``mode=briefing`` and ``v`` (the stored version shown, see :mod:`dashboard.source`),
+so a link opens the same view of the same data. Widgets start from the URL
 and write their value back to it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import streamlit as st
 
-from dashboard import loader
+from dashboard import loader, source
+from dashboard.source import Current
 from geo.dataset import Dataset
 from geo.indicators import CHOROPLETH_INDICATORS
-from geo.io.store import VersionInfo
 from geo.summary import Summary
 
 LANG_KEY = "lang"
 BRIEFING_KEY = "briefing"
-UPLOADED_KEY = "uploaded_dataset"
-
-
-@dataclass(frozen=True)
-class Current:
-    """The dataset this session works on, and its cache token."""
-
-    dataset: Dataset
-    token: str
-    uploaded_name: str | None = None
-    version: VersionInfo | None = None  # the stored version shown, if it is one
 
 
 def lang() -> str:
@@ -56,25 +44,8 @@ def sync_param(name: str, value: str | None) -> None:
 
 
 def current() -> Current:
-    """The uploaded dataset of this session if there is one, else the configured one (the
-    demo when none is configured; see :func:`dashboard.loader.office_source`)."""
-    uploaded = st.session_state.get(UPLOADED_KEY)
-    if uploaded is not None:
-        return uploaded
-    source = loader.office_source()
-    return Current(source.dataset, source.token, version=source.version)
-
-
-def replace_dataset(dataset: Dataset, token: str, name: str) -> None:
-    """Make ``dataset`` (already validated) the session's current dataset."""
-    st.session_state[UPLOADED_KEY] = Current(dataset, token, name)
-    for key in ("groups", "township"):
-        st.session_state.pop(key, None)
-
-
-def reset_dataset() -> None:
-    """Back to the demo dataset."""
-    st.session_state.pop(UPLOADED_KEY, None)
+    """The data this session shows (see :mod:`dashboard.source`)."""
+    return source.current()
 
 
 def initial_groups(dataset: Dataset) -> list[str]:

@@ -63,6 +63,8 @@ def source_failure(error: DatasetError | StoreError, source: str | None, lang: s
     if isinstance(error, DatasetError):
         st.error(t("app.source_invalid", lang, source=source), icon=":material/error:")
         st.dataframe(problems_frame(error.problems, lang), hide_index=True, width="stretch")
+    elif source is None:
+        st.error(t("app.store_unavailable", lang, message=error.message(lang)))
     else:
         message = error.message(lang)
         st.error(t("app.source_unavailable", lang, source=source, message=message))

@@ -42,7 +42,6 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
     "app.briefing_exit": ("退出汇报模式", "Leave briefing mode"),
     "app.colon": ("：", ": "),
     "app.dataset": ("当前数据：{name}", "Current data: {name}"),
-    "app.version": ("版本：{label}（{date}，编号 {id}）", "Version: {label} ({date}, id {id})"),
     "app.source_invalid": (
         "配置的数据集 {source} 有错误，无法打开。以下是验证报告；请修正文件后刷新页面。",
         "The configured dataset {source} has errors and cannot be opened. The validation "
@@ -51,6 +50,10 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
     "app.source_unavailable": (
         "配置的数据 {source} 无法打开：{message}",
         "The configured data {source} cannot be opened: {message}",
+    ),
+    "app.store_unavailable": (
+        "数据仓库无法打开，地图暂不能显示：{message}",
+        "The data store cannot be opened, so the atlas cannot be shown: {message}",
     ),
     "page.overview": ("总览", "Overview"),
     "page.coverage": ("覆盖与缺口", "Coverage & gaps"),
@@ -211,7 +214,6 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
     "data.loaded": ("已载入的数据", "Loaded data"),
     "data.source": ("来源", "Source"),
     "data.demo_source": ("内置示例数据", "Embedded sample data"),
-    "data.uploaded_source": ("上传的数据：{name}", "Uploaded: {name}"),
     "data.counts": (
         "{townships} 个乡镇，{sites} 个点位，{demand} 条需求记录，{projects} 个创投项目",
         "{townships} townships, {sites} sites, {demand} demand rows, {projects} projects",
@@ -223,15 +225,11 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
     "data.upload": ("上传数据集", "Upload a dataset"),
     "data.upload_help": (
         "上传整个数据集文件夹的 zip 压缩包，或分别上传 dataset.toml、townships、sites、"
-        "demand（以及可选的 projects）文件。只有校验通过的数据才会替换当前数据。",
+        "demand（以及可选的 projects）文件。每次上传单独校验；校验通过后保存为草稿版本，"
+        "只在您的会话中预览，发布后所有人可见。",
         "Upload a zip of a dataset folder, or the files themselves (dataset.toml, townships, "
-        "sites, demand, optionally projects). Only a valid dataset replaces the current one.",
-    ),
-    "data.upload_button": ("校验并载入", "Validate and load"),
-    "data.upload_ok": ("已载入上传的数据：{name}", "Loaded the uploaded dataset: {name}"),
-    "data.upload_failed": (
-        "上传的数据有错误，当前数据保持不变。",
-        "The upload has errors; the current data is unchanged.",
+        "sites, demand, optionally projects). Each upload is checked on its own; a valid one "
+        "is saved as a draft version that only you preview until it is published.",
     ),
     "data.upload_zip_bad": ("无法读取上传的文件：{error}", "Cannot read the upload: {error}"),
     "upload.not_zip": (
@@ -246,7 +244,6 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
         "{file} 中有指向文件夹外的路径：{detail}",
         "{file} holds a path that points outside its folder: {detail}",
     ),
-    "data.reset": ("恢复为内置示例数据", "Back to the embedded sample data"),
     "data.templates": ("空白模板（Excel）", "Blank templates (Excel)"),
     "data.templates_help": (
         "每个图层一个模板：中文表头和一行示例，按示例格式填写后上传。",
@@ -611,6 +608,133 @@ _SITING: dict[str, tuple[str, str]] = {
 }
 
 
+# --------------------------------------------------------------------------------------------
+# The office's versions of its data (the data page, the banner on every page)
+# --------------------------------------------------------------------------------------------
+_VERSIONS: dict[str, tuple[str, str]] = {
+    "version.name": ("第 {id} 版「{label}」", "version {id} “{label}”"),
+    "version.describe": (
+        "数据仓库 {name} · {status} · {who} 于 {date} 添加",
+        "store {name} · {status} · added by {who} on {date}",
+    ),
+    "version.folder": ("文件夹 {folder}（由服务配置指定）", "folder {folder} (set by the server)"),
+    "version.demo": (
+        "内置示例数据（模拟；数据仓库中尚无已发布的版本）",
+        "embedded sample data (simulated; the store has no published version yet)",
+    ),
+    "version.published": ("已发布", "published"),
+    "version.draft": ("未发布", "not published"),
+    "version.archived": ("已归档", "archived"),
+    "version.draft_status": ("草稿（未发布）", "DRAFT (not published)"),
+    "version.id": ("版本", "Version"),
+    "version.label": ("标签", "Label"),
+    "version.status": ("状态", "Status"),
+    "version.shown": ("正在查看", "Shown"),
+    "version.added_by": ("添加人", "Added by"),
+    "version.added_at": ("添加时间", "Added at"),
+    "version.note": ("说明", "Note"),
+    "version.warnings": ("提示数", "Warnings"),
+    "version.draft_notice": (
+        "草稿预览：各页显示的是{name}（{who} 上传，尚未发布），只有您的会话能看到。"
+        "确认无误后请到「数据」页发布。",
+        "Draft preview: every page shows {name} (uploaded by {who}, not published); only "
+        "your session sees it. Publish it on the Data page once it is right.",
+    ),
+    "version.older_notice": (
+        "此链接显示的是{name}，不是当前发布的版本。",
+        "This link shows {name}, which is not the published version.",
+    ),
+    "version.base_is": (
+        "所有人看到的是{name}（{date}）。",
+        "Everyone else sees {name} ({date}).",
+    ),
+    "version.leave_draft": ("退出草稿预览", "Leave the draft preview"),
+    "version.show_base": ("显示当前发布的版本", "Show the published version"),
+    "version.link_missing": (
+        "链接中的版本 {id} 不存在或已归档，现显示当前发布的数据。",
+        "The link's version {id} does not exist or was archived; showing the published data.",
+    ),
+    "version.briefing": ("数据：{name} · {date}", "Data: {name} · {date}"),
+    "data.versions": ("数据版本", "Versions"),
+    "data.no_versions": (
+        "数据仓库中还没有版本。在下方上传本单位的数据集，校验通过后即成为草稿版本。",
+        "The store holds no version yet. Upload the office's dataset below; once valid it "
+        "becomes a draft version.",
+    ),
+    "data.version_pick": ("选择版本", "Choose a version"),
+    "data.preview": ("在本会话中预览", "Preview in this session"),
+    "data.publish": ("发布此版本", "Publish this version"),
+    "data.rollback": ("回滚到此版本", "Roll back to this version"),
+    "data.download_zip": ("下载此版本（zip）", "Download this version (zip)"),
+    "data.published": (
+        "已发布{name}：所有人在下次刷新或操作时看到此版本。",
+        "Published {name}: everyone sees it at their next reload or click.",
+    ),
+    "data.configured_note": (
+        "注意：本服务启动时指定了数据 {source}，所有访问者默认看到的是它，而不是发布的版本。",
+        "Note: this server was started on {source}; visitors see that by default, not the "
+        "published version.",
+    ),
+    "data.actor": ("经办人（记入版本记录）", "Your name (kept in the version record)"),
+    "data.actor_hint": ("例如：张明", "e.g. Zhang Ming"),
+    "data.actor_needed": (
+        "请先在上方填写经办人姓名。",
+        "Enter your name above first.",
+    ),
+    "data.label": ("版本标签", "Version label"),
+    "data.label_hint": ("例如：2026年度", "e.g. 2026"),
+    "data.note": ("说明（可选）", "Note (optional)"),
+    "data.save_draft": ("校验并保存为草稿", "Validate and save as a draft"),
+    "data.checking": ("正在校验……", "Checking…"),
+    "data.judged": ("本次上传：{files}", "This upload: {files}"),
+    "data.upload_failed": (
+        "上传的数据有错误，未保存；所有人看到的数据保持不变。",
+        "The upload has errors and was not saved; the data everyone sees is unchanged.",
+    ),
+    "data.draft_saved": (
+        "已保存为草稿：{name}。现在各页预览此草稿（仅本会话）；确认无误后在上方「数据版本」中发布。",
+        "Saved as a draft: {name}. Every page now previews it (this session only); publish it "
+        "under Versions above once it is right.",
+    ),
+    "data.duplicate": (
+        "内容与已有的{name}完全相同，未重复保存；现在各页预览该版本。",
+        "The content is identical to {name}, so nothing new was saved; every page now shows "
+        "that version.",
+    ),
+    "data.replace": ("只替换一个图层", "Replace one layer"),
+    "data.replace_help": (
+        "以当前发布的{name}为基础，换上一个新文件（例如今年的站点表），整体校验通过后保存为草稿。",
+        "Put one new file (e.g. this year's sites) on top of the published {name}; the whole "
+        "dataset is validated before it is saved as a draft.",
+    ),
+    "data.replace_needs_published": (
+        "还没有已发布的版本：请先上传完整的数据集并发布。",
+        "No version is published yet: upload a whole dataset and publish it first.",
+    ),
+    "data.replace_layer": ("要替换的图层", "Layer to replace"),
+    "data.replace_file": ("新文件", "New file"),
+    "data.layer_note": ("在第 {id} 版基础上替换{layer}", "{layer} replaced on version {id}"),
+    "data.layer_done": (
+        "在第 {base} 版基础上替换了{layer}，其余图层不变。",
+        "{layer} was replaced on version {base}; the other layers are unchanged.",
+    ),
+    "upload.wrong_format": (
+        "{file} 的格式不适用于该图层（可用：{detail}）。",
+        "{file} is not a format this layer accepts (accepted: {detail}).",
+    ),
+    "data.log": ("变更记录", "Change log"),
+    "log.at": ("时间", "When"),
+    "log.actor": ("经办人", "Who"),
+    "log.action": ("操作", "Action"),
+    "log.from": ("原版本", "From"),
+    "log.to": ("新版本", "To"),
+    "log.add": ("添加", "added"),
+    "log.publish": ("发布", "published"),
+    "log.rollback": ("回滚", "rolled back"),
+    "log.archive": ("归档", "archived"),
+}
+
+
 def _build_catalog(*sections: dict[str, tuple[str, str]]) -> dict[str, dict[str, str]]:
     catalog: dict[str, dict[str, str]] = {}
     for section in sections:
@@ -624,7 +748,7 @@ def _build_catalog(*sections: dict[str, tuple[str, str]]) -> dict[str, dict[str,
     return catalog
 
 
-CATALOG: Final[dict[str, dict[str, str]]] = _build_catalog(_DASHBOARD, _EXPORTS, _SITING)
+CATALOG: Final[dict[str, dict[str, str]]] = _build_catalog(_DASHBOARD, _VERSIONS, _EXPORTS, _SITING)
 
 
 def t(key: str, lang: str = "zh", **values: object) -> str:
