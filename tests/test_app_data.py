@@ -68,7 +68,7 @@ def notices(app: AppTest) -> str:
 
 def upload(app: AppTest, name: str, data: bytes, *, label: str = "2026年度") -> AppTest:
     """Fill in who and the label, choose the file in the (fresh) uploader, save as a draft."""
-    app.text_input(key="actor").set_value("张明")
+    app.text_input(key="actor_input").set_value("张明")
     app.text_input(key="upload_label").set_value(label)
     app.get("file_uploader")[0].set_value((name, data, "application/zip"))
     app.run()
@@ -156,7 +156,7 @@ def test_one_layer_replaced_on_top_of_the_published_version(
     sites.loc[len(sites)] = ["S4", "一镇新站", "station", "社工站", "elders", "118.31", "33.81",
                              "", *[""] * (len(sites.columns) - 8)]  # fmt: skip
     new_sites = sites.to_csv(index=False).encode("utf-8")
-    app.text_input(key="actor").set_value("李华")
+    app.text_input(key="actor_input").set_value("李华")
     app.text_input(key="replace_label").set_value("2026年度")
     app.selectbox(key="replace_layer").set_value("sites")
     app.get("file_uploader")[1].set_value(("2026站点.csv", new_sites, "text/csv"))
@@ -213,7 +213,7 @@ def test_a_publish_someone_else_beat_is_refused_with_a_message(
         v2 = store.add(make_dataset_folder(toml=toml + "year = 1\n"), label="乙").version
         store.publish(v1.id)
     app = open_app(page="data")
-    app.text_input(key="actor").set_value("张明").run()
+    app.text_input(key="actor_input").set_value("张明").run()
     app.selectbox(key="version_pick").set_value(v2.id).run()
     with open_store(store_url) as store:  # a colleague publishes first
         v3 = store.add(make_dataset_folder(toml=toml + "year = 2\n"), label="丙").version

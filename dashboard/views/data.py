@@ -418,6 +418,19 @@ def _message() -> None:
     (st.success if kind == "success" else st.error)(text)
 
 
+def _actor(lang: str) -> str:
+    """Who acts, kept under a key of its own: a widget's key is dropped on the other pages."""
+    st.session_state.setdefault(ACTOR_KEY, os.environ.get("ATLAS_USER", ""))
+    typed = st.text_input(
+        t("data.actor", lang),
+        value=st.session_state[ACTOR_KEY],
+        key="actor_input",
+        placeholder=t("data.actor_hint", lang),
+    )
+    st.session_state[ACTOR_KEY] = typed.strip()
+    return st.session_state[ACTOR_KEY]
+
+
 def render() -> None:
     """The data page."""
     lang = state.lang()
@@ -431,10 +444,7 @@ def render() -> None:
         st.error(cur.store_error.message(lang) if cur.store_error else "")
         _templates(cur.dataset, lang)
         return
-    st.session_state.setdefault(ACTOR_KEY, os.environ.get("ATLAS_USER", ""))
-    actor = st.text_input(
-        t("data.actor", lang), key=ACTOR_KEY, placeholder=t("data.actor_hint", lang)
-    ).strip()
+    actor = _actor(lang)
     _versions(cur, store, actor, lang)
     _upload(store, actor, lang)
     _replace_layer(store, loader.published_version(store), actor, lang)
