@@ -12,6 +12,7 @@ from pandas.api.types import is_object_dtype
 from geo.errors import DatasetError
 from geo.io.load import load_dataset
 from geo.io.store import PublishConflictError, StoreError, load_source, open_store
+from geo.io.store import store_url as resolved_url
 
 
 def _assert_same_dataset(stored, folder_dataset) -> None:
@@ -174,3 +175,22 @@ def test_a_store_is_created_on_first_use_and_reopened(tmp_path: Path, dataset_fo
         version = store.add(dataset_folder, label="x").version
     with open_store(url) as store:
         assert [v.id for v in store.versions()] == [version.id]
+
+
+def test_the_default_store_is_a_file_in_the_data_directory(tmp_path: Path, monkeypatch):
+    monkeypatch.delenv("ATLAS_STORE", raising=False)
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(tmp_path / "data dir"))
+    assert resolved_url() == f"sqlite:///{tmp_path / 'data dir' / 'atlas.sqlite'}"
+    with open_store() as store:
+        assert store.versions() == []
+    assert (tmp_path / "data dir" / "atlas.sqlite").is_file()
+    monkeypatch.setenv("ATLAS_STORE", "postgresql://u@db/atlas")
+    assert resolved_url() == "postgresql+psycopg://u@db/atlas"
+    assert resolved_url(str(tmp_path / "x.sqlite")) == f"sqlite:///{tmp_path / 'x.sqlite'}"
+
+
+def test_an_unknown_kind_of_address_is_refused():
+    with pytest.raises(StoreError) as raised:
+        open_store("mysql://u@db/atlas")
+    assert raised.value.reason == "bad_url"
+    assert "无法识别的数据仓库地址" in raised.value.message("zh")

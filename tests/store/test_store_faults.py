@@ -71,6 +71,8 @@ def test_two_publishes_at_once_one_wins_the_other_is_told(store_url: str, make_d
     with open_store(store_url) as store:
         winner = store.published().id
         assert winner in (second, third)
+        assert "已于 " in loser_err
+        assert f"发布了版本 {winner}" in loser_err
         publishes = [e for e in store.log() if e.action == "publish"]
         assert [(e.from_version, e.to_version) for e in publishes] == [
             (first, winner),

@@ -570,7 +570,7 @@ class Store:
                 sa.select(schema.published).where(p.dataset == target.dataset)
             ).one_or_none()
             if (current.version_id if current else None) != expected:
-                raise _conflict(target.dataset, current)
+                raise self._conflict(connection, target.dataset)
             if current is not None and current.version_id == version_id:
                 return self._version(connection, version_id)
             values = {"version_id": version_id, "published_by": actor, "published_at": _now()}
@@ -581,7 +581,7 @@ class Store:
                             sa.insert(schema.published), {"dataset": target.dataset, **values}
                         )
                 except IntegrityError:
-                    raise _conflict(target.dataset, None) from None
+                    raise self._conflict(connection, target.dataset) from None
             else:
                 changed = connection.execute(
                     sa.update(schema.published)
@@ -589,7 +589,7 @@ class Store:
                     .values(**values)
                 ).rowcount
                 if changed != 1:
-                    raise _conflict(target.dataset, None)
+                    raise self._conflict(connection, target.dataset)
             action = "rollback" if expected is not None and version_id < expected else "publish"
             self._audit(connection, actor, action, target.dataset, expected, version_id)
             return self._version(connection, version_id)
@@ -644,6 +644,20 @@ class Store:
         )
 
     @staticmethod
+    def _conflict(connection: Connection, dataset: str) -> PublishConflictError:
+        """The error that names the version someone else published meanwhile."""
+        p = schema.published.c
+        now = connection.execute(
+            sa.select(schema.published).where(p.dataset == dataset)
+        ).one_or_none()
+        if now is None:  # published and then rolled away within the moment: say so plainly
+            return PublishConflictError(dataset=dataset, current=0, by="?", at="?")
+        at = _utc(now.published_at).strftime("%Y-%m-%d %H:%M:%S UTC")
+        return PublishConflictError(
+            dataset=dataset, current=now.version_id, by=now.published_by, at=at
+        )
+
+    @staticmethod
     def _version_query() -> sa.Select:
         v, p = schema.versions, schema.published
         return sa.select(v, p.c.version_id.label("published_id")).outerjoin(
@@ -690,15 +704,6 @@ class Store:
             counts=json.loads(row.header)["counts"],
             report=codec.decode_problems(row.report),
         )
-
-
-def _conflict(dataset: str, current: sa.Row | None) -> PublishConflictError:
-    if current is None:
-        return PublishConflictError(dataset=dataset, current=0, by="?", at="?")
-    at = _utc(current.published_at).strftime("%Y-%m-%d %H:%M:%S UTC")
-    return PublishConflictError(
-        dataset=dataset, current=current.version_id, by=current.published_by, at=at
-    )
 
 
 def _first_line(error: Exception) -> str:
