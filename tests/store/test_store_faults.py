@@ -80,6 +80,22 @@ def test_two_publishes_at_once_one_wins_the_other_is_told(store_url: str, make_d
         ]
 
 
+def test_the_same_folder_added_twice_at_once_is_kept_once(store_url: str, dataset_folder: Path):
+    adders = [
+        _geo("store", "add", str(dataset_folder), "--label", label, "--store", store_url)
+        for label in ("a", "b")
+    ]
+    outputs = [(*p.communicate(timeout=120), p.returncode) for p in adders]
+    assert [code for _, _, code in outputs] == [0, 0], outputs
+    said = sorted(out.split("：")[0].split("，")[0] for out, _, _ in outputs)
+    assert said == ["内容与版本 1（a", "已保存为版本 1"] or said == [
+        "内容与版本 1（b",
+        "已保存为版本 1",
+    ]
+    with open_store(store_url) as store:
+        assert [v.id for v in store.versions()] == [1]
+
+
 def test_a_killed_add_leaves_no_half_version(store_url: str, dataset_folder: Path):
     # The child stops inside the add's transaction (after the layers are written, before
     # the audit row and the commit) and is killed there.

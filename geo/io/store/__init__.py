@@ -25,6 +25,7 @@ The API (stable; the dashboard and the CLI use only this)::
     store.publish(id, by=None, expected=...)      # PublishConflictError if someone was faster
     store.load(id)                                # Dataset (WGS-84, as load_dataset gives)
     store.export(id, out)                         # the version's files into folder ``out``
+    store.files(id)                               # {name: bytes} of those files (for a zip)
     store.archive(id, by=None)                    # drops the data, keeps the record
     store.log(limit=None)                         # list[AuditEntry], newest first
     store.resolve("published" | "published:NAME" | "12")  # -> version id
@@ -445,15 +446,7 @@ class Store:
         out = Path(out)
         if out.exists() and (not out.is_dir() or any(out.iterdir())):
             raise StoreError("export_exists", path=out)
-        files = schema.version_files.c
-        with self._read() as connection:
-            row = self._version_row(connection, version_id)
-            if row.archived_at is not None:
-                raise StoreError("archived", id=version_id)
-            query = sa.select(files.name, files.data).where(
-                files.version_id == version_id, files.kind == "file"
-            )
-            contents = {name: bytes(data) for name, data in connection.execute(query)}
+        contents = self.files(version_id)
         out.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
         try:
@@ -466,6 +459,18 @@ class Store:
             shutil.rmtree(staging, ignore_errors=True)
             raise
         return out
+
+    def files(self, version_id: int) -> dict[str, bytes]:
+        """The version's files as they were added (name -> content), e.g. for a zip."""
+        files = schema.version_files.c
+        with self._read() as connection:
+            row = self._version_row(connection, version_id)
+            if row.archived_at is not None:
+                raise StoreError("archived", id=version_id)
+            query = sa.select(files.name, files.data).where(
+                files.version_id == version_id, files.kind == "file"
+            )
+            return {name: bytes(data) for name, data in connection.execute(query)}
 
     def log(self, limit: int | None = None) -> list[AuditEntry]:
         """The audit log, newest first."""
@@ -510,6 +515,24 @@ class Store:
         dataset = load_dataset(folder)
         layers = codec.encode_layers(dataset)
         actor = by or default_actor()
+        try:
+            return self._insert(dataset, files, layers, digest, label, note, actor)
+        except IntegrityError:  # the same content was added by someone else meanwhile
+            existing = self._by_hash(digest)
+            if existing is None:
+                raise
+            return AddResult(existing, duplicate=True)
+
+    def _insert(
+        self,
+        dataset: Dataset,
+        files: dict[str, bytes],
+        layers: dict[str, bytes],
+        digest: str,
+        label: str,
+        note: str,
+        actor: str,
+    ) -> AddResult:
         v = schema.versions.c
         with self._write() as connection:
             existing = self._by_hash(digest, connection)
