@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -194,3 +195,42 @@ def test_an_unknown_kind_of_address_is_refused():
         open_store("mysql://u@db/atlas")
     assert raised.value.reason == "bad_url"
     assert "无法识别的数据仓库地址" in raised.value.message("zh")
+
+
+def test_postgis_tables_a_gis_user_can_open(postgres_cluster, make_dataset_folder):
+    with open_store(postgres_cluster.new_database()) as store:
+        version = store.add(make_dataset_folder(), label="2022年度").version
+        with store.engine.connect() as connection:
+            columns = connection.exec_driver_sql(
+                "SELECT f_table_name, f_geometry_column, srid FROM geometry_columns "
+                "ORDER BY f_table_name"
+            ).all()
+            assert columns == [
+                (f"v{version.id}_demand", "geom", 4326),
+                (f"v{version.id}_sites", "geom", 4326),
+                (f"v{version.id}_townships", "geom", 4326),
+            ]
+            towns = connection.exec_driver_sql(
+                f"SELECT code, name, round(ST_Area(geom)::numeric, 4) FROM v{version.id}_townships "
+                "ORDER BY code"
+            ).all()
+            assert [tuple(r) for r in towns] == [
+                ("321311001", "一镇", Decimal("0.0100")),
+                ("321311002", "二镇", Decimal("0.0100")),
+            ]
+            groups = connection.exec_driver_sql(
+                f"SELECT id, groups, township FROM v{version.id}_sites ORDER BY id"
+            ).all()
+            assert [tuple(r) for r in groups] == [
+                ("S1", "elders", "321311001"),
+                ("S2", "elders;children", "321311002"),
+                ("S3", "children", "321311002"),
+            ]
+            projects = connection.exec_driver_sql(
+                f"SELECT count(*) FROM v{version.id}_projects"
+            ).scalar()
+            assert projects == 2
+        store.archive(version.id)
+        with store.engine.connect() as connection:
+            left = connection.exec_driver_sql("SELECT count(*) FROM geometry_columns").scalar()
+        assert left == 0
