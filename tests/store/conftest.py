@@ -8,107 +8,26 @@ PostgreSQL cases skip; with ``REQUIRE_POSTGRES=1`` (set in CI) that skip is a fa
 
 from __future__ import annotations
 
-import itertools
 import os
-import shutil
-import socket
-import subprocess
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
-SUPERUSER = "atlas"
-TEMPLATE = "atlas_template"
-
-
-def _pg_bin() -> Path | None:
-    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), reverse=True)
-    found = shutil.which("initdb")
-    path = Path(found) if found else (candidates[0] if candidates else None)
-    return path.parent if path else None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _unavailable(message: str) -> None:
-    if os.environ.get("REQUIRE_POSTGRES") == "1":
-        pytest.fail(message + " (REQUIRE_POSTGRES=1 turns this skip into a failure)")
-    pytest.skip(message)
-
-
-class Cluster:
-    """A running throwaway PostgreSQL cluster; :meth:`new_database` gives a fresh database."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self._names = itertools.count(1)
-
-    def url(self, database: str) -> str:
-        return f"postgresql+psycopg://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
-
-    def new_database(self, *, postgis: bool = True) -> str:
-        name = f"store_test_{next(self._names)}"
-        template = TEMPLATE if postgis else "template0"
-        engine = sa.create_engine(self.url("postgres"), isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE {template}')
-        engine.dispose()
-        return self.url(name)
+from .pg_cluster import Cluster, ClusterUnavailableError, throwaway_cluster
 
 
 @pytest.fixture(scope="session")
 def postgres_cluster() -> Iterator[Cluster]:
     """A PostgreSQL cluster with PostGIS for this test session."""
-    bin_dir = _pg_bin()
-    if bin_dir is None:
-        _unavailable("PostgreSQL (initdb) is not installed")
-    root = Path(tempfile.mkdtemp(prefix="atlas-pg-"))
-    data, sockets = root / "data", root / "sockets"
-    sockets.mkdir()
-    as_user: list[str] = []
-    if os.geteuid() == 0:
-        as_user = ["runuser", "-u", "nobody", "--"]
-        shutil.chown(root, "nobody")
-        shutil.chown(sockets, "nobody")
-    port = _free_port()
-
-    def run(*command: str) -> None:
-        subprocess.run([*as_user, *command], check=True, capture_output=True, cwd=root, timeout=120)
-
-    run(str(bin_dir / "initdb"), "-D", str(data), "-U", SUPERUSER, "-A", "trust", "-E", "UTF8")
-    options = f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off"
-    run(str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(root / "log"),
-        "-w", "start")  # fmt: skip
-    cluster = Cluster(port)
     try:
-        engine = sa.create_engine(cluster.url("postgres"), isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            connection.exec_driver_sql(f"CREATE DATABASE {TEMPLATE}")
-        engine.dispose()
-        engine = sa.create_engine(cluster.url(TEMPLATE), isolation_level="AUTOCOMMIT")
-        try:
-            with engine.connect() as connection:
-                connection.exec_driver_sql("CREATE EXTENSION postgis")
-        except sa.exc.DBAPIError:
-            _unavailable("PostGIS is not installed for this PostgreSQL")
-        finally:
-            engine.dispose()
-        yield cluster
-    finally:
-        subprocess.run(
-            [*as_user, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-            capture_output=True,
-            cwd=root,
-            check=False,
-        )
-        shutil.rmtree(root, ignore_errors=True)
+        with throwaway_cluster() as cluster:
+            yield cluster
+    except ClusterUnavailableError as error:
+        message = str(error)
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail(message + " (REQUIRE_POSTGRES=1 turns this skip into a failure)")
+        pytest.skip(message)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

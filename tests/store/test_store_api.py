@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +13,7 @@ from pandas.api.types import is_object_dtype
 from geo.errors import DatasetError
 from geo.io.load import load_dataset
 from geo.io.store import PublishConflictError, StoreError, load_source, open_store
+from geo.io.store import store_url as resolved_url
 
 
 def _assert_same_dataset(stored, folder_dataset) -> None:
@@ -174,3 +176,61 @@ def test_a_store_is_created_on_first_use_and_reopened(tmp_path: Path, dataset_fo
         version = store.add(dataset_folder, label="x").version
     with open_store(url) as store:
         assert [v.id for v in store.versions()] == [version.id]
+
+
+def test_the_default_store_is_a_file_in_the_data_directory(tmp_path: Path, monkeypatch):
+    monkeypatch.delenv("ATLAS_STORE", raising=False)
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(tmp_path / "data dir"))
+    assert resolved_url() == f"sqlite:///{tmp_path / 'data dir' / 'atlas.sqlite'}"
+    with open_store() as store:
+        assert store.versions() == []
+    assert (tmp_path / "data dir" / "atlas.sqlite").is_file()
+    monkeypatch.setenv("ATLAS_STORE", "postgresql://u@db/atlas")
+    assert resolved_url() == "postgresql+psycopg://u@db/atlas"
+    assert resolved_url(str(tmp_path / "x.sqlite")) == f"sqlite:///{tmp_path / 'x.sqlite'}"
+
+
+def test_an_unknown_kind_of_address_is_refused():
+    with pytest.raises(StoreError) as raised:
+        open_store("mysql://u@db/atlas")
+    assert raised.value.reason == "bad_url"
+    assert "无法识别的数据仓库地址" in raised.value.message("zh")
+
+
+def test_postgis_tables_a_gis_user_can_open(postgres_cluster, make_dataset_folder):
+    with open_store(postgres_cluster.new_database()) as store:
+        version = store.add(make_dataset_folder(), label="2022年度").version
+        with store.engine.connect() as connection:
+            columns = connection.exec_driver_sql(
+                "SELECT f_table_name, f_geometry_column, srid FROM geometry_columns "
+                "ORDER BY f_table_name"
+            ).all()
+            assert columns == [
+                (f"v{version.id}_demand", "geom", 4326),
+                (f"v{version.id}_sites", "geom", 4326),
+                (f"v{version.id}_townships", "geom", 4326),
+            ]
+            towns = connection.exec_driver_sql(
+                f"SELECT code, name, round(ST_Area(geom)::numeric, 4) FROM v{version.id}_townships "
+                "ORDER BY code"
+            ).all()
+            assert [tuple(r) for r in towns] == [
+                ("321311001", "一镇", Decimal("0.0100")),
+                ("321311002", "二镇", Decimal("0.0100")),
+            ]
+            groups = connection.exec_driver_sql(
+                f"SELECT id, groups, township FROM v{version.id}_sites ORDER BY id"
+            ).all()
+            assert [tuple(r) for r in groups] == [
+                ("S1", "elders", "321311001"),
+                ("S2", "elders;children", "321311002"),
+                ("S3", "children", "321311002"),
+            ]
+            projects = connection.exec_driver_sql(
+                f"SELECT count(*) FROM v{version.id}_projects"
+            ).scalar()
+            assert projects == 2
+        store.archive(version.id)
+        with store.engine.connect() as connection:
+            left = connection.exec_driver_sql("SELECT count(*) FROM geometry_columns").scalar()
+        assert left == 0

@@ -25,6 +25,7 @@ The API (stable; the dashboard and the CLI use only this)::
     store.publish(id, by=None, expected=...)      # PublishConflictError if someone was faster
     store.load(id)                                # Dataset (WGS-84, as load_dataset gives)
     store.export(id, out)                         # the version's files into folder ``out``
+    store.files(id)                               # {name: bytes} of those files (for a zip)
     store.archive(id, by=None)                    # drops the data, keeps the record
     store.log(limit=None)                         # list[AuditEntry], newest first
     store.resolve("published" | "published:NAME" | "12")  # -> version id
@@ -445,15 +446,7 @@ class Store:
         out = Path(out)
         if out.exists() and (not out.is_dir() or any(out.iterdir())):
             raise StoreError("export_exists", path=out)
-        files = schema.version_files.c
-        with self._read() as connection:
-            row = self._version_row(connection, version_id)
-            if row.archived_at is not None:
-                raise StoreError("archived", id=version_id)
-            query = sa.select(files.name, files.data).where(
-                files.version_id == version_id, files.kind == "file"
-            )
-            contents = {name: bytes(data) for name, data in connection.execute(query)}
+        contents = self.files(version_id)
         out.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
         try:
@@ -466,6 +459,18 @@ class Store:
             shutil.rmtree(staging, ignore_errors=True)
             raise
         return out
+
+    def files(self, version_id: int) -> dict[str, bytes]:
+        """The version's files as they were added (name -> content), e.g. for a zip."""
+        files = schema.version_files.c
+        with self._read() as connection:
+            row = self._version_row(connection, version_id)
+            if row.archived_at is not None:
+                raise StoreError("archived", id=version_id)
+            query = sa.select(files.name, files.data).where(
+                files.version_id == version_id, files.kind == "file"
+            )
+            return {name: bytes(data) for name, data in connection.execute(query)}
 
     def log(self, limit: int | None = None) -> list[AuditEntry]:
         """The audit log, newest first."""
@@ -510,6 +515,24 @@ class Store:
         dataset = load_dataset(folder)
         layers = codec.encode_layers(dataset)
         actor = by or default_actor()
+        try:
+            return self._insert(dataset, files, layers, digest, label, note, actor)
+        except IntegrityError:  # the same content was added by someone else meanwhile
+            existing = self._by_hash(digest)
+            if existing is None:
+                raise
+            return AddResult(existing, duplicate=True)
+
+    def _insert(
+        self,
+        dataset: Dataset,
+        files: dict[str, bytes],
+        layers: dict[str, bytes],
+        digest: str,
+        label: str,
+        note: str,
+        actor: str,
+    ) -> AddResult:
         v = schema.versions.c
         with self._write() as connection:
             existing = self._by_hash(digest, connection)
@@ -570,7 +593,7 @@ class Store:
                 sa.select(schema.published).where(p.dataset == target.dataset)
             ).one_or_none()
             if (current.version_id if current else None) != expected:
-                raise _conflict(target.dataset, current)
+                raise self._conflict(connection, target.dataset)
             if current is not None and current.version_id == version_id:
                 return self._version(connection, version_id)
             values = {"version_id": version_id, "published_by": actor, "published_at": _now()}
@@ -581,7 +604,7 @@ class Store:
                             sa.insert(schema.published), {"dataset": target.dataset, **values}
                         )
                 except IntegrityError:
-                    raise _conflict(target.dataset, None) from None
+                    raise self._conflict(connection, target.dataset) from None
             else:
                 changed = connection.execute(
                     sa.update(schema.published)
@@ -589,7 +612,7 @@ class Store:
                     .values(**values)
                 ).rowcount
                 if changed != 1:
-                    raise _conflict(target.dataset, None)
+                    raise self._conflict(connection, target.dataset)
             action = "rollback" if expected is not None and version_id < expected else "publish"
             self._audit(connection, actor, action, target.dataset, expected, version_id)
             return self._version(connection, version_id)
@@ -644,6 +667,20 @@ class Store:
         )
 
     @staticmethod
+    def _conflict(connection: Connection, dataset: str) -> PublishConflictError:
+        """The error that names the version someone else published meanwhile."""
+        p = schema.published.c
+        now = connection.execute(
+            sa.select(schema.published).where(p.dataset == dataset)
+        ).one_or_none()
+        if now is None:  # published and then rolled away within the moment: say so plainly
+            return PublishConflictError(dataset=dataset, current=0, by="?", at="?")
+        at = _utc(now.published_at).strftime("%Y-%m-%d %H:%M:%S UTC")
+        return PublishConflictError(
+            dataset=dataset, current=now.version_id, by=now.published_by, at=at
+        )
+
+    @staticmethod
     def _version_query() -> sa.Select:
         v, p = schema.versions, schema.published
         return sa.select(v, p.c.version_id.label("published_id")).outerjoin(
@@ -690,15 +727,6 @@ class Store:
             counts=json.loads(row.header)["counts"],
             report=codec.decode_problems(row.report),
         )
-
-
-def _conflict(dataset: str, current: sa.Row | None) -> PublishConflictError:
-    if current is None:
-        return PublishConflictError(dataset=dataset, current=0, by="?", at="?")
-    at = _utc(current.published_at).strftime("%Y-%m-%d %H:%M:%S UTC")
-    return PublishConflictError(
-        dataset=dataset, current=current.version_id, by=current.published_by, at=at
-    )
 
 
 def _first_line(error: Exception) -> str:

@@ -38,6 +38,15 @@ def upgrade() -> None:
         sa.Column("archived_at", when),
         sa.Column("archived_by", sa.String(100)),
     )
+    # Identical content is kept once (archived versions aside), even when two adds race.
+    op.create_index(
+        "versions_live_content",
+        "versions",
+        ["content_hash"],
+        unique=True,
+        sqlite_where=sa.text("archived_at IS NULL"),
+        postgresql_where=sa.text("archived_at IS NULL"),
+    )
     op.create_table(
         "version_files",
         sa.Column("version_id", sa.Integer, sa.ForeignKey("versions.id"), primary_key=True),
