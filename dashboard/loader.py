@@ -18,7 +18,6 @@ import hashlib
 import io
 import os
 import sys
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Final
@@ -122,13 +121,11 @@ def published_version(store: Store) -> VersionInfo | None:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def version_zip(_store: Store, version_id: int, content_hash: str) -> bytes:  # noqa: ARG001
-    """The files of stored version ``version_id`` as they were added, in one zip."""
+    """The files of stored version ``version_id``, as they were added, in one zip."""
     buffer = io.BytesIO()
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = _store.export(version_id, Path(tmp) / "dataset")
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for path in sorted(folder.iterdir()):
-                archive.write(path, arcname=path.name)
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in sorted(_store.files(version_id).items()):
+            archive.writestr(name, data)
     return buffer.getvalue()
 
 

@@ -236,3 +236,35 @@ def test_a_file_that_is_not_a_store_gives_an_error_panel(
     monkeypatch.setenv("ATLAS_STORE", str(not_a_store))
     app = open_app(page="overview", lang=lang)
     assert words in app.error[0].value
+
+
+def test_a_version_downloads_as_a_zip_of_its_files_as_added(
+    store_url: str, dataset_folder: Path
+) -> None:
+    from dashboard.loader import version_zip
+
+    with open_store(store_url) as store:
+        version = store.add(dataset_folder, label="2025年度").version
+        data = version_zip(store, version.id, version.content_hash)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        unpacked = {name: archive.read(name) for name in archive.namelist()}
+    assert unpacked == {p.name: p.read_bytes() for p in dataset_folder.iterdir()}
+
+
+def test_replace_layer_file_renames_the_upload_and_drops_the_layers_other_files(
+    tmp_path: Path,
+) -> None:
+    from geo.io.uploads import UploadError, replace_layer_file
+
+    (tmp_path / "sites.csv").write_text("old", encoding="utf-8")
+    (tmp_path / "demand.csv").write_text("kept", encoding="utf-8")
+    written = replace_layer_file(tmp_path, "sites", "2026年站点.XLSX", b"new")
+    assert written == tmp_path / "sites.xlsx"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demand.csv", "sites.xlsx"]
+    assert written.read_bytes() == b"new"
+    replace_layer_file(tmp_path, "dataset.toml", "配置.toml", b'name = "x"')
+    assert (tmp_path / "dataset.toml").read_bytes() == b'name = "x"'
+    with pytest.raises(UploadError) as raised:
+        replace_layer_file(tmp_path, "projects", "项目.geojson", b"{}")
+    assert raised.value.message("zh") == "项目.geojson 的格式不适用于该图层（可用：.csv .xlsx）。"
+    assert (tmp_path / "sites.xlsx").exists()  # nothing was removed for a refused file
