@@ -38,17 +38,6 @@ def zip_of(folder: Path, *, change: Callable[[str, bytes], bytes] | None = None)
     return buffer.getvalue()
 
 
-def renamed(name: str) -> Callable[[str, bytes], bytes]:
-    """Give the dataset another name in its dataset.toml."""
-
-    def change(file: str, data: bytes) -> bytes:
-        if file != "dataset.toml":
-            return data
-        return data.replace("测试数据".encode(), name.encode(), 1)
-
-    return change
-
-
 def open_app(**params: str) -> AppTest:
     app = AppTest.from_file(APP, default_timeout=60)
     for key, value in params.items():
@@ -194,7 +183,7 @@ def test_a_link_opens_the_version_it_names_with_a_note_when_newer_is_published(
         store.publish(store.add(second, label="2026年度").version.id)
     app = open_app(page="overview", v="1")
     assert "第 1 版「2025年度」" in sidebar(app)
-    assert "此链接显示的是第 1 版「2025年度」" in notices(app)
+    assert "您正在查看第 1 版「2025年度」" in notices(app)
     assert "第 2 版「2026年度」" in notices(app)
     app.button(key="leave_pinned_version").click().run()
     assert "第 2 版「2026年度」" in sidebar(app)
@@ -268,3 +257,24 @@ def test_replace_layer_file_renames_the_upload_and_drops_the_layers_other_files(
         replace_layer_file(tmp_path, "projects", "项目.geojson", b"{}")
     assert raised.value.message("zh") == "项目.geojson 的格式不适用于该图层（可用：.csv .xlsx）。"
     assert (tmp_path / "sites.xlsx").exists()  # nothing was removed for a refused file
+
+
+def test_an_unreachable_postgresql_gives_an_error_panel(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboard.headless import free_port
+
+    monkeypatch.setenv("ATLAS_STORE", f"postgresql://atlas@127.0.0.1:{free_port()}/atlas")
+    app = open_app(page="data")
+    [error] = app.error
+    assert "数据仓库无法打开" in error.value and "无法连接数据库" in error.value
+
+
+def test_with_several_datasets_published_the_newest_is_shown(
+    store_url: str, dataset_folder: Path, make_dataset_folder
+) -> None:
+    toml = (dataset_folder / "dataset.toml").read_text(encoding="utf-8")
+    renamed_folder = make_dataset_folder(toml=toml.replace("测试数据", "测试数据（新名称）"))
+    with open_store(store_url) as store:
+        store.publish(store.add(dataset_folder, label="旧名称").version.id)
+        store.publish(store.add(renamed_folder, label="新名称").version.id)
+    app = open_app(page="data")
+    assert "第 2 版「新名称」" in sidebar(app)

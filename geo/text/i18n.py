@@ -641,8 +641,8 @@ _VERSIONS: dict[str, tuple[str, str]] = {
         "your session sees it. Publish it on the Data page once it is right.",
     ),
     "version.older_notice": (
-        "此链接显示的是{name}，不是当前发布的版本。",
-        "This link shows {name}, which is not the published version.",
+        "您正在查看{name}，不是当前发布的版本（来自链接或预览）。",
+        "You are looking at {name}, not the published version (from a link or a preview).",
     ),
     "version.base_is": (
         "所有人看到的是{name}（{date}）。",

@@ -115,6 +115,6 @@ def test_two_processes_on_one_store_both_show_a_newly_published_version(
         # the staff's page reloaded with ?v=1 in its address: exactly that data, and a note
         assert "v=1" in staff.page.url
         staff.page.reload()
-        staff.page.get_by_text("此链接显示的是第 1 版「2025年度」").wait_for(timeout=60_000)
+        staff.page.get_by_text("您正在查看第 1 版「2025年度」").wait_for(timeout=60_000)
         staff.page.get_by_text("所有人看到的是第 2 版「2026年度」").wait_for(timeout=10_000)
         assert staff.outside == leader.outside == fresh.outside == []
