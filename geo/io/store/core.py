@@ -272,14 +272,13 @@ class Store:
                 raise StoreError("busy", reason=reason) from error
             if "not a database" in reason or "malformed" in reason:
                 raise StoreError("not_store", where=self.where, reason=reason) from error
-            if self.is_postgres and error.connection_invalidated is False and _is_connect(error):
+            if self.is_postgres and _is_connect(error):
                 raise StoreError("unreachable", where=self.where, reason=reason) from error
             raise StoreError("write_failed", reason=reason) from error
-        except DBAPIError as error:
-            if "not a database" in _first_line(error):
-                raise StoreError(
-                    "not_store", where=self.where, reason=_first_line(error)
-                ) from error
+        except DBAPIError as error:  # SQLite: "file is not a database"
+            reason = _first_line(error)
+            if "not a database" in reason:
+                raise StoreError("not_store", where=self.where, reason=reason) from error
             raise
 
     # --- schema -----------------------------------------------------------------------------
@@ -295,30 +294,25 @@ class Store:
         config.set_main_option("script_location", str(_MIGRATIONS))
         script = ScriptDirectory.from_config(config)
         head = script.get_current_head()
-        try:
-            with self._write() as connection:
-                if self.is_postgres:
-                    connection.exec_driver_sql("SELECT pg_advisory_xact_lock(4242001)")
-                current = MigrationContext.configure(connection).get_current_revision()
-                if current == head:
-                    return
-                tables = set(sa.inspect(connection).get_table_names()) - _NOT_OURS
-                if current is None and tables:
-                    reason = "tables: " + ", ".join(sorted(tables)[:5])
-                    raise StoreError("not_store", where=self.where, reason=reason)
-                if current is not None and current not in {
-                    r.revision for r in script.walk_revisions()
-                }:
-                    raise StoreError("newer", where=self.where, revision=current)
-                if self.is_postgres:
-                    gis.ensure_postgis(connection, self.where)
-                config.attributes["connection"] = connection
-                command.upgrade(config, "head")
-        except OperationalError as error:
-            reason = _first_line(error)
+        with self._read() as connection:  # the usual case, without taking the write lock
+            if MigrationContext.configure(connection).get_current_revision() == head:
+                return
+        with self._write() as connection:
             if self.is_postgres:
-                raise StoreError("unreachable", where=self.where, reason=reason) from None
-            raise StoreError("not_store", where=self.where, reason=reason) from None
+                connection.exec_driver_sql("SELECT pg_advisory_xact_lock(4242001)")
+            current = MigrationContext.configure(connection).get_current_revision()
+            if current == head:
+                return
+            tables = set(sa.inspect(connection).get_table_names()) - _NOT_OURS
+            if current is None and tables:
+                reason = "tables: " + ", ".join(sorted(tables)[:5])
+                raise StoreError("not_store", where=self.where, reason=reason)
+            if current is not None and current not in {r.revision for r in script.walk_revisions()}:
+                raise StoreError("newer", where=self.where, revision=current)
+            if self.is_postgres:
+                gis.ensure_postgis(connection, self.where)
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
 
     # --- reading ----------------------------------------------------------------------------
 
