@@ -24,11 +24,7 @@ REPORT_KEY = "upload_report"
 def _loaded(cur: state.Current, lang: str) -> None:
     dataset = cur.dataset
     st.subheader(t("data.loaded", lang))
-    source = (
-        t("data.uploaded_source", lang, name=cur.uploaded_name)
-        if cur.uploaded_name
-        else t("data.demo_source", lang)
-    )
+    source = _source_text(cur, lang)
     st.markdown(f"**{dataset.name}** · {t('data.source', lang)}{t('app.colon', lang)}{source}")
     st.markdown(
         t(
@@ -47,6 +43,19 @@ def _loaded(cur: state.Current, lang: str) -> None:
         st.markdown("\n".join(f"- **{label}**{colon}{value}" for label, value in provenance))
     st.markdown(f"**{t('data.groups', lang)}**")
     widgets.show_table(_groups_frame(dataset, lang), decimals={t("col.weight", lang): 2})
+
+
+def _source_text(cur: state.Current, lang: str) -> str:
+    """Where the data shown comes from: an upload, a stored version, a folder or the demo."""
+    if cur.uploaded_name:
+        return t("data.uploaded_source", lang, name=cur.uploaded_name)
+    if cur.version is not None:
+        v = cur.version
+        date = v.added_at.astimezone().strftime("%Y-%m-%d")
+        return t("data.version_source", lang, id=v.id, label=v.label, by=v.added_by, date=date)
+    if cur.token != loader.DEMO_TOKEN and cur.dataset.source is not None:
+        return t("data.folder_source", lang, path=cur.dataset.source)
+    return t("data.demo_source", lang)
 
 
 def _groups_frame(dataset: Dataset, lang: str) -> pd.DataFrame:

@@ -212,6 +212,11 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
     "data.source": ("来源", "Source"),
     "data.demo_source": ("内置示例数据", "Embedded sample data"),
     "data.uploaded_source": ("上传的数据：{name}", "Uploaded: {name}"),
+    "data.folder_source": ("文件夹：{path}", "Folder: {path}"),
+    "data.version_source": (
+        "数据仓库版本 {id}：{label}（{by}，{date}）",
+        "Stored version {id}: {label} ({by}, {date})",
+    ),
     "data.counts": (
         "{townships} 个乡镇，{sites} 个点位，{demand} 条需求记录，{projects} 个创投项目",
         "{townships} townships, {sites} sites, {demand} demand rows, {projects} projects",
