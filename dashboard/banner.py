@@ -38,7 +38,7 @@ def describe(cur: Current, lang: str) -> str:
             who=info.added_by,
         )
     if cur.folder is not None:
-        return t("version.folder", lang, folder=Path(cur.folder).name)
+        return t("version.folder", lang, folder=Path(cur.folder).expanduser().resolve())
     return t("version.demo", lang)
 
 

@@ -26,7 +26,8 @@ from geo.cli.store import add_store_parser
 from geo.dataset import Dataset, Group
 from geo.errors import DatasetError, Problem
 from geo.io.candidates import read_candidates
-from geo.io.store import StoreError, is_store_reference, load_source, open_store
+from geo.io.source import is_store_reference, load_source
+from geo.io.store.errors import StoreError
 from geo.io.validate import validate_dataset
 from geo.siting import SitingResult, siting_to_json, suggest_sites
 from geo.summary import Summary, summarize, summary_to_json
@@ -136,6 +137,8 @@ def _add_validate_arguments(command: argparse.ArgumentParser) -> None:
 def run_validate(args: argparse.Namespace) -> int:
     """Check a dataset folder and print every problem (exit 0 valid, 2 invalid)."""
     if is_store_reference(args.dataset):
+        from geo.io.store import open_store
+
         # Versions are validated when added: their report is stored with them.
         with open_store(args.store) as store:
             version = store.version(store.resolve(args.dataset))

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Final
 
 from geo.cli.options import OptionError, check_budget, chosen_groups
-from geo.io.store import load_source
+from geo.io.source import load_source
 from geo.summary import Summary, summarize
 
 __all__ = ["EXTENSIONS", "add_export_arguments", "export_bytes", "export_summary", "run_export"]

@@ -11,8 +11,10 @@ import json
 from datetime import datetime
 from pathlib import Path
 from types import EllipsisType
+from typing import TYPE_CHECKING
 
-from geo.io.store import AuditEntry, Store, VersionInfo, open_store
+if TYPE_CHECKING:
+    from geo.io.store import AuditEntry, Store, VersionInfo
 
 EXIT_OK = 0
 
@@ -102,6 +104,8 @@ def add_store_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentP
 
 
 def _open(args: argparse.Namespace) -> Store:
+    from geo.io.store import open_store  # SQLAlchemy only for the store's commands
+
     return open_store(args.store)
 
 

@@ -617,7 +617,10 @@ _VERSIONS: dict[str, tuple[str, str]] = {
         "数据仓库 {name} · {status} · {who} 于 {date} 添加",
         "store {name} · {status} · added by {who} on {date}",
     ),
-    "version.folder": ("文件夹 {folder}（由服务配置指定）", "folder {folder} (set by the server)"),
+    "version.folder": (
+        "文件夹：{folder}（由服务配置指定）",
+        "folder: {folder} (set by the server)",
+    ),
     "version.demo": (
         "内置示例数据（模拟；数据仓库中尚无已发布的版本）",
         "embedded sample data (simulated; the store has no published version yet)",

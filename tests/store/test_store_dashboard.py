@@ -27,6 +27,10 @@ def test_a_configured_folder_is_what_every_visitor_sees(dataset_folder: Path, mo
     monkeypatch.setenv("ATLAS_DATA", str(dataset_folder))
     app = _run_app()
     assert "测试数据" in _sidebar_text(app)
+    data_page = AppTest.from_file(APP, default_timeout=60)
+    data_page.query_params["page"] = "data"
+    data_page.run()
+    assert f"文件夹：{dataset_folder}" in "\n".join(m.value for m in data_page.markdown)
     assert not app.warning or all("示例数据" not in w.value for w in app.warning)
 
 
@@ -62,6 +66,11 @@ def test_a_newly_published_version_shows_at_the_next_rerun(
     monkeypatch.setenv("ATLAS_DATA", "store:published:测试数据")
     app = _run_app()
     assert "2022年度" in _sidebar_text(app)
+    data_page = AppTest.from_file(APP, default_timeout=60)
+    data_page.query_params["page"] = "data"
+    data_page.run()
+    page_text = "\n".join(m.value for m in data_page.markdown)
+    assert f"数据仓库 第 {v1.id} 版「2022年度」" in page_text
     with open_store(store_url) as store:  # another "process" publishes
         v3 = store.add(make_dataset_folder(toml=toml + "year = 2023\n"), label="2023修订").version
         store.publish(v3.id)
