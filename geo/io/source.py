@@ -22,8 +22,9 @@ def is_store_reference(source: str | Path) -> bool:
 
 
 def load_source(source: str | Path, store: Store | str | None = None) -> Dataset:
-    """The dataset of a folder, or of a stored version named ``store:published``,
-    ``store:published:NAME`` or ``store:ID``.
+    """The dataset of a folder, or of a stored version.
+
+    A stored version is named ``store:published``, ``store:published:NAME`` or ``store:ID``.
 
     Parameters
     ----------

@@ -15,7 +15,7 @@ from browser.offline_page import OfflinePage
 from dashboard.headless import serve_dashboard
 from geo.io.store import open_store
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,7 @@ from geo.cli.commands import main
 from geo.io.store import StoreError, open_store
 
 ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow  # processes started, raced and killed
 
 
 def _python(code: str, *args: str) -> subprocess.Popen[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterable
 from dataclasses import asdict
 
 import geopandas as gpd
@@ -75,18 +76,15 @@ def decode_dataset(
     ``config_toml`` is the version's dataset.toml: its free keys are the dataset's metadata.
     """
     values = json.loads(header)
-    frames: dict[str, pd.DataFrame] = {}
-    for name in SPATIAL:
-        frames[name] = gpd.read_parquet(io.BytesIO(layers[name]))
-    frames["projects"] = pd.read_parquet(io.BytesIO(layers["projects"]))
+    # geopandas reads any file-like object; its type stubs only name paths.
+    spatial = {
+        name: gpd.read_parquet(io.BytesIO(layers[name]))  # type: ignore[arg-type]
+        for name in SPATIAL
+    }
+    projects = pd.read_parquet(io.BytesIO(layers["projects"]))
+    frames: dict[str, pd.DataFrame] = {**spatial, "projects": projects}
     for name, columns in values["object_columns"].items():
-        frame = frames[name]
-        for column in columns:
-            if column in TUPLE_COLUMNS.get(name, ()):
-                frame[column] = frame[column].map(_as_tuple).astype(object)
-            elif not is_object_dtype(frame[column]):
-                text = frame[column].astype(object)
-                frame[column] = text.where(frame[column].notna(), None)
+        _restore_objects(frames[name], columns, TUPLE_COLUMNS.get(name, ()))
     config, _ = config_from_bytes(config_toml)
     return Dataset(
         name=values["name"],
@@ -94,13 +92,26 @@ def decode_dataset(
         coordinates=values["coordinates"],
         budget_yuan=values["budget_yuan"],
         groups=tuple(Group(**g) for g in values["groups"]),
+        townships=spatial["townships"],
+        sites=spatial["sites"],
+        demand=spatial["demand"],
+        projects=projects,
         warnings=decode_problems(report),
         metadata=dict(config.metadata) if config else {},
-        **frames,
     )
 
 
-def _as_tuple(value: object) -> tuple[str, ...]:
+def _restore_objects(frame: pd.DataFrame, columns: list[str], tuples: tuple[str, ...]) -> None:
+    """Give ``columns`` back the object dtype they had: tuples of codes, or text and None."""
+    for column in columns:
+        if column in tuples:
+            frame[column] = frame[column].map(_as_tuple).astype(object)
+        elif not is_object_dtype(frame[column]):
+            text = frame[column].astype(object)
+            frame[column] = text.where(frame[column].notna(), None)
+
+
+def _as_tuple(value: Iterable[object] | None) -> tuple[str, ...]:
     return () if value is None else tuple(str(v) for v in value)
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import EllipsisType
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -106,6 +107,7 @@ class AuditEntry:
     detail: dict[str, object]
 
     def to_json(self) -> dict[str, object]:
+        """The entry as plain JSON values (``geo store log --json``)."""
         return {
             "at": self.at.isoformat(),
             "actor": self.actor,
@@ -128,8 +130,10 @@ def default_data_dir() -> Path:
 
 
 def store_url(url: str | None = None) -> str:
-    """The store's address: ``url``, else ``ATLAS_STORE``, else the SQLite file in the data
-    directory. A plain path means a SQLite file; ``postgresql://`` uses the psycopg driver."""
+    """The store's address: ``url``, else ``ATLAS_STORE``, else the data directory's file.
+
+    A plain path means a SQLite file; ``postgresql://`` uses the psycopg driver.
+    """
     chosen = url or os.environ.get("ATLAS_STORE") or str(default_data_dir() / STORE_FILE)
     if "://" not in chosen:
         return f"sqlite:///{Path(chosen).expanduser().resolve()}"
@@ -179,7 +183,7 @@ def _engine(url: URL) -> Engine:
     engine = sa.create_engine(url, connect_args={"timeout": 30})
 
     @event.listens_for(engine, "connect")
-    def _connect(dbapi_connection, _record) -> None:
+    def _connect(dbapi_connection: Any, _record: object) -> None:
         # Let SQLAlchemy's BEGIN, not the driver, open transactions (see _begin below).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -355,8 +359,10 @@ class Store:
         return found.id
 
     def load(self, version_id: int) -> Dataset:
-        """The dataset of version ``version_id``, as :func:`~geo.io.load.load_dataset` gave it
-        when the version was added (no re-validation: versions are validated on add)."""
+        """The dataset of version ``version_id``, as ``load_dataset`` gave it when added.
+
+        Nothing is validated again: versions are validated when they are added.
+        """
         files = schema.version_files.c
         with self._read() as connection:
             row = self._version_row(connection, version_id)
@@ -614,7 +620,7 @@ class Store:
         )
 
     @staticmethod
-    def _version_query() -> sa.Select:
+    def _version_query() -> sa.Select[Any]:
         v, p = schema.versions, schema.published
         return sa.select(v, p.c.version_id.label("published_id")).outerjoin(
             p, sa.and_(p.c.version_id == v.c.id)
@@ -630,7 +636,7 @@ class Store:
             row = connection.execute(query).first()
         return self._info(row) if row else None
 
-    def _version_row(self, connection: Connection, version_id: int) -> sa.Row:
+    def _version_row(self, connection: Connection, version_id: int) -> sa.Row[Any]:
         query = self._version_query().where(schema.versions.c.id == version_id)
         row = connection.execute(query).one_or_none()
         if row is None:
@@ -641,7 +647,7 @@ class Store:
         return self._info(self._version_row(connection, version_id))
 
     @staticmethod
-    def _info(row: sa.Row) -> VersionInfo:
+    def _info(row: sa.Row[Any]) -> VersionInfo:
         if row.archived_at is not None:
             status = "archived"
         elif row.published_id is not None:

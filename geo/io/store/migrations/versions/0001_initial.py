@@ -13,6 +13,7 @@ depends_on = None
 
 
 def upgrade() -> None:
+    """Create the tables of the first schema."""
     when = sa.DateTime(timezone=True)
     op.create_table(
         "users",
@@ -75,5 +76,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    """Drop them again."""
     for table in ("audit", "published", "version_files", "versions", "users"):
         op.drop_table(table)
