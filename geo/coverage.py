@@ -28,6 +28,8 @@ from scipy.spatial import cKDTree
 from geo.dataset import Dataset, Group
 from geo.projection import (
     EDGE_TOLERANCE_M,
+    GroundPoints,
+    Points,
     geocentric,
     local_equal_area,
     lonlat,
@@ -114,8 +116,8 @@ def site_radii(sites: gpd.GeoDataFrame, group: Group) -> tuple[np.ndarray, np.nd
 
 
 def points_within_reach(
-    demand_lonlat: np.ndarray,
-    site_lonlat: np.ndarray,
+    demand_lonlat: Points,
+    site_lonlat: Points,
     radii_m: np.ndarray,
     *,
     tolerance_m: float = EDGE_TOLERANCE_M,
@@ -130,7 +132,8 @@ def points_within_reach(
     Parameters
     ----------
     demand_lonlat
-        Shape (n, 2), WGS-84 longitude and latitude in degrees.
+        Shape (n, 2), WGS-84 longitude and latitude in degrees (or
+        :class:`geo.projection.GroundPoints`).
     site_lonlat
         Shape (m, 2), likewise.
     radii_m
@@ -281,7 +284,7 @@ class _Layout:
     towns: np.ndarray
     is_point: np.ndarray
     assigned: np.ndarray
-    demand_lonlat: np.ndarray
+    demand: GroundPoints
     site_ok: np.ndarray
     site_lonlat: np.ndarray
 
@@ -299,7 +302,7 @@ def _layout(dataset: Dataset) -> _Layout:
         towns=np.asarray(dataset.townships.geometry.to_crs(WGS84), dtype=object),
         is_point=is_point,
         assigned=dataset.demand["township"].isin(town_codes).to_numpy(),
-        demand_lonlat=lonlat(dataset.demand.geometry[is_point]),
+        demand=GroundPoints(lonlat(dataset.demand.geometry[is_point])),
         site_ok=site_ok,
         site_lonlat=lonlat(dataset.sites.geometry[site_ok]),
     )
@@ -309,7 +312,7 @@ def _cover_group(dataset: Dataset, group: Group, layout: _Layout) -> tuple[np.nd
     """Per demand row: within reach (False for township rows) and the covered share."""
     mask, radii = site_radii(dataset.sites, group)
     xy, r = layout.site_lonlat[mask[layout.site_ok]], radii[mask & layout.site_ok]
-    reach = _expand(points_within_reach(layout.demand_lonlat, xy, r), layout.is_point)
+    reach = _expand(points_within_reach(layout.demand, xy, r), layout.is_point)
     row_share = reach.astype(float)
     rows = layout.township_rows
     shares = _township_shares(dataset.demand, group.code, layout, xy, r)
@@ -344,11 +347,16 @@ def _assemble(
 ) -> Coverage:
     codes = [g.code for g in chosen]
     demand, assigned = dataset.demand, layout.assigned
-    towns = demand["township"][assigned].to_numpy()
-    people = demand.loc[assigned, codes].astype("int64")
-    demand_table = people.groupby(towns).sum().reindex(layout.town_codes, fill_value=0)
-    covered = pd.DataFrame({c: covered_rows[c][assigned] for c in codes}, columns=codes)
-    covered_table = covered.groupby(towns).sum().reindex(layout.town_codes, fill_value=0.0)
+    town = layout.town_codes.get_indexer(demand["township"][assigned])
+    count = len(layout.town_codes)
+
+    def per_township(values: np.ndarray) -> np.ndarray:
+        return np.bincount(town, weights=values[assigned], minlength=count)
+
+    people = {c: per_township(demand[c].to_numpy(dtype=float)).astype("int64") for c in codes}
+    demand_table = pd.DataFrame(people, index=layout.town_codes, columns=codes)
+    covered = {c: per_township(covered_rows[c]) for c in codes}
+    covered_table = pd.DataFrame(covered, index=layout.town_codes, columns=codes)
     ids = pd.Index(demand["id"], name="id")
     point_covered = pd.DataFrame({c: reached[c] for c in codes}, index=ids, columns=codes)
     return Coverage(

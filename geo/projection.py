@@ -24,6 +24,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from itertools import chain
 
 import geopandas as gpd
 import numpy as np
@@ -35,6 +37,7 @@ from scipy.spatial import cKDTree
 __all__ = [
     "EDGE_TOLERANCE_M",
     "GEOD",
+    "GroundPoints",
     "ReachPairs",
     "geocentric",
     "geodesic_m",
@@ -55,6 +58,9 @@ _RHO_MIN = _A * (1.0 - _E2)
 # A point on the edge of a catchment counts as covered. Datum shifts and float arithmetic leave
 # noise of about 1e-9 m, so "distance <= radius" is tested with this much slack.
 EDGE_TOLERANCE_M = 1e-6
+# Above this many (point, site) pairs per point, whether a point is reached at all is answered
+# without listing the pairs.
+_PAIRS_PER_POINT = 16
 
 
 def utm_zone(lon: float) -> int:
@@ -200,25 +206,63 @@ class ReachPairs:
     distance_m: np.ndarray
 
 
+class GroundPoints:
+    """Points on the ellipsoid with their geocentric coordinates and, once asked, a k-d tree.
+
+    Pass one to :func:`reach_pairs` or :func:`within_any` instead of a lon/lat array when the
+    same points are asked about many times (every group of a dataset): the conversion and the
+    tree are then built once.
+
+    Parameters
+    ----------
+    lonlat_deg
+        ``(n, 2)`` WGS-84 longitude and latitude in degrees.
+    """
+
+    def __init__(self, lonlat_deg: npt.ArrayLike) -> None:
+        self.lonlat = _as_lonlat(lonlat_deg, "lonlat_deg")
+        self.xyz = geocentric(self.lonlat)
+
+    def __len__(self) -> int:
+        return len(self.lonlat)
+
+    @cached_property
+    def tree(self) -> cKDTree:
+        """A k-d tree over the geocentric coordinates."""
+        return cKDTree(self.xyz)
+
+
+Points = GroundPoints | npt.ArrayLike
+
+
+def _ground(points: Points, name: str) -> GroundPoints:
+    if isinstance(points, GroundPoints):
+        return points
+    return GroundPoints(_as_lonlat(points, name))
+
+
 def reach_pairs(
-    demand_lonlat: npt.ArrayLike,
-    site_lonlat: npt.ArrayLike,
+    demand_lonlat: Points,
+    site_lonlat: Points,
     radii_m: npt.ArrayLike,
     *,
     tolerance_m: float = EDGE_TOLERANCE_M,
 ) -> ReachPairs:
     """The pairs of demand points and sites whose geodesic distance is within the site's radius.
 
-    Only pairs within the radius are ever built (a k-d tree on geocentric coordinates), never
-    the points x sites table. A pair is within reach when its geodesic distance is at most the
-    radius plus ``tolerance_m``: the edge counts.
+    Only pairs within the radius are ever built (one ball query per site in a k-d tree of the
+    demand points' geocentric coordinates), never the points x sites table. A pair is within
+    reach when its geodesic distance is at most the radius plus ``tolerance_m``: the edge
+    counts.
 
     Parameters
     ----------
     demand_lonlat, site_lonlat
-        ``(n, 2)`` and ``(m, 2)`` WGS-84 longitude and latitude in degrees.
+        ``(n, 2)`` and ``(m, 2)`` WGS-84 longitude and latitude in degrees, or
+        :class:`GroundPoints`.
     radii_m
-        ``(m,)`` catchment radius of each site in metres, or one radius for all.
+        ``(m,)`` catchment radius of each site in metres, or one radius for all; a site with a
+        negative or missing radius reaches nobody.
     tolerance_m
         Slack added to every radius.
 
@@ -227,54 +271,55 @@ def reach_pairs(
     ReachPairs
         Indices into the demand and site arrays and the geodesic distance of each pair.
     """
-    demand = _as_lonlat(demand_lonlat, "demand_lonlat")
-    sites = _as_lonlat(site_lonlat, "site_lonlat")
+    demand = _ground(demand_lonlat, "demand_lonlat")
+    sites = _ground(site_lonlat, "site_lonlat")
     radii = np.broadcast_to(np.asarray(radii_m, dtype=float), (len(sites),))
-    if len(demand) == 0 or len(sites) == 0 or not np.any(radii >= 0):
+    usable = np.flatnonzero(radii >= 0)
+    if len(demand) == 0 or len(usable) == 0:
         empty = np.zeros(0, dtype=np.intp)
         return ReachPairs(empty, empty.copy(), np.zeros(0))
-    demand_xyz, site_xyz = geocentric(demand), geocentric(sites)
     reach = radii + tolerance_m
-    # The chord never exceeds the geodesic: querying with the radius misses no pair.
-    found = cKDTree(site_xyz).sparse_distance_matrix(
-        cKDTree(demand_xyz), float(np.nanmax(reach)), output_type="ndarray"
-    )
-    site_idx, demand_idx, chord = found["i"], found["j"], found["v"]
+    # The chord never exceeds the geodesic: a ball of the radius misses no pair.
+    found = demand.tree.query_ball_point(sites.xyz[usable], reach[usable])
+    counts = np.fromiter(map(len, found), dtype=np.intp, count=len(found))
+    demand_idx = np.fromiter(chain.from_iterable(found), dtype=np.intp, count=int(counts.sum()))
+    site_idx = np.repeat(usable, counts)
+    chord = np.linalg.norm(demand.xyz[demand_idx] - sites.xyz[site_idx], axis=1)
     keep = chord <= reach[site_idx]
     site_idx, demand_idx, chord = site_idx[keep], demand_idx[keep], chord[keep]
-    distance = _arc_from_chord(chord, site_xyz[site_idx])
+    distance = _arc_from_chord(chord, sites.xyz[site_idx])
     unsure = chord > _shortest_chord(reach[site_idx])
     if unsure.any():
-        distance[unsure] = geodesic_m(demand[demand_idx[unsure]], sites[site_idx[unsure]])
+        exact = geodesic_m(demand.lonlat[demand_idx[unsure]], sites.lonlat[site_idx[unsure]])
+        distance[unsure] = exact
         keep = ~unsure | (distance <= reach[site_idx])
         site_idx, demand_idx, distance = site_idx[keep], demand_idx[keep], distance[keep]
-    return ReachPairs(
-        demand=demand_idx.astype(np.intp), site=site_idx.astype(np.intp), distance_m=distance
-    )
+    return ReachPairs(demand=demand_idx, site=site_idx, distance_m=distance)
 
 
 def within_any(
-    demand_lonlat: npt.ArrayLike,
-    site_lonlat: npt.ArrayLike,
+    demand_lonlat: Points,
+    site_lonlat: Points,
     radii_m: npt.ArrayLike,
     *,
     tolerance_m: float = EDGE_TOLERANCE_M,
 ) -> np.ndarray:
     """Whether each demand point lies within the geodesic radius of at least one site.
 
-    With per-site radii this is a nearest-neighbour search under the power distance
-    ``|p - s|^2 - r_s^2`` (on geocentric chords), which becomes a plain Euclidean one by
-    lifting each site to the height ``z_s = sqrt(R^2 - r_s^2)`` (``R`` the largest radius):
-    then ``|p - s|^2 + z_s^2 <= R^2`` exactly when the chord ``|p - s| <= r_s``. One k-d tree
-    query per point answers it in O((n + m) log m), however dense the points or large the
-    radii. A chord within the shortest chord of the radius is certainly within reach; the few
-    points whose nearest catchment edge is closer than that margin are settled by
-    :func:`reach_pairs`.
+    Usually the pairs within reach are few (a handful per point) and :func:`reach_pairs`
+    answers. Where they would be many (dense points, large radii), a nearest-neighbour search
+    under the power distance ``|p - s|^2 - r_s^2`` on geocentric chords answers instead, in
+    O((n + m) log m) however many pairs: lifting each site to the height
+    ``z_s = sqrt(R^2 - r_s^2)`` (``R`` the largest radius) makes it a plain Euclidean search,
+    since ``|p - s|^2 + z_s^2 <= R^2`` exactly when the chord ``|p - s| <= r_s``. A chord
+    within the shortest chord of the radius is certainly within reach; the few points whose
+    nearest catchment edge is closer than that margin are settled by :func:`reach_pairs`.
 
     Parameters
     ----------
     demand_lonlat, site_lonlat
-        ``(n, 2)`` and ``(m, 2)`` WGS-84 longitude and latitude in degrees.
+        ``(n, 2)`` and ``(m, 2)`` WGS-84 longitude and latitude in degrees, or
+        :class:`GroundPoints`.
     radii_m
         ``(m,)`` catchment radius of each site in metres (finite, >= 0).
     tolerance_m
@@ -284,23 +329,31 @@ def within_any(
     -------
     ndarray of bool, shape (n,)
     """
-    demand = _as_lonlat(demand_lonlat, "demand_lonlat")
-    sites = _as_lonlat(site_lonlat, "site_lonlat")
-    reach = _check_radii(radii_m, len(sites)) + tolerance_m
+    demand = _ground(demand_lonlat, "demand_lonlat")
+    sites = _ground(site_lonlat, "site_lonlat")
+    radii = _check_radii(radii_m, len(sites))
+    within = np.zeros(len(demand), dtype=bool)
     if len(demand) == 0 or len(sites) == 0:
-        return np.zeros(len(demand), dtype=bool)
-    site_xyz, demand_xyz = geocentric(sites), geocentric(demand)
-    sure = _lifted_within(demand_xyz, site_xyz, _shortest_chord(reach))
-    maybe = _lifted_within(demand_xyz, site_xyz, reach)
-    unsure = np.flatnonzero(maybe & ~sure)
+        return within
+    reach = radii + tolerance_m
+    pairs = demand.tree.query_ball_point(sites.xyz, reach, return_length=True)
+    if pairs.sum() <= _PAIRS_PER_POINT * (len(demand) + len(sites)):
+        within[reach_pairs(demand, sites, radii, tolerance_m=tolerance_m).demand] = True
+        return within
+    maybe = np.flatnonzero(_lifted_within(demand.xyz, sites.xyz, reach))
+    sure = _lifted_within(demand.xyz[maybe], sites.xyz, _shortest_chord(reach))
+    within[maybe[sure]] = True
+    unsure = maybe[~sure]
     if len(unsure):
-        pairs = reach_pairs(demand[unsure], sites, reach - tolerance_m, tolerance_m=tolerance_m)
-        sure[unsure[pairs.demand]] = True
-    return sure
+        found = reach_pairs(demand.lonlat[unsure], sites, radii, tolerance_m=tolerance_m)
+        within[unsure[found.demand]] = True
+    return within
 
 
 def _lifted_within(points: np.ndarray, centres: np.ndarray, radii: np.ndarray) -> np.ndarray:
     """Whether each point is within the Euclidean radius of some centre (the lifting trick)."""
+    if len(points) == 0:
+        return np.zeros(0, dtype=bool)
     top = float(radii.max())
     lift = np.sqrt(np.maximum(top * top - radii * radii, 0.0))
     tree = cKDTree(np.column_stack([centres, lift]))

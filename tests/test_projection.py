@@ -184,3 +184,18 @@ def test_lonlat_reads_points_in_any_crs() -> None:
     np.testing.assert_allclose(lonlat(points.to_crs(3857)), [SHANGHAI], atol=1e-9)
     with pytest.raises(ValueError, match="must have a CRS"):
         lonlat(gpd.GeoSeries([Point(*SHANGHAI)]))
+
+
+def test_reach_is_also_right_where_pairs_are_too_many_to_list() -> None:
+    # 2,000 villages under 40 overlapping 10 km catchments: 80,000 pairs, so the power-distance
+    # search answers instead of the pair list; edge points at 9,999.99 and 10,000.01 m included.
+    rng = np.random.default_rng(4)
+    villages = _scatter(rng, HARBIN, 2000, 5000.0)
+    sites = _scatter(rng, HARBIN, 40, 3000.0)
+    radii = np.full(40, 10_000.0)
+    lon, lat, _ = GEOD.fwd([sites[0, 0]] * 2, [sites[0, 1]] * 2, [30.0, 30.0], [9999.99, 10_000.01])
+    far = np.column_stack([lon, lat])
+    villages = np.vstack([villages, far])
+    expected = (_table(villages, sites) <= radii[None, :]).any(axis=1)
+    assert len(reach_pairs(villages, sites, radii).demand) > 16 * (len(villages) + len(sites))
+    np.testing.assert_array_equal(points_within_reach(villages, sites, radii), expected)
