@@ -14,6 +14,7 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from geo.indicators import (
     Classification,
@@ -58,6 +59,12 @@ OTHER_COLOUR = "#444444"
 # Above this many groups the circles of every site for every group cover the whole district
 # (the demo: 7 groups, hundreds of overlapping circles), so they start switched off.
 CATCHMENT_GROUP_LIMIT = 2
+# Beyond this many villages out of reach the map shows them summed per township.
+MAX_VILLAGE_MARKERS = 3000
+# Point layers with more features than this are drawn on one canvas, not as SVG elements.
+CANVAS_FROM = 1000
+# With more townships than this, labels that would overlap are hidden (largest shown first).
+DECLUTTER_FROM = 40
 _KIND_FILL = {"organization": "#1e1b4b", "station": "#64748b"}
 _KIND_STYLE = {
     "organization": {"radius": 8, "color": "#1e1b4b", "weight": 2.5},
@@ -219,10 +226,15 @@ def _add_townships(
     )
     data = polygons_to_features(shapes.loc[table.index], properties)
     GeoJsonLayer(data, name="Townships", styles=styles).add_to(fmap)
+    where = shapes.loc[table.index]
+    many = len(table) > DECLUTTER_FROM
+    area = shapely.area(where.to_numpy())  # in square degrees: only the order matters
+    order = np.argsort(-area, kind="stable") if many else np.arange(len(where))
     LabelLayer(
-        shapes.loc[table.index].representative_point(),
-        list(table["name"]),
+        where.iloc[order].representative_point(),
+        list(table["name"].iloc[order]),
         font_px=view.font_px - 1,
+        declutter=many,
     ).add_to(fmap)
 
 
@@ -242,12 +254,17 @@ def _add_catchments(
         "fillColor": "#3b82f6",
         "fillOpacity": 0.04,
     }
-    GeoJsonLayer(data, name="Catchments", styles=[style], interactive=False).add_to(fmap)
+    GeoJsonLayer(
+        data, name="Catchments", styles=[style], interactive=False, canvas=len(shown) > CANVAS_FROM
+    ).add_to(fmap)
 
 
 def _add_unreached(fmap: folium.Map, summary: Summary, datum: str, view: MapView) -> None:
     points = unreached_points(summary)
     if points.empty:
+        return
+    if len(points) > MAX_VILLAGE_MARKERS:
+        _add_unreached_by_township(fmap, points, datum, view)
         return
     biggest = float(points["unreached"].max())
     # area proportional to the people not reached, 2.5-10 px: big enough to compare, small
@@ -263,6 +280,36 @@ def _add_unreached(fmap: folium.Map, summary: Summary, datum: str, view: MapView
     properties = pd.DataFrame({"id": points["id"].to_numpy(), "s": index, "t": tips})
     data = points_to_features(to_display_datum(points.geometry, datum), properties)
     GeoJsonLayer(data, name="Unreached", styles=styles).add_to(fmap)
+
+
+def _add_unreached_by_township(
+    fmap: folium.Map, points: gpd.GeoDataFrame, datum: str, view: MapView
+) -> None:
+    """One circle per township, at the people-weighted centre of its villages out of reach.
+
+    Tens of thousands of village markers would weigh megabytes and bury the townships; the
+    township's detail lists its villages.
+    """
+    lon, lat = points.geometry.x.to_numpy(), points.geometry.y.to_numpy()
+    people = points["unreached"].to_numpy(dtype=float)
+    town = points["township"].fillna("").astype(str).to_numpy()
+    frame = pd.DataFrame({"t": town, "w": people, "x": lon * people, "y": lat * people})
+    sums = frame.groupby("t", sort=False).agg(
+        w=("w", "sum"), x=("x", "sum"), y=("y", "sum"), n=("w", "size")
+    )
+    centres = gpd.GeoSeries.from_xy(sums["x"] / sums["w"], sums["y"] / sums["w"], crs=points.crs)
+    biggest = float(sums["w"].max())
+    radius = 3.0 + 9.0 * np.sqrt(sums["w"].to_numpy() / biggest)
+    tips = [
+        t("map.popup.unreached_villages", view.lang, villages=int(n), n=format_count(w, view.lang))
+        for w, n in zip(sums["w"], sums["n"], strict=True)
+    ]
+    base = {"color": "#7f1d1d", "weight": 0.8, "fillColor": "#ef4444", "fillOpacity": 0.7}
+    styles, index = style_index([{**base, "radius": round(float(r) * 2) / 2} for r in radius])
+    properties = pd.DataFrame({"s": index, "t": tips})
+    data = points_to_features(to_display_datum(centres, datum), properties)
+    layer = GeoJsonLayer(data, name="Unreached", styles=styles, canvas=len(sums) > CANVAS_FROM)
+    layer.add_to(fmap)
 
 
 def _add_sites(
@@ -300,7 +347,11 @@ def _add_sites(
     properties = pd.DataFrame({"id": sites["id"].to_numpy(), "s": index, "p": popups})
     data = points_to_features(to_display_datum(sites.geometry, datum), properties)
     layer = GeoJsonLayer(
-        data, name="Sites", styles=styles, popup_labels=site_popup_labels(view.lang)
+        data,
+        name="Sites",
+        styles=styles,
+        popup_labels=site_popup_labels(view.lang),
+        canvas=len(sites) > CANVAS_FROM,
     )
     layer.add_to(fmap)
 
@@ -342,7 +393,9 @@ def _add_legend(
             (t("kind.station", lang), _KIND_FILL["station"], "#ffffff", 9),
         ]
     if view.show_unreached:
-        symbols.append((t("map.unreached", lang), "#ef4444", "#7f1d1d", 12))
+        many = len(unreached_points(summary)) > MAX_VILLAGE_MARKERS
+        label = t("map.unreached_by_township" if many else "map.unreached", lang)
+        symbols.append((label, "#ef4444", "#7f1d1d", 12))
     if view.show_catchments:
         symbols.append((t("map.catchments", lang), "#dbeafe", "#1d4ed8", 14))
     note = t("demo.short", lang) if summary.dataset.demo else None

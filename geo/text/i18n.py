@@ -124,6 +124,14 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
     "map.popup.inspected": ("年检", "Annual inspection"),
     "map.popup.capacity": ("服务能力（人/年）", "Capacity (people/year)"),
     "map.popup.unreached": ("未覆盖 {n} 人", "{n} people out of reach"),
+    "map.unreached_by_township": (
+        "未覆盖人口（村居太多，按乡镇汇总）",
+        "People out of reach (too many villages: per township)",
+    ),
+    "map.popup.unreached_villages": (
+        "{villages} 个村居共 {n} 人未覆盖",
+        "{n} people out of reach in {villages} villages",
+    ),
     "map.outside": ("不在任何乡镇内", "outside every township"),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
