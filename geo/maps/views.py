@@ -7,6 +7,7 @@ people not reached, and the site markers styled by kind and category.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from html import escape
 
@@ -162,8 +163,7 @@ def build_map(summary: Summary, view: MapView) -> folium.Map:
         ``geo.maps.webmap.standalone_html`` for a self-contained page.
     """
     datum = display_datum(view.basemap)
-    townships = summary.dataset.townships.set_index("code")
-    shapes = to_display_datum(prepare_polygons(townships), datum)
+    shapes = display_shapes(summary.dataset.townships, datum)
     focus = shapes.loc[[view.township]] if view.zoom_to_township and view.township else shapes
     fmap = new_map(
         focus.total_bounds,
@@ -184,6 +184,24 @@ def build_map(summary: Summary, view: MapView) -> folium.Map:
         _add_sites(fmap, summary, sites, colours, datum, view)
     _add_legend(fmap, summary, classes, colours, view)
     return fmap
+
+
+# Simplified township shapes by (id of the townships frame, datum), while the frame lives.
+_SHAPES: dict[tuple[int, str], gpd.GeoSeries] = {}
+
+
+def display_shapes(townships: gpd.GeoDataFrame, datum: str) -> gpd.GeoSeries:
+    """The townships simplified for display (index: code), in ``datum``.
+
+    Kept while ``townships`` lives: a filter change redraws the map without simplifying a
+    province's boundaries again.
+    """
+    key = (id(townships), datum)
+    if key not in _SHAPES:
+        shapes = prepare_polygons(townships.set_index("code"))
+        _SHAPES[key] = to_display_datum(shapes, datum)
+        weakref.finalize(townships, _SHAPES.pop, key, None)
+    return _SHAPES[key]
 
 
 def _visible_sites(summary: Summary, view: MapView) -> gpd.GeoDataFrame:
@@ -342,7 +360,7 @@ def _add_sites(
         site_popup_values(
             row, group_labels=labels, township=names.get(row["township"]), lang=view.lang
         )
-        for _, row in sites.iterrows()
+        for row in pd.DataFrame(sites.drop(columns=sites.geometry.name)).to_dict("records")
     ]
     properties = pd.DataFrame({"id": sites["id"].to_numpy(), "s": index, "p": popups})
     data = points_to_features(to_display_datum(sites.geometry, datum), properties)

@@ -17,7 +17,7 @@ import base64
 import html
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Final
@@ -476,7 +476,7 @@ def site_popup_labels(lang: str) -> list[str]:
 
 
 def site_popup_values(
-    site: pd.Series, *, group_labels: dict[str, str], township: str | None, lang: str
+    site: Mapping[str, object], *, group_labels: dict[str, str], township: str | None, lang: str
 ) -> list[str | None]:
     """A site's popup: its name, then kind, category, groups served, township, rating,
     inspection and capacity (None where the data do not say)."""
