@@ -163,7 +163,8 @@ def build_map(summary: Summary, view: MapView) -> folium.Map:
         ``geo.maps.webmap.standalone_html`` for a self-contained page.
     """
     datum = display_datum(view.basemap)
-    shapes = display_shapes(summary.dataset.townships, datum)
+    drawn = display_townships(summary.dataset.townships, datum)
+    shapes = drawn.shapes
     focus = shapes.loc[[view.township]] if view.zoom_to_township and view.township else shapes
     fmap = new_map(
         focus.total_bounds,
@@ -173,7 +174,7 @@ def build_map(summary: Summary, view: MapView) -> folium.Map:
     )
     add_basemap(fmap, view.basemap, tianditu_key=view.tianditu_key)
     classes = classify_indicator(summary.townships, view.indicator)
-    _add_townships(fmap, summary, shapes, classes, view)
+    _add_townships(fmap, summary, drawn, classes, view)
     sites = _visible_sites(summary, view)
     if view.show_catchments:
         _add_catchments(fmap, summary, sites, datum)
@@ -186,22 +187,46 @@ def build_map(summary: Summary, view: MapView) -> folium.Map:
     return fmap
 
 
-# Simplified township shapes by (id of the townships frame, datum), while the frame lives.
-_SHAPES: dict[tuple[int, str], gpd.GeoSeries] = {}
+@dataclass(frozen=True)
+class DisplayTownships:
+    """The townships as a map draws them, computed once per dataset and datum.
+
+    Attributes
+    ----------
+    shapes
+        Simplified polygons (index: code), in the display datum.
+    geometry
+        Their GeoJSON geometries, in the same order.
+    label_points
+        Where each name is written (a point inside the polygon).
+    """
+
+    shapes: gpd.GeoSeries
+    geometry: list[dict[str, object]]
+    label_points: gpd.GeoSeries
 
 
-def display_shapes(townships: gpd.GeoDataFrame, datum: str) -> gpd.GeoSeries:
-    """The townships simplified for display (index: code), in ``datum``.
+# By (id of the townships frame, datum), while that frame lives.
+_DISPLAY: dict[tuple[int, str], DisplayTownships] = {}
 
-    Kept while ``townships`` lives: a filter change redraws the map without simplifying a
-    province's boundaries again.
+
+def display_townships(townships: gpd.GeoDataFrame, datum: str) -> DisplayTownships:
+    """The townships of a dataset simplified for display in ``datum``.
+
+    Kept while ``townships`` lives: a filter change redraws the map without simplifying and
+    encoding a province's boundaries again.
     """
     key = (id(townships), datum)
-    if key not in _SHAPES:
-        shapes = prepare_polygons(townships.set_index("code"))
-        _SHAPES[key] = to_display_datum(shapes, datum)
-        weakref.finalize(townships, _SHAPES.pop, key, None)
-    return _SHAPES[key]
+    if key not in _DISPLAY:
+        shapes = to_display_datum(prepare_polygons(townships.set_index("code")), datum)
+        features = polygons_to_features(shapes, pd.DataFrame(index=range(len(shapes))))
+        _DISPLAY[key] = DisplayTownships(
+            shapes=shapes,
+            geometry=[f["geometry"] for f in features["features"]],
+            label_points=shapes.representative_point(),
+        )
+        weakref.finalize(townships, _DISPLAY.pop, key, None)
+    return _DISPLAY[key]
 
 
 def _visible_sites(summary: Summary, view: MapView) -> gpd.GeoDataFrame:
@@ -216,11 +241,12 @@ def _visible_sites(summary: Summary, view: MapView) -> gpd.GeoDataFrame:
 def _add_townships(
     fmap: folium.Map,
     summary: Summary,
-    shapes: gpd.GeoSeries,
+    drawn: DisplayTownships,
     classes: Classification,
     view: MapView,
 ) -> None:
     table = summary.townships
+    position = drawn.shapes.index.get_indexer(table.index)
     name = indicator_name(view.indicator, view.lang)
     values = [format_indicator_value(view.indicator, v, view.lang) for v in classes.values]
     selected = table.index == view.township
@@ -242,15 +268,20 @@ def _add_townships(
     properties = pd.DataFrame(
         {"code": table.index, "name": table["name"].to_numpy(), "s": index, "t": tips}
     )
-    data = polygons_to_features(shapes.loc[table.index], properties)
+    data = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "geometry": drawn.geometry[k], "properties": props}
+            for k, props in zip(position, properties.to_dict("records"), strict=True)
+        ],
+    }
     GeoJsonLayer(data, name="Townships", styles=styles).add_to(fmap)
-    where = shapes.loc[table.index]
     many = len(table) > DECLUTTER_FROM
-    area = shapely.area(where.to_numpy())  # in square degrees: only the order matters
-    order = np.argsort(-area, kind="stable") if many else np.arange(len(where))
+    area = shapely.area(drawn.shapes.to_numpy()[position])  # square degrees: only the order counts
+    rows = np.argsort(-area, kind="stable") if many else np.arange(len(table))
     LabelLayer(
-        where.iloc[order].representative_point(),
-        list(table["name"].iloc[order]),
+        drawn.label_points.iloc[position[rows]],
+        list(table["name"].iloc[rows]),
         font_px=view.font_px - 1,
         declutter=many,
     ).add_to(fmap)
