@@ -62,7 +62,7 @@ OTHER_COLOUR = "#444444"
 CATCHMENT_GROUP_LIMIT = 2
 # Beyond this many villages out of reach the map shows them summed per township.
 MAX_VILLAGE_MARKERS = 3000
-# Point layers with more features than this are drawn on one canvas, not as SVG elements.
+# More catchment circles than this are painted on one canvas, not as SVG elements.
 CANVAS_FROM = 1000
 # With more townships than this, labels that would overlap are hidden (largest shown first).
 DECLUTTER_FROM = 40
@@ -357,8 +357,7 @@ def _add_unreached_by_township(
     styles, index = style_index([{**base, "radius": round(float(r) * 2) / 2} for r in radius])
     properties = pd.DataFrame({"s": index, "t": tips})
     data = points_to_features(to_display_datum(centres, datum), properties)
-    layer = GeoJsonLayer(data, name="Unreached", styles=styles, canvas=len(sums) > CANVAS_FROM)
-    layer.add_to(fmap)
+    GeoJsonLayer(data, name="Unreached", styles=styles).add_to(fmap)
 
 
 def _add_sites(
@@ -400,7 +399,6 @@ def _add_sites(
         name="Sites",
         styles=styles,
         popup_labels=site_popup_labels(view.lang),
-        canvas=len(sites) > CANVAS_FROM,
     )
     layer.add_to(fmap)
 

@@ -216,8 +216,9 @@ class GeoJsonLayer(folium.MacroElement):
     out; the browser builds the table, so the labels travel once, not once per feature).
     Points without ``r`` are drawn as circle markers (``radius`` in pixels). Every shape gets
     the CSS class ``atlas-<name>`` (e.g. ``atlas-townships``), which the browser tests count;
-    with ``canvas=True`` the shapes are painted on one canvas instead (thousands of points
-    stay quick to draw and to pan; they keep their popups and tooltips, not the class).
+    with ``canvas=True`` (only for a layer that is not ``interactive``, e.g. thousands of
+    catchment circles) the shapes are painted on one canvas above the townships instead,
+    which stays quick to draw and to pan and lets every click through.
     """
 
     _template = Template(
@@ -241,7 +242,16 @@ class GeoJsonLayer(folium.MacroElement):
                 return html + '</table>';
             }
             var base = {interactive: interactive, className: {{ this.class_name|tojson }}};
-            if ({{ this.canvas|tojson }}) { base.renderer = L.canvas({padding: 0.5}); }
+            if ({{ this.canvas|tojson }}) {
+                // One canvas above the townships that lets every click through to them.
+                var map = {{ this._parent.get_name() }};
+                if (!map.getPane('atlas-canvas')) {
+                    var pane = map.createPane('atlas-canvas');
+                    pane.style.zIndex = 450;
+                    pane.style.pointerEvents = 'none';
+                }
+                base.renderer = L.canvas({padding: 0.5, pane: 'atlas-canvas'});
+            }
             function style(f) { return Object.assign({}, base, styles[f.properties.s || 0]); }
             return L.geoJSON({{ this.data_json }}, {
                 interactive: interactive,
@@ -271,6 +281,9 @@ class GeoJsonLayer(folium.MacroElement):
         canvas: bool = False,
     ) -> None:
         super().__init__()
+        if canvas and interactive:
+            msg = "a canvas layer lets clicks through, so it cannot be `interactive`."
+            raise ValueError(msg)
         self.canvas = canvas
         self._name = name
         self.data = data
