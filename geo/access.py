@@ -33,7 +33,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from geo.coverage import site_radii
-from geo.dataset import Dataset, Group
+from geo.dataset import Dataset, Group, has_point
+from geo.errors import check_choice
 from geo.projection import EDGE_TOLERANCE_M, lonlat, reach_pairs
 
 __all__ = [
@@ -93,7 +94,7 @@ class Decay:
             return np.ones_like(distance_m, dtype=float)
         if self.kind == "gaussian":
             sigma = self.sigma_ratio * radius_m
-            return np.exp(-(distance_m * distance_m) / (2.0 * sigma * sigma))
+            return np.asarray(np.exp(-(distance_m * distance_m) / (2.0 * sigma * sigma)))
         n = len(self.steps)
         zone = np.zeros(distance_m.shape, dtype=np.intp)
         for k in range(1, n):
@@ -175,7 +176,7 @@ def two_step_fca(
 
 
 def township_scores(
-    score: npt.ArrayLike, demand: npt.ArrayLike, township: Sequence[object]
+    score: npt.ArrayLike, demand: npt.ArrayLike, township: Sequence[object] | pd.Series
 ) -> pd.DataFrame:
     """The demand-weighted mean score of each township's points.
 
@@ -245,26 +246,19 @@ def group_sites(dataset: Dataset, group: Group) -> gpd.GeoDataFrame:
     """The sites that serve ``group``, with ``radius_m`` filled from the group's default."""
     sites = dataset.sites
     serves, radii = site_radii(sites, group)
-    located = _has_point(sites)
-    chosen = sites.loc[serves & located].copy()
+    located = has_point(sites.geometry)
+    chosen = gpd.GeoDataFrame(sites.loc[serves & located].copy())
     chosen["radius_m"] = radii[serves & located]
     return chosen
 
 
 def group_demand_points(dataset: Dataset) -> gpd.GeoDataFrame:
     """The demand rows with coordinates (the villages)."""
-    return dataset.demand.loc[_has_point(dataset.demand)]
-
-
-def _has_point(frame: gpd.GeoDataFrame) -> np.ndarray:
-    geometry = frame.geometry
-    return (geometry.notna() & ~geometry.is_empty).to_numpy()
+    return dataset.demand.loc[has_point(dataset.demand.geometry)]
 
 
 def _resolve_decay(method: str, decay: Decay | str | None) -> Decay:
-    if method not in METHODS:
-        msg = f"`method` must be one of {METHODS}, got {method!r}."
-        raise ValueError(msg)
+    check_choice("method", method, METHODS)
     if method == "2sfca":
         if decay not in (None, "none") and not (isinstance(decay, Decay) and decay.kind == "none"):
             msg = "`decay` applies to method 'e2sfca' only; plain 2SFCA has no distance decay."
@@ -302,7 +296,7 @@ def compute_access(
 
     Raises
     ------
-    KeyError
+    OptionError
         If the dataset has no group ``group_code``.
     ValueError
         If ``method`` or ``decay`` is not one of the allowed values.

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import geopandas as gpd
 import numpy as np
@@ -25,7 +26,7 @@ import pyproj
 import shapely
 from scipy.spatial import cKDTree
 
-from geo.dataset import Dataset, Group
+from geo.dataset import Dataset, Group, has_point, resolve_groups, serves_any
 from geo.projection import (
     EDGE_TOLERANCE_M,
     GroundPoints,
@@ -105,11 +106,7 @@ def site_radii(sites: gpd.GeoDataFrame, group: Group) -> tuple[np.ndarray, np.nd
         or not; index it with ``mask``).
     """
     code = group.code
-    mask = np.fromiter(
-        (isinstance(gs, tuple | list | set | frozenset) and code in gs for gs in sites["groups"]),
-        dtype=bool,
-        count=len(sites),
-    )
+    mask = serves_any(sites["groups"], [code])
     own = sites["radius_m"].to_numpy(dtype=float)
     radii = np.where(np.isnan(own), float(group.radius_m), own)
     return mask, radii
@@ -149,7 +146,7 @@ def points_within_reach(
 
 
 def areal_covered_share(
-    polygons: gpd.GeoSeries | Sequence[shapely.Geometry],
+    polygons: gpd.GeoSeries | Sequence[shapely.Geometry] | np.ndarray,
     site_lonlat: np.ndarray,
     radii_m: np.ndarray,
     *,
@@ -255,7 +252,8 @@ def compute_coverage(dataset: Dataset, groups: Sequence[str] | None = None) -> C
     dataset
         A loaded dataset (every layer in WGS-84).
     groups
-        Group codes to compute, in this order; default: every group of the dataset.
+        Group codes or labels to compute (in the dataset's order); every group when None or
+        empty.
 
     Returns
     -------
@@ -263,8 +261,10 @@ def compute_coverage(dataset: Dataset, groups: Sequence[str] | None = None) -> C
 
     Raises
     ------
+    OptionError
+        If a value in ``groups`` is not a group of the dataset.
     ValueError
-        If a code in ``groups`` is not a group of the dataset or has no demand column.
+        If a chosen group has no demand column.
     """
     chosen = _select_groups(dataset, groups)
     layout = _layout(dataset)
@@ -290,21 +290,22 @@ class _Layout:
 
     @property
     def township_rows(self) -> np.ndarray:
-        return ~self.is_point & self.assigned
+        rows: np.ndarray = ~self.is_point & self.assigned
+        return rows
 
 
 def _layout(dataset: Dataset) -> _Layout:
     town_codes = pd.Index(dataset.townships["code"], name="township")
-    is_point = _has_point(dataset.demand.geometry)
-    site_ok = _has_point(dataset.sites.geometry)
+    is_point = has_point(dataset.demand.geometry)
+    site_ok = has_point(dataset.sites.geometry)
     return _Layout(
         town_codes=town_codes,
         towns=np.asarray(dataset.townships.geometry.to_crs(WGS84), dtype=object),
         is_point=is_point,
         assigned=dataset.demand["township"].isin(town_codes).to_numpy(),
-        demand=GroundPoints(lonlat(dataset.demand.geometry[is_point])),
+        demand=GroundPoints(lonlat(cast(gpd.GeoSeries, dataset.demand.geometry[is_point]))),
         site_ok=site_ok,
-        site_lonlat=lonlat(dataset.sites.geometry[site_ok]),
+        site_lonlat=lonlat(cast(gpd.GeoSeries, dataset.sites.geometry[site_ok])),
     )
 
 
@@ -332,7 +333,7 @@ def _township_shares(
     needed = rows & (demand[code].to_numpy() > 0)
     wanted = pd.unique(demand["township"][needed])
     shares = areal_covered_share(
-        layout.towns[layout.town_codes.get_indexer(wanted)], site_lonlat, radii
+        layout.towns[layout.town_codes.get_indexer(pd.Index(wanted))], site_lonlat, radii
     )
     every = pd.unique(demand["township"][rows])
     return pd.Series(shares, index=pd.Index(wanted), dtype=float).reindex(every, fill_value=0.0)
@@ -347,7 +348,7 @@ def _assemble(
 ) -> Coverage:
     codes = [g.code for g in chosen]
     demand, assigned = dataset.demand, layout.assigned
-    town = layout.town_codes.get_indexer(demand["township"][assigned])
+    town = layout.town_codes.get_indexer(pd.Index(demand["township"][assigned]))
     count = len(layout.town_codes)
 
     def per_township(values: np.ndarray) -> np.ndarray:
@@ -369,22 +370,12 @@ def _assemble(
 
 
 def _select_groups(dataset: Dataset, groups: Sequence[str] | None) -> tuple[Group, ...]:
-    codes = dataset.group_codes if groups is None else tuple(groups)
-    unknown = [c for c in codes if c not in dataset.group_codes]
-    if unknown:
-        msg = (
-            f"unknown group codes {unknown}; the dataset's groups are {list(dataset.group_codes)}."
-        )
-        raise ValueError(msg)
-    missing = [c for c in codes if c not in dataset.demand.columns]
+    chosen = resolve_groups(dataset, groups)
+    missing = [g.code for g in chosen if g.code not in dataset.demand.columns]
     if missing:
         msg = f"the demand frame has no column for groups {missing}."
         raise ValueError(msg)
-    return tuple(dataset.group(c) for c in codes)
-
-
-def _has_point(geometry: gpd.GeoSeries) -> np.ndarray:
-    return (geometry.notna() & ~geometry.is_empty).to_numpy()
+    return chosen
 
 
 def _expand(values: np.ndarray, where: np.ndarray) -> np.ndarray:
@@ -405,7 +396,9 @@ def _check_radii(radii_m: np.ndarray, m: int) -> np.ndarray:
     return radii
 
 
-def _as_lonlat_geometries(polygons: gpd.GeoSeries | Sequence[shapely.Geometry]) -> np.ndarray:
+def _as_lonlat_geometries(
+    polygons: gpd.GeoSeries | Sequence[shapely.Geometry] | np.ndarray,
+) -> np.ndarray:
     crs = getattr(polygons, "crs", None)
     if crs is not None and not pyproj.CRS(crs).is_geographic:
         msg = f"`polygons` must be in WGS-84 degrees, got {pyproj.CRS(crs).name!r}."

@@ -37,10 +37,11 @@ REACH_STATES = ("existing", "suggested", "hypothetical", "unreached")
 WHATIF_PREFIX = "whatif"
 
 
-def _lonlat_xy(lon: npt.ArrayLike | None, lat: npt.ArrayLike | None) -> np.ndarray:
+def _lonlat_xy(lonlat: tuple[npt.ArrayLike, npt.ArrayLike] | None) -> np.ndarray:
     """``(n, 2)`` longitude and latitude (an empty array for None)."""
-    if lon is None or lat is None:
+    if lonlat is None:
         return np.zeros((0, 2))
+    lon, lat = lonlat
     return np.column_stack([np.atleast_1d(lon), np.atleast_1d(lat)]).astype(float)
 
 
@@ -90,8 +91,8 @@ def village_reach(
     existing = reach_pairs(xy, lonlat(sites), sites["radius_m"].to_numpy(dtype=float))
     reached = np.zeros(len(points), dtype=bool)
     reached[existing.demand] = True
-    by_suggested = _first_reaching(xy, _lonlat_xy(*(suggested or (None, None))), radius)
-    by_hypothetical = _first_reaching(xy, _lonlat_xy(*(hypothetical or (None, None))), radius)
+    by_suggested = _first_reaching(xy, _lonlat_xy(suggested), radius)
+    by_hypothetical = _first_reaching(xy, _lonlat_xy(hypothetical), radius)
     state = np.select(
         [reached, by_suggested >= 0, by_hypothetical >= 0],
         list(REACH_STATES[:3]),
@@ -152,10 +153,12 @@ class WhatIf:
 
     @property
     def coverage_before(self) -> float:
+        """The share of the group's people within reach before (NaN with no people)."""
         return self.covered_before / self.demand if self.demand > 0 else math.nan
 
     @property
     def coverage_after(self) -> float:
+        """The share of the group's people within reach after (NaN with no people)."""
         return self.covered_after / self.demand if self.demand > 0 else math.nan
 
 
@@ -203,7 +206,7 @@ def compare_stations(
 
     Raises
     ------
-    KeyError
+    OptionError
         If the dataset has no group ``group_code``.
     """
     group = dataset.group(group_code)

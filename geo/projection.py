@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain
+from typing import cast
 
 import geopandas as gpd
 import numpy as np
@@ -118,7 +119,7 @@ def _bounds_in_degrees(
             msg = "`data` must have a CRS (the dataset layers are in EPSG:4326)."
             raise ValueError(msg)
         geoms = data.geometry if isinstance(data, gpd.GeoDataFrame) else data
-        geoms = geoms[geoms.notna() & ~geoms.is_empty]
+        geoms = cast(gpd.GeoSeries, geoms[geoms.notna() & ~geoms.is_empty])
         if geoms.empty:
             msg = "`data` has no geometry, so it has no centre to pick a UTM zone from."
             raise ValueError(msg)
@@ -128,7 +129,8 @@ def _bounds_in_degrees(
     if len(bounds) != 4 or not all(math.isfinite(v) for v in bounds):
         msg = f"bounds must be four finite numbers (minx, miny, maxx, maxy), got {bounds!r}."
         raise ValueError(msg)
-    return bounds  # type: ignore[return-value]
+    minx, miny, maxx, maxy = bounds
+    return minx, miny, maxx, maxy
 
 
 def lonlat(points: gpd.GeoDataFrame | gpd.GeoSeries) -> np.ndarray:
@@ -194,7 +196,7 @@ def _arc_from_chord(chord_m: np.ndarray, xyz: np.ndarray) -> np.ndarray:
     sin2 = (xyz[:, 2] / np.linalg.norm(xyz, axis=1)) ** 2  # about sin^2(latitude)
     w = 1.0 - _E2 * sin2
     radius = _A * math.sqrt(1.0 - _E2) / w
-    return 2.0 * radius * np.arcsin(np.minimum(chord_m / (2.0 * radius), 1.0))
+    return np.asarray(2.0 * radius * np.arcsin(np.minimum(chord_m / (2.0 * radius), 1.0)))
 
 
 @dataclass(frozen=True)
@@ -359,7 +361,7 @@ def _lifted_within(points: np.ndarray, centres: np.ndarray, radii: np.ndarray) -
     tree = cKDTree(np.column_stack([centres, lift]))
     lifted = np.column_stack([points, np.zeros(len(points))])
     distance, _ = tree.query(lifted, k=1, distance_upper_bound=top * (1 + 1e-12) + 1e-9)
-    return distance <= top
+    return np.asarray(distance <= top, dtype=bool)
 
 
 def local_equal_area(

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
 
 from geo.errors import Problem, Severity
 from geo.io.readers import normalize_name
@@ -37,6 +37,7 @@ class Column:
 
     @property
     def alias(self) -> str:
+        """The Chinese header (the first alias), as messages and templates name the column."""
         return self.aliases[0]
 
 
@@ -167,7 +168,7 @@ def _plain_numbers(text: pd.Series, blank: np.ndarray) -> np.ndarray | None:
     """
     try:
         cells = pa.array(text.to_numpy(dtype=object), type=pa.string(), mask=blank)
-        return pc.cast(cells, pa.float64()).to_numpy(zero_copy_only=False)
+        return np.asarray(pc.cast(cells, pa.float64()).to_numpy(zero_copy_only=False), float)
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return None
 
@@ -205,7 +206,7 @@ def check_numbers(
     file, column
         Where the column comes from.
     expected
-        Key of ``geo.text.messages.EXPECTED`` naming what the cell should hold.
+        Key ``K`` of the catalog entry ``expected.K`` naming what the cell should hold.
     minimum, maximum
         Inclusive bounds (``strict_minimum``: the value must be greater than ``minimum``).
     whole
@@ -288,8 +289,7 @@ def _resolve_cell(
     cell: str, lookup: Mapping[str, str], rank: Mapping[str, int]
 ) -> tuple[tuple[str, ...], str]:
     tokens = split_list(cell)
-    found = {lookup.get(normalize_name(token)) for token in tokens}
-    found.discard(None)
+    found = {lookup[key] for key in map(normalize_name, tokens) if key in lookup}
     unknown = [token for token in tokens if normalize_name(token) not in lookup]
     return tuple(sorted(found, key=lambda code: rank.get(code, len(rank)))), "、".join(unknown)
 

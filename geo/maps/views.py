@@ -10,6 +10,7 @@ from __future__ import annotations
 import weakref
 from dataclasses import dataclass
 from html import escape
+from typing import Any, TypedDict, cast
 
 import folium
 import geopandas as gpd
@@ -67,7 +68,15 @@ CANVAS_FROM = 1000
 # With more townships than this, labels that would overlap are hidden (largest shown first).
 DECLUTTER_FROM = 40
 _KIND_FILL = {"organization": "#1e1b4b", "station": "#64748b"}
-_KIND_STYLE = {
+
+
+class _MarkerStyle(TypedDict):
+    radius: float
+    color: str
+    weight: float
+
+
+_KIND_STYLE: dict[str, _MarkerStyle] = {
     "organization": {"radius": 8, "color": "#1e1b4b", "weight": 2.5},
     "station": {"radius": 5.5, "color": "#ffffff", "weight": 1.5},
 }
@@ -127,6 +136,7 @@ class MapView:
 
     @property
     def font_px(self) -> int:
+        """The map's type size: larger in briefing mode, for a projector."""
         return 22 if self.briefing else 14
 
 
@@ -165,7 +175,11 @@ def build_map(summary: Summary, view: MapView) -> folium.Map:
     datum = display_datum(view.basemap)
     drawn = display_townships(summary.dataset.townships, datum)
     shapes = drawn.shapes
-    focus = shapes.loc[[view.township]] if view.zoom_to_township and view.township else shapes
+    focus = (
+        cast(gpd.GeoSeries, shapes.loc[[view.township]])
+        if view.zoom_to_township and view.township
+        else shapes
+    )
     fmap = new_map(
         focus.total_bounds,
         asset_base=view.asset_base,
@@ -222,7 +236,7 @@ def display_townships(townships: gpd.GeoDataFrame, datum: str) -> DisplayTownshi
         features = polygons_to_features(shapes, pd.DataFrame(index=range(len(shapes))))
         _DISPLAY[key] = DisplayTownships(
             shapes=shapes,
-            geometry=[f["geometry"] for f in features["features"]],
+            geometry=[f["geometry"] for f in cast(list[dict[str, Any]], features["features"])],
             label_points=shapes.representative_point(),
         )
         weakref.finalize(townships, _DISPLAY.pop, key, None)
@@ -268,7 +282,7 @@ def _add_townships(
     properties = pd.DataFrame(
         {"code": table.index, "name": table["name"].to_numpy(), "s": index, "t": tips}
     )
-    data = {
+    data: dict[str, object] = {
         "type": "FeatureCollection",
         "features": [
             {"type": "Feature", "geometry": drawn.geometry[k], "properties": props}
@@ -280,7 +294,7 @@ def _add_townships(
     area = shapely.area(drawn.shapes.to_numpy()[position])  # square degrees: only the order counts
     rows = np.argsort(-area, kind="stable") if many else np.arange(len(table))
     LabelLayer(
-        drawn.label_points.iloc[position[rows]],
+        cast(gpd.GeoSeries, drawn.label_points.iloc[position[rows]]),
         list(table["name"].iloc[rows]),
         font_px=view.font_px - 1,
         declutter=many,
@@ -403,7 +417,7 @@ def _add_sites(
     layer.add_to(fmap)
 
 
-def _scaled(style: dict[str, float], scale: float) -> dict[str, float]:
+def _scaled(style: _MarkerStyle, scale: float) -> _MarkerStyle:
     if scale == 1.0:
         return style
     return {**style, "radius": round(style["radius"] * scale, 1),
