@@ -141,6 +141,14 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
     "map.popup.inspected": ("年检", "Annual inspection"),
     "map.popup.capacity": ("服务能力（人/年）", "Capacity (people/year)"),
     "map.popup.unreached": ("未覆盖 {n} 人", "{n} people out of reach"),
+    "map.unreached_by_township": (
+        "未覆盖人口（村居太多，按乡镇汇总）",
+        "People out of reach (too many villages: per township)",
+    ),
+    "map.popup.unreached_villages": (
+        "{villages} 个村居共 {n} 人未覆盖",
+        "{n} people out of reach in {villages} villages",
+    ),
     "map.outside": ("不在任何乡镇内", "outside every township"),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
@@ -358,11 +366,13 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "export.method.coverage": (
         "覆盖：村居的某类服务对象，若至少有一个服务该群体的点位位于其服务半径之内（含边界），"
         "即计为已覆盖；只有乡镇合计数的需求，按乡镇面积中落在服务范围内的比例计为已覆盖。"
-        "距离在当地 UTM 投影（米）中量算。覆盖率 = 已覆盖人数 ÷ 服务对象人数。",
+        "距离为 WGS-84 椭球面上的测地线距离，面积在各乡镇的局部等积投影中量算，跨省跨带皆准。"
+        "覆盖率 = 已覆盖人数 ÷ 服务对象人数。",
         "Reach: people of a group at a village count as reached when at least one site serving "
         "the group lies within its catchment radius (the edge counts); demand given only per "
         "township counts by the share of the township's area inside the catchments. Distances "
-        "are measured in metres in the local UTM zone. Coverage = reached ÷ people.",
+        "are geodesics on the WGS-84 ellipsoid and areas are measured in an equal-area frame "
+        "per township, right at any extent. Coverage = reached ÷ people.",
     ),
     "export.method.groups": ("服务群体与参数", "Groups and parameters"),
     "export.method.coverage_head": ("覆盖如何计算", "How reach is computed"),
