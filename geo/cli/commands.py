@@ -1,4 +1,5 @@
-"""Command line: ``python -m geo validate|summary|access|suggest DATASET``.
+"""Command line: ``python -m geo validate|summary|access|suggest|export DATASET`` and
+``python -m geo compare OLD NEW``.
 
 Exit codes: 0 success, 2 invalid input (a readable report, never a traceback), 1 an unexpected
 internal error.
@@ -17,7 +18,8 @@ from pathlib import Path
 import pandas as pd
 
 from geo.access import METHODS, access_to_json, compute_access
-from geo.cli.options import OptionError, check_budget, chosen_groups
+from geo.cli.options import OptionError, check_budget, chosen_groups, compared_groups
+from geo.compare import Comparison, compare, comparison_to_json
 from geo.dataset import Dataset, Group
 from geo.errors import DatasetError, Problem
 from geo.io.candidates import read_candidates
@@ -95,7 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     for name, (add_arguments, run) in SUBCOMMANDS.items():
         command = sub.add_parser(name, parents=[common], help=run.__doc__)
-        command.add_argument("dataset", type=Path, help="dataset folder")
+        if name not in _TWO_DATASETS:
+            command.add_argument("dataset", type=Path, help="dataset folder")
         add_arguments(command)
         command.set_defaults(run=run)
     return parser
@@ -335,6 +338,121 @@ def run_export(args: argparse.Namespace) -> int:
     return export(args)
 
 
+# --- compare (one year against another) ---------------------------------------------------------
+
+_COMPARE_TEXT = {
+    "zh": {
+        "head": "{old} → {new}",
+        "groups": "对比的服务群体：{groups}",
+        "left_out": "只有{side}有、未对比的服务群体：{groups}",
+        "side_old": "旧数据集",
+        "side_new": "新数据集",
+        "columns": ["乡镇", "状态", "覆盖率(旧)", "覆盖率(新)", "变化(百分点)", "新增站点",
+                    "撤销站点", "建议资金(旧)", "建议资金(新)"],
+        "status": {"both": "两年都有", "old_only": "仅旧数据", "new_only": "仅新数据"},
+        "total": "合计",
+        "opened": "新增站点/组织：",
+        "closed": "撤销站点/组织：",
+        "moved": "位置变动超过 50 米：",
+    },
+    "en": {
+        "head": "{old} -> {new}",
+        "groups": "Groups compared: {groups}",
+        "left_out": "Groups only the {side} dataset has (not compared): {groups}",
+        "side_old": "old",
+        "side_new": "new",
+        "columns": ["Township", "Status", "Cov. old", "Cov. new", "Change (pp)", "Opened",
+                    "Closed", "Funding old", "Funding new"],
+        "status": {"both": "both", "old_only": "old only", "new_only": "new only"},
+        "total": "Total",
+        "opened": "Sites opened: ",
+        "closed": "Sites closed: ",
+        "moved": "Sites moved more than 50 m: ",
+    },
+}  # fmt: skip
+
+
+def _add_compare_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("old", type=Path, help="the earlier dataset folder")
+    command.add_argument("new", type=Path, help="the later dataset folder")
+    command.add_argument(
+        "--group", nargs="+", action="extend", metavar="CODE", help="groups (code or label)"
+    )
+    command.add_argument("--json", action="store_true", help="print only JSON")
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    """Compare two datasets (last year and this year): coverage, sites and funding."""
+    old = load_dataset(args.old)
+    new = load_dataset(args.new)
+    codes = compared_groups(old, new, args.group, args.lang)
+    comparison = compare(old, new, groups=list(codes))
+    if args.json:
+        print(json.dumps(comparison_to_json(comparison), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(format_comparison(comparison, args.lang))
+    return EXIT_OK
+
+
+def format_comparison(comparison: Comparison, lang: str) -> str:
+    """The comparison as an aligned terminal table, then the sites opened, closed and moved."""
+    text = _COMPARE_TEXT[lang]
+    new_ds = comparison.new.dataset
+    names = {g.code: g.display(lang) for g in (*comparison.old.dataset.groups, *new_ds.groups)}
+    rows = [
+        [
+            str(row["name"]),
+            text["status"][row["status"]],
+            _percent(row["coverage_old"]),
+            _percent(row["coverage_new"]),
+            _points(row["coverage_change_pp"]),
+            str(row["sites_opened"]),
+            str(row["sites_closed"]),
+            _yuan(row["funding_yuan_old"]),
+            _yuan(row["funding_yuan_new"]),
+        ]
+        for _, row in comparison.townships.iterrows()
+    ]
+    totals = comparison.totals()
+    table = comparison.townships
+    rows.append(
+        [
+            text["total"],
+            "",
+            _percent(totals["coverage_old"]["all"]),
+            _percent(totals["coverage_new"]["all"]),
+            _points(totals["coverage_change_pp"]["all"]),
+            str(len(comparison.opened)),
+            str(len(comparison.closed)),
+            _yuan(table["funding_yuan_old"].sum()),
+            _yuan(table["funding_yuan_new"].sum()),
+        ]
+    )
+    lines = [text["head"].format(old=comparison.old.dataset.name, new=new_ds.name)]
+    if comparison.old.dataset.demo or new_ds.demo:
+        lines.append(_TEXT[lang]["demo"])
+    lines.append(text["groups"].format(groups="、".join(names[c] for c in comparison.groups)))
+    for side, codes in comparison.left_out.items():
+        if codes:
+            label = text["side_old"] if side == "old_only" else text["side_new"]
+            listed = "、".join(names[c] for c in codes)
+            lines.append(text["left_out"].format(side=label, groups=listed))
+    lines += ["", *_align([text["columns"], *rows])]
+    for key, ids in (("opened", comparison.opened), ("closed", comparison.closed),
+                     ("moved", comparison.moved)):  # fmt: skip
+        if ids:
+            lines.append(text[key] + ", ".join(ids))
+    return "\n".join(lines)
+
+
+def _points(value: float) -> str:
+    return "—" if pd.isna(value) else f"{value:+.1f}"
+
+
+def _yuan(value: float) -> str:
+    return "—" if pd.isna(value) else f"{round(value):,}"
+
+
 Subcommand = tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
 SUBCOMMANDS: dict[str, Subcommand] = {
     "validate": (_add_validate_arguments, run_validate),
@@ -342,4 +460,6 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "access": (_add_access_arguments, run_access),
     "suggest": (_add_suggest_arguments, run_suggest),
     "export": (_add_export_arguments, run_export),
+    "compare": (_add_compare_arguments, run_compare),
 }
+_TWO_DATASETS = {"compare"}
