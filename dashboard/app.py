@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import state, widgets
-from dashboard.views import coverage, data, funding, overview, siting
+from dashboard.views import compare, coverage, data, funding, overview, siting
 from geo.text.i18n import t
 
 PAGES = (
@@ -17,6 +17,7 @@ PAGES = (
     ("coverage", coverage.render, ":material/radar:"),
     ("funding", funding.render, ":material/payments:"),
     ("siting", siting.render, ":material/add_location_alt:"),
+    ("compare", compare.render, ":material/compare_arrows:"),
     ("data", data.render, ":material/database:"),
 )
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from dashboard import loader
+from geo.compare import Comparison, shared_groups
 from geo.dataset import Dataset
 from geo.indicators import CHOROPLETH_INDICATORS
 from geo.summary import Summary
@@ -95,6 +96,28 @@ def selected_groups() -> tuple[str, ...]:
     cur = current()
     chosen = st.session_state.get("groups") or initial_groups(cur.dataset)
     return tuple(c for c in cur.dataset.group_codes if c in chosen)
+
+
+def previous() -> Dataset | None:
+    """The year before the current dataset, when there is one: the demo carries its 2020."""
+    if st.session_state.get(UPLOADED_KEY) is None:
+        return loader.demo_previous_dataset()
+    return None
+
+
+def comparison(groups: tuple[str, ...] | None = None) -> Comparison | None:
+    """The current dataset against :func:`previous` over the chosen groups both years have
+    (all shared groups when none of the chosen is shared); None without an earlier year."""
+    old = previous()
+    if old is None:
+        return None
+    cur = current()
+    shared, _ = shared_groups(old, cur.dataset)
+    chosen = groups if groups is not None else selected_groups()
+    codes = tuple(c for c in shared if c in chosen) or shared
+    if not codes:
+        return None
+    return loader.comparison_for(old, cur.dataset, f"previous:{cur.token}", codes)
 
 
 def summary(

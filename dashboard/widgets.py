@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import state
-from geo.dataset import Dataset
+from geo.dataset import Dataset, Group
 from geo.errors import Problem
 from geo.export.tables import ReportTable
 from geo.selection import DistrictKpis
@@ -71,6 +71,13 @@ def group_picker(dataset: Dataset, lang: str) -> tuple[str, ...]:
     all_chosen = len(codes) == len(dataset.group_codes)
     state.sync_param("group", None if all_chosen else ",".join(codes))
     return codes
+
+
+def groups_text(groups: Sequence[Group], dataset: Dataset, lang: str) -> str:
+    """The groups shown, named: "全部 7 类服务群体" when every group is, else their names."""
+    if len(groups) == len(dataset.groups):
+        return t("deck.groups_all", lang, n=len(groups))
+    return "、".join(g.display(lang) for g in groups)
 
 
 def kpi_tiles(kpis: DistrictKpis, lang: str, *, briefing: bool) -> None:

@@ -90,15 +90,19 @@ class Comparison:
         out["coverage_change_pp"] = _pp(out["coverage_old"], out["coverage_new"])
         return out
 
-    def ranked_changes(self, count: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def ranked_changes(
+        self, count: int = 3, *, at_least_pp: float = 0.05
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The ``count`` townships (in both years) with the biggest gains and the biggest losses
-        of coverage (all compared groups together); a table may be shorter than ``count``."""
+        of coverage (all compared groups together), of at least ``at_least_pp`` points (less
+        reads as 0.0); a table may be shorter than ``count``."""
         both = self.townships[
             (self.townships["status"] == "both") & self.townships["coverage_change_pp"].notna()
         ]
         ordered = both.sort_values("coverage_change_pp", kind="stable")
-        gains = ordered[ordered["coverage_change_pp"] > 0].iloc[::-1].head(count)
-        losses = ordered[ordered["coverage_change_pp"] < 0].head(count)
+        change = ordered["coverage_change_pp"]
+        gains = ordered[change >= at_least_pp].iloc[::-1].head(count)
+        losses = ordered[change <= -at_least_pp].head(count)
         return gains, losses
 
 

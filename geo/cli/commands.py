@@ -446,7 +446,9 @@ def format_comparison(comparison: Comparison, lang: str) -> str:
 
 
 def _points(value: float) -> str:
-    return "—" if pd.isna(value) else f"{value:+.1f}"
+    if pd.isna(value):
+        return "—"
+    return "0.0" if round(value, 1) == 0 else f"{value:+.1f}"
 
 
 def _yuan(value: float) -> str:

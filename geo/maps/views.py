@@ -7,6 +7,7 @@ people not reached, and the site markers styled by kind and category.
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from html import escape
 
@@ -44,6 +45,7 @@ from geo.text.i18n import format_count, t
 __all__ = [
     "CATCHMENT_GROUP_LIMIT",
     "CATEGORY_COLOURS",
+    "KNOWN_CATEGORY_COLOURS",
     "MapView",
     "build_map",
     "catchments_by_default",
@@ -122,11 +124,41 @@ class MapView:
         return 22 if self.briefing else 14
 
 
+# The categories of the national and local site registers keep one colour everywhere.
+KNOWN_CATEGORY_COLOURS = {
+    "妇女之家": "#ff7f0e",
+    "儿童之家": "#d62728",
+    "日间照料中心": "#8c564b",
+    "驿站": "#e377c2",
+    "社工站": "#9467bd",
+    "女性社会组织": "#bcbd22",
+    "农村社区社会组织": "#7f7f7f",
+    "社会组织": "#17becf",
+}
+
+
 def category_colours(categories: pd.Series) -> dict[str, str]:
-    """A fill colour per site category, the most frequent categories first."""
-    counts = categories.dropna().astype(str).value_counts()
-    ranked = sorted(counts.index, key=lambda c: (-counts[c], c))
-    return {c: CATEGORY_COLOURS[i] for i, c in enumerate(ranked[: len(CATEGORY_COLOURS)])}
+    """A fill colour per site category that depends on the category's name only, so that
+    妇女之家 has the same colour in every year and every dataset.
+
+    The well-known categories have their own colours (``KNOWN_CATEGORY_COLOURS``); another
+    category starts at the colour its name hashes to (CRC-32 of the UTF-8 name) and takes the
+    next free one when that is taken on the same map. Beyond ``len(CATEGORY_COLOURS)``
+    categories the rest share ``OTHER_COLOUR``.
+    """
+    names = sorted(set(categories.dropna().astype(str)))
+    colours = {c: KNOWN_CATEGORY_COLOURS[c] for c in names if c in KNOWN_CATEGORY_COLOURS}
+    for name in names:
+        if name in colours:
+            continue
+        free = [c for c in CATEGORY_COLOURS if c not in colours.values()]
+        if not free:
+            colours[name] = OTHER_COLOUR
+            continue
+        start = zlib.crc32(name.encode("utf-8")) % len(CATEGORY_COLOURS)
+        ring = CATEGORY_COLOURS[start:] + CATEGORY_COLOURS[:start]
+        colours[name] = next(c for c in ring if c in free)
+    return colours
 
 
 def catchments_by_default(group_count: int) -> bool:

@@ -601,6 +601,118 @@ _SITING: dict[str, tuple[str, str]] = {
 }
 
 
+# --------------------------------------------------------------------------------------------
+# Year against year and the briefing deck: keys "page.compare", "compare.*", "deck.*"
+# --------------------------------------------------------------------------------------------
+_COMPARE: dict[str, tuple[str, str]] = {
+    "page.compare": ("年度对比", "Year on year"),
+    "meta.outline_source": ("区界来源", "District outline"),
+    "compare.title": ("年度对比", "This year against last year"),
+    "compare.years": ("{old} → {new}", "{old} → {new}"),
+    "compare.none": (
+        "没有可对比的上一年度数据。示例数据自带 2020 年数据；自己的数据可用命令行对比两个数据集："
+        "python -m geo compare 上年文件夹 今年文件夹。",
+        "No earlier year to compare with. The demo comes with 2020; for your own data compare "
+        "two dataset folders on the command line: python -m geo compare OLD NEW.",
+    ),
+    "compare.left_out": (
+        "只有一个年度有的服务群体不参与对比：{groups}",
+        "Groups only one year has are not compared: {groups}",
+    ),
+    "compare.pp": ("{value}个百分点", "{value} pp"),
+    "compare.kpi.coverage": ("覆盖率", "Coverage"),
+    "compare.kpi.unreached": ("未覆盖（人）", "Out of reach"),
+    "compare.kpi.opened": ("新增站点/组织", "Sites opened"),
+    "compare.kpi.closed": ("撤销站点/组织", "Sites closed"),
+    "compare.kpi.moved": ("{n} 处位置变动（超过 50 米）", "{n} moved more than 50 m"),
+    "compare.kpi.was": ("上年 {value}", "last year {value}"),
+    "compare.gains": ("覆盖率提高最多", "Biggest gains"),
+    "compare.losses": ("覆盖率下降最多", "Biggest losses"),
+    "compare.no_gains": ("没有乡镇覆盖率提高。", "No township gained coverage."),
+    "compare.no_losses": ("没有乡镇覆盖率下降。", "No township lost coverage."),
+    "compare.rank_line": (
+        "{name}：{old} → {new}（{change}）",
+        "{name}: {old} → {new} ({change})",
+    ),
+    "compare.table": ("各乡镇对比", "Township by township"),
+    "compare.sites_table": ("站点变化", "Sites that changed"),
+    "compare.status.both": ("两年都有", "both years"),
+    "compare.status.old_only": ("仅上年有", "last year only"),
+    "compare.status.new_only": ("仅今年有", "this year only"),
+    "compare.col.name": ("乡镇", "Township"),
+    "compare.col.status": ("状态", "Status"),
+    "compare.col.coverage_old": ("上年覆盖率", "Coverage last year"),
+    "compare.col.coverage_new": ("今年覆盖率", "Coverage this year"),
+    "compare.col.coverage_change_pp": ("变化（百分点）", "Change (pp)"),
+    "compare.col.unreached_new": ("今年未覆盖（人）", "Out of reach now"),
+    "compare.col.sites_opened": ("新增站点", "Opened"),
+    "compare.col.sites_closed": ("撤销站点", "Closed"),
+    "compare.col.funding_yuan_old": ("上年建议资金（元）", "Recommended last year"),
+    "compare.col.funding_yuan_new": ("今年建议资金（元）", "Recommended this year"),
+    "compare.col.site": ("站点/组织", "Site"),
+    "compare.col.change": ("变化", "Change"),
+    "compare.col.township": ("乡镇", "Township"),
+    "compare.col.move_m": ("移动距离（米）", "Moved (m)"),
+    "compare.site.opened": ("今年新增", "opened this year"),
+    "compare.site.closed": ("今年已撤销", "closed since last year"),
+    "compare.site.moved": ("位置变动", "moved"),
+    "compare.site.opened_n": ("新增站点/组织（{n}）", "Opened ({n})"),
+    "compare.site.closed_n": ("撤销站点/组织（{n}）", "Closed ({n})"),
+    "compare.legend.title": ("覆盖率变化（百分点）", "Change of coverage (pp)"),
+    "compare.legend.below": ("下降超过 {bound}", "below {bound}"),
+    "compare.legend.above": ("提高超过 {bound}", "above {bound}"),
+    "compare.legend.same": ("基本持平（±1）", "about the same (±1)"),
+    "compare.legend.one_year": ("仅一个年度有 / 无服务对象", "one year only / no people"),
+    "compare.tip.both": (
+        "覆盖率 {old} → {new}（{change}）；新增站点 {opened}，撤销 {closed}",
+        "coverage {old} → {new} ({change}); {opened} opened, {closed} closed",
+    ),
+    "compare.tip.old_only": ("仅上年数据有此乡镇（覆盖率 {old}）", "last year only ({old})"),
+    "compare.tip.new_only": ("仅今年数据有此乡镇（覆盖率 {new}）", "this year only ({new})"),
+    # the briefing deck
+    "deck.prev": ("‹ 上一页", "‹ Previous"),
+    "deck.next": ("下一页 ›", "Next ›"),
+    "deck.keys": ("← → 键翻页", "← → keys turn the page"),
+    "deck.groups": ("服务群体：{groups}", "Groups: {groups}"),
+    "deck.groups_all": ("全部 {n} 类服务群体", "all {n} beneficiary groups"),
+    "deck.s1.title": ("全区服务覆盖", "Service coverage in the district"),
+    "deck.s2.title": ("覆盖最薄弱的乡镇", "Where it is worst"),
+    "deck.s2.lead": (
+        "未覆盖人数最多的 {n} 个乡镇",
+        "The {n} townships with the most people out of reach",
+    ),
+    "deck.s2.line": (
+        "未覆盖 {unreached} 人 · 覆盖率 {coverage} · 服务对象 {people} 人",
+        "{unreached} out of reach · coverage {coverage} · {people} people",
+    ),
+    "deck.s3.title": ("下一轮公益创投资金建议分配", "Recommended split of the next funding round"),
+    "deck.s3.recommended": (
+        "建议（下一轮）：共 {budget}",
+        "Recommendation for the next round: {budget} in all",
+    ),
+    "deck.s3.actual": (
+        "上一轮实际（{year}年）：共 {amount}",
+        "Last round's actual ({year}): {amount}",
+    ),
+    "deck.s3.actual_any": ("上一轮实际：共 {amount}", "Last round's actual: {amount}"),
+    "deck.s3.col.recommended": ("建议（下一轮）", "Recommended (next)"),
+    "deck.s3.col.actual": ("上一轮实际", "Last round actual"),
+    "deck.s3.basis": (
+        "按各乡镇未覆盖人数（乘群体权重）分配；这是建议，不是已下达的资金。",
+        "Split by the people out of reach in each township (times the group weights); a "
+        "recommendation, not money already granted.",
+    ),
+    "deck.s4.title": ("与上年相比的变化", "What changed since last year"),
+    "deck.s4.none": (
+        "没有上一年度的数据，无法比较。",
+        "There is no earlier year to compare with.",
+    ),
+    "deck.change_since": ("比上年 {change}", "{change} on last year"),
+    "deck.count_since": ("比上年 {change}", "{change} on last year"),
+    "deck.sites_since": ("新增 {opened} · 撤销 {closed}", "{opened} opened · {closed} closed"),
+}
+
+
 def _build_catalog(*sections: dict[str, tuple[str, str]]) -> dict[str, dict[str, str]]:
     catalog: dict[str, dict[str, str]] = {}
     for section in sections:
@@ -614,7 +726,7 @@ def _build_catalog(*sections: dict[str, tuple[str, str]]) -> dict[str, dict[str,
     return catalog
 
 
-CATALOG: Final[dict[str, dict[str, str]]] = _build_catalog(_DASHBOARD, _EXPORTS, _SITING)
+CATALOG: Final[dict[str, dict[str, str]]] = _build_catalog(_DASHBOARD, _EXPORTS, _SITING, _COMPARE)
 
 
 def t(key: str, lang: str = "zh", **values: object) -> str:
