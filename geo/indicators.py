@@ -19,14 +19,14 @@ import pandas as pd
 from geo.text.i18n import format_count, format_number, format_percent, format_yuan, t
 
 __all__ = [
+    "CHANGE_BOUNDS_PP",
+    "CHANGE_COLOURS",
     "CHOROPLETH_INDICATORS",
     "INDICATORS",
     "NO_DATA_COLOUR",
     "SHARE_BOUNDS",
     "Classification",
     "Indicator",
-    "CHANGE_BOUNDS_PP",
-    "CHANGE_COLOURS",
     "classify_change_pp",
     "classify_indicator",
     "classify_values",

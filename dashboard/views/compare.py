@@ -131,7 +131,7 @@ def render() -> None:
             "deck.groups",
             lang,
             groups=widgets.groups_text(comparison.new.groups, cur.dataset, lang),
-        )  # fmt: skip
+        )
     )
     left_out = [*comparison.left_out["old_only"], *comparison.left_out["new_only"]]
     if left_out:

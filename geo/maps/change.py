@@ -7,6 +7,7 @@ a township is in one year only or has no demand) with the township names, the si
 
 from __future__ import annotations
 
+import itertools
 from html import escape
 
 import folium
@@ -31,7 +32,7 @@ from geo.maps.webmap import (
 )
 from geo.text.i18n import format_percent, t
 
-__all__ = ["OPENED_COLOUR", "CLOSED_COLOUR", "build_change_map", "change_legend_labels", "pp"]
+__all__ = ["CLOSED_COLOUR", "OPENED_COLOUR", "build_change_map", "change_legend_labels", "pp"]
 
 OPENED_COLOUR = "#15803d"
 CLOSED_COLOUR = "#7f1d1d"
@@ -52,7 +53,7 @@ def change_legend_labels(lang: str = "zh") -> list[str]:
     """The seven class labels of the change map, lowest first."""
     inner = [f"{b:+g}" for b in CHANGE_BOUNDS_PP]
     labels = [t("compare.legend.below", lang, bound=inner[0])]
-    labels += [f"{lo} ~ {hi}" for lo, hi in zip(inner[:-1], inner[1:], strict=True)]
+    labels += [f"{lo} ~ {hi}" for lo, hi in itertools.pairwise(inner)]
     labels[3] = t("compare.legend.same", lang)
     return [*labels, t("compare.legend.above", lang, bound=inner[-1])]
 
