@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import state, widgets
+from dashboard.views import briefing as deck
 from dashboard.views import compare, coverage, data, funding, overview, siting
 from geo.text.i18n import t
 
@@ -69,7 +70,7 @@ def main() -> None:
     )  # fmt: skip
     page = st.navigation([router, *pages.values()], position="hidden" if briefing else "sidebar")
     if briefing:
-        overview.render_briefing()
+        deck.render()
         return
     if page.url_path:
         state.sync_param("page", page.url_path)

@@ -80,40 +80,27 @@ def groups_text(groups: Sequence[Group], dataset: Dataset, lang: str) -> str:
     return "、".join(g.display(lang) for g in groups)
 
 
-def kpi_tiles(kpis: DistrictKpis, lang: str, *, briefing: bool) -> None:
-    """The headline figures as metric tiles: five in a row, or four stacked for a briefing."""
+def kpi_tiles(kpis: DistrictKpis, lang: str) -> None:
+    """The headline figures as five metric tiles in a row."""
     funding_label = (
         t("kpi.funding", lang, year=kpis.funding_year)
         if kpis.funding_year
         else t("kpi.funding_any", lang)
     )
-    funding = (
-        funding_label,
-        format_yuan(kpis.funding_yuan, lang),
-        t("kpi.projects", lang, n=kpis.projects),
-    )
-    coverage = (
-        t("kpi.coverage", lang),
-        format_percent(kpis.coverage),
-        t("kpi.covered_of", lang, covered=format_count(kpis.covered, lang)),
-    )
-    if briefing:
-        tiles = [
-            coverage,
-            (t("kpi.unreached", lang), format_count(kpis.unreached, lang), None),
-            (t("kpi.sites", lang), format_count(kpis.organizations + kpis.stations, lang),
-             t("kpi.sites_split", lang, organizations=kpis.organizations, stations=kpis.stations)),
-            funding,
-        ]  # fmt: skip
-        for label, value, note in tiles:
-            st.metric(label, value, delta=note, delta_color="off", delta_arrow="off")
-        return
     tiles = [
         (t("kpi.organizations", lang), format_count(kpis.organizations, lang), None),
         (t("kpi.stations", lang), format_count(kpis.stations, lang), None),
         (t("kpi.people", lang), format_count(kpis.people, lang), None),
-        coverage,
-        funding,
+        (
+            t("kpi.coverage", lang),
+            format_percent(kpis.coverage),
+            t("kpi.covered_of", lang, covered=format_count(kpis.covered, lang)),
+        ),
+        (
+            funding_label,
+            format_yuan(kpis.funding_yuan, lang),
+            t("kpi.projects", lang, n=kpis.projects),
+        ),
     ]
     for column, (label, value, note) in zip(st.columns(len(tiles)), tiles, strict=True):
         column.metric(label, value, delta=note, delta_color="off", delta_arrow="off")

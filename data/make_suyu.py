@@ -842,7 +842,7 @@ demo = true
 coordinates = "wgs84"
 budget_yuan = {budget}  # {budget_note}
 year = {year}
-boundary_note = "乡镇为示意边界（由真实区界切分），不可用于量算 (schematic township cells cut \
+boundary_note = "示意边界（乡镇由真实区界切分），不可用于量算 (schematic township cells cut \
 from the real district outline, not for measurement)"
 source = "{source}"
 source_date = "2021-04-21"

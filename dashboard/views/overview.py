@@ -89,7 +89,7 @@ def render() -> None:
     summary = state.summary(groups)
     st.title(t("overview.title", lang) + " · " + cur.dataset.name)
     widgets.demo_notice(cur.dataset, lang)
-    widgets.kpi_tiles(district_kpis(summary), lang, briefing=False)
+    widgets.kpi_tiles(district_kpis(summary), lang)
     view = MapView(
         indicator=indicator,
         lang=lang,
@@ -105,34 +105,3 @@ def render() -> None:
     with right:
         _quality(summary, lang)
     downloads.export_buttons(summary, lang=lang, key="overview", indicator=indicator)
-
-
-def render_briefing() -> None:
-    """Briefing mode: a large title, the map and four KPI tiles, nothing else."""
-    lang = state.lang()
-    cur = state.current()
-    groups = state.selected_groups()
-    indicator = state.initial_indicator()
-    summary = state.summary(groups)
-    title = t("app.title", lang) + " · " + cur.dataset.name
-    st.title(title)
-    if cur.dataset.demo:
-        st.markdown(
-            "<div style='font-size:1.35rem;color:#92400e;margin:-0.4rem 0 0.6rem 0'>"
-            f"{t('demo.banner', lang)} {t('demo.boundaries', lang)}</div>",
-            unsafe_allow_html=True,
-        )
-    view = MapView(
-        indicator=indicator,
-        lang=lang,
-        briefing=True,
-        asset_base=loader.leaflet_asset_base(),
-    )
-    left, right = st.columns([7, 3], gap="medium")
-    with left:
-        widgets.show_map(build_map(summary, view), key="briefing_map", height=840)
-    with right:
-        widgets.kpi_tiles(district_kpis(summary), lang, briefing=True)
-    exit_link = "./?lang=en" if lang == "en" else "./"
-    link = f"<a href='{exit_link}' target='_self' style='color:#9ca3af'>"
-    st.markdown(link + t("app.briefing_exit", lang) + "</a>", unsafe_allow_html=True)

@@ -52,9 +52,11 @@ __all__ = [
     "category_colours",
 ]
 
-# Warm and dark hues that stand out on the choropleth palettes (which are light and cool).
+# Warm and dark hues that stand out on the choropleth palettes (which are light and cool):
+# the well-known categories have their own (KNOWN_CATEGORY_COLOURS), any other category one of
+# CATEGORY_COLOURS by a hash of its name.
 CATEGORY_COLOURS = (
-    "#d62728", "#ff7f0e", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#9467bd", "#17becf",
+    "#a0522d", "#b8860b", "#6b8e23", "#c71585", "#8b0000", "#4b0082", "#ff1493", "#556b2f",
 )  # fmt: skip
 OTHER_COLOUR = "#444444"
 # Above this many groups the circles of every site for every group cover the whole district
@@ -141,23 +143,25 @@ def category_colours(categories: pd.Series) -> dict[str, str]:
     """A fill colour per site category that depends on the category's name only, so that
     妇女之家 has the same colour in every year and every dataset.
 
-    The well-known categories have their own colours (``KNOWN_CATEGORY_COLOURS``); another
-    category starts at the colour its name hashes to (CRC-32 of the UTF-8 name) and takes the
-    next free one when that is taken on the same map. Beyond ``len(CATEGORY_COLOURS)``
-    categories the rest share ``OTHER_COLOUR``.
+    The well-known categories have their own colours (``KNOWN_CATEGORY_COLOURS``); any other
+    category gets the colour of ``CATEGORY_COLOURS`` its name hashes to (CRC-32 of the UTF-8
+    name), or the next free one when another category of the same map has it already. Beyond
+    ``len(CATEGORY_COLOURS)`` other categories the rest share ``OTHER_COLOUR``.
     """
     names = sorted(set(categories.dropna().astype(str)))
     colours = {c: KNOWN_CATEGORY_COLOURS[c] for c in names if c in KNOWN_CATEGORY_COLOURS}
+    taken: set[str] = set()
     for name in names:
         if name in colours:
             continue
-        free = [c for c in CATEGORY_COLOURS if c not in colours.values()]
+        free = [c for c in CATEGORY_COLOURS if c not in taken]
         if not free:
             colours[name] = OTHER_COLOUR
             continue
         start = zlib.crc32(name.encode("utf-8")) % len(CATEGORY_COLOURS)
         ring = CATEGORY_COLOURS[start:] + CATEGORY_COLOURS[:start]
         colours[name] = next(c for c in ring if c in free)
+        taken.add(colours[name])
     return colours
 
 
