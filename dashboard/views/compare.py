@@ -45,7 +45,13 @@ def kpis(comparison: Comparison, lang: str) -> None:
         (t("compare.kpi.closed", lang), format_count(len(comparison.closed), lang), None, "off"),
     ]
     for column, (label, value, delta, colour) in zip(st.columns(len(tiles)), tiles, strict=True):
-        column.metric(label, value, delta=delta, delta_color=colour)
+        column.metric(
+            label,
+            value,
+            delta=delta,
+            delta_color=colour,
+            delta_arrow="auto" if colour != "off" else "off",
+        )
 
 
 def ranked(comparison: Comparison, lang: str) -> None:
