@@ -13,6 +13,7 @@ from typing import Final
 
 import streamlit as st
 
+from dashboard import state
 from geo.cli.export import export_bytes
 from geo.summary import Summary
 from geo.text.fonts import ensure_cjk_font
@@ -72,6 +73,8 @@ def export_buttons(
     _prepare_font()
     district = summary.dataset.name.split("（")[0].split("(")[0].strip() or "atlas"
     stamp = date.today().isoformat()
+    # the pack's "what changed" page, when the dataset has an earlier year
+    comparison = state.comparison(tuple(summary.group_codes))
     options = {"lang": lang, "indicator": indicator, "view": view, "group": group}
     with st.expander(t("export.ui.title", lang), icon=":material/download:"):
         st.caption(t("export.ui.help", lang))
@@ -79,7 +82,9 @@ def export_buttons(
         for column, (label, what, extension, name, mime) in zip(columns, _BUTTONS, strict=True):
             column.download_button(
                 t(label, lang),
-                data=partial(export_bytes, summary, what, extension, **options),
+                data=partial(
+                    export_bytes, summary, what, extension, comparison=comparison, **options
+                ),
                 file_name=f"{district}_{t(name, lang)}_{stamp}{extension}",
                 mime=mime,
                 key=f"{key}_export_{what}{extension}",

@@ -8,6 +8,7 @@ report have the same classes and the same legend.
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from dataclasses import dataclass
 from typing import Final, Literal
@@ -22,15 +23,19 @@ __all__ = [
     "CHANGE_BOUNDS_PP",
     "CHANGE_COLOURS",
     "CHOROPLETH_INDICATORS",
+    "CLOSED_COLOUR",
     "INDICATORS",
     "NO_DATA_COLOUR",
+    "OPENED_COLOUR",
     "SHARE_BOUNDS",
     "Classification",
     "Indicator",
+    "change_legend_labels",
     "classify_change_pp",
     "classify_indicator",
     "classify_values",
     "compute_indicator",
+    "format_change_pp",
     "format_indicator_value",
     "indicator_name",
     "legend_labels",
@@ -55,6 +60,9 @@ SHARE_BOUNDS: Final = (0.2, 0.4, 0.6, 0.8, 1.0)
 # A change of a share in percentage points: fixed, symmetric classes around "about the same".
 CHANGE_BOUNDS_PP: Final = (-10.0, -5.0, -1.0, 1.0, 5.0, 10.0)
 # ColorBrewer RdBu, 7 classes: red = loss, white = about the same, blue = gain.
+# Sites opened (filled) and closed (hollow) on the year-on-year maps.
+OPENED_COLOUR: Final = "#15803d"
+CLOSED_COLOUR: Final = "#7f1d1d"
 CHANGE_COLOURS: Final = (
     "#b2182b", "#ef8a62", "#fddbc7", "#f7f7f7", "#d1e5f0", "#67a9cf", "#2166ac",
 )  # fmt: skip
@@ -279,6 +287,24 @@ def classify_change_pp(values: pd.Series) -> Classification:
         (float(edges[i]), float(edges[i + 1]), CHANGE_COLOURS[i]) for i in range(len(edges) - 1)
     ]
     return Classification(values, classes, colours.astype(object), legend)
+
+
+def format_change_pp(value: float | None, lang: str = "zh", *, unit: bool = True) -> str:
+    """A change in percentage points as read aloud: '+4.5个百分点', '-0.9 pp', '0.0个百分点'
+    (a change that rounds to zero has no sign), '—' when unknown; ``unit=False``: '+4.5'."""
+    if value is None or pd.isna(value):
+        return "—"
+    number = "0.0" if round(value, 1) == 0 else f"{value:+.1f}"
+    return t("compare.pp", lang, value=number) if unit else number
+
+
+def change_legend_labels(lang: str = "zh") -> list[str]:
+    """The labels of the seven classes of :func:`classify_change_pp`, lowest first."""
+    inner = [f"{b:+g}" for b in CHANGE_BOUNDS_PP]
+    labels = [t("compare.legend.below", lang, bound=inner[0])]
+    labels += [f"{lo} ~ {hi}" for lo, hi in itertools.pairwise(inner)]
+    labels[3] = t("compare.legend.same", lang)
+    return [*labels, t("compare.legend.above", lang, bound=inner[-1])]
 
 
 def classify_indicator(

@@ -20,7 +20,8 @@ import streamlit as st
 
 from dashboard import loader, state, widgets
 from geo.compare import Comparison
-from geo.maps.change import build_change_map, pp
+from geo.indicators import format_change_pp as pp
+from geo.maps.change import build_change_map
 from geo.maps.views import MapView, build_map
 from geo.selection import district_kpis
 from geo.summary import Summary

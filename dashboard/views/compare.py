@@ -8,7 +8,8 @@ import streamlit as st
 
 from dashboard import loader, state, widgets
 from geo.compare import Comparison
-from geo.maps.change import build_change_map, pp
+from geo.indicators import format_change_pp as pp
+from geo.maps.change import build_change_map
 from geo.maps.views import MapView
 from geo.text.i18n import format_count, format_percent, t
 

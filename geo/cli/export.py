@@ -13,7 +13,8 @@ from datetime import date
 from pathlib import Path
 from typing import Final
 
-from geo.cli.options import OptionError, check_budget, chosen_groups
+from geo.cli.options import OptionError, check_budget, chosen_groups, compared_groups
+from geo.compare import Comparison, compare
 from geo.io.load import load_dataset
 from geo.summary import Summary, summarize
 
@@ -67,6 +68,10 @@ def add_export_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--size", choices=("a4", "16x9"), default="a4", help="page size")
     command.add_argument("--budget", type=int, metavar="YUAN", help="budget to allocate (yuan)")
     command.add_argument("--date", metavar="YYYY-MM-DD", help="date printed (default today)")
+    command.add_argument(
+        "--previous", type=Path, metavar="DATASET",
+        help="the earlier year's dataset: the pack gets a 'what changed' page",
+    )  # fmt: skip
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -77,9 +82,14 @@ def run_export(args: argparse.Namespace) -> int:
     dataset = load_dataset(args.dataset)
     chosen_groups(dataset, args.group, args.lang)
     summary = summarize(dataset, groups=args.group, budget_yuan=args.budget)
+    comparison = None
+    if args.previous is not None and args.what == "pack":
+        earlier = load_dataset(args.previous)
+        codes = compared_groups(earlier, dataset, summary.group_codes, args.lang)
+        comparison = compare(earlier, dataset, groups=list(codes))
     try:
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        path = export_summary(summary, args.what, args.out, **_options(args))
+        path = export_summary(summary, args.what, args.out, comparison=comparison, **_options(args))
     except OSError as exc:
         print(text["cannot_write"].format(path=args.out, error=exc.strerror), file=sys.stderr)
         return EXIT_INVALID
@@ -136,6 +146,7 @@ def export_summary(
     chart: str = "gaps",
     size: str = "a4",
     day: date | None = None,
+    comparison: Comparison | None = None,
 ) -> Path:
     """Write one export of ``summary`` to ``path``; the format follows the extension.
 
@@ -149,6 +160,8 @@ def export_summary(
         The file to write.
     lang, indicator, view, group, chart, size, day
         As for the individual exports (``geo.export.maps.map_figure`` and friends).
+    comparison
+        This dataset against an earlier year: the pack gets its "what changed" page.
 
     Returns
     -------
@@ -163,7 +176,9 @@ def export_summary(
     if what == "pack":
         from geo.export.pack import build_pack
 
-        return build_pack(summary, path, lang=lang, day=day, indicator=indicator)
+        return build_pack(
+            summary, path, lang=lang, day=day, indicator=indicator, comparison=comparison
+        )
     if what == "tables":
         from geo.export.tables import township_table, write_csv, write_xlsx
 

@@ -7,7 +7,6 @@ a township is in one year only or has no demand) with the township names, the si
 
 from __future__ import annotations
 
-import itertools
 from html import escape
 
 import folium
@@ -15,7 +14,15 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.compare import Comparison
-from geo.indicators import CHANGE_BOUNDS_PP, CHANGE_COLOURS, NO_DATA_COLOUR, classify_change_pp
+from geo.indicators import (
+    CHANGE_COLOURS,
+    CLOSED_COLOUR,
+    NO_DATA_COLOUR,
+    OPENED_COLOUR,
+    change_legend_labels,
+    classify_change_pp,
+)
+from geo.indicators import format_change_pp as pp
 from geo.maps.views import MapView
 from geo.maps.webmap import (
     GeoJsonLayer,
@@ -32,30 +39,7 @@ from geo.maps.webmap import (
 )
 from geo.text.i18n import format_percent, t
 
-__all__ = ["CLOSED_COLOUR", "OPENED_COLOUR", "build_change_map", "change_legend_labels", "pp"]
-
-OPENED_COLOUR = "#15803d"
-CLOSED_COLOUR = "#7f1d1d"
-
-
-def _signed(value: float) -> str:
-    if pd.isna(value):
-        return "—"
-    return "0.0" if round(value, 1) == 0 else f"{value:+.1f}"
-
-
-def pp(value: float, lang: str = "zh") -> str:
-    """A change in percentage points as read aloud: '+4.5个百分点', '-0.9 pp', '—'."""
-    return "—" if pd.isna(value) else t("compare.pp", lang, value=_signed(value))
-
-
-def change_legend_labels(lang: str = "zh") -> list[str]:
-    """The seven class labels of the change map, lowest first."""
-    inner = [f"{b:+g}" for b in CHANGE_BOUNDS_PP]
-    labels = [t("compare.legend.below", lang, bound=inner[0])]
-    labels += [f"{lo} ~ {hi}" for lo, hi in itertools.pairwise(inner)]
-    labels[3] = t("compare.legend.same", lang)
-    return [*labels, t("compare.legend.above", lang, bound=inner[-1])]
+__all__ = ["build_change_map"]
 
 
 def build_change_map(comparison: Comparison, view: MapView) -> folium.Map:
@@ -128,7 +112,7 @@ def _add_townships(
     GeoJsonLayer(polygons_to_features(shapes, properties), name="Townships", styles=styles).add_to(
         fmap
     )
-    labels = [f"{n} {_signed(v)}" for n, v in zip(table["name"], table["coverage_change_pp"],
+    labels = [f"{n} {pp(v, unit=False)}" for n, v in zip(table["name"], table["coverage_change_pp"],
                                                    strict=True)]  # fmt: skip
     LabelLayer(shapes.representative_point(), labels, font_px=view.font_px - 1).add_to(fmap)
 

@@ -342,6 +342,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
         "Venture funding: recommended and actual",
     ),
     "export.pack.funding_chart": ("建议分配与实际资助对比", "Recommended vs actual funding"),
+    "export.pack.changes": ("与上年相比的变化（{years}）", "What changed ({years})"),
     "export.pack.method": ("方法与数据说明", "Method and provenance"),
     "export.pack.page": ("第 {n} 页，共 {total} 页", "Page {n} of {total}"),
     "export.method.coverage": (
