@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo.compare import compare
 from geo.io.load import load_dataset
 from geo.selection import district_kpis
 from geo.summary import summarize
@@ -210,3 +211,29 @@ def test_a_valid_upload_updates_the_whole_page_and_the_banner() -> None:
     assert any(m.value.startswith("**上传区**") for m in app.markdown)  # the loaded section
     assert "上传区" in app.sidebar.caption[0].value
     assert not any("示例数据（模拟）" in w.value for w in app.warning)
+
+
+def test_the_compare_page_names_the_gains_and_losses_geo_computes() -> None:
+    comparison = compare(load_dataset(DEMO.parent / "suyu-2020"), load_dataset(DEMO))
+    gains, losses = comparison.ranked_changes(3)
+    app = open_app(page="compare")
+    text = _text(app)
+    for _, row in [*gains.iterrows(), *losses.iterrows()]:
+        assert f"**{row['name']}**" in text
+    assert "陆集街道" in "".join(losses["name"])  # the simulated closures of 2021
+    metrics = _metrics(app)
+    assert metrics["覆盖率"] == format_percent(comparison.totals()["coverage_new"]["all"])
+    assert metrics["新增站点/组织"] == str(len(comparison.opened))
+    assert metrics["撤销站点/组织"] == str(len(comparison.closed))
+    table = app.dataframe[0].value
+    assert len(table) == 12
+    assert list(table["状态"].unique()) == ["两年都有"]
+
+
+def test_the_overview_offers_data_driven_breaks_for_shares() -> None:
+    app = open_app(page="overview")
+    assert app.selectbox(key="breaks").value == "fixed"
+    app.selectbox(key="breaks").set_value("natural_breaks").run()
+    assert not app.exception
+    app.selectbox(key="indicator").set_value("unreached").run()
+    assert not any(s.key == "breaks" for s in app.selectbox)

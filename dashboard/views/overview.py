@@ -8,6 +8,7 @@ from dashboard import charts, downloads, loader, state, widgets
 from geo.indicators import (
     CHOROPLETH_INDICATORS,
     INDICATORS,
+    Scheme,
     classify_indicator,
     format_indicator_value,
     indicator_name,
@@ -31,13 +32,26 @@ def _indicator_picker(lang: str) -> str:
     return code
 
 
+def _breaks_picker(indicator: str, lang: str) -> Scheme | None:
+    """Fixed share classes or the data's natural breaks, for the share indicators only."""
+    if INDICATORS[indicator].value_format != "percent":
+        return None
+    return st.sidebar.selectbox(
+        t("filter.breaks", lang),
+        ("fixed", "natural_breaks"),
+        format_func=lambda b: t(f"filter.breaks.{b}", lang),
+        key="breaks",
+        help=t("filter.breaks_help", lang),
+    )
+
+
 # how the ranking's value axis is labelled, by the indicator's value format
 _AXIS = {"percent": "percent", "count": "count", "money": "count"}
 
 
-def _ranking(summary: Summary, indicator: str, lang: str) -> None:
+def _ranking(summary: Summary, indicator: str, breaks: Scheme | None, lang: str) -> None:
     table = summary.townships
-    classes = classify_indicator(table, indicator)
+    classes = classify_indicator(table, indicator, scheme=breaks)
     texts = [format_indicator_value(indicator, v, lang) for v in classes.values]
     title = t("overview.ranking", lang, indicator=indicator_name(indicator, lang))
     fig = charts.ranked_bar(
@@ -85,6 +99,7 @@ def render() -> None:
     cur = state.current()
     groups = widgets.group_picker(cur.dataset, lang)
     indicator = _indicator_picker(lang)
+    breaks = _breaks_picker(indicator, lang)
     basemap = widgets.basemap_picker(lang)
     summary = state.summary(groups)
     st.title(t("overview.title", lang) + " · " + cur.dataset.name)
@@ -96,12 +111,13 @@ def render() -> None:
         basemap=basemap,
         tianditu_key=widgets.tianditu_key(),
         asset_base=loader.leaflet_asset_base(),
+        breaks=breaks,
     )
     widgets.show_map(build_map(summary, view), key="overview_map", height=640)
     _unassigned(summary, lang)
     left, right = st.columns([1, 1], gap="large")
     with left:
-        _ranking(summary, indicator, lang)
+        _ranking(summary, indicator, breaks, lang)
     with right:
         _quality(summary, lang)
     downloads.export_buttons(summary, lang=lang, key="overview", indicator=indicator)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from geo.indicators import (
     Classification,
+    Scheme,
     classify_indicator,
     format_indicator_value,
     indicator_name,
@@ -102,6 +103,9 @@ class MapView:
         Fill opacity of the choropleth (lighter where points must stand out on it).
     asset_base
         Where the browser finds ``leaflet.js``/``leaflet.css`` (see ``geo.maps.webmap.new_map``).
+    breaks
+        The class breaks of the choropleth; None: the indicator's default (fixed classes for
+        shares, natural breaks for the rest; see ``geo.indicators.classify_indicator``).
     """
 
     indicator: str = "coverage"
@@ -120,6 +124,7 @@ class MapView:
     site_scale: float = 1.0
     township_opacity: float = 0.85
     asset_base: str = "leaflet/"
+    breaks: Scheme | None = None
 
     @property
     def font_px(self) -> int:
@@ -201,7 +206,7 @@ def build_map(summary: Summary, view: MapView) -> folium.Map:
         legend_px=15 * view.font_px,
     )
     add_basemap(fmap, view.basemap, tianditu_key=view.tianditu_key)
-    classes = classify_indicator(summary.townships, view.indicator)
+    classes = classify_indicator(summary.townships, view.indicator, scheme=view.breaks)
     _add_townships(fmap, summary, shapes, classes, view)
     sites = _visible_sites(summary, view)
     if view.show_catchments:

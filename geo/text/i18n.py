@@ -63,6 +63,14 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
         "Pick one or more; figures add up the chosen groups.",
     ),
     "filter.indicator": ("地图指标", "Map indicator"),
+    "filter.breaks": ("分级方式", "Classes"),
+    "filter.breaks.fixed": ("固定分级（0-20-40-60-80-100%）", "Fixed (0-20-40-60-80-100%)"),
+    "filter.breaks.natural_breaks": ("按本数据自然断点", "Natural breaks of these data"),
+    "filter.breaks_help": (
+        "固定分级便于不同年度、不同群体的地图直接比较；自然断点更能拉开本数据内部的差别。",
+        "Fixed classes make maps of different years and groups comparable; natural breaks "
+        "separate these data's own values better.",
+    ),
     "filter.township": ("乡镇（街道）", "Township"),
     "filter.township_all": ("全区", "Whole district"),
     "filter.kind": ("站点类型", "Site kind"),
