@@ -24,7 +24,6 @@ __all__ = ["MOVE_THRESHOLD_M", "Comparison", "compare", "comparison_to_json", "s
 
 MOVE_THRESHOLD_M = 50.0
 _GEOD = pyproj.Geod(ellps="WGS84")
-STATUSES = ("both", "old_only", "new_only")
 Frame = TypeVar("Frame", pd.DataFrame, pd.Series)
 
 
