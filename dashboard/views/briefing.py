@@ -29,7 +29,7 @@ from geo.text.i18n import format_count, format_percent, format_yuan, t
 
 SLIDES = 4
 WORST_COUNT = 5
-MAP_HEIGHT = 720
+MAP_HEIGHT = 780
 SLIDE_KEY = "slide"
 
 _CSS = """
@@ -42,7 +42,7 @@ _CSS = """
 .deck-card.gain { border-left-color: #2166ac; }
 .deck-card .name { font-size: 2.1rem; font-weight: 700; line-height: 1.2; }
 .deck-card .name .rank { color: #6b7280; margin-right: 0.5rem; }
-.deck-card .line { font-size: 1.35rem; color: #1f2937; }
+.deck-card .line { font-size: 1.5rem; color: #1f2937; }
 .deck-card .big { font-size: 3.4rem; font-weight: 700; line-height: 1.1; }
 .deck-table { width: 100%; border-collapse: collapse; font-size: 1.3rem; }
 .deck-table th { text-align: right; color: #374151; border-bottom: 2px solid #9ca3af;
@@ -325,9 +325,16 @@ def _slide_changes(summary: Summary, comparison: Comparison | None, lang: str) -
         if rows.empty:
             parts.append(f"<div class='deck-note'>{escape(t(empty, lang))}</div>")
         parts += [
-            f"<div class='deck-card {css}'><div class='line'><b>{escape(str(row['name']))}</b> "
-            f"{format_percent(row['coverage_old'])} → {format_percent(row['coverage_new'])}"
-            f"（{escape(pp(row['coverage_change_pp'], lang))}）</div></div>"
+            f"<div class='deck-card {css}'><div class='line'>"
+            + t(
+                "compare.rank_line",
+                lang,
+                name=f"<b>{escape(str(row['name']))}</b>",
+                old=format_percent(row["coverage_old"]),
+                new=format_percent(row["coverage_new"]),
+                change=escape(pp(row["coverage_change_pp"], lang)),
+            )
+            + "</div></div>"
             for _, row in rows.iterrows()
         ]
     with right:
