@@ -7,6 +7,7 @@ thread), so the buttons cost nothing on a rerun.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import date
 from functools import partial
 from typing import Final
@@ -15,6 +16,8 @@ import streamlit as st
 
 from dashboard import state
 from geo.cli.export import export_bytes
+from geo.compare import compare, shared_groups
+from geo.dataset import Dataset
 from geo.summary import Summary
 from geo.text.fonts import ensure_cjk_font
 from geo.text.i18n import t
@@ -42,6 +45,24 @@ def _prepare_font() -> threading.Thread:
     thread = threading.Thread(target=ensure_cjk_font, name="cjk-font", daemon=True)
     thread.start()
     return thread
+
+
+def _file_bytes(
+    summary: Summary,
+    what: str,
+    extension: str,
+    previous: Callable[[], Dataset] | None,
+    **options: object,
+) -> bytes:
+    """The export's bytes; the pack gets its "what changed" page when there is an earlier
+    year (loaded and compared only now, when the pack is asked for)."""
+    comparison = None
+    if what == "pack" and previous is not None:
+        earlier = previous()
+        shared, _ = shared_groups(earlier, summary.dataset)
+        codes = [c for c in shared if c in summary.group_codes]
+        comparison = compare(earlier, summary.dataset, groups=codes) if codes else None
+    return export_bytes(summary, what, extension, comparison=comparison, **options)
 
 
 def export_buttons(
@@ -73,8 +94,7 @@ def export_buttons(
     _prepare_font()
     district = summary.dataset.name.split("（")[0].split("(")[0].strip() or "atlas"
     stamp = date.today().isoformat()
-    # the pack's "what changed" page, when the dataset has an earlier year
-    comparison = state.comparison(tuple(summary.group_codes))
+    previous = state.previous_source()
     options = {"lang": lang, "indicator": indicator, "view": view, "group": group}
     with st.expander(t("export.ui.title", lang), icon=":material/download:"):
         st.caption(t("export.ui.help", lang))
@@ -82,9 +102,7 @@ def export_buttons(
         for column, (label, what, extension, name, mime) in zip(columns, _BUTTONS, strict=True):
             column.download_button(
                 t(label, lang),
-                data=partial(
-                    export_bytes, summary, what, extension, comparison=comparison, **options
-                ),
+                data=partial(_file_bytes, summary, what, extension, previous, **options),
                 file_name=f"{district}_{t(name, lang)}_{stamp}{extension}",
                 mime=mime,
                 key=f"{key}_export_{what}{extension}",

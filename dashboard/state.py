@@ -7,6 +7,7 @@ and write their value back to it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
@@ -98,11 +99,18 @@ def selected_groups() -> tuple[str, ...]:
     return tuple(c for c in cur.dataset.group_codes if c in chosen)
 
 
-def previous() -> Dataset | None:
-    """The year before the current dataset, when there is one: the demo carries its 2020."""
+def previous_source() -> Callable[[], Dataset] | None:
+    """How to load the year before the current dataset, when there is one (the demo carries
+    its 2020); a callable, so that a download can load it only when it is asked for."""
     if st.session_state.get(UPLOADED_KEY) is None:
-        return loader.demo_previous_dataset()
+        return loader.demo_previous_dataset
     return None
+
+
+def previous() -> Dataset | None:
+    """The year before the current dataset, when there is one."""
+    source = previous_source()
+    return source() if source is not None else None
 
 
 def comparison(groups: tuple[str, ...] | None = None) -> Comparison | None:
