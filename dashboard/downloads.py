@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from functools import partial
 from typing import Final
@@ -15,9 +16,10 @@ from typing import Final
 import streamlit as st
 
 from dashboard import state
-from geo.cli.export import export_bytes
+from geo.cli.export import ExportOptions, export_bytes
 from geo.compare import compare, shared_groups
 from geo.dataset import Dataset
+from geo.errors import OptionError
 from geo.summary import Summary
 from geo.text.fonts import ensure_cjk_font
 from geo.text.i18n import t
@@ -52,17 +54,20 @@ def _file_bytes(
     what: str,
     extension: str,
     previous: Callable[[], Dataset] | None,
-    **options: object,
+    options: ExportOptions,
 ) -> bytes:
     """The export's bytes; the pack gets its "what changed" page when there is an earlier
     year (loaded and compared only now, when the pack is asked for)."""
-    comparison = None
     if what == "pack" and previous is not None:
         earlier = previous()
-        shared, _ = shared_groups(earlier, summary.dataset)
+        try:
+            shared, _ = shared_groups(earlier, summary.dataset)
+        except OptionError:  # no group in common: a pack without the comparison
+            shared = ()
         codes = [c for c in shared if c in summary.group_codes]
-        comparison = compare(earlier, summary.dataset, groups=codes) if codes else None
-    return export_bytes(summary, what, extension, comparison=comparison, **options)
+        if codes:
+            options = replace(options, comparison=compare(earlier, summary.dataset, groups=codes))
+    return export_bytes(summary, what, extension, options)
 
 
 def export_buttons(
@@ -92,17 +97,17 @@ def export_buttons(
         The group of the coverage map.
     """
     _prepare_font()
-    district = summary.dataset.name.split("（")[0].split("(")[0].strip() or "atlas"
+    district = summary.dataset.district or "atlas"
     stamp = date.today().isoformat()
     previous = state.previous_source()
-    options = {"lang": lang, "indicator": indicator, "view": view, "group": group}
+    options = ExportOptions(lang=lang, indicator=indicator, view=view, group=group)
     with st.expander(t("export.ui.title", lang), icon=":material/download:"):
         st.caption(t("export.ui.help", lang))
         columns = st.columns(len(_BUTTONS))
         for column, (label, what, extension, name, mime) in zip(columns, _BUTTONS, strict=True):
             column.download_button(
                 t(label, lang),
-                data=partial(_file_bytes, summary, what, extension, previous, **options),
+                data=partial(_file_bytes, summary, what, extension, previous, options),
                 file_name=f"{district}_{t(name, lang)}_{stamp}{extension}",
                 mime=mime,
                 key=f"{key}_export_{what}{extension}",

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 import streamlit as st
 
 from dashboard import loader
+from dashboard.loader import ViewParameters
 from geo.compare import Comparison, shared_groups
 from geo.dataset import Dataset
+from geo.errors import OptionError
 from geo.indicators import CHOROPLETH_INDICATORS
 from geo.summary import Summary
 
@@ -120,28 +122,17 @@ def comparison(groups: tuple[str, ...] | None = None) -> Comparison | None:
     if old is None:
         return None
     cur = current()
-    shared, _ = shared_groups(old, cur.dataset)
+    try:
+        shared, _ = shared_groups(old, cur.dataset)
+    except OptionError:  # the two years share no group
+        return None
     chosen = groups if groups is not None else selected_groups()
     codes = tuple(c for c in shared if c in chosen) or shared
-    if not codes:
-        return None
     return loader.comparison_for(old, cur.dataset, f"previous:{cur.token}", codes)
 
 
-def summary(
-    groups: tuple[str, ...] | None = None,
-    *,
-    radii: dict[str, float] | None = None,
-    weights: dict[str, float] | None = None,
-    budget: int | None = None,
-) -> Summary:
-    """The cached summary of the current dataset for these parameters."""
+def summary(parameters: ViewParameters | None = None) -> Summary:
+    """The cached summary of the current dataset (default: the sidebar's groups, no what-if)."""
     cur = current()
-    return loader.summary_for(
-        cur.dataset,
-        cur.token,
-        groups if groups is not None else selected_groups(),
-        radii=tuple(sorted((radii or {}).items())),
-        weights=tuple(sorted((weights or {}).items())),
-        budget=budget,
-    )
+    chosen = parameters or ViewParameters.of(selected_groups())
+    return loader.summary_for(cur.dataset, cur.token, chosen)

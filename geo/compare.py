@@ -8,9 +8,9 @@ compared; the others are named as left out.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import geopandas as gpd
 import numpy as np
@@ -18,6 +18,7 @@ import pandas as pd
 import pyproj
 
 from geo.dataset import Dataset
+from geo.errors import OptionError
 from geo.summary import Summary, summarize
 
 __all__ = ["MOVE_THRESHOLD_M", "Comparison", "compare", "comparison_to_json", "shared_groups"]
@@ -76,8 +77,11 @@ class Comparison:
     move_m: pd.Series
 
     def totals(self) -> dict[str, pd.Series]:
-        """District figures per group (and ``"all"``): demand, covered, coverage old/new, and
-        the coverage change in percentage points."""
+        """District figures per group and ``"all"``: demand, covered, coverage, change in points.
+
+        Keys ``demand_old``, ``demand_new``, ``covered_old``, ``covered_new``, ``coverage_old``,
+        ``coverage_new`` and ``coverage_change_pp``.
+        """
         out: dict[str, pd.Series] = {}
         for side, summary in (("old", self.old), ("new", self.new)):
             demand = summary.demand.sum()
@@ -92,9 +96,11 @@ class Comparison:
     def ranked_changes(
         self, count: int = 3, *, at_least_pp: float = 0.05
     ) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """The ``count`` townships (in both years) with the biggest gains and the biggest losses
-        of coverage (all compared groups together), of at least ``at_least_pp`` points (less
-        reads as 0.0); a table may be shorter than ``count``."""
+        """The ``count`` townships with the biggest gains and the biggest losses of coverage.
+
+        Townships in both years, all compared groups together, changes of at least
+        ``at_least_pp`` points (less reads as 0.0); a table may be shorter than ``count``.
+        """
         both = self.townships[
             (self.townships["status"] == "both") & self.townships["coverage_change_pp"].notna()
         ]
@@ -106,7 +112,7 @@ class Comparison:
 
 
 def shared_groups(
-    old: Dataset, new: Dataset, names: Sequence[str] | None = None
+    old: Dataset, new: Dataset, names: Sequence[str] | None = None, *, argument: str = "groups"
 ) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
     """The group codes to compare and the ones left out.
 
@@ -117,6 +123,8 @@ def shared_groups(
     names
         Group codes or labels to compare (as either dataset names them); every shared group
         when None or empty.
+    argument
+        The argument's name in an error (``"--group"`` on the command line).
 
     Returns
     -------
@@ -126,8 +134,9 @@ def shared_groups(
 
     Raises
     ------
-    KeyError
-        A name neither dataset knows, or a group only one of them declares.
+    OptionError
+        For a name neither dataset knows or a group only one of them declares (listing the
+        shared codes), and when the datasets share no group at all.
     """
     old_codes, new_codes = old.group_codes, new.group_codes
     shared = tuple(c for c in new_codes if c in old_codes)
@@ -135,14 +144,21 @@ def shared_groups(
         "old_only": tuple(c for c in old_codes if c not in new_codes),
         "new_only": tuple(c for c in new_codes if c not in old_codes),
     }
+    if not shared:
+        received = (*left_out["old_only"], *left_out["new_only"])
+        raise OptionError(argument, received, expected="option.expected.shared_groups")
     if not names:
         return shared, left_out
-    by_name = {n: g.code for ds in (old, new) for g in ds.groups for n in (g.code, g.label)}
-    by_name |= {g.label_en: g.code for ds in (old, new) for g in ds.groups if g.label_en}
+    by_name = {
+        n: g.code
+        for ds in (old, new)
+        for g in ds.groups
+        for n in (g.code, g.label, g.label_en)
+        if n
+    }
     unknown = [n for n in names if by_name.get(n) not in shared]
     if unknown:
-        msg = f"groups not in both datasets {unknown}; shared: {list(shared)}"
-        raise KeyError(msg)
+        raise OptionError(argument, unknown, allowed=shared)
     chosen = {by_name[n] for n in names}
     return tuple(c for c in shared if c in chosen), left_out
 
@@ -172,15 +188,10 @@ def compare(
 
     Raises
     ------
-    KeyError
+    OptionError
         See :func:`shared_groups`.
-    ValueError
-        When the two datasets share no group at all.
     """
     codes, left_out = shared_groups(old, new, groups)
-    if not codes:
-        msg = f"no shared group: old {list(old.group_codes)}, new {list(new.group_codes)}"
-        raise ValueError(msg)
     before = summarize(old, groups=list(codes))
     after = summarize(new, groups=list(codes))
     index = _township_index(before.townships.index, after.townships.index)
@@ -210,8 +221,11 @@ def compare(
 
 
 def _pp(old: Frame, new: Frame) -> Frame:
-    """The change of a share in percentage points (each side in percent first, so that
-    2/5 -> 4/5 is exactly 40.0)."""
+    """The change of a share in percentage points (2/5 -> 4/5 is exactly 40.0).
+
+    Each side is turned into percent first: 100 * 0.8 - 100 * 0.4 is 40.0 exactly, while
+    100 * (0.8 - 0.4) is 40.00000000000001.
+    """
     return 100 * new - 100 * old
 
 
@@ -272,6 +286,11 @@ def comparison_to_json(comparison: Comparison) -> dict[str, object]:
     totals = c.totals()
     groups = c.new.groups
     table = c.townships
+    frames = {
+        name: getattr(c, name).to_dict("index")
+        for name in ("coverage_old", "coverage_new", "coverage_change_pp", "covered_change",
+                     "demand_change")
+    }  # fmt: skip
     return {
         "old": {"dataset": _dataset_json(c.old)},
         "new": {"dataset": _dataset_json(c.new)},
@@ -283,11 +302,11 @@ def comparison_to_json(comparison: Comparison) -> dict[str, object]:
                 "name": row["name"],
                 "name_old": None if pd.isna(row["name_old"]) else row["name_old"],
                 "status": row["status"],
-                "coverage_old": _numbers(c.coverage_old.loc[code], 3),
-                "coverage_new": _numbers(c.coverage_new.loc[code], 3),
-                "coverage_change_pp": _numbers(c.coverage_change_pp.loc[code], 1),
-                "covered_change": _numbers(c.covered_change.loc[code], 2),
-                "demand_change": _numbers(c.demand_change.loc[code], 2),
+                "coverage_old": _numbers(frames["coverage_old"][code], 3),
+                "coverage_new": _numbers(frames["coverage_new"][code], 3),
+                "coverage_change_pp": _numbers(frames["coverage_change_pp"][code], 1),
+                "covered_change": _numbers(frames["covered_change"][code], 2),
+                "demand_change": _numbers(frames["demand_change"][code], 2),
                 "sites_opened": int(row["sites_opened"]),
                 "sites_closed": int(row["sites_closed"]),
                 "funding_yuan_old": _whole(row["funding_yuan_old"]),
@@ -325,7 +344,7 @@ def _dataset_json(summary: Summary) -> dict[str, object]:
     }
 
 
-def _numbers(values: Mapping[str, float] | pd.Series, digits: int) -> dict[str, float | None]:
+def _numbers(values: Mapping[Hashable, Any] | pd.Series, digits: int) -> dict[str, float | None]:
     out: dict[str, float | None] = {}
     for code, value in dict(values).items():
         if pd.isna(value):

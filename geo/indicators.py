@@ -17,6 +17,7 @@ import mapclassify
 import numpy as np
 import pandas as pd
 
+from geo.errors import check_choice
 from geo.text.i18n import format_count, format_number, format_percent, format_yuan, t
 
 __all__ = [
@@ -120,19 +121,16 @@ class Classification:
 
     @property
     def has_missing(self) -> bool:
+        """Whether some township has no value (drawn in the "no data" colour)."""
         return bool(self.values.isna().any())
 
 
 def _get_indicator(code: str) -> Indicator:
-    try:
-        return INDICATORS[code]
-    except KeyError:
-        msg = f"unknown indicator {code!r}; known: {list(INDICATORS)}"
-        raise KeyError(msg) from None
+    return INDICATORS[check_choice("indicator", code, INDICATORS)]
 
 
 def indicator_name(code: str, lang: str = "zh") -> str:
-    """The name of indicator ``code`` in ``lang`` (``KeyError`` for an unknown code)."""
+    """The name of indicator ``code`` in ``lang`` (``OptionError`` for an unknown code)."""
     return _get_indicator(code).name(lang)
 
 
@@ -264,10 +262,11 @@ def _classify_shares(values: pd.Series, palette: str) -> Classification:
 
 
 def classify_change_pp(values: pd.Series) -> Classification:
-    """Classify changes in percentage points into the seven fixed classes of
-    :data:`CHANGE_BOUNDS_PP` (below -10, -10 to -5, -5 to -1, -1 to +1, +1 to +5, +5 to +10,
-    above +10) on a diverging palette; NaN (no demand in a year, or a township in one year only)
-    gets the no-data colour.
+    """Classify changes in percentage points into the seven fixed classes of the change maps.
+
+    :data:`CHANGE_BOUNDS_PP`: below -10, -10 to -5, -5 to -1, -1 to +1, +1 to +5, +5 to +10,
+    above +10, on a diverging palette; NaN (no demand in a year, or a township in one year
+    only) gets the no-data colour.
 
     The outer classes' legend bounds are the most extreme values (or the inner bound when none
     lies beyond it).
@@ -290,8 +289,11 @@ def classify_change_pp(values: pd.Series) -> Classification:
 
 
 def format_change_pp(value: float | None, lang: str = "zh", *, unit: bool = True) -> str:
-    """A change in percentage points as read aloud: '+4.5个百分点', '-0.9 pp', '0.0个百分点'
-    (a change that rounds to zero has no sign), '—' when unknown; ``unit=False``: '+4.5'."""
+    """A change in percentage points as read aloud: '+4.5个百分点', '-0.9 pp'.
+
+    A change that rounds to zero has no sign ('0.0个百分点'); '—' when unknown; with
+    ``unit=False`` the number only ('+4.5').
+    """
     if value is None or pd.isna(value):
         return "—"
     number = "0.0" if round(value, 1) == 0 else f"{value:+.1f}"

@@ -23,6 +23,7 @@ from test_cli import DEMO, run_cli
 
 from geo.cli.commands import main
 from geo.compare import compare, comparison_to_json, shared_groups
+from geo.errors import OptionError
 from geo.io.load import load_dataset
 
 NEW_TOML = (
@@ -167,7 +168,7 @@ def test_groups_only_in_one_dataset_are_left_out_and_named(years) -> None:
     codes, left_out = shared_groups(old, new)
     assert codes == ("elders",)
     assert left_out == {"old_only": ("children",), "new_only": ("disabled",)}
-    with pytest.raises(KeyError, match="children"):
+    with pytest.raises(OptionError, match="children"):
         shared_groups(old, new, ["children"])
     assert shared_groups(old, new, ["留守老人"])[0] == ("elders",)
 

@@ -19,6 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import loader, state, widgets
+from dashboard.loader import ViewParameters
 from geo.compare import Comparison
 from geo.indicators import format_change_pp as pp
 from geo.maps.change import build_change_map
@@ -110,7 +111,7 @@ def render() -> None:
     lang = state.lang()
     cur = state.current()
     groups = state.selected_groups()
-    summary = state.summary(groups)
+    summary = state.summary(ViewParameters.of(groups))
     comparison = state.comparison(groups)
     slide = current_slide()
     st.html(_CSS)

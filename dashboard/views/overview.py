@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, downloads, loader, state, widgets
+from dashboard.loader import ViewParameters
 from geo.indicators import (
     CHOROPLETH_INDICATORS,
     INDICATORS,
@@ -101,7 +102,7 @@ def render() -> None:
     indicator = _indicator_picker(lang)
     breaks = _breaks_picker(indicator, lang)
     basemap = widgets.basemap_picker(lang)
-    summary = state.summary(groups)
+    summary = state.summary(ViewParameters.of(groups))
     st.title(t("overview.title", lang) + " · " + cur.dataset.name)
     widgets.demo_notice(cur.dataset, lang)
     widgets.kpi_tiles(district_kpis(summary), lang)

@@ -43,8 +43,9 @@ __all__ = ["build_change_map"]
 
 
 def build_change_map(comparison: Comparison, view: MapView) -> folium.Map:
-    """The change map of ``comparison`` (the new dataset's townships, then those only the old
-    one has), in ``view``'s language, base map and type size.
+    """The change map of ``comparison`` in ``view``'s language, base map and type size.
+
+    The new dataset's townships, then those only the old one has.
 
     Returns
     -------
