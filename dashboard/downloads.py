@@ -7,13 +7,19 @@ thread), so the buttons cost nothing on a rerun.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from functools import partial
 from typing import Final
 
 import streamlit as st
 
+from dashboard import state
 from geo.cli.export import ExportOptions, export_bytes
+from geo.compare import compare, shared_groups
+from geo.dataset import Dataset
+from geo.errors import OptionError
 from geo.summary import Summary
 from geo.text.fonts import ensure_cjk_font
 from geo.text.i18n import t
@@ -41,6 +47,27 @@ def _prepare_font() -> threading.Thread:
     thread = threading.Thread(target=ensure_cjk_font, name="cjk-font", daemon=True)
     thread.start()
     return thread
+
+
+def _file_bytes(
+    summary: Summary,
+    what: str,
+    extension: str,
+    previous: Callable[[], Dataset] | None,
+    options: ExportOptions,
+) -> bytes:
+    """The export's bytes; the pack gets its "what changed" page when there is an earlier
+    year (loaded and compared only now, when the pack is asked for)."""
+    if what == "pack" and previous is not None:
+        earlier = previous()
+        try:
+            shared, _ = shared_groups(earlier, summary.dataset)
+        except OptionError:  # no group in common: a pack without the comparison
+            shared = ()
+        codes = [c for c in shared if c in summary.group_codes]
+        if codes:
+            options = replace(options, comparison=compare(earlier, summary.dataset, groups=codes))
+    return export_bytes(summary, what, extension, options)
 
 
 def export_buttons(
@@ -72,6 +99,7 @@ def export_buttons(
     _prepare_font()
     district = summary.dataset.district or "atlas"
     stamp = date.today().isoformat()
+    previous = state.previous_source()
     options = ExportOptions(lang=lang, indicator=indicator, view=view, group=group)
     with st.expander(t("export.ui.title", lang), icon=":material/download:"):
         st.caption(t("export.ui.help", lang))
@@ -79,7 +107,7 @@ def export_buttons(
         for column, (label, what, extension, name, mime) in zip(columns, _BUTTONS, strict=True):
             column.download_button(
                 t(label, lang),
-                data=partial(export_bytes, summary, what, extension, options),
+                data=partial(_file_bytes, summary, what, extension, previous, options),
                 file_name=f"{district}_{t(name, lang)}_{stamp}{extension}",
                 mime=mime,
                 key=f"{key}_export_{what}{extension}",

@@ -8,12 +8,16 @@ and write their value back to it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from dashboard import loader, source
 from dashboard.loader import ViewParameters
 from dashboard.source import Current
+from geo.compare import Comparison, shared_groups
 from geo.dataset import Dataset
+from geo.errors import OptionError
 from geo.indicators import CHOROPLETH_INDICATORS
 from geo.summary import Summary
 
@@ -71,6 +75,36 @@ def selected_groups() -> tuple[str, ...]:
     cur = current()
     chosen = st.session_state.get("groups") or initial_groups(cur.dataset)
     return tuple(c for c in cur.dataset.group_codes if c in chosen)
+
+
+def previous_source() -> Callable[[], Dataset] | None:
+    """How to load the year before the current dataset, when there is one (the demo carries
+    its 2020); a callable, so that a download can load it only when it is asked for."""
+    if current().token == loader.DEMO_TOKEN:
+        return loader.demo_previous_dataset
+    return None
+
+
+def previous() -> Dataset | None:
+    """The year before the current dataset, when there is one."""
+    source = previous_source()
+    return source() if source is not None else None
+
+
+def comparison(groups: tuple[str, ...] | None = None) -> Comparison | None:
+    """The current dataset against :func:`previous` over the chosen groups both years have
+    (all shared groups when none of the chosen is shared); None without an earlier year."""
+    old = previous()
+    if old is None:
+        return None
+    cur = current()
+    try:
+        shared, _ = shared_groups(old, cur.dataset)
+    except OptionError:  # the two years share no group
+        return None
+    chosen = groups if groups is not None else selected_groups()
+    codes = tuple(c for c in shared if c in chosen) or shared
+    return loader.comparison_for(old, cur.dataset, f"previous:{cur.token}", codes)
 
 
 def summary(parameters: ViewParameters | None = None) -> Summary:

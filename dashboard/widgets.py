@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import state
-from geo.dataset import Dataset
+from geo.dataset import Dataset, Group
 from geo.errors import DatasetError, Problem
 from geo.export.tables import ReportTable
 from geo.io.store import StoreError
@@ -87,40 +87,34 @@ def group_picker(dataset: Dataset, lang: str) -> tuple[str, ...]:
     return codes
 
 
-def kpi_tiles(kpis: DistrictKpis, lang: str, *, briefing: bool) -> None:
-    """The headline figures as metric tiles: five in a row, or four stacked for a briefing."""
+def groups_text(groups: Sequence[Group], dataset: Dataset, lang: str) -> str:
+    """The groups shown, named: "全部 7 类服务群体" when every group is, else their names."""
+    if len(groups) == len(dataset.groups):
+        return t("deck.groups_all", lang, n=len(groups))
+    return "、".join(g.display(lang) for g in groups)
+
+
+def kpi_tiles(kpis: DistrictKpis, lang: str) -> None:
+    """The headline figures as five metric tiles in a row."""
     funding_label = (
         t("kpi.funding", lang, year=kpis.funding_year)
         if kpis.funding_year
         else t("kpi.funding_any", lang)
     )
-    funding = (
-        funding_label,
-        format_yuan(kpis.funding_yuan, lang),
-        t("kpi.projects", lang, n=kpis.projects),
-    )
-    coverage = (
-        t("kpi.coverage", lang),
-        format_percent(kpis.coverage),
-        t("kpi.covered_of", lang, covered=format_count(kpis.covered, lang)),
-    )
-    if briefing:
-        tiles = [
-            coverage,
-            (t("kpi.unreached", lang), format_count(kpis.unreached, lang), None),
-            (t("kpi.sites", lang), format_count(kpis.organizations + kpis.stations, lang),
-             t("kpi.sites_split", lang, organizations=kpis.organizations, stations=kpis.stations)),
-            funding,
-        ]  # fmt: skip
-        for label, value, note in tiles:
-            st.metric(label, value, delta=note, delta_color="off", delta_arrow="off")
-        return
     tiles = [
         (t("kpi.organizations", lang), format_count(kpis.organizations, lang), None),
         (t("kpi.stations", lang), format_count(kpis.stations, lang), None),
         (t("kpi.people", lang), format_count(kpis.people, lang), None),
-        coverage,
-        funding,
+        (
+            t("kpi.coverage", lang),
+            format_percent(kpis.coverage),
+            t("kpi.covered_of", lang, covered=format_count(kpis.covered, lang)),
+        ),
+        (
+            funding_label,
+            format_yuan(kpis.funding_yuan, lang),
+            t("kpi.projects", lang, n=kpis.projects),
+        ),
     ]
     for column, (label, value, note) in zip(st.columns(len(tiles)), tiles, strict=True):
         column.metric(label, value, delta=note, delta_color="off", delta_arrow="off")

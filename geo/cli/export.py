@@ -9,12 +9,13 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Final, cast
 
-from geo.cli.options import check_budget, chosen_groups
+from geo.cli.options import check_budget, chosen_groups, compared_groups
+from geo.compare import Comparison, compare
 from geo.errors import OptionError, check_choice
 from geo.io.source import load_source
 from geo.summary import Summary, summarize
@@ -60,6 +61,10 @@ def add_export_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--size", choices=("a4", "16x9"), default="a4", help="page size")
     command.add_argument("--budget", type=int, metavar="YUAN", help="budget to allocate (yuan)")
     command.add_argument("--date", metavar="YYYY-MM-DD", help="date printed (default today)")
+    command.add_argument(
+        "--previous", metavar="DATASET",
+        help="the earlier year's dataset: the pack gets a 'what changed' page",
+    )  # fmt: skip
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -71,7 +76,8 @@ def run_export(args: argparse.Namespace) -> int:
     summary = summarize(dataset, groups=args.group, budget_yuan=args.budget)
     try:
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        path = export_summary(summary, args.what, args.out, _options(args))
+        options = replace(_options(args), comparison=_comparison(args, summary))
+        path = export_summary(summary, args.what, args.out, options)
     except OSError as exc:
         print(t("cli.cannot_write", args.lang, path=args.out, error=exc.strerror), file=sys.stderr)
         return EXIT_INVALID
@@ -90,6 +96,15 @@ def _check_options(args: argparse.Namespace) -> None:
     check_choice("--indicator", args.indicator, INDICATORS)
     if args.date is not None and _parse_date(args.date) is None:
         raise OptionError("--date", args.date, expected="option.expected.date")
+
+
+def _comparison(args: argparse.Namespace, summary: Summary) -> Comparison | None:
+    """The pack's comparison with ``--previous`` (None without it, or for other exports)."""
+    if args.previous is None or args.what != "pack":
+        return None
+    earlier = load_source(args.previous, args.store)
+    codes = compared_groups(earlier, summary.dataset, summary.group_codes, args.lang)
+    return compare(earlier, summary.dataset, groups=list(codes))
 
 
 def _parse_date(value: str) -> date | None:
@@ -119,6 +134,9 @@ class ExportOptions:
         ``"a4"`` or ``"16x9"``.
     day
         The date printed on the page (default today).
+    comparison
+        This dataset against an earlier year (``geo.compare.compare``): the pack gets its
+        "what changed" page.
     """
 
     lang: str = "zh"
@@ -128,6 +146,7 @@ class ExportOptions:
     chart: str = "gaps"
     size: str = "a4"
     day: date | None = None
+    comparison: Comparison | None = None
 
 
 def _options(args: argparse.Namespace) -> ExportOptions:
@@ -172,7 +191,9 @@ def export_summary(
     if what == "pack":
         from geo.export.pack import build_pack
 
-        return build_pack(summary, path, lang=lang, day=day, indicator=opts.indicator)
+        return build_pack(
+            summary, path, lang=lang, day=day, indicator=opts.indicator, comparison=opts.comparison
+        )
     if what == "tables":
         from geo.export.tables import township_table, write_csv, write_xlsx
 

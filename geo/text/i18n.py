@@ -80,6 +80,14 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
         "Pick one or more; figures add up the chosen groups.",
     ),
     "filter.indicator": ("地图指标", "Map indicator"),
+    "filter.breaks": ("分级方式", "Classes"),
+    "filter.breaks.fixed": ("固定分级（0-20-40-60-80-100%）", "Fixed (0-20-40-60-80-100%)"),
+    "filter.breaks.natural_breaks": ("按本数据自然断点", "Natural breaks of these data"),
+    "filter.breaks_help": (
+        "固定分级便于不同年度、不同群体的地图直接比较；自然断点更能拉开本数据内部的差别。",
+        "Fixed classes make maps of different years and groups comparable; natural breaks "
+        "separate these data's own values better.",
+    ),
     "filter.township": ("乡镇（街道）", "Township"),
     "filter.township_all": ("全区", "Whole district"),
     "filter.kind": ("站点类型", "Site kind"),
@@ -361,6 +369,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
         "Venture funding: recommended and actual",
     ),
     "export.pack.funding_chart": ("建议分配与实际资助对比", "Recommended vs actual funding"),
+    "export.pack.changes": ("与上年相比的变化（{years}）", "What changed ({years})"),
     "export.pack.method": ("方法与数据说明", "Method and provenance"),
     "export.pack.page": ("第 {n} 页，共 {total} 页", "Page {n} of {total}"),
     "export.method.coverage": (
@@ -753,6 +762,118 @@ _VERSIONS: dict[str, tuple[str, str]] = {
 
 
 # --------------------------------------------------------------------------------------------
+# Year against year and the briefing deck: keys "page.compare", "compare.*", "deck.*"
+# --------------------------------------------------------------------------------------------
+_COMPARE: dict[str, tuple[str, str]] = {
+    "page.compare": ("年度对比", "Year on year"),
+    "meta.outline_source": ("区界来源", "District outline"),
+    "compare.title": ("年度对比", "This year against last year"),
+    "compare.years": ("{old} → {new}", "{old} → {new}"),
+    "compare.none": (
+        "没有可对比的上一年度数据。示例数据自带 2020 年数据；自己的数据可用命令行对比两个数据集："
+        "python -m geo compare 上年文件夹 今年文件夹。",
+        "No earlier year to compare with. The demo comes with 2020; for your own data compare "
+        "two dataset folders on the command line: python -m geo compare OLD NEW.",
+    ),
+    "compare.left_out": (
+        "只有一个年度有的服务群体不参与对比：{groups}",
+        "Groups only one year has are not compared: {groups}",
+    ),
+    "compare.pp": ("{value}个百分点", "{value} pp"),
+    "compare.kpi.coverage": ("覆盖率", "Coverage"),
+    "compare.kpi.unreached": ("未覆盖（人）", "Out of reach"),
+    "compare.kpi.opened": ("新增站点/组织", "Sites opened"),
+    "compare.kpi.closed": ("撤销站点/组织", "Sites closed"),
+    "compare.kpi.moved": ("{n} 处位置变动（超过 50 米）", "{n} moved more than 50 m"),
+    "compare.kpi.was": ("上年 {value}", "last year {value}"),
+    "compare.gains": ("覆盖率提高最多", "Biggest gains"),
+    "compare.losses": ("覆盖率下降最多", "Biggest losses"),
+    "compare.no_gains": ("没有乡镇覆盖率提高。", "No township gained coverage."),
+    "compare.no_losses": ("没有乡镇覆盖率下降。", "No township lost coverage."),
+    "compare.rank_line": (
+        "{name}：{old} → {new}（{change}）",
+        "{name}: {old} → {new} ({change})",
+    ),
+    "compare.table": ("各乡镇对比", "Township by township"),
+    "compare.sites_table": ("站点变化", "Sites that changed"),
+    "compare.status.both": ("两年都有", "both years"),
+    "compare.status.old_only": ("仅上年有", "last year only"),
+    "compare.status.new_only": ("仅今年有", "this year only"),
+    "compare.col.name": ("乡镇", "Township"),
+    "compare.col.status": ("状态", "Status"),
+    "compare.col.coverage_old": ("上年覆盖率", "Coverage last year"),
+    "compare.col.coverage_new": ("今年覆盖率", "Coverage this year"),
+    "compare.col.coverage_change_pp": ("变化（百分点）", "Change (pp)"),
+    "compare.col.unreached_new": ("今年未覆盖（人）", "Out of reach now"),
+    "compare.col.sites_opened": ("新增站点", "Opened"),
+    "compare.col.sites_closed": ("撤销站点", "Closed"),
+    "compare.col.funding_yuan_old": ("上年建议资金（元）", "Recommended last year"),
+    "compare.col.funding_yuan_new": ("今年建议资金（元）", "Recommended this year"),
+    "compare.col.site": ("站点/组织", "Site"),
+    "compare.col.change": ("变化", "Change"),
+    "compare.col.township": ("乡镇", "Township"),
+    "compare.col.move_m": ("移动距离（米）", "Moved (m)"),
+    "compare.site.opened": ("今年新增", "opened this year"),
+    "compare.site.closed": ("今年已撤销", "closed since last year"),
+    "compare.site.moved": ("位置变动", "moved"),
+    "compare.site.opened_n": ("新增站点/组织（{n}）", "Opened ({n})"),
+    "compare.site.closed_n": ("撤销站点/组织（{n}）", "Closed ({n})"),
+    "compare.legend.title": ("覆盖率变化（百分点）", "Change of coverage (pp)"),
+    "compare.legend.below": ("下降超过 {bound}", "below {bound}"),
+    "compare.legend.above": ("提高超过 {bound}", "above {bound}"),
+    "compare.legend.same": ("基本持平（±1）", "about the same (±1)"),
+    "compare.legend.one_year": ("仅一个年度有 / 无服务对象", "one year only / no people"),
+    "compare.tip.both": (
+        "覆盖率 {old} → {new}（{change}）；新增站点 {opened}，撤销 {closed}",
+        "coverage {old} → {new} ({change}); {opened} opened, {closed} closed",
+    ),
+    "compare.tip.old_only": ("仅上年数据有此乡镇（覆盖率 {old}）", "last year only ({old})"),
+    "compare.tip.new_only": ("仅今年数据有此乡镇（覆盖率 {new}）", "this year only ({new})"),
+    # the briefing deck
+    "deck.prev": ("‹ 上一页", "‹ Previous"),
+    "deck.next": ("下一页 ›", "Next ›"),
+    "deck.keys": ("← → 键翻页", "← → keys turn the page"),
+    "deck.groups": ("服务群体：{groups}", "Groups: {groups}"),
+    "deck.groups_all": ("全部 {n} 类服务群体", "all {n} beneficiary groups"),
+    "deck.s1.title": ("全区服务覆盖", "Service coverage in the district"),
+    "deck.s2.title": ("覆盖最薄弱的乡镇", "Where it is worst"),
+    "deck.s2.lead": (
+        "未覆盖人数最多的 {n} 个乡镇",
+        "The {n} townships with the most people out of reach",
+    ),
+    "deck.s2.line": (
+        "未覆盖 {unreached} 人 · 覆盖率 {coverage} · 服务对象 {people} 人",
+        "{unreached} out of reach · coverage {coverage} · {people} people",
+    ),
+    "deck.s3.title": ("下一轮公益创投资金建议分配", "Recommended split of the next funding round"),
+    "deck.s3.recommended": (
+        "建议（下一轮）：共 {budget}",
+        "Recommendation for the next round: {budget} in all",
+    ),
+    "deck.s3.actual": (
+        "上一轮实际（{year}年）：共 {amount}",
+        "Last round's actual ({year}): {amount}",
+    ),
+    "deck.s3.actual_any": ("上一轮实际：共 {amount}", "Last round's actual: {amount}"),
+    "deck.s3.col.recommended": ("建议（下一轮）", "Recommended (next)"),
+    "deck.s3.col.actual": ("上一轮实际", "Last round actual"),
+    "deck.s3.basis": (
+        "按各乡镇未覆盖人数（乘群体权重）分配；这是建议，不是已下达的资金。",
+        "Split by the people out of reach in each township (times the group weights); a "
+        "recommendation, not money already granted.",
+    ),
+    "deck.s4.title": ("与上年相比的变化", "What changed since last year"),
+    "deck.s4.none": (
+        "没有上一年度的数据，无法比较。",
+        "There is no earlier year to compare with.",
+    ),
+    "deck.change_since": ("比上年 {change}", "{change} on last year"),
+    "deck.count_since": ("比上年 {change}", "{change} on last year"),
+    "deck.sites_since": ("新增 {opened} · 撤销 {closed}", "{opened} opened · {closed} closed"),
+}
+
+
+# --------------------------------------------------------------------------------------------
 # Argument values that do not fit (geo.errors.OptionError)
 # --------------------------------------------------------------------------------------------
 _OPTIONS: dict[str, tuple[str, str]] = {
@@ -770,6 +891,10 @@ _OPTIONS: dict[str, tuple[str, str]] = {
         "a whole number of yuan from 0 to {most:,}",
     ),
     "option.expected.non_negative": ("不小于 0 的数", "a number >= 0"),
+    "option.expected.shared_groups": (
+        "两个数据集共有的服务群体（它们没有共同的群体）",
+        "groups both datasets have (they share none)",
+    ),
     "option.expected.date": ("日期（YYYY-MM-DD）", "a date as YYYY-MM-DD"),
 }
 
@@ -934,6 +1059,31 @@ _CLI: dict[str, tuple[str, str]] = {
         "Writing to the store failed and nothing was saved (the published version is "
         "untouched): {reason}",
     ),
+    "cli.compare.head": ("{old} → {new}", "{old} -> {new}"),
+    "cli.compare.groups": ("对比的服务群体：{groups}", "Groups compared: {groups}"),
+    "cli.compare.left_out.old_only": (
+        "只有旧数据集有、未对比的服务群体：{groups}",
+        "Groups only the old dataset has (not compared): {groups}",
+    ),
+    "cli.compare.left_out.new_only": (
+        "只有新数据集有、未对比的服务群体：{groups}",
+        "Groups only the new dataset has (not compared): {groups}",
+    ),
+    "cli.col.compare.township": ("乡镇", "Township"),
+    "cli.col.compare.status": ("状态", "Status"),
+    "cli.col.compare.coverage_old": ("覆盖率(旧)", "Cov. old"),
+    "cli.col.compare.coverage_new": ("覆盖率(新)", "Cov. new"),
+    "cli.col.compare.change": ("变化(百分点)", "Change (pp)"),
+    "cli.col.compare.opened": ("新增站点", "Opened"),
+    "cli.col.compare.closed": ("撤销站点", "Closed"),
+    "cli.col.compare.funding_old": ("建议资金(旧)", "Funding old"),
+    "cli.col.compare.funding_new": ("建议资金(新)", "Funding new"),
+    "cli.compare.status.both": ("两年都有", "both"),
+    "cli.compare.status.old_only": ("仅旧数据", "old only"),
+    "cli.compare.status.new_only": ("仅新数据", "new only"),
+    "cli.compare.opened": ("新增站点/组织：", "Sites opened: "),
+    "cli.compare.closed": ("撤销站点/组织：", "Sites closed: "),
+    "cli.compare.moved": ("位置变动超过 50 米：", "Sites moved more than 50 m: "),
 }
 
 
@@ -1161,7 +1311,7 @@ def _build_catalog(*sections: dict[str, tuple[str, str]]) -> dict[str, dict[str,
 
 
 CATALOG: Final[dict[str, dict[str, str]]] = _build_catalog(
-    _DASHBOARD, _VERSIONS, _EXPORTS, _SITING, _OPTIONS, _CLI, _PROBLEMS, _EXPECTED
+    _DASHBOARD, _VERSIONS, _EXPORTS, _SITING, _OPTIONS, _CLI, _PROBLEMS, _EXPECTED, _COMPARE
 )
 
 
