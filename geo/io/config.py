@@ -20,6 +20,9 @@ _ERROR_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 # A catchment is a walk, a ride or a district at most: a larger radius is a typo (km for m,
 # extra zeros), and would also cost the coverage search its precision.
 MAX_RADIUS_M = 100_000.0
+# A weight is relative to the reference group (1.0); beyond 1000 it is a typo, and near 1e305
+# the funding scores (weight x people) overflow.
+MAX_WEIGHT = 1000.0
 
 
 @dataclass(frozen=True)
@@ -188,8 +191,8 @@ def _read_group_numbers(
     else:
         values["radius_m"] = float(radius)
     weight = table.get("weight", 1.0)
-    if not (_is_number(weight) and weight >= 0):
-        problems.append(_bad(f"{where}.weight", "non_negative", weight))
+    if not (_is_number(weight) and 0 <= weight <= MAX_WEIGHT):
+        problems.append(_bad(f"{where}.weight", "weight", weight))
     else:
         values["weight"] = float(weight)
     return problems

@@ -228,10 +228,6 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
         "{file} 不是有效的 zip 压缩包（文件可能已损坏，或只是把扩展名改成了 .zip）。",
         "{file} is not a valid zip archive (it may be damaged, or only renamed to .zip).",
     ),
-    "upload.too_big": (
-        "{file} 解压后超过 500 MB，无法载入。",
-        "{file} unpacks to more than 500 MB and cannot be loaded.",
-    ),
     "upload.unsafe_path": (
         "{file} 中有指向文件夹外的路径：{detail}",
         "{file} holds a path that points outside its folder: {detail}",

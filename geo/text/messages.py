@@ -96,6 +96,45 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "zh": "不是有效的 ZIP 压缩包（可能不完整或已损坏），请重新压缩。",
         "en": "is not a valid zip archive (it may be incomplete or damaged); zip the files again.",
     },
+    "zip_member_damaged": {
+        "zh": "压缩包中的“{member}”已损坏，或实际内容与压缩包记录的大小不符；请重新压缩。",
+        "en": (
+            "the member '{member}' is damaged, or holds more than the archive says it does; "
+            "zip the files again."
+        ),
+    },
+    "file_too_big": {
+        "zh": "文件有 {found}，超过上限 {limit}；请只保留本数据集需要的行和列。",
+        "en": "the file is {found}, over the limit of {limit}; keep only the rows and columns "
+        "this dataset needs.",
+    },
+    "zip_member_too_big": {
+        "zh": "压缩包中的“{member}”解压后有 {found}，超过单个文件的上限 {limit}。",
+        "en": "the member '{member}' unpacks to {found}, over the limit of {limit} per file.",
+    },
+    "zip_too_big": {
+        "zh": "压缩包解压后共有 {found}，超过上限 {limit}。",
+        "en": "the archive unpacks to {found} in all, over the limit of {limit}.",
+    },
+    "zip_ratio": {
+        "zh": "压缩包中的“{member}”压缩比为 {found}，超过上限 {limit}（疑似“压缩炸弹”）。",
+        "en": (
+            "the member '{member}' is compressed {found}, beyond the limit of {limit} "
+            "(it looks like a zip bomb)."
+        ),
+    },
+    "zip_too_many": {
+        "zh": "压缩包中有 {found} 个文件，超过上限 {limit} 个。",
+        "en": "the archive holds {found} members, over the limit of {limit}.",
+    },
+    "zip_name_too_long": {
+        "zh": "压缩包中的文件名“{member}”有 {found} 字节，超过上限 {limit} 字节。",
+        "en": "the member name '{member}' is {found} bytes long, over the limit of {limit}.",
+    },
+    "zip_path_conflict": {
+        "zh": "压缩包中的“{member}”既是文件又是文件夹，无法解压；请重新压缩。",
+        "en": "'{member}' is both a file and a folder in the archive; zip the files again.",
+    },
     "shapefile_incomplete": {
         "zh": (
             "压缩包中缺少 Shapefile 的 {missing} 文件；"
@@ -135,6 +174,16 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "en": "this row has {found} cells, more than the {expected} columns of the header.",
     },
     # dataset.toml
+    "short_row": {
+        "zh": (
+            "该行只有 {found} 个单元格，比表头的 {expected} 列少；可能少了一个分隔符（逗号），"
+            "后面各格会错位，请补齐。"
+        ),
+        "en": (
+            "this row has {found} cells, fewer than the {expected} columns of the header; a "
+            "delimiter (comma) may be missing, which shifts the later cells; complete the row."
+        ),
+    },
     "toml_invalid": {
         "zh": (
             "TOML 语法错误（{reason}）。请检查这一行："
@@ -248,6 +297,21 @@ TEMPLATES: dict[str, dict[str, str]] = {
             "projected coordinates (metres) without saying so (no .prj); export it in lon/lat."
         ),
     },
+    "geometry_not_finite": {
+        "zh": "边界坐标中有非数字（NaN 或无穷大），无法使用。",
+        "en": "the boundary has a coordinate that is not a number (NaN or infinity).",
+    },
+    "crs_mismatch": {
+        "zh": (
+            "文件声明的坐标系是 {crs}（单位为米），但坐标都在经纬度范围内；"
+            "所有点都会落在乡镇之外。请删除或更正 .prj 等坐标系说明，或导出为 EPSG:4326。"
+        ),
+        "en": (
+            "the file declares {crs} (metres) but every coordinate looks like lon/lat degrees, "
+            "which would put every point outside every township; fix or remove the declared "
+            "CRS (.prj), or export in EPSG:4326."
+        ),
+    },
     "geometry_repaired": {
         "zh": "乡镇“{name}”的边界无效（{reason}），已自动修复。",
         "en": "the boundary of township '{name}' was invalid ({reason}) and has been repaired.",
@@ -273,6 +337,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "en": "metres, more than 0 and at most 100000",
     },
     "non_negative": {"zh": "不小于 0 的数字", "en": "a number not below 0"},
+    "weight": {"zh": " 0 到 1000 之间的数字", "en": "a number from 0 to 1000"},
     "yuan": {"zh": " 0 到 1 万亿之间的元数", "en": "yuan, from 0 to 10^12"},
     "year": {"zh": "四位数的年份", "en": "a four-digit year"},
     "bool": {"zh": " true 或 false", "en": "true or false"},
