@@ -88,7 +88,8 @@ def test_ragged_rows_are_padded_and_both_short_and_long_rows_reported(tmp_path: 
     path.write_text("id,name\nS1\nS2,b,,\nS3,c,oops\n", encoding="utf-8")
     frame = read_table(path)
     assert frame.to_dict("list") == {"id": ["S1", "S2", "S3"], "name": ["", "b", "c"]}
-    found = [(p.code, p.row, p.params["found"], p.params["expected"]) for p in frame.attrs["problems"]]
+    problems = frame.attrs["problems"]
+    found = [(p.code, p.row, p.params["found"], p.params["expected"]) for p in problems]
     assert found == [("short_row", 2, 1, 2), ("extra_cells", 4, 3, 2)]
 
 

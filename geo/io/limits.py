@@ -153,7 +153,7 @@ def copy_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, f
     Raises
     ------
     DatasetError
-        ``zip_member_damaged`` naming ``file`` and the member when it is damaged, forged or encrypted.
+        ``zip_member_damaged`` naming ``file`` and the member: damaged, forged or encrypted.
     """
     try:
         with archive.open(info) as source, target.open("wb") as out:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from geo.errors import DatasetError, Problem
-from geo.io.limits import DAMAGED_ZIP, check_name, check_members, copy_member
+from geo.io.limits import DAMAGED_ZIP, check_members, check_name, copy_member
 from geo.text.i18n import t
 
 __all__ = ["UploadError", "unpack_upload"]
