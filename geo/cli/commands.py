@@ -144,7 +144,7 @@ def run_summary(args: argparse.Namespace) -> int:
     check_budget(args.budget, args.lang)
     summary = summarize(dataset, groups=args.group, budget_yuan=args.budget)
     if args.json:
-        print(json.dumps(summary_to_json(summary), ensure_ascii=False, indent=2))
+        print(json.dumps(summary_to_json(summary, args.lang), ensure_ascii=False, indent=2))
         return EXIT_OK
     if dataset.warnings:
         print(format_problems(dataset.warnings, args.lang), file=sys.stderr)
