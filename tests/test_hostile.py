@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import math
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
 import openpyxl
 import pandas as pd
@@ -79,8 +79,6 @@ def test_padding_within_the_limits_reads_the_declared_records(tmp_path: Path) ->
 def test_a_shapefile_zip_that_lies_about_its_sizes(tmp_path: Path) -> None:
     good = tmp_path / "good.shp.zip"
     shapefile_zip(default_townships(), good)
-    import zipfile
-
     with zipfile.ZipFile(good) as archive:
         members = {n: archive.read(n) for n in archive.namelist()}
     members["townships.dbf"] += b" " * 100_000
@@ -283,16 +281,3 @@ def test_templates_do_not_carry_formulas_from_group_labels(tmp_path: Path) -> No
     sheet = openpyxl.load_workbook(path).active
     assert not [c for row in sheet.iter_rows() for c in row if c.data_type == "f"]
     assert "'=cmd|' /C calc'!A0" in [c.value for c in sheet[1]]
-
-
-def test_uploaded_spatial_gpkg_with_degrees_declared_as_metres_loads_nothing(
-    tmp_path: Path,
-) -> None:
-    frame = gpd.GeoDataFrame(
-        {"code": ["1"], "name": ["一镇"]},
-        geometry=[Polygon([(118.3, 33.8), (118.4, 33.8), (118.4, 33.9)])],
-        crs="EPSG:4549",
-    )
-    path = tmp_path / "townships.gpkg"
-    frame.to_file(path, layer="townships")
-    assert read_layer(path).crs.to_epsg() == 4549
