@@ -5,6 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
+# 127.0.0.1: this machine only. HOST=0.0.0.0 opens the app to the network.
+HOST ?= 127.0.0.1
+SERVER_NAME ?= $(if $(filter 127.0.0.1 localhost,$(HOST)),localhost,$(shell hostname))
 
 .PHONY: run test lint bench clean
 
@@ -16,8 +19,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	@echo "Open http://localhost:$(PORT) in a browser (Ctrl+C stops the app)."
-	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.headless true
+	@echo "Open http://$(SERVER_NAME):$(PORT) in a browser (Ctrl+C stops the app)."
+	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.headless true \
+		--server.address $(HOST) --browser.serverAddress $(SERVER_NAME)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
