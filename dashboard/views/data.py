@@ -25,11 +25,13 @@ def _loaded(cur: state.Current, lang: str) -> None:
     dataset = cur.dataset
     st.subheader(t("data.loaded", lang))
     source = (
-        t("data.uploaded_source", lang, name=cur.uploaded_name)
+        t("data.uploaded_source", lang, name=widgets.plain(cur.uploaded_name))
         if cur.uploaded_name
         else t("data.demo_source", lang)
     )
-    st.markdown(f"**{dataset.name}** · {t('data.source', lang)}{t('app.colon', lang)}{source}")
+    st.markdown(
+        f"**{widgets.plain(dataset.name)}** · {t('data.source', lang)}{t('app.colon', lang)}{source}"
+    )
     st.markdown(
         t(
             "data.counts",
@@ -44,7 +46,8 @@ def _loaded(cur: state.Current, lang: str) -> None:
     if provenance:
         st.markdown(f"**{t('data.provenance', lang)}**")
         colon = t("app.colon", lang)
-        st.markdown("\n".join(f"- **{label}**{colon}{value}" for label, value in provenance))
+        items = (f"- **{label}**{colon}{widgets.plain(value)}" for label, value in provenance)
+        st.markdown("\n".join(items))
     st.markdown(f"**{t('data.groups', lang)}**")
     widgets.show_table(_groups_frame(dataset, lang), decimals={t("col.weight", lang): 2})
 
@@ -112,11 +115,12 @@ def _upload(lang: str) -> None:
     if report is None:
         return
     if report["ok"]:
-        st.success(t("data.upload_ok", lang, name=report["name"]))
+        st.success(t("data.upload_ok", lang, name=widgets.plain(report["name"])))
     else:
         st.error(t("data.upload_failed", lang))
         if "upload_error" in report:
-            st.error(t("data.upload_zip_bad", lang, error=report["upload_error"].message(lang)))
+            error = widgets.plain(report["upload_error"].message(lang))
+            st.error(t("data.upload_zip_bad", lang, error=error))
     if report["problems"]:
         _report(report["problems"], lang)
 

@@ -87,7 +87,7 @@ def render() -> None:
     indicator = _indicator_picker(lang)
     basemap = widgets.basemap_picker(lang)
     summary = state.summary(groups)
-    st.title(t("overview.title", lang) + " · " + cur.dataset.name)
+    st.title(t("overview.title", lang) + " · " + widgets.plain(cur.dataset.name))
     widgets.demo_notice(cur.dataset, lang)
     widgets.kpi_tiles(district_kpis(summary), lang, briefing=False)
     view = MapView(
@@ -114,7 +114,7 @@ def render_briefing() -> None:
     groups = state.selected_groups()
     indicator = state.initial_indicator()
     summary = state.summary(groups)
-    title = t("app.title", lang) + " · " + cur.dataset.name
+    title = t("app.title", lang) + " · " + widgets.plain(cur.dataset.name)
     st.title(title)
     if cur.dataset.demo:
         st.markdown(
