@@ -29,9 +29,8 @@ def _loaded(cur: state.Current, lang: str) -> None:
         if cur.uploaded_name
         else t("data.demo_source", lang)
     )
-    st.markdown(
-        f"**{widgets.plain(dataset.name)}** · {t('data.source', lang)}{t('app.colon', lang)}{source}"
-    )
+    name, colon = widgets.plain(dataset.name), t("app.colon", lang)
+    st.markdown(f"**{name}** · {t('data.source', lang)}{colon}{source}")
     st.markdown(
         t(
             "data.counts",
