@@ -9,7 +9,7 @@ PORT ?= 8501
 HOST ?= 127.0.0.1
 SERVER_NAME ?= $(if $(filter 127.0.0.1 localhost,$(HOST)),localhost,$(shell hostname))
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required" if sys.version_info < (3, 11) else 0)'
@@ -27,6 +27,10 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+# The mutation fuzzer of tests/fuzz/ for longer than the tests run it (CASES=, SEED=).
+fuzz: $(STAMP)
+	$(BIN)/python -m tests.fuzz.fuzz --cases $(or $(CASES),3000) --seed $(or $(SEED),1000)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_summary.py
