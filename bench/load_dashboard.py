@@ -133,14 +133,25 @@ async def _map_drawn(page: object) -> object:
     return townships
 
 
-async def drive(url: str, sessions: int, timeout_s: float) -> list[float]:
+async def drive(url: str, sessions: int, timeout_s: float) -> tuple[list[float], int]:
+    """Seconds of each session that finished its path within ``timeout_s``; how many did not."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            jobs = [planner(browser, url, n, int(timeout_s * 1000)) for n in range(sessions)]
-            return await asyncio.wait_for(asyncio.gather(*jobs), timeout_s)
+            jobs = [
+                asyncio.create_task(planner(browser, url, n, int(timeout_s * 1000)))
+                for n in range(sessions)
+            ]
+            done, pending = await asyncio.wait(jobs, timeout=timeout_s)
+            for job in pending:
+                job.cancel()
+            finished = [job.result() for job in done if job.exception() is None]
+            for job in done:
+                if job.exception() is not None:
+                    print(f"a session failed: {job.exception()}", file=sys.stderr)
+            return finished, sessions - len(finished)
         finally:
             await browser.close()
 
@@ -148,16 +159,16 @@ async def drive(url: str, sessions: int, timeout_s: float) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=20)
-    parser.add_argument("--timeout", type=float, default=600, help="seconds for the whole run")
+    parser.add_argument("--timeout", type=float, default=600, help="seconds for all sessions")
     args = parser.parse_args()
     log = Path(os.environ.get("TMPDIR", "/tmp")) / f"load_dashboard_{os.getpid()}.log"
     process, url = start_server(log)
     try:
         idle = server_use(process.pid)
-        warm_s = asyncio.run(drive(url, 1, args.timeout))[0]
+        warm_s = asyncio.run(drive(url, 1, args.timeout))[0][0]
         warm = server_use(process.pid)
         started = time.perf_counter()
-        times = asyncio.run(drive(url, args.sessions, args.timeout))
+        times, unfinished = asyncio.run(drive(url, args.sessions, args.timeout))
         wall = time.perf_counter() - started
         time.sleep(2)
         done = server_use(process.pid)
@@ -168,10 +179,12 @@ def main() -> None:
     times.sort()
     print(f"server at start: {idle.rss_mb:.0f} MB resident, {idle.cpu_s:.1f} CPU-s")
     print(f"one warm-up session: {warm_s:.1f} s; server then {warm.rss_mb:.0f} MB resident")
-    print(
-        f"{n} concurrent sessions in {wall:.1f} s; per session median "
-        f"{times[n // 2]:.1f} s, slowest {times[-1]:.1f} s (browsers share the 2 cores)"
-    )
+    if times:
+        print(
+            f"{n} concurrent sessions in {wall:.1f} s: {len(times)} finished the path "
+            f"(median {times[len(times) // 2]:.1f} s, slowest {times[-1]:.1f} s), "
+            f"{unfinished} did not within {args.timeout:.0f} s (browsers share the cores)"
+        )
     cpu = done.cpu_s - warm.cpu_s
     grown = done.peak_mb - warm.peak_mb
     print(f"server CPU: {cpu:.1f} s for {n} sessions = {cpu / n:.2f} CPU-s per session")
