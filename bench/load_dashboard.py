@@ -29,6 +29,7 @@ import argparse
 import asyncio
 import os
 import random
+import signal
 import subprocess
 import sys
 import time
@@ -161,6 +162,8 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--timeout", type=float, default=600, help="seconds for all sessions")
     args = parser.parse_args()
+    # a SIGTERM (timeout, Ctrl+C in a pipeline) still stops the server in the finally below
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     log = Path(os.environ.get("TMPDIR", "/tmp")) / f"load_dashboard_{os.getpid()}.log"
     process, url = start_server(log)
     try:
