@@ -103,6 +103,18 @@ def test_a_csv_over_the_size_limit_is_refused_before_it_is_read(
     assert "demand.csv: the file is" in report and "over the limit of 0.0 MB" in report
 
 
+def test_an_oversized_dataset_toml_is_refused(
+    make_dataset_folder: Callable[..., Path],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    folder = make_dataset_folder(toml=DEFAULT_TOML + "#" * 5000 + "\n")
+    monkeypatch.setattr(limits, "MAX_FILE_BYTES", 4096)
+    code, report = _validate(folder, capsys)
+    assert code == 2
+    assert "dataset.toml: the file is" in report
+
+
 @pytest.mark.parametrize(
     ("members", "code", "member"),
     [

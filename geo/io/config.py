@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from geo.dataset import DATUMS, Group
-from geo.errors import Problem
+from geo.errors import DatasetError, Problem
 from geo.funding import MAX_BUDGET_YUAN
+from geo.io.limits import check_file_size
 from geo.io.readers import normalize_name
 
 FILE = "dataset.toml"
@@ -67,7 +68,10 @@ def read_config(folder: Path) -> tuple[Config | None, list[Problem]]:
 
 def _parse_toml(path: Path) -> tuple[dict[str, object] | None, list[Problem]]:
     try:
+        check_file_size(path)
         raw = path.read_bytes()
+    except DatasetError as error:
+        return None, list(error.problems)
     except OSError as error:
         return None, [Problem("file_unreadable", FILE, params={"reason": error.strerror})]
     try:
