@@ -97,10 +97,10 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "en": "is not a valid zip archive (it may be incomplete or damaged); zip the files again.",
     },
     "zip_member_damaged": {
-        "zh": "压缩包中的“{member}”已损坏，或实际内容与压缩包记录的大小不符；请重新压缩。",
+        "zh": "ZIP 压缩包中的“{member}”已损坏，或实际内容与压缩包记录的大小不符；请重新压缩。",
         "en": (
-            "the member '{member}' is damaged, or holds more than the archive says it does; "
-            "zip the files again."
+            "the zip member '{member}' is damaged, or holds more than the archive says it "
+            "does; zip the files again."
         ),
     },
     "file_too_big": {
