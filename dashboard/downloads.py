@@ -13,7 +13,7 @@ from typing import Final
 
 import streamlit as st
 
-from geo.cli.export import export_bytes
+from geo.cli.export import ExportOptions, export_bytes
 from geo.summary import Summary
 from geo.text.fonts import ensure_cjk_font
 from geo.text.i18n import t
@@ -70,16 +70,16 @@ def export_buttons(
         The group of the coverage map.
     """
     _prepare_font()
-    district = summary.dataset.name.split("（")[0].split("(")[0].strip() or "atlas"
+    district = summary.dataset.district or "atlas"
     stamp = date.today().isoformat()
-    options = {"lang": lang, "indicator": indicator, "view": view, "group": group}
+    options = ExportOptions(lang=lang, indicator=indicator, view=view, group=group)
     with st.expander(t("export.ui.title", lang), icon=":material/download:"):
         st.caption(t("export.ui.help", lang))
         columns = st.columns(len(_BUTTONS))
         for column, (label, what, extension, name, mime) in zip(columns, _BUTTONS, strict=True):
             column.download_button(
                 t(label, lang),
-                data=partial(export_bytes, summary, what, extension, **options),
+                data=partial(export_bytes, summary, what, extension, options),
                 file_name=f"{district}_{t(name, lang)}_{stamp}{extension}",
                 mime=mime,
                 key=f"{key}_export_{what}{extension}",

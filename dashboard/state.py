@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from dashboard import loader
+from dashboard.loader import ViewParameters
 from geo.dataset import Dataset
 from geo.indicators import CHOROPLETH_INDICATORS
 from geo.summary import Summary
@@ -97,20 +98,8 @@ def selected_groups() -> tuple[str, ...]:
     return tuple(c for c in cur.dataset.group_codes if c in chosen)
 
 
-def summary(
-    groups: tuple[str, ...] | None = None,
-    *,
-    radii: dict[str, float] | None = None,
-    weights: dict[str, float] | None = None,
-    budget: int | None = None,
-) -> Summary:
-    """The cached summary of the current dataset for these parameters."""
+def summary(parameters: ViewParameters | None = None) -> Summary:
+    """The cached summary of the current dataset (default: the sidebar's groups, no what-if)."""
     cur = current()
-    return loader.summary_for(
-        cur.dataset,
-        cur.token,
-        groups if groups is not None else selected_groups(),
-        radii=tuple(sorted((radii or {}).items())),
-        weights=tuple(sorted((weights or {}).items())),
-        budget=budget,
-    )
+    chosen = parameters or ViewParameters.of(selected_groups())
+    return loader.summary_for(cur.dataset, cur.token, chosen)

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import access_layer, downloads, loader, state, widgets
+from dashboard.loader import ViewParameters
 from geo.dataset import Dataset
 from geo.export.tables import gap_table
 from geo.maps.views import MapView
@@ -133,7 +134,8 @@ def render() -> None:
     township = _township_picker(cur.dataset, lang)
     radii = _radius_inputs(cur.dataset, groups, lang)
     basemap = widgets.basemap_picker(lang)
-    summary = state.summary(groups, radii=radii)
+    parameters = ViewParameters.of(groups, radii=radii)
+    summary = state.summary(parameters)
     st.title(t("coverage.title", lang))
     widgets.demo_notice(cur.dataset, lang)
     view = MapView(
@@ -152,7 +154,7 @@ def render() -> None:
         asset_base=loader.leaflet_asset_base(),
     )
     widgets.show_map(
-        access_layer.coverage_map(summary, view, radii=radii),
+        access_layer.coverage_map(summary, view, parameters),
         key=MAP_KEY,
         height=620,
         returned=["last_active_drawing"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, downloads, loader, state, widgets
+from dashboard.loader import ViewParameters
 from geo.indicators import (
     CHOROPLETH_INDICATORS,
     INDICATORS,
@@ -86,7 +87,7 @@ def render() -> None:
     groups = widgets.group_picker(cur.dataset, lang)
     indicator = _indicator_picker(lang)
     basemap = widgets.basemap_picker(lang)
-    summary = state.summary(groups)
+    summary = state.summary(ViewParameters.of(groups))
     st.title(t("overview.title", lang) + " · " + widgets.plain(cur.dataset.name))
     widgets.demo_notice(cur.dataset, lang)
     widgets.kpi_tiles(district_kpis(summary), lang, briefing=False)
@@ -113,7 +114,7 @@ def render_briefing() -> None:
     cur = state.current()
     groups = state.selected_groups()
     indicator = state.initial_indicator()
-    summary = state.summary(groups)
+    summary = state.summary(ViewParameters.of(groups))
     title = t("app.title", lang) + " · " + widgets.plain(cur.dataset.name)
     st.title(title)
     if cur.dataset.demo:

@@ -25,7 +25,7 @@ from geo.export.layout import today_text
 from geo.siting import SitingResult
 from geo.summary import Summary
 from geo.text.cells import inert_frame
-from geo.text.i18n import t
+from geo.text.i18n import display_width, t
 
 __all__ = [
     "NUMBER_FORMATS",
@@ -242,7 +242,7 @@ def report_table(frame: pd.DataFrame, sheet: str) -> ReportTable:
     return ReportTable(sheet, frame, formats)
 
 
-def _general_format(dtype: object) -> str:
+def _general_format(dtype: np.dtype | pd.api.extensions.ExtensionDtype) -> str:
     if pd.api.types.is_integer_dtype(dtype):
         return NUMBER_FORMATS["count"]
     return "General" if pd.api.types.is_float_dtype(dtype) else NUMBER_FORMATS["text"]
@@ -306,15 +306,11 @@ def _style_sheet(sheet: Worksheet, table: ReportTable) -> None:
         sheet.auto_filter.ref = sheet.dimensions
 
 
-def _display_width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
-
-
 def _column_width(values: pd.Series, header: str) -> float:
     sample = (
         values.head(200).dropna().map(lambda v: f"{v:,.1f}" if isinstance(v, float) else str(v))
     )
-    widest = max([_display_width(header), *sample.map(_display_width).tolist()])
+    widest = max([display_width(header), *sample.map(display_width).tolist()])
     return float(min(max(widest + 2, 8), 48))
 
 

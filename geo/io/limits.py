@@ -137,6 +137,7 @@ def check_members(archive: zipfile.ZipFile, file: str) -> list[zipfile.ZipInfo]:
 
 
 def check_name(name: str, file: str) -> None:
+    """Refuse a path with a part longer than :data:`MAX_NAME_BYTES` in UTF-8 (``file`` names it)."""
     for part in PurePosixPath(name).parts:
         size = len(part.encode("utf-8", "surrogatepass"))
         if size > MAX_NAME_BYTES:

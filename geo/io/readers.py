@@ -344,10 +344,14 @@ def _short_rows(file: str, text: str, sep: str, frame: pd.DataFrame) -> list[Pro
     if len(counts) != len(frame):
         return []  # the two parsers split records differently: nothing safe to say
     return [
-        Problem("short_row", file, row=int(row), params={"found": found, "expected": width})
+        Problem("short_row", file, row=int(row), params=_cells(found, width))
         for row, (found, filled) in zip(frame.index, counts, strict=True)
         if filled and found < width
     ]
+
+
+def _cells(found: int, expected: int) -> dict[str, object]:
+    return {"found": found, "expected": expected}
 
 
 def _unclosed_quote(file: str, text: str, frame: pd.DataFrame) -> list[Problem]:
@@ -357,7 +361,7 @@ def _unclosed_quote(file: str, text: str, frame: pd.DataFrame) -> list[Problem]:
     for column in frame.columns:
         swallowed = frame[column].str.contains("\n", regex=False).to_numpy()
         if swallowed.any():
-            row = int(frame.index[swallowed.argmax()])
+            row = int(frame.index.to_numpy()[swallowed.argmax()])
             return [Problem("csv_unclosed_quote", file, row=row, column=str(column))]
     return []
 
@@ -379,8 +383,7 @@ def _parse_ragged_csv(file: str, text: str, sep: str) -> pd.DataFrame:
                 )
             )
         elif len(row) < width and any(cell.strip() for cell in row):
-            params = {"found": len(row), "expected": width}
-            problems.append(Problem("short_row", file, row=number, params=params))
+            problems.append(Problem("short_row", file, row=number, params=_cells(len(row), width)))
     cells = [(row + [""] * width)[:width] for row in rows[1:]]
     frame = pd.DataFrame(cells, columns=header, dtype=str, index=range(2, len(cells) + 2))
     frame.attrs["problems"] = problems + _unclosed_quote(file, text, frame)
@@ -406,7 +409,7 @@ def _finish_table(frame: pd.DataFrame) -> pd.DataFrame:
     problems = frame.attrs.get("problems", [])
     if frame.shape[1]:
         frame = frame.apply(lambda column: column.fillna("").astype(str).str.strip())
-        frame = frame.loc[frame.ne("").any(axis=1)]
+        frame = frame.loc[(frame != "").any(axis=1)]
         frame = _skip_title_row(frame)
     frame = frame.rename(columns=lambda c: str(c).strip().lstrip("\ufeff").strip())
     frame = frame.loc[:, [not _is_unnamed(c) for c in frame.columns]]
@@ -451,7 +454,8 @@ def _parse_xlsx(path: Path, data: bytes) -> pd.DataFrame:
         sheet = _pick_sheet(workbook, _layer_stem(path))
         rows = [
             (number, [_cell_text(v) for v in values])
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+            # the stubs give ReadOnlyWorksheet the iter_rows of Worksheet, with a Worksheet self
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)  # type: ignore[misc]
         ]
     except _DAMAGED_ZIP as error:  # the sheets are read, and found damaged, only now
         raise _fail("xlsx_invalid", path.name, reason=str(error) or type(error).__name__) from error

@@ -18,9 +18,10 @@ townships file, so that every point is counted once and the rule is deterministi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Required, TypedDict
 
 import geopandas as gpd
 import numpy as np
@@ -29,7 +30,7 @@ import pyproj
 import shapely
 
 from geo.dataset import Group, assign_townships
-from geo.errors import DatasetError, Problem
+from geo.errors import DatasetError, Problem, Severity
 from geo.funding import MAX_BUDGET_YUAN
 from geo.io.columns import (
     Column,
@@ -185,6 +186,8 @@ def check_layers(folder: Path | str) -> tuple[CheckedLayers | None, list[Problem
         problems += found
     if any(p.severity == "error" for p in problems) or config is None:
         return None, problems
+    # a missing or unusable required layer is an error, so all three are here
+    assert townships is not None and sites is not None and demand is not None
     layers = CheckedLayers(config, folder, townships, sites, demand, projects, tuple(problems))
     return layers, problems
 
@@ -225,7 +228,7 @@ def _read(path: Path, *, empty_is_error: bool) -> tuple[pd.DataFrame | None, lis
         return None, list(error.problems)
     problems = list(frame.attrs.get("problems", []))
     if frame.empty:
-        severity = "error" if empty_is_error else "warning"
+        severity: Severity = "error" if empty_is_error else "warning"
         problems.append(Problem("no_rows", path.name, severity=severity))
     return frame, problems
 
@@ -262,7 +265,7 @@ def _check_townships(path: Path, ctx: _Context) -> tuple[gpd.GeoDataFrame | None
     for text, key in ((code, "code"), (name, "name")):
         problems += required_text(text, path.name, mapping[key])
         problems += unique_values(text, path.name, mapping[key])
-    geometry, found = _township_geometry(frame, path.name, ctx.datum, name)
+    geometry, found = _township_geometry(gpd.GeoDataFrame(frame), path.name, ctx.datum, name)
     problems += found
     townships = gpd.GeoDataFrame({"code": code, "name": name}, geometry=geometry, crs=WGS84)
     # Names resolve for every township with a code, so that a broken boundary does not also
@@ -322,6 +325,7 @@ def _beyond_degrees(
     with np.errstate(invalid="ignore"):
         outside = (np.abs(bounds[:, [0, 2]]) > 180.0).any(axis=1)
         outside |= (np.abs(bounds[:, [1, 3]]) > 90.0).any(axis=1)
+    outside = np.asarray(outside, dtype=bool)
     extent = "x {0:.7g}…{2:.7g}, y {1:.7g}…{3:.7g}"
     problems = row_problems(
         "geometry_out_of_range",
@@ -347,7 +351,7 @@ def _repair_polygons(
             Problem(
                 "geometry_repaired",
                 file,
-                row=int(index[position]),
+                row=int(index.to_numpy()[position]),
                 params=params,
                 severity="warning",
             )
@@ -355,9 +359,15 @@ def _repair_polygons(
     unusable = present & (shapely.area(values) <= 0)
     for position in np.flatnonzero(unusable):
         params = {"name": names.iloc[position]}
-        problems.append(Problem("geometry_unusable", file, row=int(index[position]), params=params))
+        row = int(index.to_numpy()[position])
+        problems.append(Problem("geometry_unusable", file, row=row, params=params))
         values[position] = None
     return values, problems
+
+
+def _found_in(values: pd.Series, expected: str) -> Callable[[int], dict[str, object]]:
+    """The parameters of a ``bad_value`` problem in row ``r``: what was expected and found."""
+    return lambda row: {"expected": expected, "found": values[row]}
 
 
 def _polygonal_part(geometry: shapely.Geometry) -> shapely.Geometry:
@@ -383,14 +393,13 @@ def _to_wgs84(
     """Geometries in WGS-84: reprojected from a declared CRS, or shifted from ``datum``."""
     if not _is_lonlat(geometry.crs):
         if _degrees_in_projected_crs(geometry):
-            crs = geometry.crs.to_string()
-            return geometry.set_crs(None, allow_override=True), [
-                Problem("crs_mismatch", file, params={"crs": crs})
-            ]
+            crs = str(geometry.crs.to_string()) if geometry.crs is not None else ""
+            dropped = geometry.set_crs(None, allow_override=True)  # type: ignore[call-overload]  # None drops the CRS
+            return dropped, [Problem("crs_mismatch", file, params={"crs": crs})]
         try:
             return geometry.to_crs(WGS84), []
         except pyproj.exceptions.ProjError as error:
-            return geometry.set_crs(None, allow_override=True), [
+            return geometry.set_crs(None, allow_override=True), [  # type: ignore[call-overload]  # None drops the CRS
                 Problem("layer_unreadable", file, params={"reason": str(error)})
             ]
     values = geometry.to_numpy()
@@ -407,12 +416,12 @@ def _degrees_in_projected_crs(geometry: gpd.GeoSeries) -> bool:
     """
     if geometry.crs is None or not geometry.crs.is_projected:
         return False
-    present = geometry[geometry.notna().to_numpy() & ~geometry.is_empty.to_numpy()]
-    if present.empty:
+    bounds = shapely.bounds(geometry.to_numpy())  # NaN rows for missing or empty geometries
+    present = ~np.isnan(bounds).any(axis=1)
+    if not present.any():
         return False
-    with np.errstate(invalid="ignore"):
-        x0, y0, x1, y1 = present.total_bounds
-    return bool(max(abs(x0), abs(x1)) <= 180.0 and max(abs(y0), abs(y1)) <= 90.0)
+    extent = np.abs(bounds[present])
+    return bool((extent[:, [0, 2]] <= 180.0).all() and (extent[:, [1, 3]] <= 90.0).all())
 
 
 def _shift(xy: np.ndarray, datum: str) -> np.ndarray:
@@ -480,7 +489,7 @@ def _table_lonlat(
             file,
             column,
             frame.index[bad],
-            lambda r, t=text, e=expected: {"expected": e, "found": t[r]},
+            _found_in(text, expected),
         )
         out[:] = values
     return lon, lat, (lon_col, lat_col), problems
@@ -526,7 +535,7 @@ def _spatial_lonlat(
         frame.index[wrong],
         lambda r: {"found": kinds[frame.index.get_loc(r)], "expected": "point"},
     )
-    points = np.where(missing | wrong, None, geometry.to_numpy())
+    points = np.where(missing | wrong, np.array(None), geometry.to_numpy())
     return shapely.get_x(points), shapely.get_y(points), ("geometry", "geometry"), problems
 
 
@@ -550,7 +559,10 @@ def _check_lonlat(
         & (lon >= _CHINA_LAT[0])
         & (lon <= _CHINA_LAT[1])
     )
-    params = lambda r: {"lon": lon[index.get_loc(r)], "lat": lat[index.get_loc(r)]}  # noqa: E731
+
+    def params(row: int) -> dict[str, object]:
+        return {"lon": lon[index.get_loc(row)], "lat": lat[index.get_loc(row)]}
+
     problems = row_problems("lat_lon_swapped", file, None, index[swapped], params)
     with np.errstate(invalid="ignore"):
         bad_lon = ~swapped & (np.abs(lon) > 180.0)
@@ -564,7 +576,7 @@ def _check_lonlat(
             file,
             column,
             index[bad],
-            lambda r, v=values, e=expected: {"expected": e, "found": v[index.get_loc(r)]},
+            _found_in(pd.Series(values, index=index), expected),
         )
     return present & ~swapped & ~bad_lon & ~bad_lat, problems
 
@@ -811,6 +823,7 @@ def _demand_townships(
         demand.index[unknown & ~has_point],
         lambda r: {"found": given[r], "townships_file": ctx.townships_file},
     )
+    assert ctx.townships is not None  # the demand is checked only after the townships passed
     codes = assign_townships(demand.geometry, ctx.townships)
     codes[~has_point] = resolved.to_numpy()[~has_point]
     demand["township"] = pd.Series(codes, index=demand.index, dtype=object)
@@ -840,6 +853,7 @@ def _mismatch_warnings(
     wanted = resolved.to_numpy()
     differs = rows & pd.notna(located) & (located != wanted)
     # a township whose name is missing (an error of its own) is named by its code
+    assert ctx.townships is not None
     names = {c: n or c for c, n in zip(ctx.townships["code"], ctx.townships["name"], strict=True)}
     return row_problems(
         "township_mismatch",
@@ -887,10 +901,17 @@ def _check_projects(path: Path, ctx: _Context) -> tuple[pd.DataFrame | None, lis
     return projects, problems
 
 
+class _NumberSpec(TypedDict, total=False):
+    expected: Required[str]
+    minimum: float
+    maximum: float
+    whole: bool
+
+
 def _project_numbers(
     frame: pd.DataFrame, mapping: Mapping[str, str], file: str
 ) -> tuple[dict[str, np.ndarray], list[Problem]]:
-    specs = {
+    specs: dict[str, _NumberSpec] = {
         "year": {"expected": "year", "minimum": 1900.0, "maximum": 2999.0, "whole": True},
         "amount_yuan": {"expected": "yuan", "minimum": 0.0, "maximum": float(MAX_BUDGET_YUAN)},
         "person_times": {"expected": "non_negative", "minimum": 0.0},
@@ -927,13 +948,13 @@ def _project_townships(
 ) -> tuple[pd.Series, list[Problem]]:
     """Township lists by code or name; 全区 / all stands for every township."""
     text = _text(frame, mapping, "townships")
-    if text is None or ctx.township_lookup is None:
+    if text is None or ctx.township_lookup is None or ctx.townships is None:
         return pd.Series([()] * len(frame), index=frame.index, dtype=object), []
     order = ctx.townships["code"].tolist()
     whole = text.map(normalize_name).isin([normalize_name(w) for w in WHOLE_DISTRICT])
     codes, unknown = resolve_lists(text.where(~whole, ""), ctx.township_lookup, order)
     for row in text.index[whole.to_numpy()]:
-        codes.at[row] = tuple(order)
+        codes.at[row] = tuple(order)  # type: ignore[assignment]  # a tuple in an object column
     problems = row_problems(
         "unknown_township",
         file,

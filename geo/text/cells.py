@@ -50,6 +50,6 @@ def inert_frame(frame: pd.DataFrame) -> pd.DataFrame:
     for position in range(out.shape[1]):
         column = out.iloc[:, position]
         if pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column):
-            out.isetitem(position, column.map(inert_text))
+            out.isetitem(position, column.map(inert_text).to_numpy())
     out.columns = [inert_text(c) for c in out.columns]
     return out
