@@ -7,11 +7,13 @@ ring (seed 367), a group weight of 1e305 (seed 127).
 
 from __future__ import annotations
 
+import pytest
 from fuzz.fuzz import fuzz
 
 CASES = 250
 
 
+@pytest.mark.slow  # a minute: the quick loop leaves it out, make test runs it
 def test_every_mutated_dataset_is_refused_with_a_report_or_adds_up() -> None:
     outcomes = fuzz(CASES, seed=0)
     failures = [

@@ -9,7 +9,7 @@ from test_app_hostile import IMAGE, _hostile_upload
 
 from browser.offline_page import OfflinePage
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_an_uploaded_markdown_image_is_text_and_fetches_nothing(
