@@ -18,10 +18,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# make run DATA=path/to/folder (or DATA=store:published) opens that dataset for every visitor.
 run: $(STAMP)
 	@echo "Open http://$(SERVER_NAME):$(PORT) in a browser (Ctrl+C stops the app)."
-	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.headless true \
-		--server.address $(HOST) --browser.serverAddress $(SERVER_NAME)
+	$(if $(DATA),ATLAS_DATA="$(DATA)" )$(BIN)/streamlit run dashboard/app.py --server.port $(PORT) \
+		--server.headless true --server.address $(HOST) --browser.serverAddress $(SERVER_NAME)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
@@ -34,7 +35,7 @@ fuzz: $(STAMP)
 	$(BIN)/python -m tests.fuzz.fuzz --cases $(or $(CASES),3000) --seed $(or $(SEED),1000)
 
 bench: $(STAMP)
-	$(BIN)/python bench/bench_summary.py
+	$(BIN)/python bench/bench_scale.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -51,7 +51,19 @@ def read_config(folder: Path) -> tuple[Config | None, list[Problem]]:
     path = folder / FILE
     if not path.is_file():
         return None, [Problem("config_missing", FILE)]
-    data, problems = _parse_toml(path)
+    try:
+        check_file_size(path)
+        raw = path.read_bytes()
+    except DatasetError as error:
+        return None, list(error.problems)
+    except OSError as error:
+        return None, [Problem("file_unreadable", FILE, params={"reason": error.strerror})]
+    return config_from_bytes(raw)
+
+
+def config_from_bytes(raw: bytes) -> tuple[Config | None, list[Problem]]:
+    """Check the content of a dataset.toml (as :func:`read_config` does for the file)."""
+    data, problems = _parse_toml(raw)
     if data is None:
         return None, problems
     coordinates, datum_problems = _read_datum(data)
@@ -66,14 +78,7 @@ def read_config(folder: Path) -> tuple[Config | None, list[Problem]]:
     return config, datum_problems + group_problems + scalar_problems
 
 
-def _parse_toml(path: Path) -> tuple[dict[str, object] | None, list[Problem]]:
-    try:
-        check_file_size(path)
-        raw = path.read_bytes()
-    except DatasetError as error:
-        return None, list(error.problems)
-    except OSError as error:
-        return None, [Problem("file_unreadable", FILE, params={"reason": error.strerror})]
+def _parse_toml(raw: bytes) -> tuple[dict[str, object] | None, list[Problem]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

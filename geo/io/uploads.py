@@ -12,10 +12,12 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from geo.errors import DatasetError, Problem
+from geo.io.config import FILE as CONFIG_FILE
 from geo.io.limits import DAMAGED_ZIP, check_members, check_name, copy_member
+from geo.io.readers import LAYER_SUFFIXES
 from geo.text.i18n import t
 
-__all__ = ["UploadError", "unpack_upload"]
+__all__ = ["UploadError", "replace_layer_file", "unpack_upload"]
 
 
 class UploadError(ValueError):
@@ -24,12 +26,13 @@ class UploadError(ValueError):
     Parameters
     ----------
     reason
-        ``"not_zip"``, ``"unsafe_path"`` (catalog key ``upload.<reason>``) or ``"limit"``,
-        a limit of :mod:`geo.io.limits`, told by ``problem``.
+        ``"not_zip"``, ``"unsafe_path"``, ``"wrong_format"`` (catalog key ``upload.<reason>``)
+        or ``"limit"``, a limit of :mod:`geo.io.limits`, told by ``problem``.
     file
         The uploaded file's name, as the user chose it.
     detail
-        The offending path inside the zip, for ``"unsafe_path"``.
+        The offending path inside the zip (``"unsafe_path"``), or the accepted formats
+        (``"wrong_format"``).
     problem
         The limit exceeded, for ``"limit"``.
     """
@@ -103,3 +106,47 @@ def _extract_zip(data: bytes, folder: Path, *, name: str) -> None:
                 copy_member(archive, member, target, name)
         except DatasetError as error:
             raise UploadError("limit", file=name, problem=error.problems[0]) from error
+
+
+def replace_layer_file(folder: Path, layer: str, name: str, data: bytes) -> Path:
+    """Put an uploaded file in place of one layer (or of dataset.toml) in a dataset folder.
+
+    The file keeps its format but takes the layer's name (``2026站点.xlsx`` becomes
+    ``sites.xlsx``); every other file of that layer is removed, so that the folder holds
+    exactly one file per layer. The folder is then validated as a whole by the caller.
+
+    Parameters
+    ----------
+    folder
+        A dataset folder (e.g. a stored version exported by ``Store.export``).
+    layer
+        ``"townships"``, ``"sites"``, ``"demand"``, ``"projects"`` or ``"dataset.toml"``.
+    name, data
+        The uploaded file's name and content.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    UploadError
+        ``wrong_format`` when the file's format is not one the layer accepts.
+    """
+    base = PurePosixPath(name.replace("\\", "/")).name
+    lowered = base.lower()
+    if layer == CONFIG_FILE:
+        accepted: tuple[str, ...] = (".toml",)
+    else:
+        accepted = LAYER_SUFFIXES[layer]
+    suffix = next((s for s in sorted(accepted, key=len, reverse=True) if lowered.endswith(s)), None)
+    if suffix is None:
+        raise UploadError("wrong_format", file=base, detail=" ".join(accepted))
+    target = folder / (CONFIG_FILE if layer == CONFIG_FILE else layer + suffix)
+    if layer != CONFIG_FILE:
+        for old in folder.iterdir():
+            if old.is_file() and old.name.lower().startswith(layer + "."):
+                old.unlink()
+    target.write_bytes(data)
+    return target
