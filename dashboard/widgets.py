@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 
 import folium
@@ -42,6 +43,22 @@ h1 { font-size: 3.2rem !important; padding: 0 0 0.2rem 0 !important; }
 [data-testid="stMetricDelta"] { font-size: 1.3rem; }
 </style>
 """
+
+
+# What makes Markdown of plain text: emphasis, code, links and images ([, ], !), HTML and
+# autolinks (<, >), headings, tables, strikethrough, and Streamlit's :color[...] and
+# :material/icon: directives and $LaTeX$. Every ASCII punctuation mark may be escaped.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#!|~:$])")
+
+
+def plain(text: object) -> str:
+    """Text from the data (a dataset name, a file name, provenance), escaped for Markdown.
+
+    ``st.markdown``, ``st.title``, ``st.caption`` and the alert boxes render Markdown, in
+    which ``![x](http://host/t.png)`` in a dataset name would make every viewer's browser
+    fetch that address. Escaped, it shows as typed.
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
 
 
 def apply_styles(*, briefing: bool) -> None:

@@ -26,7 +26,7 @@ def test_summary_json_on_the_demo_follows_the_contract() -> None:
     done = run_cli("summary", str(DEMO), "--json")
     assert done.returncode == 0, done.stderr
     doc = json.loads(done.stdout)
-    assert set(doc) == {"dataset", "parameters", "townships", "unassigned", "totals"}
+    assert set(doc) == {"dataset", "parameters", "townships", "unassigned", "totals", "warnings"}
     assert doc["dataset"]["demo"] is True
     assert len(doc["townships"]) == 12
     assert sum(t["funding_yuan"] for t in doc["townships"]) == 300_000

@@ -117,7 +117,7 @@ def render() -> None:
     st.html(_CSS)
     st.html(_KEYS, unsafe_allow_javascript=True)
     titles = ("deck.s1.title", "deck.s2.title", "deck.s3.title", "deck.s4.title")
-    st.title(t(titles[slide - 1], lang) + " · " + _district(cur.dataset.name))
+    st.title(t(titles[slide - 1], lang) + " · " + widgets.plain(_district(cur.dataset.name)))
     _subtitle(summary, lang)
     (_slide_overview, _slide_worst, _slide_funding, _slide_changes)[slide - 1](
         summary, comparison, lang

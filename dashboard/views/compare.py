@@ -120,7 +120,7 @@ def render() -> None:
     cur = state.current()
     groups = widgets.group_picker(cur.dataset, lang)
     basemap = widgets.basemap_picker(lang)
-    st.title(t("compare.title", lang) + " · " + cur.dataset.name)
+    st.title(t("compare.title", lang) + " · " + widgets.plain(cur.dataset.name))
     widgets.demo_notice(cur.dataset, lang)
     comparison = state.comparison(groups)
     if comparison is None:
@@ -130,8 +130,8 @@ def render() -> None:
         t(
             "compare.years",
             lang,
-            old=comparison.old.dataset.name,
-            new=comparison.new.dataset.name,
+            old=widgets.plain(comparison.old.dataset.name),
+            new=widgets.plain(comparison.new.dataset.name),
         )
         + " · "
         + t(

@@ -88,7 +88,7 @@ def _gap_table(summary: Summary, lang: str) -> None:
 
 
 def _detail(detail: TownshipDetail, lang: str, dataset: Dataset) -> None:
-    st.subheader(t("coverage.detail", lang, township=detail.name))
+    st.subheader(t("coverage.detail", lang, township=widgets.plain(detail.name)))
     row = detail.row
     cols = st.columns(4)
     cols[0].metric(t("kpi.people", lang), format_count(row["people"], lang))

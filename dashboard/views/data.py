@@ -55,8 +55,8 @@ class Attempt:
 def _shown(cur: Current, lang: str) -> None:
     dataset = cur.dataset
     st.subheader(t("data.loaded", lang))
-    colon = t("app.colon", lang)
-    st.markdown(f"**{dataset.name}** · {t('data.source', lang)}{colon}{banner.describe(cur, lang)}")
+    name, colon = widgets.plain(dataset.name), t("app.colon", lang)
+    st.markdown(f"**{name}** · {t('data.source', lang)}{colon}{banner.describe(cur, lang)}")
     st.markdown(
         t(
             "data.counts",
@@ -71,7 +71,8 @@ def _shown(cur: Current, lang: str) -> None:
     if provenance:
         st.markdown(f"**{t('data.provenance', lang)}**")
         colon = t("app.colon", lang)
-        st.markdown("\n".join(f"- **{label}**{colon}{value}" for label, value in provenance))
+        items = (f"- **{label}**{colon}{widgets.plain(value)}" for label, value in provenance)
+        st.markdown("\n".join(items))
     st.markdown(f"**{t('data.groups', lang)}**")
     widgets.show_table(_groups_frame(dataset, lang), decimals={t("col.weight", lang): 2})
     st.subheader(t("data.validation", lang))

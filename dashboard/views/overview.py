@@ -103,7 +103,7 @@ def render() -> None:
     breaks = _breaks_picker(indicator, lang)
     basemap = widgets.basemap_picker(lang)
     summary = state.summary(ViewParameters.of(groups))
-    st.title(t("overview.title", lang) + " · " + cur.dataset.name)
+    st.title(t("overview.title", lang) + " · " + widgets.plain(cur.dataset.name))
     widgets.demo_notice(cur.dataset, lang)
     widgets.kpi_tiles(district_kpis(summary), lang)
     view = MapView(

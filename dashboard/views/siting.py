@@ -432,7 +432,7 @@ def _what_if_panel(
 ) -> tuple[WhatIf, list[dict[str, object]]]:
     """Key figures first (they change at once), then the stations, then the ways to add one."""
     st.subheader(t("whatif.title", lang))
-    st.caption(t("whatif.help", lang, group=cur.dataset.group(group).display(lang)))
+    st.caption(t("whatif.help", lang, group=widgets.plain(cur.dataset.group(group).display(lang))))
     tiles, listing = st.container(), st.container()
     st.toggle(t("whatif.click", lang), value=True, key="whatif_click")
     with st.expander(t("whatif.typed", lang), icon=":material/edit_location_alt:"):

@@ -165,7 +165,7 @@ def run_summary(args: argparse.Namespace) -> int:
     summary = summarize(dataset, groups=args.group, budget_yuan=args.budget)
     if args.json:
         # Unindented: json's C encoder is used only then, ten times faster at national scale.
-        print(json.dumps(summary_to_json(summary), ensure_ascii=False))
+        print(json.dumps(summary_to_json(summary, args.lang), ensure_ascii=False))
         return EXIT_OK
     if dataset.warnings:
         print(format_problems(dataset.warnings, args.lang), file=sys.stderr)

@@ -24,6 +24,7 @@ from geo.dataset import Dataset
 from geo.export.layout import today_text
 from geo.siting import SitingResult
 from geo.summary import Summary
+from geo.text.cells import inert_frame
 from geo.text.i18n import display_width, t
 
 __all__ = [
@@ -249,7 +250,7 @@ def _general_format(dtype: np.dtype | pd.api.extensions.ExtensionDtype) -> str:
 
 def csv_bytes(table: ReportTable) -> bytes:
     """``table`` as CSV in UTF-8 with BOM (so that Excel on Windows reads the Chinese)."""
-    text = table.frame.to_csv(index=False, lineterminator="\r\n")
+    text = inert_frame(table.frame).to_csv(index=False, lineterminator="\r\n")
     return text.encode("utf-8-sig")
 
 
@@ -264,7 +265,7 @@ def xlsx_bytes(table: ReportTable) -> bytes:
     """``table`` alone in a workbook: header row frozen and styled, number formats set."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        table.frame.to_excel(writer, sheet_name=table.sheet[:31], index=False)
+        inert_frame(table.frame).to_excel(writer, sheet_name=table.sheet[:31], index=False)
         _style_sheet(writer.sheets[table.sheet[:31]], table)
     return buffer.getvalue()
 
@@ -281,9 +282,9 @@ def write_xlsx(
     tables = report_tables(summary, lang)
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for table in tables:
-            table.frame.to_excel(writer, sheet_name=table.sheet[:31], index=False)
+            inert_frame(table.frame).to_excel(writer, sheet_name=table.sheet[:31], index=False)
             _style_sheet(writer.sheets[table.sheet[:31]], table)
-        about = _about_frame(summary.dataset, summary, lang, day)
+        about = inert_frame(_about_frame(summary.dataset, summary, lang, day))
         about.to_excel(writer, sheet_name=t("export.pack.method", lang)[:31], index=False)
         _style_about(writer.sheets[t("export.pack.method", lang)[:31]])
     return path

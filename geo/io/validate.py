@@ -296,10 +296,21 @@ def _township_geometry(
     )
     values = geometry.to_numpy().copy()
     values[missing | wrong] = None
+    broken = _not_finite(values)
+    problems += row_problems("geometry_not_finite", file, "geometry", frame.index[broken])
+    values[broken] = None
     outside, found = _beyond_degrees(values, frame.index, file)
     values[outside] = None
     values, repaired = _repair_polygons(values, frame.index, file, names)
     return gpd.GeoSeries(values, index=frame.index, crs=WGS84), problems + found + repaired
+
+
+def _not_finite(values: np.ndarray) -> np.ndarray:
+    """Geometries with a NaN or infinite coordinate, which GEOS cannot work with."""
+    coords, owner = shapely.get_coordinates(values, return_index=True)
+    broken = np.zeros(len(values), dtype=bool)
+    broken[owner[~np.isfinite(coords).all(axis=1)]] = True
+    return broken
 
 
 def _beyond_degrees(
@@ -381,6 +392,10 @@ def _to_wgs84(
 ) -> tuple[gpd.GeoSeries, list[Problem]]:
     """Geometries in WGS-84: reprojected from a declared CRS, or shifted from ``datum``."""
     if not _is_lonlat(geometry.crs):
+        if _degrees_in_projected_crs(geometry):
+            crs = str(geometry.crs.to_string()) if geometry.crs is not None else ""
+            dropped = geometry.set_crs(None, allow_override=True)  # type: ignore[call-overload]  # None drops the CRS
+            return dropped, [Problem("crs_mismatch", file, params={"crs": crs})]
         try:
             return geometry.to_crs(WGS84), []
         except pyproj.exceptions.ProjError as error:
@@ -391,6 +406,22 @@ def _to_wgs84(
     if datum not in (None, "wgs84", "cgcs2000"):
         values = shapely.transform(values, lambda xy: _shift(xy, datum))
     return gpd.GeoSeries(values, index=geometry.index, crs=WGS84), []
+
+
+def _degrees_in_projected_crs(geometry: gpd.GeoSeries) -> bool:
+    """A file that declares metres (EPSG:3857, a Gauss-Kruger zone) but holds lon/lat.
+
+    In a projected CRS every coordinate of a whole district within 180 m (x) and 90 m (y) of
+    the false origin does not happen; lon/lat degrees written under the wrong .prj do.
+    """
+    if geometry.crs is None or not geometry.crs.is_projected:
+        return False
+    bounds = shapely.bounds(geometry.to_numpy())  # NaN rows for missing or empty geometries
+    present = ~np.isnan(bounds).any(axis=1)
+    if not present.any():
+        return False
+    extent = np.abs(bounds[present])
+    return bool((extent[:, [0, 2]] <= 180.0).all() and (extent[:, [1, 3]] <= 90.0).all())
 
 
 def _shift(xy: np.ndarray, datum: str) -> np.ndarray:

@@ -256,10 +256,6 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
         "{file} 不是有效的 zip 压缩包（文件可能已损坏，或只是把扩展名改成了 .zip）。",
         "{file} is not a valid zip archive (it may be damaged, or only renamed to .zip).",
     ),
-    "upload.too_big": (
-        "{file} 解压后超过 500 MB，无法载入。",
-        "{file} unpacks to more than 500 MB and cannot be loaded.",
-    ),
     "upload.unsafe_path": (
         "{file} 中有指向文件夹外的路径：{detail}",
         "{file} holds a path that points outside its folder: {detail}",
@@ -1175,6 +1171,59 @@ _PROBLEMS: dict[str, tuple[str, str]] = {
         "该行有 {found} 个单元格，比表头的 {expected} 列多。",
         "this row has {found} cells, more than the {expected} columns of the header.",
     ),
+    # limits of the read path (geo/io/limits.py) and what else hostile files hold
+    "problem.zip_member_damaged": (
+        "ZIP 压缩包中的“{member}”已损坏，或实际内容与压缩包记录的大小不符；请重新压缩。",
+        "the zip member '{member}' is damaged, or holds more than the archive says it does; "
+        "zip the files again.",
+    ),
+    "problem.file_too_big": (
+        "文件有 {found}，超过上限 {limit}；请只保留本数据集需要的行和列。",
+        "the file is {found}, over the limit of {limit}; keep only the rows and columns "
+        "this dataset needs.",
+    ),
+    "problem.zip_member_too_big": (
+        "压缩包中的“{member}”解压后有 {found}，超过单个文件的上限 {limit}。",
+        "the member '{member}' unpacks to {found}, over the limit of {limit} per file.",
+    ),
+    "problem.zip_too_big": (
+        "压缩包解压后共有 {found}，超过上限 {limit}。",
+        "the archive unpacks to {found} in all, over the limit of {limit}.",
+    ),
+    "problem.zip_ratio": (
+        "压缩包中的“{member}”压缩比为 {found}，超过上限 {limit}（疑似“压缩炸弹”）。",
+        "the member '{member}' is compressed {found}, beyond the limit of {limit} "
+        "(it looks like a zip bomb).",
+    ),
+    "problem.zip_too_many": (
+        "压缩包中有 {found} 个文件，超过上限 {limit} 个。",
+        "the archive holds {found} members, over the limit of {limit}.",
+    ),
+    "problem.zip_name_too_long": (
+        "压缩包中的文件名“{member}”有 {found} 字节，超过上限 {limit} 字节。",
+        "the member name '{member}' is {found} bytes long, over the limit of {limit}.",
+    ),
+    "problem.zip_path_conflict": (
+        "压缩包中的“{member}”既是文件又是文件夹，无法解压；请重新压缩。",
+        "'{member}' is both a file and a folder in the archive; zip the files again.",
+    ),
+    "problem.short_row": (
+        "该行只有 {found} 个单元格，比表头的 {expected} 列少；"
+        "可能少了一个分隔符（逗号），后面各格会错位，请补齐。",
+        "this row has {found} cells, fewer than the {expected} columns of the header; a "
+        "delimiter (comma) may be missing, which shifts the later cells; complete the row.",
+    ),
+    "problem.geometry_not_finite": (
+        "边界坐标中有非数字（NaN 或无穷大），无法使用。",
+        "the boundary has a coordinate that is not a number (NaN or infinity).",
+    ),
+    "problem.crs_mismatch": (
+        "文件声明的坐标系是 {crs}（单位为米），但坐标都在经纬度范围内；"
+        "所有点都会落在乡镇之外。请删除或更正 .prj 等坐标系说明，或导出为 EPSG:4326。",
+        "the file declares {crs} (metres) but every coordinate looks like lon/lat degrees, "
+        "which would put every point outside every township; fix or remove the declared "
+        "CRS (.prj), or export in EPSG:4326.",
+    ),
     # dataset.toml
     "problem.toml_invalid": (
         "TOML 语法错误（{reason}）。请检查这一行：文字要用英文双引号括起来，数字不能带单位或中文。",
@@ -1282,6 +1331,7 @@ _EXPECTED: dict[str, tuple[str, str]] = {
     # radii, the one kind of value that must be positive: at most geo.io.config.MAX_RADIUS_M
     "expected.positive": ("大于 0、不超过 100000 的米数", "metres, more than 0 and at most 100000"),
     "expected.non_negative": ("不小于 0 的数字", "a number not below 0"),
+    "expected.weight": (" 0 到 1000 之间的数字", "a number from 0 to 1000"),
     "expected.yuan": (" 0 到 1 万亿之间的元数", "yuan, from 0 to 10^12"),
     "expected.year": ("四位数的年份", "a four-digit year"),
     "expected.bool": (" true 或 false", "true or false"),
