@@ -72,6 +72,7 @@ def main() -> None:
         return
     if page.url_path:
         state.sync_param("page", page.url_path)
+        state.sync_url(page.url_path)
     st.sidebar.caption(t("app.dataset", lang, name=state.current().dataset.name))
     _sidebar_controls(lang)
     page.run()

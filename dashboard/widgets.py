@@ -57,20 +57,20 @@ def demo_notice(dataset: Dataset, lang: str) -> None:
 
 
 def group_picker(dataset: Dataset, lang: str) -> tuple[str, ...]:
-    """Multi-select of beneficiary groups in the sidebar, mirrored in ``?group=``."""
-    if "groups" not in st.session_state:
-        st.session_state["groups"] = state.initial_groups(dataset)
-    chosen = st.sidebar.multiselect(
+    """Multi-select of beneficiary groups in the sidebar, the same choice on every page.
+
+    Returns the chosen group codes in the dataset's order; every group when none is chosen
+    (the empty box then says "all groups").
+    """
+    st.sidebar.multiselect(
         t("filter.groups", lang),
         options=list(dataset.group_codes),
         format_func=lambda code: dataset.group(code).display(lang),
-        key="groups",
         help=t("filter.groups_help", lang),
+        placeholder=t("filter.groups_all", lang),
+        **state.bind("groups", state.GROUPS_KEY, lambda: state.initial_groups(dataset)),
     )
-    codes = tuple(c for c in dataset.group_codes if c in chosen) or dataset.group_codes
-    all_chosen = len(codes) == len(dataset.group_codes)
-    state.sync_param("group", None if all_chosen else ",".join(codes))
-    return codes
+    return state.selected_groups()
 
 
 def kpi_tiles(kpis: DistrictKpis, lang: str, *, briefing: bool) -> None:

@@ -13,9 +13,12 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from scipy.spatial import cKDTree
 
+from geo.access import group_sites, metric_xy
 from geo.coverage import site_radii
 from geo.dataset import Dataset, Group
+from geo.projection import local_metric_crs
 from geo.summary import Summary
 
 __all__ = [
@@ -26,6 +29,7 @@ __all__ = [
     "site_catchment_radii",
     "township_detail",
     "unreached_points",
+    "unreached_villages",
 ]
 
 
@@ -105,6 +109,92 @@ def unreached_points(summary: Summary) -> gpd.GeoDataFrame:
     result = result[result["unreached"] > 0].reset_index()
     columns = ["id", "name", "township", "unreached", "people", "geometry"]
     return result[columns].sort_values("unreached", ascending=False, kind="stable")
+
+
+def unreached_villages(summary: Summary, township: str | None = None) -> pd.DataFrame:
+    """The villages with people out of reach, one row per village and group, with the
+    nearest site that serves the group: a list a planner can act on.
+
+    The villages are those :func:`unreached_points` puts on the map (the red points), taken
+    group by group. Distances are straight lines measured in metres in the dataset's local
+    UTM zone (``geo.projection.local_metric_crs``), never in degrees.
+
+    Parameters
+    ----------
+    summary
+        From ``geo.summary.summarize`` (its groups and catchment radii).
+    township
+        A township code to keep only its villages; None for the whole district.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``township`` (code, NaN outside every township), ``township_name``, ``id``,
+        ``name``, ``group`` (code), ``unreached`` (people of the group at the village, all out
+        of reach), ``site_id``, ``site_name`` (the nearest site serving the group, NaN when no
+        site serves it), ``distance_m`` (to that site) and ``radius_m`` (that site's reach).
+        Sorted by township (dataset order), then people out of reach, most first.
+    """
+    dataset = summary.dataset
+    points = dataset.demand[dataset.demand.geometry.notna()]
+    if township is not None:
+        points = points[points["township"] == township]
+    covered = summary.point_covered.reindex(points["id"])
+    crs = local_metric_crs(dataset.townships)
+    village_xy = metric_xy(points, crs)
+    parts = []
+    for group in summary.groups:
+        people = points[group.code].to_numpy(dtype=float)
+        out = covered[group.code].eq(False).to_numpy() & (people > 0)
+        sites = group_sites(dataset, group)
+        rows = pd.DataFrame(
+            {
+                "township": points["township"].to_numpy()[out],
+                "id": points["id"].to_numpy()[out],
+                "name": points["name"].to_numpy()[out],
+                "group": group.code,
+                "unreached": people[out],
+            }
+        )
+        site_xy = metric_xy(sites, crs)
+        nearest = _nearest(village_xy[out], site_xy)
+        found = nearest >= 0
+        picked = sites.iloc[nearest[found]]
+        for column in ("id", "name", "radius_m"):
+            rows[f"site_{column}"] = pd.Series(picked[column].to_numpy(), index=rows.index[found])
+        rows["distance_m"] = _distances(village_xy[out], site_xy, nearest)
+        parts.append(rows)
+    table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    return _order_villages(table, summary)
+
+
+def _nearest(xy: np.ndarray, site_xy: np.ndarray) -> np.ndarray:
+    """Index of the nearest site of each point (-1 when there is no site)."""
+    if len(site_xy) == 0 or len(xy) == 0:
+        return np.full(len(xy), -1)
+    return cKDTree(site_xy).query(xy, k=1)[1]
+
+
+def _distances(xy: np.ndarray, site_xy: np.ndarray, nearest: np.ndarray) -> np.ndarray:
+    found = nearest >= 0
+    distance = np.full(len(xy), np.nan)
+    if found.any():
+        distance[found] = np.hypot(*(xy[found] - site_xy[nearest[found]]).T)
+    return distance
+
+
+def _order_villages(table: pd.DataFrame, summary: Summary) -> pd.DataFrame:
+    columns = ["township", "township_name", "id", "name", "group", "unreached"]
+    columns += ["site_id", "site_name", "distance_m", "radius_m"]
+    if table.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    table = table.rename(columns={"site_radius_m": "radius_m"})
+    order = {code: i for i, code in enumerate(summary.townships.index)}
+    table["township_name"] = table["township"].map(summary.townships["name"])
+    table["_order"] = table["township"].map(order).fillna(len(order))
+    table["radius_m"] = pd.to_numeric(table["radius_m"])
+    table = table.sort_values(["_order", "unreached"], ascending=[True, False], kind="stable")
+    return table[columns].reset_index(drop=True)
 
 
 @dataclass(frozen=True)

@@ -34,35 +34,44 @@ def _site_filters(
 
 
 def _radius_inputs(dataset: Dataset, groups: tuple[str, ...], lang: str) -> dict[str, float]:
-    radii: dict[str, float] = {}
-    with st.sidebar.expander(t("map.catchments", lang), expanded=False):
+    """A catchment radius per chosen group; the changed ones are kept for every page."""
+    radii = state.selected_radii()
+    with st.sidebar.expander(t("map.catchments", lang), expanded=bool(radii)):
         for code in groups:
             group = dataset.group(code)
-            radii[code] = float(
-                st.number_input(
-                    t("filter.radius", lang, group=group.display(lang)),
-                    min_value=100,
-                    max_value=20000,
-                    value=int(group.radius_m),
-                    step=100,
-                    key=f"radius_{code}",
-                )
+            key = f"radius_{code}"
+            st.session_state[key] = int(radii.get(code, group.radius_m))
+            st.number_input(
+                t("filter.radius", lang, group=group.display(lang)),
+                min_value=100,
+                max_value=20000,
+                step=100,
+                key=key,
+                on_change=_keep_radius,
+                args=(dataset, code),
             )
-    return {c: r for c, r in radii.items() if r != dataset.group(c).radius_m}
+    return {c: r for c, r in state.selected_radii().items() if c in groups}
+
+
+def _keep_radius(dataset: Dataset, code: str) -> None:
+    radii = state.selected_radii()
+    metres = float(st.session_state[f"radius_{code}"])
+    if metres == dataset.group(code).radius_m:
+        radii.pop(code, None)
+    else:
+        radii[code] = metres
+    state.keep(state.RADII_KEY, radii)
 
 
 def _township_picker(dataset: Dataset, lang: str) -> str | None:
     names = dataset.townships.set_index("code")["name"].to_dict()
-    if "township" not in st.session_state:
-        st.session_state["township"] = state.initial_township(dataset) or ""
-    code = st.sidebar.selectbox(
+    st.sidebar.selectbox(
         t("filter.township", lang),
         ["", *names],
         format_func=lambda c: names.get(c, t("filter.township_all", lang)),
-        key="township",
+        **state.bind("township", state.TOWNSHIP_KEY, lambda: state.initial_township(dataset)),
     )
-    state.sync_param("township", code or None)
-    return code or None
+    return state.selected_township()
 
 
 def _clicked_township(result: object) -> str | None:
@@ -78,7 +87,7 @@ def _open_clicked_township() -> None:
     """Map callback: runs before the rerun, so it may still set the township picker."""
     clicked = _clicked_township(st.session_state.get(MAP_KEY))
     if clicked:
-        st.session_state["township"] = clicked
+        state.keep(state.TOWNSHIP_KEY, clicked)
 
 
 def _gap_table(summary: Summary, lang: str) -> None:

@@ -19,16 +19,13 @@ from geo.text.i18n import format_count, t
 
 
 def _indicator_picker(lang: str) -> str:
-    if "indicator" not in st.session_state:
-        st.session_state["indicator"] = state.initial_indicator()
-    code = st.sidebar.selectbox(
+    st.sidebar.selectbox(
         t("filter.indicator", lang),
         CHOROPLETH_INDICATORS,
         format_func=lambda c: indicator_name(c, lang),
-        key="indicator",
+        **state.bind("indicator", state.INDICATOR_KEY, state.initial_indicator),
     )
-    state.sync_param("indicator", None if code == CHOROPLETH_INDICATORS[0] else code)
-    return code
+    return state.selected_indicator()
 
 
 # how the ranking's value axis is labelled, by the indicator's value format
@@ -95,6 +92,7 @@ def render() -> None:
         lang=lang,
         basemap=basemap,
         tianditu_key=widgets.tianditu_key(),
+        township=state.selected_township(),
         asset_base=loader.leaflet_asset_base(),
     )
     widgets.show_map(build_map(summary, view), key="overview_map", height=640)
@@ -112,7 +110,7 @@ def render_briefing() -> None:
     lang = state.lang()
     cur = state.current()
     groups = state.selected_groups()
-    indicator = state.initial_indicator()
+    indicator = state.selected_indicator()
     summary = state.summary(groups)
     title = t("app.title", lang) + " · " + cur.dataset.name
     st.title(title)

@@ -62,6 +62,7 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
         "可多选；指标按所选群体合计。",
         "Pick one or more; figures add up the chosen groups.",
     ),
+    "filter.groups_all": ("全部群体", "All groups"),
     "filter.indicator": ("地图指标", "Map indicator"),
     "filter.township": ("乡镇（街道）", "Township"),
     "filter.township_all": ("全区", "Whole district"),
@@ -434,7 +435,12 @@ _SITING: dict[str, tuple[str, str]] = {
         "reach; existing sites stay. Candidates are the villages, or a list you upload.",
     ),
     # sidebar
-    "siting.group": ("服务群体", "Beneficiary group"),
+    "siting.group": ("选址针对的群体（所选 {n} 个之一）", "Plan for (one of the {n} chosen)"),
+    "siting.group_only": ("选址针对：{group}", "Planning for: {group}"),
+    "siting.group_help": (
+        "选址一次只能针对一个群体；可选的是上面“服务群体”中选中的群体。",
+        "Siting plans for one group at a time: one of the groups chosen above.",
+    ),
     "siting.count": ("新增站点数 K", "New stations (K)"),
     "siting.reach": ("服务范围", "Reach"),
     "siting.reach.radius": ("半径（米）", "Radius (m)"),
