@@ -83,7 +83,7 @@ def kpi_tiles(kpis: DistrictKpis, lang: str, *, briefing: bool) -> None:
     funding = (
         funding_label,
         format_yuan(kpis.funding_yuan, lang),
-        t("kpi.projects", lang, n=kpis.projects),
+        t("kpi.projects_one" if kpis.projects == 1 else "kpi.projects", lang, n=kpis.projects),
     )
     coverage = (
         t("kpi.coverage", lang),
@@ -196,7 +196,7 @@ def show_table(
     st.dataframe(shown, hide_index=True, width="stretch", height=height, column_config=config)
 
 
-def show_report_table(table: ReportTable) -> None:
+def show_report_table(table: ReportTable, *, max_rows: int = 20) -> None:
     """A report table (``geo.export.tables``) on screen as in its spreadsheet: each column
     rounded and shown as its Excel number format says (shares as percentages)."""
     percent = [c for c, f in zip(table.frame.columns, table.formats, strict=True) if "%" in f]
@@ -205,4 +205,4 @@ def show_report_table(table: ReportTable) -> None:
         for column, fmt in zip(table.frame.columns, table.formats, strict=True)
         if fmt != "@" and "%" not in fmt
     }
-    show_table(table.frame, percent=percent, decimals=decimals)
+    show_table(table.frame, percent=percent, decimals=decimals, max_rows=max_rows)

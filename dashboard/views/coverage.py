@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
 from dashboard import access_layer, downloads, loader, state, widgets
 from geo.dataset import Dataset
-from geo.export.tables import gap_table
+from geo.export.tables import csv_bytes, gap_table, unreached_table, xlsx_bytes
 from geo.maps.views import MapView
 from geo.selection import TownshipDetail, township_detail
 from geo.summary import Summary
@@ -111,26 +114,69 @@ def _detail(detail: TownshipDetail, lang: str, dataset: Dataset) -> None:
     widgets.show_table(
         groups[list(columns)].rename(columns=headers), percent=[t("col.coverage", lang)]
     )
+    if len(detail.groups) < len(dataset.group_codes):
+        names = t("export.sep", lang).join(groups["label"])
+        st.caption(t("coverage.by_group_note", lang, groups=names))
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{t('coverage.sites_in', lang)}**")
-        sites = pd.DataFrame(
-            {
-                t("col.site", lang): detail.sites["name"],
-                t("col.kind", lang): detail.sites["kind"].map(lambda k: t(f"kind.{k}", lang)),
-                t("col.category", lang): detail.sites["category"],
-            }
-        )
-        widgets.show_table(sites)
+        if detail.sites.empty:
+            st.caption(t("coverage.no_sites_here", lang))
+        else:
+            widgets.show_table(
+                pd.DataFrame(
+                    {
+                        t("col.site", lang): detail.sites["name"],
+                        t("col.kind", lang): detail.sites["kind"].map(
+                            lambda k: t(f"kind.{k}", lang)
+                        ),
+                        t("col.category", lang): detail.sites["category"],
+                    }
+                )
+            )
     with right:
         st.markdown(f"**{t('coverage.projects_in', lang)}**")
-        projects = pd.DataFrame(
-            {
-                t("col.project", lang): detail.projects["name"],
-                t("col.projects_yuan", lang): detail.projects["amount_yuan"],
-            }
-        )
-        widgets.show_table(projects, decimals={t("col.projects_yuan", lang): 0})
+        if detail.projects.empty:
+            st.caption(t("coverage.no_projects", lang))
+        else:
+            projects = pd.DataFrame(
+                {
+                    t("col.project", lang): detail.projects["name"],
+                    t("col.projects_yuan", lang): detail.projects["amount_yuan"],
+                }
+            )
+            widgets.show_table(projects, decimals={t("col.projects_yuan", lang): 0})
+
+
+def _unreached_list(summary: Summary, township: str | None, name: str, lang: str) -> None:
+    """The villages out of reach (of the township, or the district), sortable, downloadable."""
+    st.subheader(t("coverage.unreached_list", lang, where=name))
+    table = unreached_table(summary, lang, township=township)
+    if table.frame.empty:
+        st.caption(t("coverage.unreached_none", lang))
+        return
+    st.caption(t("coverage.unreached_help", lang))
+    widgets.show_report_table(table, max_rows=12)
+    stem = f"{table.sheet}_{name}_{date.today().isoformat()}"
+    left, right, _ = st.columns([1, 1, 3])
+    left.download_button(
+        t("coverage.download_csv", lang),
+        partial(csv_bytes, table),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        key="unreached_csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    right.download_button(
+        t("coverage.download_xlsx", lang),
+        partial(xlsx_bytes, table),
+        file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="unreached_xlsx",
+        on_click="ignore",
+        icon=":material/download:",
+    )
 
 
 def render() -> None:
@@ -168,9 +214,12 @@ def render() -> None:
         on_change=_open_clicked_township,
     )
     if township:
-        _detail(township_detail(summary, township), lang, cur.dataset)
+        detail = township_detail(summary, township)
+        _detail(detail, lang, cur.dataset)
+        _unreached_list(summary, township, detail.name, lang)
     else:
         st.caption(t("coverage.pick", lang))
+        _unreached_list(summary, None, t("filter.township_all", lang), lang)
     _gap_table(summary, lang)
     one = groups[0] if len(groups) == 1 else None
     downloads.export_buttons(

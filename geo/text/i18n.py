@@ -99,6 +99,7 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
         "{organizations} organizations · {stations} stations",
     ),
     "kpi.projects": ("{n}个项目", "{n} projects"),
+    "kpi.projects_one": ("{n}个项目", "{n} project"),
     "kpi.covered_of": ("已覆盖 {covered} 人", "{covered} within reach"),
     # indicators (names used by geo.indicators)
     "indicator.coverage": ("所选群体覆盖率", "Coverage of selected groups"),
@@ -152,6 +153,32 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
     "coverage.no_sites": ("所选条件下没有服务点位。", "No sites match the filters."),
     "coverage.sites_in": ("本乡镇点位", "Sites in this township"),
     "coverage.projects_in": ("本乡镇创投项目", "Venture projects here"),
+    "coverage.by_group_note": (
+        "只列服务所选群体（{groups}）的点位和项目，以及未写明群体的项目。",
+        "Only the sites and projects that serve the chosen groups ({groups}), and projects "
+        "that name no group.",
+    ),
+    "coverage.no_sites_here": (
+        "本乡镇没有服务所选群体的点位。",
+        "No site here serves the chosen groups.",
+    ),
+    "coverage.no_projects": (
+        "本乡镇没有相关的创投项目。",
+        "No venture project here for these groups.",
+    ),
+    "coverage.unreached_list": ("未覆盖村居清单：{where}", "Villages out of reach: {where}"),
+    "coverage.unreached_help": (
+        "每行是一个村居中某一群体的未覆盖人数，以及为该群体服务的最近点位和直线距离（米）。"
+        "点击表头可排序。",
+        "One row per village and group: the people out of reach and the nearest site serving "
+        "that group, with the straight-line distance in metres. Click a header to sort.",
+    ),
+    "coverage.unreached_none": (
+        "所选群体在这里都已覆盖。",
+        "Everyone of the chosen groups here is within reach.",
+    ),
+    "coverage.download_csv": ("下载 CSV", "Download CSV"),
+    "coverage.download_xlsx": ("下载 Excel", "Download Excel"),
     # funding page
     "funding.title": ("公益创投资金分配", "Venture funding allocation"),
     "funding.formula": (
@@ -381,6 +408,12 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "export.sheet.funding": ("资金分配", "Funding"),
     "export.sheet.sites": ("服务点位", "Sites"),
     "export.sheet.unassigned": ("不在乡镇内的点位", "Outside townships"),
+    "export.sheet.unreached": ("未覆盖村居", "Villages out of reach"),
+    "export.col.village_id": ("村居编号", "Village ID"),
+    "export.col.village": ("村居", "Village"),
+    "export.col.nearest_site": ("最近的服务点位", "Nearest serving site"),
+    "export.col.distance_m": ("距离（米）", "Distance (m)"),
+    "export.col.site_radius_m": ("该点位服务半径（米）", "Its reach (m)"),
     "export.col.rank": ("排名", "Rank"),
     "export.col.id": ("编号", "ID"),
     "export.col.site_name": ("名称", "Name"),
