@@ -216,6 +216,7 @@ def render() -> None:
     if township:
         detail = township_detail(summary, township)
         _detail(detail, lang, cur.dataset)
+        downloads.township_sheet_button(summary, township, detail.name, lang=lang)
         _unreached_list(summary, township, detail.name, lang)
     else:
         st.caption(t("coverage.pick", lang))
@@ -223,5 +224,10 @@ def render() -> None:
     _gap_table(summary, lang)
     one = groups[0] if len(groups) == 1 else None
     downloads.export_buttons(
-        summary, lang=lang, key="coverage", view="coverage" if one else "indicator", group=one
+        summary,
+        lang=lang,
+        key="coverage",
+        view="coverage" if one else "indicator",
+        group=one,
+        township=township,
     )

@@ -1,4 +1,4 @@
-"""``python -m geo export DATASET --what map|pack|tables|html|chart --out FILE``.
+"""``python -m geo export DATASET --what map|pack|tables|html|chart|township --out FILE``.
 
 The format comes from the file's extension. Exit codes as the other commands: 0 written,
 2 invalid input or option (a readable message, no traceback), 1 an unexpected error.
@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Final
 
-from geo.cli.options import OptionError, check_budget, chosen_groups
+from geo.cli.options import OptionError, check_budget, chosen_groups, chosen_townships
 from geo.io.load import load_dataset
 from geo.summary import Summary, summarize
 
@@ -28,6 +28,7 @@ EXTENSIONS: Final[dict[str, tuple[str, ...]]] = {
     "pack": (".pdf",),
     "tables": (".xlsx", ".csv"),
     "html": (".html", ".htm"),
+    "township": (".pdf",),
 }
 
 _TEXT: Final = {
@@ -64,6 +65,10 @@ def add_export_arguments(command: argparse.ArgumentParser) -> None:
         help="map: indicator choropleth, coverage of the first --group, or funding",
     )  # fmt: skip
     command.add_argument("--chart", choices=("gaps", "funding"), default="gaps", help="chart")
+    command.add_argument(
+        "--township", nargs="+", action="extend", metavar="CODE",
+        help="township sheets: these townships (code or name); every township when left out",
+    )  # fmt: skip
     command.add_argument("--size", choices=("a4", "16x9"), default="a4", help="page size")
     command.add_argument("--budget", type=int, metavar="YUAN", help="budget to allocate (yuan)")
     command.add_argument("--date", metavar="YYYY-MM-DD", help="date printed (default today)")
@@ -76,10 +81,11 @@ def run_export(args: argparse.Namespace) -> int:
     check_budget(args.budget, args.lang)
     dataset = load_dataset(args.dataset)
     chosen_groups(dataset, args.group, args.lang)
+    townships = chosen_townships(dataset, args.township, args.lang) if args.township else None
     summary = summarize(dataset, groups=args.group, budget_yuan=args.budget)
     try:
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        path = export_summary(summary, args.what, args.out, **_options(args))
+        path = export_summary(summary, args.what, args.out, townships=townships, **_options(args))
     except OSError as exc:
         print(text["cannot_write"].format(path=args.out, error=exc.strerror), file=sys.stderr)
         return EXIT_INVALID
@@ -136,6 +142,7 @@ def export_summary(
     chart: str = "gaps",
     size: str = "a4",
     day: date | None = None,
+    townships: list[str] | None = None,
 ) -> Path:
     """Write one export of ``summary`` to ``path``; the format follows the extension.
 
@@ -144,11 +151,15 @@ def export_summary(
     summary
         From ``geo.summary.summarize``.
     what
-        ``"map"``, ``"chart"``, ``"pack"``, ``"tables"`` or ``"html"`` (see ``EXTENSIONS``).
+        ``"map"``, ``"chart"``, ``"pack"``, ``"tables"``, ``"html"`` or ``"township"`` (see
+        ``EXTENSIONS``).
     path
         The file to write.
     lang, indicator, view, group, chart, size, day
         As for the individual exports (``geo.export.maps.map_figure`` and friends).
+    townships
+        Township codes: the township sheets to write (every township when None); the map
+        zooms to the township when there is one.
 
     Returns
     -------
@@ -159,7 +170,14 @@ def export_summary(
         msg = f"--what {what} cannot write {path.suffix or path.name!r}: use {EXTENSIONS.get(what)}"
         raise ValueError(msg)
     if what in ("map", "chart"):
-        return _export_figure(summary, what, path, lang, indicator, view, group, chart, size, day)
+        town = townships[0] if townships and len(townships) == 1 else None
+        return _export_figure(
+            summary, what, path, lang, indicator, view, group, chart, size, day, town
+        )
+    if what == "township":
+        from geo.export.township import write_township_sheets
+
+        return write_township_sheets(summary, path, codes=townships, lang=lang, day=day)
     if what == "pack":
         from geo.export.pack import build_pack
 
@@ -177,7 +195,7 @@ def export_summary(
 
 def _export_figure(
     summary: Summary, what: str, path: Path, lang: str, indicator: str, view: str,
-    group: str | None, chart: str, size: str, day: date | None,
+    group: str | None, chart: str, size: str, day: date | None, township: str | None,
 ) -> Path:  # fmt: skip
     from geo.export.charts import chart_figure
     from geo.export.maps import map_figure, save_figure
@@ -187,6 +205,7 @@ def _export_figure(
     else:
         fig = map_figure(
             summary, view=view, group=group, indicator=indicator, lang=lang, size=size, day=day,
+            township=township,
         )  # type: ignore[arg-type]  # fmt: skip
     return save_figure(fig, path)
 

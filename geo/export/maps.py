@@ -355,6 +355,7 @@ def map_figure(
     size: str = "a4",
     day: date | None = None,
     layers: MapLayers | None = None,
+    township: str | None = None,
 ) -> Figure:
     """A complete map page: title block, map, legend panel, scale bar and north arrow.
 
@@ -377,6 +378,9 @@ def map_figure(
         The date printed on the map (today when None).
     layers
         Pre-projected layers, to save time when drawing several maps of one dataset.
+    township
+        A township code: the map zooms to it and outlines it (as the dashboard does when a
+        township is open); the whole district when None.
 
     Returns
     -------
@@ -394,6 +398,7 @@ def map_figure(
         lang=lang,
         day=day,
         layers=layers,
+        township=township,
     )
     return fig
 
@@ -408,6 +413,7 @@ def draw_map_page(
     lang: str = "zh",
     day: date | None = None,
     layers: MapLayers | None = None,
+    township: str | None = None,
 ) -> Axes:
     """Draw a map page (map, legend panel, title block) on ``fig``; return the side panel.
 
@@ -433,7 +439,7 @@ def draw_map_page(
             )
             title = INDICATORS[indicator].name(lang)
         _class_legend(panel, classes, labels, title, lang, sites=view == "indicator")
-    finish_map(ax, layers, lang)
+    finish_map(ax, layers, lang, township=township)
     return panel
 
 
@@ -461,9 +467,15 @@ def _pick_group(summary: Summary, code: str | None) -> Group:
     raise ValueError(msg)
 
 
-def finish_map(ax: Axes, layers: MapLayers, lang: str) -> None:
-    """Fit the extent to the townships, hide the axes, add the scale bar and north arrow."""
-    _fit_extent(ax, layers.townships.total_bounds)
+def finish_map(ax: Axes, layers: MapLayers, lang: str, *, township: str | None = None) -> None:
+    """Fit the extent to the townships (or zoom to ``township`` and outline it), hide the
+    axes, add the scale bar and north arrow."""
+    if township in layers.townships.index:
+        town = layers.townships.loc[[township]]
+        town.boundary.plot(ax=ax, color=INK, linewidth=2.4, zorder=8)
+        _fit_extent(ax, town.total_bounds, pad=0.08)
+    else:
+        _fit_extent(ax, layers.townships.total_bounds)
     ax.set_axis_off()
     _layout.add_scale_bar(ax)
     _layout.add_north_arrow(ax, angle_deg=layers.north_deg, label=t("export.north", lang))
