@@ -136,3 +136,11 @@ def test_the_unreached_list_is_the_red_villages(township: str | None) -> None:
 def test_a_township_where_everyone_is_reached_says_so() -> None:
     app = open_app(page="coverage", group="children_left_behind", township="321311113")
     assert any("都已覆盖" in c.value for c in app.caption)
+
+
+def test_the_siting_map_and_township_sheet_can_be_downloaded() -> None:
+    app = open_app(page="siting", group="disabled")
+    labels = [d.label for d in app.get("download_button")]
+    assert "地图（PNG）" in labels and "地图（PDF）" in labels
+    app = open_app(page="coverage", township="321311108")
+    assert "乡镇一页纸（PDF）" in [d.label for d in app.get("download_button")]

@@ -6,6 +6,7 @@ remembers the dataset token and the group it was added for.
 
 from __future__ import annotations
 
+import io
 import math
 import tempfile
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from dashboard import loader, state, widgets
 from geo.access import group_sites
 from geo.dataset import Dataset
 from geo.errors import DatasetError, Problem
+from geo.export.plans import siting_figure
 from geo.export.tables import csv_bytes, report_table, suggestion_table, xlsx_bytes
 from geo.io.candidates import read_candidates
 from geo.io.datum import to_wgs84
@@ -494,7 +496,18 @@ def _suggestions(result: SitingResult, cur: state.Current, count: int, lang: str
     report = report_table(table, t("siting.file", lang))
     group = cur.dataset.group(result.group).display(lang)
     stem = f"{t('siting.file', lang)}_{group}_{date.today().isoformat()}"
-    left, right, _ = st.columns([1, 1, 3])
+    left, right, png, pdf, _ = st.columns([1, 1, 1, 1, 1])
+    extra = _hypothetical_frame(_stations(cur.token, result.group), lang)
+    for column, extension, mime in ((png, ".png", "image/png"), (pdf, ".pdf", "application/pdf")):
+        column.download_button(
+            t(f"siting.download_{extension[1:]}", lang),
+            partial(_siting_map_bytes, cur.dataset, result, extra, lang, extension),
+            file_name=f"{stem}{extension}",
+            mime=mime,
+            key=f"siting_map{extension}",
+            on_click="ignore",
+            icon=":material/map:",
+        )
     left.download_button(
         t("siting.download_csv", lang),
         csv_bytes(report),
@@ -592,13 +605,28 @@ def _siting_map(
         tianditu_key=widgets.tianditu_key(),
         asset_base=loader.leaflet_asset_base(),
     )
-    extra = pd.DataFrame(
+    extra = _hypothetical_frame(stations, lang)
+    fmap = build_siting_map(cur.dataset, result, view, hypothetical=extra)
+    on_click = partial(_on_map_click, cur.token, result.group, display_datum(basemap))
+    widgets.show_map(fmap, key=MAP_KEY, height=640, returned=["last_clicked"], on_change=on_click)
+
+
+def _hypothetical_frame(stations: list[dict[str, object]], lang: str) -> pd.DataFrame:
+    """The hypothetical stations as the maps take them: ``lon``, ``lat``, ``label``."""
+    return pd.DataFrame(
         {
             "lon": [s["lon"] for s in stations],
             "lat": [s["lat"] for s in stations],
             "label": [t("siting.hyp_label", lang, n=s["n"]) for s in stations],
         }
     )
-    fmap = build_siting_map(cur.dataset, result, view, hypothetical=extra)
-    on_click = partial(_on_map_click, cur.token, result.group, display_datum(basemap))
-    widgets.show_map(fmap, key=MAP_KEY, height=640, returned=["last_clicked"], on_change=on_click)
+
+
+def _siting_map_bytes(
+    dataset: Dataset, result: SitingResult, extra: pd.DataFrame, lang: str, extension: str
+) -> bytes:
+    """The siting map as on the screen (suggestions and hypothetical stations), as a file."""
+    fig = siting_figure(dataset, result, hypothetical=extra, lang=lang)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=extension[1:], dpi=200, facecolor="white")
+    return buffer.getvalue()

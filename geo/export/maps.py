@@ -473,15 +473,15 @@ def finish_map(ax: Axes, layers: MapLayers, lang: str, *, township: str | None =
     if township in layers.townships.index:
         town = layers.townships.loc[[township]]
         town.boundary.plot(ax=ax, color=INK, linewidth=2.4, zorder=8)
-        _fit_extent(ax, town.total_bounds, pad=0.08)
+        fit_extent(ax, town.total_bounds, pad=0.08)
     else:
-        _fit_extent(ax, layers.townships.total_bounds)
+        fit_extent(ax, layers.townships.total_bounds)
     ax.set_axis_off()
     _layout.add_scale_bar(ax)
     _layout.add_north_arrow(ax, angle_deg=layers.north_deg, label=t("export.north", lang))
 
 
-def _fit_extent(ax: Axes, bounds: np.ndarray, *, pad: float = 0.04) -> None:
+def fit_extent(ax: Axes, bounds: np.ndarray, *, pad: float = 0.04) -> None:
     """Show ``bounds`` (plus ``pad``) at equal scale, widened to the axes' own shape."""
     minx, miny, maxx, maxy = bounds
     margin = pad * max(maxx - minx, maxy - miny)

@@ -31,6 +31,7 @@ from geo.export.maps import (
     SITE_STYLE,
     UNREACHED,
     MapLayers,
+    fit_extent,
     page_text,
     project_layers,
 )
@@ -161,7 +162,7 @@ def _draw_township_map(ax: Axes, layers: MapLayers, summary: Summary, code: str,
         xy.x, xy.y, s=10 + 110 * out["unreached"].to_numpy(float) / top, c=UNREACHED,
         alpha=0.75, edgecolors="white", linewidths=0.5, zorder=7,
     )  # fmt: skip
-    _fit(ax, town.total_bounds)
+    fit_extent(ax, town.total_bounds, pad=0.06)
     ax.set_axis_off()
     _layout.add_scale_bar(ax)
     _layout.add_north_arrow(ax, angle_deg=layers.north_deg, label=t("export.north", lang))
@@ -183,21 +184,6 @@ def _reached_by_all(
         discs = shapely.buffer(layers.sites.geometry.to_numpy()[chosen], radii[chosen])
         reached = shapely.intersection(reached, shapely.union_all(discs))
     return reached
-
-
-def _fit(ax: Axes, bounds: np.ndarray, pad: float = 0.06) -> None:
-    """Show ``bounds`` (plus ``pad``) at equal scale, widened to the axes' shape."""
-    minx, miny, maxx, maxy = bounds
-    margin = pad * max(maxx - minx, maxy - miny)
-    width, height = maxx - minx + 2 * margin, maxy - miny + 2 * margin
-    box = ax.get_position()
-    fig_w, fig_h = ax.figure.get_size_inches()
-    ratio = (box.width * fig_w) / (box.height * fig_h)
-    width, height = max(width, height * ratio), max(height, width / ratio)
-    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
-    ax.set_xlim(cx - width / 2, cx + width / 2)
-    ax.set_ylim(cy - height / 2, cy + height / 2)
-    ax.set_aspect("equal", adjustable="box")
 
 
 def _map_legend(ax: Axes, lang: str) -> None:

@@ -117,7 +117,8 @@ class NumberedMarkers(folium.MacroElement):
         {% macro header(this, kwargs) %}
         <style>
         .atlas-num { background: none; border: none; }
-        .atlas-num span {
+        /* scoped by the layer's class: each layer keeps its own colour and size */
+        .{{ this.css_class }} span {
             display: flex; align-items: center; justify-content: center;
             width: {{ this.size_px }}px; height: {{ this.size_px }}px; border-radius: 50%;
             transform: translate(-50%, -50%); box-sizing: border-box;

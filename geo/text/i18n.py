@@ -411,6 +411,16 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "export.sheet.unreached": ("未覆盖村居", "Villages out of reach"),
     "export.township.title": ("{township}服务覆盖一页纸", "{township}: one-page summary"),
     "export.township.this": ("本乡镇", "This township"),
+    "export.siting.title": (
+        "{district}：{group}新增站点选址建议",
+        "{district}: new stations for {group}",
+    ),
+    "export.siting.sub": (
+        "建议新增 {k} 个站点，每个服务半径 {radius} 米；紫色为规划人员假设的站点",
+        "{k} suggested stations, each reaching {radius} m; purple: stations the planner placed",
+    ),
+    "siting.download_png": ("地图（PNG）", "Map (PNG)"),
+    "siting.download_pdf": ("地图（PDF）", "Map (PDF)"),
     "export.ui.township": ("乡镇一页纸（PDF）", "One-page township sheet (PDF)"),
     "export.file.township": ("乡镇一页纸", "township-sheet"),
     "export.township.groups": ("分群体覆盖", "Coverage by group"),
