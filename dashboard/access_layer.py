@@ -86,7 +86,7 @@ def coverage_map(summary: Summary, view: MapView, *, radii: dict[str, float]) ->
         The catchment radii changed on the page, by group code.
     """
     lang = view.lang
-    left, middle, right = st.columns([5, 2, 3], vertical_alignment="bottom")
+    left, middle, right = st.columns([5, 2.6, 2.4], vertical_alignment="bottom")
     with left:
         layer = _layer_choice(lang)
     if layer == "coverage":

@@ -113,7 +113,7 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
     "map.sites": ("服务点位", "Service sites"),
     "map.catchments": ("服务半径", "Catchments"),
     "map.unreached": ("未覆盖村居", "Villages out of reach"),
-    "map.show_catchments": ("显示服务半径圈", "Show catchment circles"),
+    "map.show_catchments": ("显示服务半径圈", "Catchment circles"),
     "map.show_catchments_help": (
         "每个点位按所选群体的服务半径画圈。选了三个以上群体时圈会互相重叠，默认不显示。",
         "A circle of each group's radius around every site. With three or more groups the "
