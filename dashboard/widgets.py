@@ -142,18 +142,23 @@ def tianditu_key() -> str | None:
 
 
 def basemap_picker(lang: str) -> str:
-    """Base-map choice in the sidebar; offline ('none') by default."""
+    """Base-map choice in the sidebar; offline ('none') by default.
+
+    Tianditu is offered without a key too: picking it then says, right there, that the
+    person who runs the app has to set one (an office user cannot, and needs not know how).
+    """
     key = tianditu_key()
-    options = ["none", "osm", "tianditu", "gaode"] if key else ["none", "osm", "gaode"]
+    options = ["none", "osm", "tianditu", "gaode"]
     choice = st.sidebar.selectbox(
         t("filter.basemap", lang),
         options,
         format_func=lambda b: t(f"basemap.{b}", lang),
-        key="basemap",
         help=t("basemap.online_note", lang),
+        **state.bind("basemap", "kept.basemap", lambda: "none"),
     )
-    if not key:
-        st.sidebar.caption(t("basemap.tianditu_nokey", lang))
+    if choice == "tianditu" and not key:
+        st.sidebar.warning(t("basemap.tianditu_nokey", lang), icon=":material/key_off:")
+        return "none"
     return choice
 
 

@@ -144,3 +144,15 @@ def test_the_siting_map_and_township_sheet_can_be_downloaded() -> None:
     assert "地图（PNG）" in labels and "地图（PDF）" in labels
     app = open_app(page="coverage", township="321311108")
     assert "乡镇一页纸（PDF）" in [d.label for d in app.get("download_button")]
+
+
+def test_tianditu_without_a_key_says_so_where_it_is_picked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("TIANDITU_KEY", raising=False)
+    app = open_app(page="overview")
+    assert not any("TIANDITU_KEY" in c.value for c in app.sidebar.caption)
+    app.selectbox(key="basemap").set_value("tianditu").run()
+    assert any("管理员" in w.value for w in app.sidebar.warning)
+    go(app, "coverage")  # the choice, like the others, stays
+    assert app.selectbox(key="basemap").value == "tianditu"

@@ -26,12 +26,15 @@ def _site_filters(
         t("filter.kind", lang),
         ["organization", "station"],
         format_func=lambda k: t(f"kind.{k}", lang),
-        key="kinds",
         placeholder=t("kind.all", lang),
+        **state.bind("kinds", "kept.kinds", list),
     )
     categories = sorted(dataset.sites["category"].dropna().astype(str).unique())
     chosen = st.sidebar.multiselect(
-        t("filter.category", lang), categories, key="categories", placeholder=t("kind.all", lang)
+        t("filter.category", lang),
+        categories,
+        placeholder=t("kind.all", lang),
+        **state.bind("categories", "kept.categories", list),
     )
     return (tuple(kinds) or None), (tuple(chosen) or None)
 

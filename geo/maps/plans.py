@@ -185,7 +185,7 @@ def _base_map(
         font_px=view.font_px,
         legend_px=legend_em * view.font_px,
     )
-    add_basemap(fmap, view.basemap, tianditu_key=view.tianditu_key)
+    add_basemap(fmap, view.basemap, tianditu_key=view.tianditu_key, lang=view.lang)
     return fmap, shapes, datum
 
 

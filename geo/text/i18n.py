@@ -75,8 +75,13 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
     "basemap.tianditu": ("天地图", "Tianditu"),
     "basemap.gaode": ("高德地图", "Gaode (AMap)"),
     "basemap.tianditu_nokey": (
-        "天地图需要密钥：在 secrets 或环境变量 TIANDITU_KEY 中设置。",
-        "Tianditu needs a key: set it in the secrets or the TIANDITU_KEY variable.",
+        "天地图底图尚未启用：需要系统管理员配置天地图密钥（TIANDITU_KEY）。地图暂不显示底图。",
+        "The Tianditu base map is not set up: the app's administrator has to add a Tianditu "
+        "key (TIANDITU_KEY). The map shows no base map meanwhile.",
+    ),
+    "basemap.offline": (
+        "无法加载{name}底图（可能未联网）：仅显示乡镇边界和数据。",
+        "The {name} base map cannot be loaded (no internet?): townships and data only.",
     ),
     "basemap.online_note": (
         "在线底图需要联网；离线环境下请选择“无”。",

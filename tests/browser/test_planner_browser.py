@@ -112,3 +112,37 @@ def test_the_unreached_list_is_the_red_villages_of_the_map(
     page.get_by_text("未覆盖村居清单：全区").first.wait_for(timeout=30_000)
     grid = page.locator("[data-testid='stDataFrame']").filter(has_text="")
     assert grid.count() >= 2  # the list and the gap ranking
+
+
+def test_an_online_base_map_offline_says_so_on_the_map(
+    app_url: str, offline_page: OfflinePage, screenshot_dir: Path
+) -> None:
+    page = offline_page.page
+    page.goto(f"{app_url}/overview?lang=en")
+    frame = page.frame_locator(MAP_FRAME).first
+    frame.locator("path.atlas-townships").first.wait_for(timeout=30_000)
+    page.get_by_role("combobox", name="Base map").click()
+    page.get_by_role("option", name="OpenStreetMap").click()
+    note = page.frame_locator(MAP_FRAME).first.locator(".atlas-tile-error")
+    note.wait_for(timeout=30_000)
+    assert "cannot be loaded" in note.inner_text()
+    assert page.frame_locator(MAP_FRAME).first.locator("path.atlas-townships").count() == 12
+    page.screenshot(path=screenshot_dir / "basemap_offline.png")
+    assert offline_page.outside  # the tiles were asked for, and refused
+
+
+def test_switching_to_english_relabels_the_sidebar_and_map_layer(
+    app_url: str, offline_page: OfflinePage
+) -> None:
+    page = offline_page.page
+    page.goto(f"{app_url}/coverage?{GROUPS}")
+    _heading(offline_page)
+    page.locator("[data-testid='stSidebar']").get_by_text("English", exact=True).click()
+    page.get_by_role("heading", level=1, name="Coverage & gaps").wait_for(timeout=30_000)
+    page.wait_for_timeout(1000)
+    assert _chips(offline_page) == ["Left-behind children", "Disabled people"]
+    boxes = {name: page.get_by_role("combobox", name=name).input_value()
+             for name in ("Base map", "Township")}  # fmt: skip
+    assert boxes == {"Base map": "None (township outlines only)", "Township": "Whole district"}
+    layer = page.get_by_role("radiogroup").filter(has_text="Coverage").first
+    assert layer.get_by_role("radio", name="Coverage").is_checked()
