@@ -425,3 +425,26 @@ def test_every_message_names_its_file(make_dataset_folder: MakeFolder) -> None:
             message = problem.message(lang)
             assert problem.file in message
             assert "{" not in message, message
+
+
+def test_a_site_whose_stated_township_disagrees_is_a_warning_with_the_distance(
+    make_dataset_folder: MakeFolder,
+) -> None:
+    from pyproj import Geod
+
+    sites = default_sites()
+    # S1 agrees; S2 lies in 二镇, not in 一镇 (named by its code); S3 names no township
+    sites["所属乡镇"] = ["一镇", "321311001", "321311999"]
+    problems = validate_dataset(make_dataset_folder(sites=sites))
+    mismatch = only(problems, "township_mismatch")
+    assert mismatch.severity == "warning"
+    assert (mismatch.file, mismatch.row, mismatch.column) == ("sites.csv", 3, "所属乡镇")
+    assert (mismatch.params["found"], mismatch.params["given"]) == ("二镇", "321311001")
+    # S2 (118.45, 33.85) is 0.05 degrees east of 一镇's border at 118.4
+    border = Geod(ellps="WGS84").inv(118.45, 33.85, 118.4, 33.85)[2]
+    assert abs(float(str(mismatch.params["distance"]).replace(",", "")) - border) < 5
+    text = mismatch.message("zh")
+    assert "sites.csv 第 3 行" in text and "二镇" in text and "321311001" in text and "米" in text
+    unknown = only(problems, "stated_township_unknown")
+    assert (unknown.row, unknown.severity, unknown.params["found"]) == (4, "warning", "二镇")
+    assert "321311999" in unknown.message("en")

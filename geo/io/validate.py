@@ -47,6 +47,7 @@ from geo.io.columns import (
 from geo.io.config import MAX_RADIUS_M, Config, read_config
 from geo.io.datum import to_wgs84
 from geo.io.readers import LAYER_SUFFIXES, find_layer_file, normalize_name, read_layer
+from geo.projection import local_metric_crs
 
 __all__ = ["CheckedLayers", "check_layers", "lonlat_points", "validate_dataset"]
 
@@ -70,6 +71,7 @@ SITE_COLUMNS = (
     Column("capacity", ("服务能力",), required=False),
     Column("rating", ("评估等级",), required=False),
     Column("inspected", ("年检",), required=False),
+    Column("township", ("所属乡镇", "乡镇"), required=False),
 )
 DEMAND_COLUMNS = (
     Column("id", ("编号",)),
@@ -587,7 +589,14 @@ def _check_sites(path: Path, ctx: _Context) -> tuple[gpd.GeoDataFrame | None, li
         crs=WGS84,
     )
     sites, found = _place_points(sites, file, ctx)
-    return sites, problems + found
+    problems += found
+    if ctx.township_lookup is not None and "township" in mapping:
+        given = _text(frame, mapping, "township")
+        has_point = sites.geometry.notna().to_numpy()
+        problems += _stated_township_warnings(
+            sites, given, has_point & given.ne("").to_numpy(), file, mapping["township"], ctx
+        )
+    return sites, problems
 
 
 def _point_columns(columns: tuple[Column, ...], frame: pd.DataFrame) -> tuple[Column, ...]:
@@ -784,7 +793,7 @@ def _demand_townships(
     demand["township"] = pd.Series(codes, index=demand.index, dtype=object)
     point_rows = demand[has_point]
     problems += _outside_warning(file, point_rows["id"], point_rows.geometry, codes[has_point])
-    problems += _mismatch_warnings(demand, given, resolved, has_point & ~blank, file, column, ctx)
+    problems += _stated_township_warnings(demand, given, has_point & ~blank, file, column, ctx)
     return problems
 
 
@@ -794,29 +803,59 @@ def _resolve_townships(text: pd.Series, lookup: Mapping[str, str]) -> pd.Series:
     return text.map(table).astype(object)
 
 
-def _mismatch_warnings(
-    demand: gpd.GeoDataFrame,
+def _stated_township_warnings(
+    points: gpd.GeoDataFrame,
     given: pd.Series,
-    resolved: pd.Series,
     rows: np.ndarray,
     file: str,
     column: str | None,
     ctx: _Context,
 ) -> list[Problem]:
-    """Point rows whose township column disagrees with the polygon that holds them."""
-    located = demand["township"].to_numpy()
-    wanted = resolved.to_numpy()
-    differs = rows & pd.notna(located) & (located != wanted)
+    """Point rows whose stated township is unknown or disagrees with the polygon that holds
+    them; the point decides, and the warning says how far it lies from the stated township.
+    """
+    resolved = _resolve_townships(given, ctx.township_lookup or {}).to_numpy()
+    located = points["township"].to_numpy()
     # a township whose name is missing (an error of its own) is named by its code
-    names = {c: n or c for c, n in zip(ctx.townships["code"], ctx.townships["name"], strict=True)}
-    return row_problems(
+    towns = ctx.townships
+    names = {c: n or c for c, n in zip(towns["code"], towns["name"], strict=True)}
+    outside = "—"
+    unknown = rows & pd.isna(resolved)
+    problems = row_problems(
+        "stated_township_unknown",
+        file,
+        column,
+        points.index[unknown],
+        lambda r: {"given": given[r], "found": names.get(points.at[r, "township"], outside),
+                   "townships_file": ctx.townships_file},
+        severity="warning",
+    )  # fmt: skip
+    differs = rows & pd.notna(resolved) & pd.notna(located) & (located != resolved)
+    distances = _distance_to(points.geometry, resolved, differs, towns)
+    return problems + row_problems(
         "township_mismatch",
         file,
         column,
-        demand.index[differs],
-        lambda r: {"found": names.get(demand.at[r, "township"]), "given": given[r]},
+        points.index[differs],
+        lambda r: {"found": names.get(points.at[r, "township"]), "given": given[r],
+                   "distance": f"{distances[points.index.get_loc(r)]:,.0f}"},
         severity="warning",
-    )
+    )  # fmt: skip
+
+
+def _distance_to(
+    geometry: gpd.GeoSeries, codes: np.ndarray, rows: np.ndarray, towns: gpd.GeoDataFrame
+) -> np.ndarray:
+    """Metres from each point of ``rows`` to the township ``codes`` names (NaN elsewhere)."""
+    distance = np.full(len(geometry), np.nan)
+    if not rows.any():
+        return distance
+    crs = local_metric_crs(towns)
+    polygons = towns.to_crs(crs).set_index("code").geometry
+    points = geometry[rows].to_crs(crs).to_numpy()
+    wanted = polygons.reindex(codes[rows]).to_numpy()
+    distance[rows] = shapely.distance(points, wanted)
+    return distance
 
 
 # --- projects ------------------------------------------------------------------------------

@@ -219,10 +219,21 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "en": "this row has no lon/lat, so its township must be given.",
     },
     "township_mismatch": {
-        "zh": "点位于“{found}”境内，与所填乡镇“{given}”不一致；以点的位置为准。",
+        "zh": (
+            "点位于“{found}”境内，与所填乡镇“{given}”不一致（距“{given}”边界 {distance} 米）；"
+            "以点的位置为准，请核对坐标或所填乡镇。"
+        ),
         "en": (
-            "the point lies in '{found}', not in the township given ('{given}'); "
-            "its location decides."
+            "the point lies in '{found}', not in the township given ('{given}'), "
+            "{distance} m from its border; the location decides: check the coordinates "
+            "or the township."
+        ),
+    },
+    "stated_township_unknown": {
+        "zh": "所填乡镇“{given}”不在 {townships_file} 中；以点的位置（{found}）为准。",
+        "en": (
+            "the township given ('{given}') is not in {townships_file}; the location "
+            "decides ({found})."
         ),
     },
     "outside_townships": {
