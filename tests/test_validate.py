@@ -448,3 +448,46 @@ def test_a_site_whose_stated_township_disagrees_is_a_warning_with_the_distance(
     unknown = only(problems, "stated_township_unknown")
     assert (unknown.row, unknown.severity, unknown.params["found"]) == (4, "warning", "二镇")
     assert "321311999" in unknown.message("en")
+
+
+def test_a_layer_in_several_files_is_combined(make_dataset_folder: MakeFolder) -> None:
+    from conftest import write_layer
+
+    from geo.io.load import load_dataset
+
+    sites = default_sites()
+    folder = make_dataset_folder(omit=("sites",))
+    write_layer(folder / "sites-一镇.csv", sites.iloc[[0]])
+    write_layer(folder / "sites-二镇.xlsx", sites.iloc[[1, 2]])
+    assert validate_dataset(folder) == []
+    dataset = load_dataset(folder)
+    assert list(dataset.sites["id"]) == ["S1", "S2", "S3"]
+    assert list(dataset.sites["township"]) == ["321311001", "321311002", "321311002"]
+
+
+def test_duplicates_and_conflicts_across_files_name_both_files_and_rows(
+    make_dataset_folder: MakeFolder,
+) -> None:
+    from conftest import write_layer
+
+    sites = default_sites()
+    folder = make_dataset_folder()  # sites.csv: S1, S2, S3
+    again = sites.iloc[[0, 2]].copy()  # S1 exactly again; S3 with another radius
+    again.loc[2, "radius_m"] = "800"
+    write_layer(folder / "sites-二镇.csv", again)
+    problems = validate_dataset(folder)
+    duplicate = only(problems, "duplicate_across_files")
+    assert (duplicate.severity, duplicate.file, duplicate.row) == ("warning", "sites-二镇.csv", 2)
+    assert (duplicate.params["other_file"], duplicate.params["other_row"]) == ("sites.csv", 2)
+    conflict = only(problems, "conflict_across_files")
+    assert (conflict.severity, conflict.file, conflict.row) == ("error", "sites-二镇.csv", 3)
+    assert conflict.params["other_row"] == 4 and conflict.params["columns"] == "radius_m"
+    text = conflict.message("zh")
+    assert "sites-二镇.csv 第 3 行" in text and "sites.csv 第 4 行" in text
+
+
+def test_a_part_in_another_format_is_named(make_dataset_folder: MakeFolder) -> None:
+    folder = make_dataset_folder()
+    (folder / "sites-来龙镇.xls").write_bytes(b"old excel")
+    problem = only(validate_dataset(folder), "file_unsupported")
+    assert problem.file == "sites-来龙镇.xls"

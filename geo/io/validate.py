@@ -18,9 +18,10 @@ townships file, so that every point is counted once and the rule is deterministi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import geopandas as gpd
 import numpy as np
@@ -46,7 +47,13 @@ from geo.io.columns import (
 )
 from geo.io.config import MAX_RADIUS_M, Config, read_config
 from geo.io.datum import to_wgs84
-from geo.io.readers import LAYER_SUFFIXES, find_layer_file, normalize_name, read_layer
+from geo.io.readers import (
+    LAYER_SUFFIXES,
+    find_layer_file,
+    find_layer_parts,
+    normalize_name,
+    read_layer,
+)
 from geo.projection import local_metric_crs
 
 __all__ = ["CheckedLayers", "check_layers", "lonlat_points", "validate_dataset"]
@@ -109,6 +116,9 @@ WHOLE_DISTRICT = ("全区", "全部", "all")
 MAX_COUNT = 2e9
 _CHINA_LON = (73.0, 136.0)
 _CHINA_LAT = (3.0, 54.0)
+
+
+FrameT = TypeVar("FrameT", pd.DataFrame, gpd.GeoDataFrame)
 
 
 @dataclass(frozen=True)
@@ -174,16 +184,16 @@ def check_layers(folder: Path | str) -> tuple[CheckedLayers | None, list[Problem
     problems += found
     townships, sites, demand, projects = None, None, None, None
     if "townships" in paths:
-        townships, found = _check_townships(paths["townships"], ctx)
+        townships, found = _check_townships(paths["townships"][0], ctx)
         problems += found
     if "sites" in paths:
-        sites, found = _check_sites(paths["sites"], ctx)
+        sites, found = _check_parts(paths["sites"], _check_sites, ctx)
         problems += found
     if "demand" in paths:
-        demand, found = _check_demand(paths["demand"], ctx)
+        demand, found = _check_parts(paths["demand"], _check_demand, ctx)
         problems += found
     if "projects" in paths:
-        projects, found = _check_projects(paths["projects"], ctx)
+        projects, found = _check_parts(paths["projects"], _check_projects, ctx)
         problems += found
     if any(p.severity == "error" for p in problems) or config is None:
         return None, problems
@@ -202,21 +212,93 @@ def _context(config: Config | None) -> _Context:
     )
 
 
-def _find_files(folder: Path) -> tuple[dict[str, Path], list[Problem]]:
-    paths: dict[str, Path] = {}
+def _find_files(folder: Path) -> tuple[dict[str, list[Path]], list[Problem]]:
+    paths: dict[str, list[Path]] = {}
     problems: list[Problem] = []
     for stem in LAYERS:
         try:
-            path = find_layer_file(folder, stem)
+            if stem == "townships":  # one boundary file: parts could overlap or leave gaps
+                found = [p for p in [find_layer_file(folder, stem)] if p is not None]
+            else:
+                found = find_layer_parts(folder, stem)
         except DatasetError as error:
             problems += error.problems
             continue
-        if path is not None:
-            paths[stem] = path
+        if found:
+            paths[stem] = found
         elif stem in REQUIRED_LAYERS:
             expected = [stem + suffix for suffix in LAYER_SUFFIXES[stem]]
             problems.append(Problem("file_missing", f"{stem}.*", params={"expected": expected}))
     return paths, problems
+
+
+def _check_parts(
+    paths: list[Path],
+    check: Callable[[Path, _Context], tuple[FrameT | None, list[Problem]]],
+    ctx: _Context,
+) -> tuple[FrameT | None, list[Problem]]:
+    """Check each file of a layer on its own (problems name its file and rows), then combine
+    them: a row repeated in another file is dropped with a warning, an id whose rows differ
+    between files is an error naming both files and rows."""
+    checked = [(path.name, *check(path, ctx)) for path in paths]
+    problems = [p for _, _, found in checked for p in found]
+    frames = [(name, frame) for name, frame, _ in checked if frame is not None]
+    if len(paths) == 1 or len(frames) < len(paths):
+        return (frames[0][1] if len(frames) == 1 and len(paths) == 1 else None), problems
+    combined, found = _combine_parts(frames)
+    return combined, problems + found
+
+
+def _combine_parts(frames: list[tuple[str, FrameT]]) -> tuple[FrameT, list[Problem]]:
+    """One frame of the parts; ids met in an earlier file are compared with it."""
+    first_seen: dict[str, tuple[str, int, tuple[object, ...]]] = {}
+    keep: list[FrameT] = []
+    problems: list[Problem] = []
+    for name, frame in frames:
+        rows = np.ones(len(frame), dtype=bool)
+        for i, (row, record) in enumerate(zip(frame.index, _records(frame), strict=True)):
+            key = str(frame["id"].iloc[i])
+            if key not in first_seen:
+                first_seen[key] = (name, int(row), record)
+                continue
+            other_file, other_row, other = first_seen[key]
+            params = {"id": key, "other_file": other_file, "other_row": other_row}
+            if record == other:
+                problems.append(Problem("duplicate_across_files", name, row=int(row),
+                                        params=params, severity="warning"))  # fmt: skip
+                rows[i] = False
+            else:
+                differ = [c for c, a, b in zip(_compared(frame), record, other, strict=True)
+                          if a != b]  # fmt: skip
+                params["columns"] = "、".join(differ)
+                problems.append(Problem("conflict_across_files", name, row=int(row), params=params))
+        keep.append(frame[rows])
+    combined = pd.concat(keep, ignore_index=True)
+    if isinstance(keep[0], gpd.GeoDataFrame):
+        combined = gpd.GeoDataFrame(combined, geometry="geometry", crs=keep[0].crs)
+    return combined, problems  # type: ignore[return-value]
+
+
+def _compared(frame: pd.DataFrame) -> list[str]:
+    return [c for c in frame.columns if c != "id"]
+
+
+def _records(frame: pd.DataFrame) -> list[tuple[object, ...]]:
+    """Each row's values as comparable tuples (points to 1e-6 degrees, about 0.1 m)."""
+    columns = []
+    for column in _compared(frame):
+        values = frame[column]
+        if isinstance(values, gpd.GeoSeries):
+            xy = [(round(g.x, 6), round(g.y, 6)) if g is not None and not g.is_empty else None
+                  for g in values]  # fmt: skip
+            columns.append(xy)
+        else:
+            columns.append([None if _missing(v) else v for v in values])
+    return list(zip(*columns, strict=True)) if columns else [() for _ in range(len(frame))]
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA
 
 
 def _read(path: Path, *, empty_is_error: bool) -> tuple[pd.DataFrame | None, list[Problem]]:

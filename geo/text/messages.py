@@ -45,6 +45,20 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "zh": "同一图层有多个文件：{files}；请只保留一个。",
         "en": "several files for the same layer: {files}; keep only one.",
     },
+    "duplicate_across_files": {
+        "zh": "编号“{id}”的这一行与 {other_file} 第 {other_row} 行完全相同，只保留一条。",
+        "en": "id '{id}' repeats {other_file} row {other_row} exactly; it is kept once.",
+    },
+    "conflict_across_files": {
+        "zh": (
+            "编号“{id}”也出现在 {other_file} 第 {other_row} 行，但内容不同（{columns}）；"
+            "请核对后只保留正确的一条。"
+        ),
+        "en": (
+            "id '{id}' is also in {other_file} row {other_row}, with other values ({columns}); "
+            "keep only the right one."
+        ),
+    },
     "file_unreadable": {
         "zh": "无法读取文件：{reason}。",
         "en": "the file cannot be read: {reason}.",
