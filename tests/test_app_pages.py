@@ -171,3 +171,37 @@ def test_a_valid_upload_updates_the_whole_page_and_the_banner() -> None:
     assert any(m.value.startswith("**上传区**") for m in app.markdown)  # the loaded section
     assert "上传区" in app.sidebar.caption[0].value
     assert not any("示例数据（模拟）" in w.value for w in app.warning)
+
+
+def test_the_upload_report_says_which_files_it_is_about() -> None:
+    app = open_app(page="data")
+    assert any(s.value.startswith("当前数据（宿豫区（示例数据）") for s in app.success)
+    app.get("file_uploader")[0].set_value(
+        ("mine.zip", _zip_of(DEMO, broken=True), "application/zip")
+    )
+    app.run()
+    app.button[0].click().run()
+    text = "\n".join(m.value for m in app.markdown)
+    assert "**上传文件的校验结果：mine.zip**" in text
+    # every problem as a whole sentence with its file, not cut off in a table cell
+    assert any(m.value.startswith("🔴 sites.csv") for m in app.markdown)
+
+
+def test_one_sites_file_per_township_is_combined_on_upload() -> None:
+    lines = (DEMO / "sites.csv").read_bytes().splitlines(keepends=True)
+    header, rows = lines[0], lines[1:]
+    half = len(rows) // 2
+    others = [p for p in DEMO.iterdir() if p.name != "sites.csv"]
+    files = [(p.name, p.read_bytes(), "text/plain") for p in others]
+    files.append(("sites-北.csv", header + b"".join(rows[:half]), "text/csv"))
+    files.append(("sites-南.csv", header + b"".join(rows[half - 1 :]), "text/csv"))  # one repeat
+    app = open_app(page="data")
+    app.get("file_uploader")[0].set_value(files)
+    app.run()
+    app.button[0].click().run()
+    assert not app.exception
+    assert any("已载入上传的数据" in s.value for s in app.success)
+    assert len(app.session_state["uploaded_dataset"].dataset.sites) == len(rows)
+    repeat = next(m.value for m in app.markdown if "完全相同" in m.value)
+    assert repeat.startswith("🟡 sites-南.csv 第 2 行")
+    assert f"sites-北.csv 第 {half + 1} 行" in repeat

@@ -60,7 +60,12 @@ def _groups_frame(dataset: Dataset, lang: str) -> pd.DataFrame:
     )
 
 
-def _report(problems: tuple[Problem, ...] | list[Problem], lang: str) -> None:
+MAX_LISTED = 30
+
+
+def _report(problems: tuple[Problem, ...] | list[Problem], lang: str, *, name: str) -> None:
+    """A verdict, then each problem as a full sentence (file, row, column, what to do): a
+    table column would cut them off at 1440 px. The whole list as a table below."""
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
     if errors:
@@ -68,9 +73,24 @@ def _report(problems: tuple[Problem, ...] | list[Problem], lang: str) -> None:
     elif warnings:
         st.warning(t("data.warnings", lang, n=len(warnings)))
     else:
-        st.success(t("data.valid", lang))
+        st.success(t("data.valid", lang, name=name))
+    listed = [*errors, *warnings]
+    for problem in listed[:MAX_LISTED]:
+        icon = "🔴" if problem.severity == "error" else "🟡"
+        st.markdown(f"{icon} {problem.message(lang)}")
+    if len(listed) > MAX_LISTED:
+        st.caption(t("data.problem_more", lang, n=len(listed) - MAX_LISTED))
     if problems:
-        st.dataframe(widgets.problems_frame(problems, lang), hide_index=True, width="stretch")
+        with st.expander(t("data.problem_table", lang)):
+            frame = widgets.problems_frame(problems, lang)
+            st.dataframe(frame, hide_index=True, width="stretch")
+            st.download_button(
+                "CSV",
+                frame.to_csv(index=False).encode("utf-8-sig"),
+                file_name="problems.csv",
+                mime="text/csv",
+                key=f"problems_csv_{name}",
+            )
 
 
 def _check_and_load(files: list[tuple[str, bytes]]) -> dict[str, object]:
@@ -105,20 +125,24 @@ def _upload(lang: str) -> None:
     )
     if st.button(t("data.upload_button", lang), disabled=not uploaded, type="primary"):
         files = [(f.name, f.getvalue()) for f in uploaded or []]
-        st.session_state[REPORT_KEY] = _check_and_load(files)
+        report = _check_and_load(files)
+        st.session_state[REPORT_KEY] = {**report, "files": ", ".join(n for n, _ in files)}
         if st.session_state[REPORT_KEY]["ok"]:
             st.rerun()  # the sections above this one still show the previous dataset
     report = st.session_state.get(REPORT_KEY)
     if report is None:
         return
-    if report["ok"]:
-        st.success(t("data.upload_ok", lang, name=report["name"]))
-    else:
-        st.error(t("data.upload_failed", lang))
-        if "upload_error" in report:
-            st.error(t("data.upload_zip_bad", lang, error=report["upload_error"].message(lang)))
-    if report["problems"]:
-        _report(report["problems"], lang)
+    with st.container(border=True):
+        st.markdown(f"**{t('data.upload_report', lang, files=report['files'])}**")
+        if report["ok"]:
+            st.success(t("data.upload_ok", lang, name=report["name"]))
+        else:
+            st.error(t("data.upload_failed", lang))
+            if "upload_error" in report:
+                message = report["upload_error"].message(lang)
+                st.error(t("data.upload_zip_bad", lang, error=message))
+        if report["problems"]:
+            _report(report["problems"], lang, name=report["files"])
 
 
 def _templates(dataset: Dataset, lang: str) -> None:
@@ -150,7 +174,7 @@ def render() -> None:
     widgets.demo_notice(cur.dataset, lang)
     _loaded(cur, lang)
     st.subheader(t("data.validation", lang))
-    _report(cur.dataset.warnings, lang)
+    _report(cur.dataset.warnings, lang, name=cur.dataset.name)
     if cur.uploaded_name and st.button(t("data.reset", lang)):
         state.reset_dataset()
         st.session_state.pop(REPORT_KEY, None)

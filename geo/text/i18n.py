@@ -239,16 +239,29 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
         "{townships} 个乡镇，{sites} 个点位，{demand} 条需求记录，{projects} 个创投项目",
         "{townships} townships, {sites} sites, {demand} demand rows, {projects} projects",
     ),
-    "data.validation": ("校验报告", "Validation report"),
-    "data.valid": ("数据校验通过，没有发现问题。", "The data passed validation: no problems."),
+    "data.validation": ("当前数据的校验结果", "Checks of the current data"),
+    "data.valid": (
+        "当前数据（{name}）校验通过，没有发现问题。",
+        "The current data ({name}) passed every check.",
+    ),
+    "data.upload_report": ("上传文件的校验结果：{files}", "Checks of the uploaded files: {files}"),
+    "data.problem_more": (
+        "另有 {n} 条，见下方完整表格。",
+        "{n} more: see the full table below.",
+    ),
+    "data.problem_table": ("完整问题表（可下载 CSV）", "Every problem as a table (CSV download)"),
     "data.warnings": ("{n} 条提示（数据仍可使用）", "Warnings: {n} (the data still loads)"),
     "data.errors": ("{n} 个错误，数据未被采用", "Errors: {n}; the data was not used"),
     "data.upload": ("上传数据集", "Upload a dataset"),
     "data.upload_help": (
         "上传整个数据集文件夹的 zip 压缩包，或分别上传 dataset.toml、townships、sites、"
-        "demand（以及可选的 projects）文件。只有校验通过的数据才会替换当前数据。",
+        "demand（以及可选的 projects）文件。各乡镇分别报送的同一图层可一起上传，文件名写成 "
+        "sites-仰化镇.xlsx、sites-来龙镇.xlsx 这样，系统会合并并报告重复和冲突。"
+        "只有校验通过的数据才会替换当前数据。",
         "Upload a zip of a dataset folder, or the files themselves (dataset.toml, townships, "
-        "sites, demand, optionally projects). Only a valid dataset replaces the current one.",
+        "sites, demand, optionally projects). A layer sent in one file per township can be "
+        "uploaded together, named like sites-仰化镇.xlsx, sites-来龙镇.xlsx: they are combined, "
+        "and repeats or conflicts are reported. Only a valid dataset replaces the current one.",
     ),
     "data.upload_button": ("校验并载入", "Validate and load"),
     "data.upload_ok": ("已载入上传的数据：{name}", "Loaded the uploaded dataset: {name}"),
