@@ -435,7 +435,7 @@ def _station_list(
         return
     names = cur.dataset.townships.set_index("code")["name"].to_dict()
     for station, row in zip(stations, what.stations.itertuples(index=False), strict=True):
-        text, button = st.columns([5, 1.4], vertical_alignment="center")
+        text, button = st.columns([3, 1.3], vertical_alignment="center")
         text.markdown(
             t(
                 "whatif.station",

@@ -8,6 +8,7 @@ its sites and venture projects. All twelve sheets of a district print as one PDF
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Final
@@ -48,7 +49,7 @@ from geo.summary import Summary
 from geo.text.fonts import apply_cjk_font
 from geo.text.i18n import format_count, format_number, format_percent, format_yuan, t
 
-__all__ = ["township_figure", "write_township_sheets"]
+__all__ = ["SheetData", "township_figure", "write_township_sheets"]
 
 A4_PORTRAIT: Final = (8.27, 11.69)
 MAX_VILLAGES: Final = 12
@@ -58,13 +59,30 @@ ROW_HEIGHT: Final = 0.0135  # of the page height: 11.4 pt, room for 7.5-8 pt tex
 TOWN_FILL: Final = "#fff7e6"
 
 
+@dataclass(frozen=True)
+class SheetData:
+    """What every township's sheet draws from, computed once for the district."""
+
+    layers: MapLayers
+    villages: pd.DataFrame  # geo.selection.unreached_villages of the whole district
+    points: gpd.GeoDataFrame  # geo.selection.unreached_points
+    reached: shapely.Geometry  # where every chosen group is within reach
+
+    @classmethod
+    def of(cls, summary: Summary) -> SheetData:
+        """Project the layers and select the villages out of reach, once."""
+        layers = project_layers(summary.dataset)
+        return cls(layers, unreached_villages(summary), unreached_points(summary),
+                   _reached_by_all(layers, summary))  # fmt: skip
+
+
 def township_figure(
     summary: Summary,
     code: str,
     *,
     lang: str = "zh",
     day: date | None = None,
-    layers: MapLayers | None = None,
+    data: SheetData | None = None,
 ) -> Figure:
     """The one-page sheet of township ``code`` (A4 portrait).
 
@@ -78,8 +96,9 @@ def township_figure(
         ``"zh"`` or ``"en"``.
     day
         The date printed (today when None).
-    layers
-        Pre-projected layers, to save time when drawing every township.
+    data
+        The district's layers and selections (:meth:`SheetData.of`), to draw every
+        township without computing them again.
 
     Raises
     ------
@@ -88,18 +107,19 @@ def township_figure(
     """
     apply_cjk_font()
     detail = township_detail(summary, code)
-    layers = layers or project_layers(summary.dataset)
+    data = data or SheetData.of(summary)
     fig = Figure(figsize=A4_PORTRAIT, facecolor="white")
     base = page_text(summary, view="indicator", lang=lang, day=day)
     title = t("export.township.title", lang, township=detail.name)
     top = _layout.draw_page_text(fig, PageText(title, base.subtitle, base.footer, base.badge))
     map_bottom = 0.56
     map_ax = fig.add_axes((0.04, map_bottom, 0.52, top - map_bottom))
-    _draw_township_map(map_ax, layers, summary, code, lang)
+    _draw_township_map(map_ax, data, summary, code, lang)
     _figures_table(fig.add_axes((0.60, top - 0.21, 0.36, 0.20)), summary, detail, lang)
     _map_legend(fig.add_axes((0.60, map_bottom, 0.36, top - 0.225 - map_bottom)), lang)
     y = _group_table(fig, map_bottom - 0.035, summary, detail, lang)
-    y = _villages_table(fig, y - 0.035, summary, code, lang)
+    villages = data.villages[data.villages["township"] == code]
+    y = _villages_table(fig, y - 0.035, summary, villages, lang)
     _sites_table(fig, (0.04, 0.50), y - 0.035, detail, lang)
     _projects_table(fig, (0.57, 0.39), y - 0.035, detail, lang)
     return fig
@@ -116,13 +136,13 @@ def write_township_sheets(
     """Write the sheets of ``codes`` (every township when None) into one PDF, one per page."""
     path = Path(path)
     codes = list(summary.townships.index) if codes is None else codes
-    layers = project_layers(summary.dataset)
+    data = SheetData.of(summary)
     names = t("export.sep", lang).join(str(summary.townships.at[c, "name"]) for c in codes[:3])
     title = t("export.township.title", lang, township=names + ("…" if len(codes) > 3 else ""))
     metadata = {"Title": title, "Creator": "service-coverage atlas", "Subject": title}
     with PdfPages(path, metadata=metadata) as pdf:
         for n, code in enumerate(codes, start=1):
-            fig = township_figure(summary, code, lang=lang, day=day, layers=layers)
+            fig = township_figure(summary, code, lang=lang, day=day, data=data)
             if len(codes) > 1:
                 fig.text(
                     0.96, 0.025, t("export.pack.page", lang, n=n, total=len(codes)), size=7,
@@ -135,13 +155,14 @@ def write_township_sheets(
 # --- the map --------------------------------------------------------------------------------------
 
 
-def _draw_township_map(ax: Axes, layers: MapLayers, summary: Summary, code: str, lang: str) -> None:
+def _draw_township_map(ax: Axes, data: SheetData, summary: Summary, code: str, lang: str) -> None:
     """The township and its neighbours' edges, catchments clipped to it, sites, villages."""
+    layers = data.layers
     towns = layers.townships
     town = towns.loc[[code]]
     towns.plot(ax=ax, color="#f3f4f6", edgecolor=EDGE, linewidth=0.6)
     town.plot(ax=ax, color=TOWN_FILL, edgecolor=INK, linewidth=1.6, zorder=2)
-    catchments = _reached_by_all(layers, summary, town.geometry.iloc[0])
+    catchments = shapely.intersection(data.reached, town.geometry.iloc[0])
     if not shapely.is_empty(catchments):
         gpd.GeoSeries([catchments], crs=layers.crs).plot(
             ax=ax, color=CATCHMENT, alpha=0.35, edgecolor="#238b45", linewidth=0.4, zorder=3
@@ -154,8 +175,7 @@ def _draw_township_map(ax: Axes, layers: MapLayers, summary: Summary, code: str,
             chosen.geometry.x, chosen.geometry.y, s=22, marker=marker, c=colour,
             edgecolors="white", linewidths=0.5, zorder=6,
         )  # fmt: skip
-    out = unreached_points(summary)
-    out = out[out["township"] == code]
+    out = data.points[data.points["township"] == code]
     xy = layers.demand.set_index("id").geometry.reindex(out["id"])
     top = float(out["unreached"].max()) if len(out) else 1.0
     ax.scatter(
@@ -168,15 +188,13 @@ def _draw_township_map(ax: Axes, layers: MapLayers, summary: Summary, code: str,
     _layout.add_north_arrow(ax, angle_deg=layers.north_deg, label=t("export.north", lang))
 
 
-def _reached_by_all(
-    layers: MapLayers, summary: Summary, area: shapely.Geometry
-) -> shapely.Geometry:
-    """The part of ``area`` within reach of a site for every chosen group.
+def _reached_by_all(layers: MapLayers, summary: Summary) -> shapely.Geometry:
+    """The part of the district within reach of a site for every chosen group.
 
     With several groups, one group's catchments would show as "reached" a place where
     another group is out of reach; their intersection never contains a red village.
     """
-    reached = area
+    reached = shapely.union_all(layers.townships.geometry.to_numpy())
     located = layers.sites.geometry.notna().to_numpy()
     for group in summary.groups:
         serves, radii = site_radii(layers.sites, group)
@@ -295,10 +313,11 @@ def _none(fig: Figure, x: tuple[float, float], top: float, text: str) -> float:
     return top - 0.02
 
 
-def _villages_table(fig: Figure, top: float, summary: Summary, code: str, lang: str) -> float:
-    """The villages out of reach, most people first; returns the bottom of the table."""
+def _villages_table(
+    fig: Figure, top: float, summary: Summary, villages: pd.DataFrame, lang: str
+) -> float:
+    """The township's villages out of reach, most people first; returns the table's bottom."""
     x = (0.04, 0.92)
-    villages = unreached_villages(summary, code)
     _section(fig, x, top, t("export.township.villages", lang, n=villages["id"].nunique()))
     if villages.empty:
         return _none(fig, x, top, t("coverage.unreached_none", lang))
