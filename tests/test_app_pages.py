@@ -184,7 +184,7 @@ def test_the_upload_report_says_which_files_it_is_about() -> None:
     text = "\n".join(m.value for m in app.markdown)
     assert "**上传文件的校验结果：mine.zip**" in text
     # every problem as a whole sentence with its file, not cut off in a table cell
-    assert any(m.value.startswith("🔴 sites.csv") for m in app.markdown)
+    assert any(m.value.startswith(":red[:material/error:] sites.csv") for m in app.markdown)
 
 
 def test_one_sites_file_per_township_is_combined_on_upload() -> None:
@@ -203,5 +203,5 @@ def test_one_sites_file_per_township_is_combined_on_upload() -> None:
     assert any("已载入上传的数据" in s.value for s in app.success)
     assert len(app.session_state["uploaded_dataset"].dataset.sites) == len(rows)
     repeat = next(m.value for m in app.markdown if "完全相同" in m.value)
-    assert repeat.startswith("🟡 sites-南.csv 第 2 行")
+    assert repeat.startswith(":orange[:material/warning:] sites-南.csv 第 2 行")
     assert f"sites-北.csv 第 {half + 1} 行" in repeat

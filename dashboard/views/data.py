@@ -76,7 +76,12 @@ def _report(problems: tuple[Problem, ...] | list[Problem], lang: str, *, name: s
         st.success(t("data.valid", lang, name=name))
     listed = [*errors, *warnings]
     for problem in listed[:MAX_LISTED]:
-        icon = "🔴" if problem.severity == "error" else "🟡"
+        # Streamlit's own icon font: an office PC may have no colour-emoji font
+        icon = (
+            ":red[:material/error:]"
+            if problem.severity == "error"
+            else (":orange[:material/warning:]")
+        )
         st.markdown(f"{icon} {problem.message(lang)}")
     if len(listed) > MAX_LISTED:
         st.caption(t("data.problem_more", lang, n=len(listed) - MAX_LISTED))
