@@ -114,8 +114,9 @@ def reset_dataset() -> None:
 
 def _forget_choices() -> None:
     """Choices about one dataset's groups and townships do not carry over to another."""
-    for key in (GROUPS_KEY, TOWNSHIP_KEY, RADII_KEY):
-        st.session_state.pop(key, None)
+    keep = {INDICATOR_KEY, "kept.basemap", "kept.siting_k", "kept.siting_reach", "kept.siting_mode"}
+    for key in [k for k in st.session_state if str(k).startswith("kept.") and k not in keep]:
+        del st.session_state[key]
     for key in ("group", "township", "radius"):
         sync_param(key, None)
 
