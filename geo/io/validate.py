@@ -268,7 +268,8 @@ def _combine_parts(frames: list[tuple[str, FrameT]]) -> tuple[FrameT, list[Probl
                                         params=params, severity="warning"))  # fmt: skip
                 rows[i] = False
             else:
-                differ = [c for c, a, b in zip(_compared(frame), record, other, strict=True)
+                differ = [c if c != "geometry" else "lon/lat"
+                          for c, a, b in zip(_compared(frame), record, other, strict=True)
                           if a != b]  # fmt: skip
                 params["columns"] = "、".join(differ)
                 problems.append(Problem("conflict_across_files", name, row=int(row), params=params))
