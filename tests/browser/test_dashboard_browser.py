@@ -20,7 +20,7 @@ MAP_FRAME = "iframe[title*='st_folium']"
 
 def _map(page: OfflinePage) -> object:
     frame = page.page.frame_locator(MAP_FRAME).first
-    frame.locator("path.atlas-townships").first.wait_for(timeout=30_000)
+    frame.locator("path.atlas-townships").first.wait_for(timeout=90_000)
     return frame
 
 
