@@ -11,6 +11,7 @@ import folium
 import streamlit as st
 
 from dashboard import loader, state
+from dashboard.loader import ViewParameters
 from geo.access import METHODS, AccessResult
 from geo.maps.plans import ACCESS_LAYERS, build_access_map
 from geo.maps.views import MapView, build_map, catchments_by_default
@@ -71,7 +72,7 @@ def _notes(access: AccessResult, lang: str) -> None:
     st.caption(text)
 
 
-def coverage_map(summary: Summary, view: MapView, *, radii: dict[str, float]) -> folium.Map:
+def coverage_map(summary: Summary, view: MapView, parameters: ViewParameters) -> folium.Map:
     """The coverage page's map: coverage (the default) or a group's accessibility.
 
     The choices sit right above the map: the layer, and for accessibility the group (when
@@ -83,8 +84,8 @@ def coverage_map(summary: Summary, view: MapView, *, radii: dict[str, float]) ->
         The page's summary (its dataset carries the page's radii).
     view
         The page's map view (language, base map, site filters, township).
-    radii
-        The catchment radii changed on the page, by group code.
+    parameters
+        The page's groups and catchment radii (the summary's parameters).
     """
     lang = view.lang
     left, middle, right = st.columns([5, 2.6, 2.4], vertical_alignment="bottom")
@@ -104,8 +105,6 @@ def coverage_map(summary: Summary, view: MapView, *, radii: dict[str, float]) ->
             **state.bind("access_method", "kept.access_method", lambda: METHODS[0]),
         )
     cur = state.current()
-    access = loader.access_for(
-        cur.dataset, cur.token, group, method, radii=tuple(sorted(radii.items()))
-    )
+    access = loader.access_for(cur.dataset, cur.token, method, parameters.for_group(group))
     _notes(access, lang)
     return build_access_map(summary.dataset, access, view, layer=layer)

@@ -13,7 +13,7 @@ from typing import Final
 
 import streamlit as st
 
-from geo.cli.export import export_bytes
+from geo.cli.export import ExportOptions, export_bytes
 from geo.summary import Summary
 from geo.text.fonts import ensure_cjk_font
 from geo.text.i18n import t
@@ -73,22 +73,22 @@ def export_buttons(
         The township open on the page: the map zooms to it, as on the screen.
     """
     _prepare_font()
-    district = summary.dataset.name.split("（")[0].split("(")[0].strip() or "atlas"
+    district = summary.dataset.district or "atlas"
     stamp = date.today().isoformat()
-    options = {
-        "lang": lang,
-        "indicator": indicator,
-        "view": view,
-        "group": group,
-        "townships": [township] if township else None,
-    }
+    options = ExportOptions(
+        lang=lang,
+        indicator=indicator,
+        view=view,
+        group=group,
+        townships=(township,) if township else None,
+    )
     with st.expander(t("export.ui.title", lang), icon=":material/download:"):
         st.caption(t("export.ui.help", lang))
         columns = st.columns(len(_BUTTONS))
         for column, (label, what, extension, name, mime) in zip(columns, _BUTTONS, strict=True):
             column.download_button(
                 t(label, lang),
-                data=partial(export_bytes, summary, what, extension, **options),
+                data=partial(export_bytes, summary, what, extension, options),
                 file_name=f"{district}_{t(name, lang)}_{stamp}{extension}",
                 mime=mime,
                 key=f"{key}_export_{what}{extension}",
@@ -103,7 +103,13 @@ def township_sheet_button(summary: Summary, township: str, name: str, *, lang: s
     stamp = date.today().isoformat()
     st.download_button(
         t("export.ui.township", lang),
-        data=partial(export_bytes, summary, "township", ".pdf", lang=lang, townships=[township]),
+        data=partial(
+            export_bytes,
+            summary,
+            "township",
+            ".pdf",
+            ExportOptions(lang=lang, townships=(township,)),
+        ),
         file_name=f"{name}_{t('export.file.township', lang)}_{stamp}.pdf",
         mime="application/pdf",
         key=f"township_sheet_{township}",

@@ -7,6 +7,8 @@ are keyed by that token and the parameters, never by the frames themselves.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
@@ -28,6 +30,50 @@ DEMO_TOKEN: Final = "demo"
 Pairs = tuple[tuple[str, float], ...]
 
 
+@dataclass(frozen=True)
+class ViewParameters:
+    """What a page computes with: the chosen groups and its what-if radii, weights and budget.
+
+    One hashable value, so every cached computation is keyed by the same thing (Streamlit
+    hashes a frozen dataclass by its fields).
+    """
+
+    groups: tuple[str, ...]
+    radii: Pairs = ()
+    weights: Pairs = ()
+    budget: int | None = None
+
+    @classmethod
+    def of(
+        cls,
+        groups: Iterable[str],
+        *,
+        radii: Mapping[str, float] | None = None,
+        weights: Mapping[str, float] | None = None,
+        budget: int | None = None,
+    ) -> ViewParameters:
+        """The value for these choices (mappings in any order give the same value)."""
+        return cls(
+            groups=tuple(groups),
+            radii=tuple(sorted((radii or {}).items())),
+            weights=tuple(sorted((weights or {}).items())),
+            budget=budget,
+        )
+
+    def for_group(self, code: str) -> ViewParameters:
+        """The same what-if values for one group (a one-group cache key)."""
+        return ViewParameters((code,), self.radii, self.weights, self.budget)
+
+    def apply(self, dataset: Dataset) -> Dataset:
+        """``dataset`` with these radii, weights and budget."""
+        return with_parameters(
+            dataset,
+            radii_m=dict(self.radii),
+            weights=dict(self.weights),
+            budget_yuan=self.budget,
+        )
+
+
 @st.cache_resource(show_spinner=False)
 def demo_dataset() -> Dataset:
     """The embedded Suyu demo dataset, loaded once per server process."""
@@ -43,15 +89,10 @@ def token_for(data: bytes) -> str:
 def summary_for(
     _dataset: Dataset,
     token: str,  # noqa: ARG001 - the cache key that stands for the unhashed dataset
-    groups: tuple[str, ...],
-    *,
-    radii: Pairs = (),
-    weights: Pairs = (),
-    budget: int | None = None,
+    parameters: ViewParameters,
 ) -> Summary:
     """``geo.summary.summarize`` for the dataset ``token`` under these parameters."""
-    dataset = with_parameters(_dataset, radii_m=dict(radii), weights=dict(weights))
-    return summarize(dataset, groups=list(groups), budget_yuan=budget)
+    return summarize(parameters.apply(_dataset), groups=list(parameters.groups))
 
 
 # --- siting and accessibility (the siting page and the coverage page's accessibility layer) ---
@@ -93,14 +134,13 @@ def what_if_for(
 def access_for(
     _dataset: Dataset,
     token: str,  # noqa: ARG001 - the cache key that stands for the unhashed dataset
-    group: str,
     method: str,
-    *,
-    radii: Pairs = (),
+    parameters: ViewParameters,
 ) -> AccessResult:
-    """``geo.access.compute_access`` of dataset ``token`` with the page's catchment radii."""
-    dataset = with_parameters(_dataset, radii_m=dict(radii))
-    return compute_access(dataset, group, method=method)
+    """``geo.access.compute_access`` of dataset ``token`` for the one group of ``parameters``
+    (see :meth:`ViewParameters.for_group`), with its catchment radii."""
+    (group,) = parameters.groups
+    return compute_access(parameters.apply(_dataset), group, method=method)
 
 
 def leaflet_asset_base() -> str:

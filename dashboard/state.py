@@ -19,6 +19,7 @@ from typing import TypeVar
 import streamlit as st
 
 from dashboard import loader
+from dashboard.loader import ViewParameters
 from geo.dataset import Dataset
 from geo.indicators import CHOROPLETH_INDICATORS
 from geo.summary import Summary
@@ -206,21 +207,8 @@ def sync_url(page: str) -> None:
     sync_param("indicator", None if indicator == CHOROPLETH_INDICATORS[0] else indicator)
 
 
-def summary(
-    groups: tuple[str, ...] | None = None,
-    *,
-    radii: dict[str, float] | None = None,
-    weights: dict[str, float] | None = None,
-    budget: int | None = None,
-) -> Summary:
-    """The cached summary of the current dataset for these parameters (the chosen groups and
-    radii unless given)."""
+def summary(parameters: ViewParameters | None = None) -> Summary:
+    """The cached summary of the current dataset (default: the chosen groups and radii)."""
     cur = current()
-    return loader.summary_for(
-        cur.dataset,
-        cur.token,
-        groups if groups is not None else selected_groups(),
-        radii=tuple(sorted((radii if radii is not None else selected_radii()).items())),
-        weights=tuple(sorted((weights or {}).items())),
-        budget=budget,
-    )
+    chosen = parameters or ViewParameters.of(selected_groups(), radii=selected_radii())
+    return loader.summary_for(cur.dataset, cur.token, chosen)

@@ -453,7 +453,8 @@ def name_places(count: int, rng: np.random.Generator, *, community: bool) -> lis
 
 def count_places(township: Township) -> tuple[int, int]:
     """How many communities and villages the township gets: about 5,000 people per urban
-    community, two or three seat communities of ~3,000 and villages of ~1,600 elsewhere."""
+    community, two or three seat communities of ~3,000 and villages of ~1,600 elsewhere.
+    """
     if township.urban:
         return round(township.population / 5000), 0
     communities = 3 if township.population > 80_000 else 2
@@ -576,7 +577,8 @@ def nudge(xy: np.ndarray, rng: np.random.Generator, *, low: float, high: float) 
 def build_named_sites(villages: pd.DataFrame, rng: np.random.Generator) -> list[dict]:
     """The sites the report names: the park's four organizations and 迅哥有约's society and
     its eight stations. Their places are simulated; attributes the report does not give stay
-    blank."""
+    blank.
+    """
     shunhe = project_seats(TOWNSHIPS)[0]
     park = shunhe + np.array([600.0, -500.0])  # the park's place in 顺河街道 is an assumption
     rows = [
@@ -683,7 +685,8 @@ def build_rural_orgs(villages: pd.DataFrame, rng: np.random.Generator) -> list[d
 
 def build_stations(villages: pd.DataFrame, rng: np.random.Generator) -> list[dict]:
     """Village stations (妇女之家, 儿童之家, 日间照料中心): many in well-served townships,
-    few in poorly served ones (``STATION_SHARE``); a third of the places with one get two."""
+    few in poorly served ones (``STATION_SHARE``); a third of the places with one get two.
+    """
     places = villages[villages["id"] != ZHENYOU[0]]
     share = places["township"].map({t.name: STATION_SHARE[t.service] for t in TOWNSHIPS})
     n = len(places)
@@ -751,7 +754,8 @@ def build_sites(villages: pd.DataFrame, rng: np.random.Generator) -> pd.DataFram
 
 def build_projects(sites: pd.DataFrame) -> pd.DataFrame:
     """The six 2021 projects; each is run by a simulated organization of its first township
-    that serves one of its groups."""
+    that serves one of its groups.
+    """
     rows = []
     for k, (name, category, groups, townships, person_times) in enumerate(PROJECTS, start=1):
         local = sites[
@@ -837,7 +841,8 @@ def render_geojson(townships: gpd.GeoDataFrame) -> str:
 
 def to_lonlat(frame: pd.DataFrame, *, after: str) -> pd.DataFrame:
     """``frame`` with metric x, y replaced by lon, lat strings (WGS-84, 6 decimals) placed
-    after the column ``after``."""
+    after the column ``after``.
+    """
     points = gpd.GeoSeries(gpd.points_from_xy(frame["x"], frame["y"]), crs=METRIC_CRS)
     lonlat = shapely.get_coordinates(points.to_crs("EPSG:4326").to_numpy())
     out = frame.drop(columns=["x", "y"])

@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from geo.access import AccessResult, compute_access
     from geo.coverage import Coverage, compute_coverage
-    from geo.dataset import Dataset, Group
-    from geo.errors import DatasetError, Problem
+    from geo.dataset import Dataset, Group, resolve_groups
+    from geo.errors import DatasetError, OptionError, Problem
     from geo.funding import allocate_budget
     from geo.io.candidates import read_candidates
     from geo.io.load import load_dataset
@@ -46,7 +46,9 @@ _PUBLIC: dict[str, str] = {
     "compute_coverage": "geo.coverage",
     "Dataset": "geo.dataset",
     "Group": "geo.dataset",
+    "resolve_groups": "geo.dataset",
     "DatasetError": "geo.errors",
+    "OptionError": "geo.errors",
     "Problem": "geo.errors",
     "allocate_budget": "geo.funding",
     "read_candidates": "geo.io.candidates",
@@ -65,6 +67,7 @@ __all__ = [
     "Dataset",
     "DatasetError",
     "Group",
+    "OptionError",
     "Problem",
     "SitingResult",
     "Summary",
@@ -73,6 +76,7 @@ __all__ = [
     "compute_coverage",
     "load_dataset",
     "read_candidates",
+    "resolve_groups",
     "suggest_sites",
     "summarize",
     "summary_to_json",

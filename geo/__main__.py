@@ -1,3 +1,5 @@
+"""``python -m geo``: the command line."""
+
 import sys
 
 from geo.cli import main

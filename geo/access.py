@@ -31,10 +31,12 @@ import geopandas as gpd
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyproj
 from scipy.spatial import cKDTree
 
 from geo.coverage import EDGE_TOLERANCE_M, site_radii
-from geo.dataset import Dataset, Group
+from geo.dataset import Dataset, Group, has_point
+from geo.errors import check_choice
 from geo.projection import local_metric_crs, to_metric
 
 __all__ = [
@@ -96,7 +98,7 @@ class Decay:
             return np.ones_like(distance_m, dtype=float)
         if self.kind == "gaussian":
             sigma = self.sigma_ratio * radius_m
-            return np.exp(-(distance_m * distance_m) / (2.0 * sigma * sigma))
+            return np.asarray(np.exp(-(distance_m * distance_m) / (2.0 * sigma * sigma)))
         n = len(self.steps)
         zone = np.zeros(distance_m.shape, dtype=np.intp)
         for k in range(1, n):
@@ -230,7 +232,7 @@ def two_step_fca(
 
 
 def township_scores(
-    score: npt.ArrayLike, demand: npt.ArrayLike, township: Sequence[object]
+    score: npt.ArrayLike, demand: npt.ArrayLike, township: Sequence[object] | pd.Series
 ) -> pd.DataFrame:
     """The demand-weighted mean score of each township's points.
 
@@ -300,23 +302,18 @@ def group_sites(dataset: Dataset, group: Group) -> gpd.GeoDataFrame:
     """The sites that serve ``group``, with ``radius_m`` filled from the group's default."""
     sites = dataset.sites
     serves, radii = site_radii(sites, group)
-    located = _has_point(sites)
-    chosen = sites.loc[serves & located].copy()
+    located = has_point(sites.geometry)
+    chosen = gpd.GeoDataFrame(sites.loc[serves & located].copy())
     chosen["radius_m"] = radii[serves & located]
     return chosen
 
 
 def group_demand_points(dataset: Dataset) -> gpd.GeoDataFrame:
     """The demand rows with coordinates (the villages)."""
-    return dataset.demand.loc[_has_point(dataset.demand)]
+    return dataset.demand.loc[has_point(dataset.demand.geometry)]
 
 
-def _has_point(frame: gpd.GeoDataFrame) -> np.ndarray:
-    geometry = frame.geometry
-    return (geometry.notna() & ~geometry.is_empty).to_numpy()
-
-
-def metric_xy(points: gpd.GeoDataFrame | gpd.GeoSeries, crs: object) -> np.ndarray:
+def metric_xy(points: gpd.GeoDataFrame | gpd.GeoSeries, crs: pyproj.CRS) -> np.ndarray:
     """``(n, 2)`` coordinates in metres of the points in the metric ``crs``."""
     if len(points) == 0:
         return np.zeros((0, 2))
@@ -324,9 +321,7 @@ def metric_xy(points: gpd.GeoDataFrame | gpd.GeoSeries, crs: object) -> np.ndarr
 
 
 def _resolve_decay(method: str, decay: Decay | str | None) -> Decay:
-    if method not in METHODS:
-        msg = f"`method` must be one of {METHODS}, got {method!r}."
-        raise ValueError(msg)
+    check_choice("method", method, METHODS)
     if method == "2sfca":
         if decay not in (None, "none") and not (isinstance(decay, Decay) and decay.kind == "none"):
             msg = "`decay` applies to method 'e2sfca' only; plain 2SFCA has no distance decay."
@@ -364,7 +359,7 @@ def compute_access(
 
     Raises
     ------
-    KeyError
+    OptionError
         If the dataset has no group ``group_code``.
     ValueError
         If ``method`` or ``decay`` is not one of the allowed values.

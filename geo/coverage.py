@@ -23,7 +23,7 @@ import pyproj
 import shapely
 from scipy.spatial import cKDTree
 
-from geo.dataset import Dataset, Group
+from geo.dataset import Dataset, Group, has_point, resolve_groups, serves_any
 from geo.projection import local_metric_crs, to_metric
 
 __all__ = [
@@ -101,11 +101,7 @@ def site_radii(sites: gpd.GeoDataFrame, group: Group) -> tuple[np.ndarray, np.nd
         or not; index it with ``mask``).
     """
     code = group.code
-    mask = np.fromiter(
-        (isinstance(gs, tuple | list | set | frozenset) and code in gs for gs in sites["groups"]),
-        dtype=bool,
-        count=len(sites),
-    )
+    mask = serves_any(sites["groups"], [code])
     own = sites["radius_m"].to_numpy(dtype=float)
     radii = np.where(np.isnan(own), float(group.radius_m), own)
     return mask, radii
@@ -152,11 +148,11 @@ def points_within_reach(
     tree = cKDTree(np.column_stack([site_xy, lift]))
     lifted_demand = np.column_stack([demand_xy, np.zeros(len(demand_xy))])
     distance, _ = tree.query(lifted_demand, k=1, distance_upper_bound=top * (1 + 1e-9) + 1e-9)
-    return distance <= top
+    return np.asarray(distance <= top, dtype=bool)
 
 
 def areal_covered_share(
-    polygons: gpd.GeoSeries | Sequence[shapely.Geometry],
+    polygons: gpd.GeoSeries | Sequence[shapely.Geometry] | np.ndarray,
     site_xy: np.ndarray,
     radii_m: np.ndarray,
     *,
@@ -235,7 +231,8 @@ def compute_coverage(dataset: Dataset, groups: Sequence[str] | None = None) -> C
     dataset
         A loaded dataset (every layer in WGS-84).
     groups
-        Group codes to compute, in this order; default: every group of the dataset.
+        Group codes or labels to compute (in the dataset's order); every group when None or
+        empty.
 
     Returns
     -------
@@ -243,22 +240,24 @@ def compute_coverage(dataset: Dataset, groups: Sequence[str] | None = None) -> C
 
     Raises
     ------
+    OptionError
+        If a value in ``groups`` is not a group of the dataset.
     ValueError
-        If a code in ``groups`` is not a group of the dataset or has no demand column.
+        If a chosen group has no demand column.
     """
     chosen = _select_groups(dataset, groups)
     crs = local_metric_crs(dataset.townships)
-    layout = _layout(dataset, crs)
+    metric = _metric_geometry(dataset, crs)
     covered_rows, reached = {}, {}
     for group in chosen:
-        reach, row_share = _cover_group(dataset, group, layout)
+        reach, row_share = _cover_group(dataset, group, metric)
         covered_rows[group.code] = dataset.demand[group.code].to_numpy(dtype=float) * row_share
-        reached[group.code] = pd.arrays.BooleanArray(reach, ~layout.is_point)
-    return _assemble(dataset, chosen, layout, covered_rows, reached, crs)
+        reached[group.code] = pd.arrays.BooleanArray(reach, ~metric.is_point)
+    return _assemble(dataset, chosen, metric, covered_rows, reached, crs)
 
 
 @dataclass(frozen=True, eq=False)
-class _Layout:
+class _MetricGeometry:
     """The dataset's geometry in metres, computed once for every group."""
 
     town_codes: pd.Index
@@ -271,32 +270,35 @@ class _Layout:
 
     @property
     def township_rows(self) -> np.ndarray:
-        return ~self.is_point & self.assigned
+        rows: np.ndarray = ~self.is_point & self.assigned
+        return rows
 
 
-def _layout(dataset: Dataset, crs: pyproj.CRS) -> _Layout:
+def _metric_geometry(dataset: Dataset, crs: pyproj.CRS) -> _MetricGeometry:
     town_codes = pd.Index(dataset.townships["code"], name="township")
-    is_point = _has_point(dataset.demand.geometry)
-    site_ok = _has_point(dataset.sites.geometry)
-    return _Layout(
+    is_point = has_point(dataset.demand.geometry)
+    site_ok = has_point(dataset.sites.geometry)
+    return _MetricGeometry(
         town_codes=town_codes,
         towns_m=np.asarray(to_metric(dataset.townships.geometry, crs), dtype=object),
         is_point=is_point,
         assigned=dataset.demand["township"].isin(town_codes).to_numpy(),
-        demand_xy=_xy_in(dataset.demand.geometry[is_point], crs),
+        demand_xy=_xy_in(dataset.demand.geometry, is_point, crs),
         site_ok=site_ok,
-        site_xy=_xy_in(dataset.sites.geometry[site_ok], crs),
+        site_xy=_xy_in(dataset.sites.geometry, site_ok, crs),
     )
 
 
-def _cover_group(dataset: Dataset, group: Group, layout: _Layout) -> tuple[np.ndarray, np.ndarray]:
+def _cover_group(
+    dataset: Dataset, group: Group, metric: _MetricGeometry
+) -> tuple[np.ndarray, np.ndarray]:
     """Per demand row: within reach (False for township rows) and the covered share."""
     mask, radii = site_radii(dataset.sites, group)
-    xy, r = layout.site_xy[mask[layout.site_ok]], radii[mask & layout.site_ok]
-    reach = _expand(points_within_reach(layout.demand_xy, xy, r), layout.is_point)
+    xy, r = metric.site_xy[mask[metric.site_ok]], radii[mask & metric.site_ok]
+    reach = _expand(points_within_reach(metric.demand_xy, xy, r), metric.is_point)
     row_share = reach.astype(float)
-    rows = layout.township_rows
-    shares = _township_shares(dataset.demand, group.code, layout, xy, r)
+    rows = metric.township_rows
+    shares = _township_shares(dataset.demand, group.code, metric, xy, r)
     row_share[rows] = shares.reindex(dataset.demand["township"][rows]).to_numpy()
     return reach, row_share
 
@@ -304,16 +306,16 @@ def _cover_group(dataset: Dataset, group: Group, layout: _Layout) -> tuple[np.nd
 def _township_shares(
     demand: gpd.GeoDataFrame,
     code: str,
-    layout: _Layout,
+    metric: _MetricGeometry,
     site_xy: np.ndarray,
     radii: np.ndarray,
 ) -> pd.Series:
     """Areal covered share of each township holding township-level demand of ``code``."""
-    rows = layout.township_rows
+    rows = metric.township_rows
     needed = rows & (demand[code].to_numpy() > 0)
     wanted = pd.unique(demand["township"][needed])
     shares = areal_covered_share(
-        layout.towns_m[layout.town_codes.get_indexer(wanted)], site_xy, radii
+        metric.towns_m[metric.town_codes.get_indexer(pd.Index(wanted))], site_xy, radii
     )
     every = pd.unique(demand["township"][rows])
     return pd.Series(shares, index=pd.Index(wanted), dtype=float).reindex(every, fill_value=0.0)
@@ -322,18 +324,18 @@ def _township_shares(
 def _assemble(
     dataset: Dataset,
     chosen: tuple[Group, ...],
-    layout: _Layout,
+    metric: _MetricGeometry,
     covered_rows: dict[str, np.ndarray],
     reached: dict[str, pd.arrays.BooleanArray],
     crs: pyproj.CRS,
 ) -> Coverage:
     codes = [g.code for g in chosen]
-    demand, assigned = dataset.demand, layout.assigned
+    demand, assigned = dataset.demand, metric.assigned
     towns = demand["township"][assigned].to_numpy()
     people = demand.loc[assigned, codes].astype("int64")
-    demand_table = people.groupby(towns).sum().reindex(layout.town_codes, fill_value=0)
+    demand_table = people.groupby(towns).sum().reindex(metric.town_codes, fill_value=0)
     covered = pd.DataFrame({c: covered_rows[c][assigned] for c in codes}, columns=codes)
-    covered_table = covered.groupby(towns).sum().reindex(layout.town_codes, fill_value=0.0)
+    covered_table = covered.groupby(towns).sum().reindex(metric.town_codes, fill_value=0.0)
     ids = pd.Index(demand["id"], name="id")
     point_covered = pd.DataFrame({c: reached[c] for c in codes}, index=ids, columns=codes)
     return Coverage(
@@ -347,28 +349,19 @@ def _assemble(
 
 
 def _select_groups(dataset: Dataset, groups: Sequence[str] | None) -> tuple[Group, ...]:
-    codes = dataset.group_codes if groups is None else tuple(groups)
-    unknown = [c for c in codes if c not in dataset.group_codes]
-    if unknown:
-        msg = (
-            f"unknown group codes {unknown}; the dataset's groups are {list(dataset.group_codes)}."
-        )
-        raise ValueError(msg)
-    missing = [c for c in codes if c not in dataset.demand.columns]
+    chosen = resolve_groups(dataset, groups)
+    missing = [g.code for g in chosen if g.code not in dataset.demand.columns]
     if missing:
         msg = f"the demand frame has no column for groups {missing}."
         raise ValueError(msg)
-    return tuple(dataset.group(c) for c in codes)
+    return chosen
 
 
-def _has_point(geometry: gpd.GeoSeries) -> np.ndarray:
-    return (geometry.notna() & ~geometry.is_empty).to_numpy()
-
-
-def _xy_in(geometry: gpd.GeoSeries, crs: pyproj.CRS) -> np.ndarray:
-    if geometry.empty:
+def _xy_in(geometry: gpd.GeoSeries, rows: np.ndarray, crs: pyproj.CRS) -> np.ndarray:
+    """``(n, 2)`` metres of the points in ``rows`` (all located)."""
+    if not rows.any():
         return np.empty((0, 2))
-    return shapely.get_coordinates(np.asarray(to_metric(geometry, crs), dtype=object))
+    return shapely.get_coordinates(np.asarray(to_metric(geometry, crs), dtype=object)[rows])
 
 
 def _expand(values: np.ndarray, where: np.ndarray) -> np.ndarray:
@@ -402,7 +395,9 @@ def _check_radii(radii_m: np.ndarray, m: int) -> np.ndarray:
     return radii
 
 
-def _as_metric_geometries(polygons: gpd.GeoSeries | Sequence[shapely.Geometry]) -> np.ndarray:
+def _as_metric_geometries(
+    polygons: gpd.GeoSeries | Sequence[shapely.Geometry] | np.ndarray,
+) -> np.ndarray:
     crs = getattr(polygons, "crs", None)
     if crs is not None and not pyproj.CRS(crs).is_projected:
         msg = f"`polygons` must be in a metric CRS, got {pyproj.CRS(crs).name!r}."

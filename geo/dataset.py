@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
-from geo.errors import Problem
+from geo.errors import OptionError, Problem
 
 SITE_KINDS = ("organization", "station")
 DATUMS = ("wgs84", "cgcs2000", "gcj02", "bd09")
@@ -74,14 +75,125 @@ class Dataset:
 
     @property
     def group_codes(self) -> tuple[str, ...]:
+        """The codes of the groups, in the order of ``dataset.toml``."""
         return tuple(g.code for g in self.groups)
 
-    def group(self, code: str) -> Group:
-        """The group with ``code``; ``KeyError`` if there is none."""
+    @property
+    def district(self) -> str:
+        """The name without a trailing note in brackets: 宿豫区（示例数据） -> 宿豫区.
+
+        This is the place name that titles and file names print.
+        """
+        name = self.name
+        for bracket in ("（", "("):
+            name = name.split(bracket, 1)[0]
+        return name.strip() or self.name
+
+    def group(self, code: str, *, argument: str = "group_code") -> Group:
+        """The group with ``code`` (``argument`` names it in an error).
+
+        Raises
+        ------
+        OptionError
+            If the dataset has no group ``code``.
+        """
         for g in self.groups:
             if g.code == code:
                 return g
-        raise KeyError(code)
+        raise OptionError(argument, code, allowed=self.group_codes)
+
+
+def resolve_groups(
+    dataset: Dataset, names: Iterable[str] | None, *, argument: str = "groups"
+) -> tuple[Group, ...]:
+    """The groups named by code or label, in the dataset's order; every group when none is named.
+
+    This is the one rule for choosing groups: ``None`` and an empty selection both mean every
+    group, as a filter with nothing ticked shows everything.
+
+    Parameters
+    ----------
+    dataset
+        The dataset whose groups are chosen from.
+    names
+        Group codes, Chinese labels or English labels, in any mix.
+    argument
+        The argument's name in an error (``"--group"`` on the command line).
+
+    Raises
+    ------
+    OptionError
+        Naming the unknown values and the dataset's group codes.
+    """
+    wanted = list(names or ())
+    if not wanted:
+        return dataset.groups
+    by_name = {name: g for g in dataset.groups for name in (g.code, g.label, g.label_en) if name}
+    unknown = [n for n in wanted if n not in by_name]
+    if unknown:
+        raise OptionError(argument, unknown, allowed=dataset.group_codes)
+    chosen = {by_name[n].code for n in wanted}
+    return tuple(g for g in dataset.groups if g.code in chosen)
+
+
+def serves_any(groups: pd.Series, codes: Iterable[str]) -> np.ndarray:
+    """Which rows serve at least one of ``codes``: the rule for a site and a chosen set of groups.
+
+    Parameters
+    ----------
+    groups
+        A ``groups`` column (tuples of group codes), as in ``Dataset.sites``.
+    codes
+        The chosen group codes.
+
+    Returns
+    -------
+    ndarray of bool
+        One value per row (also for an empty column).
+
+    Examples
+    --------
+    >>> serves_any(pd.Series([("elders",), ("children",), ()]), ["elders"]).tolist()
+    [True, False, False]
+    """
+    wanted = set(codes)
+    return np.fromiter(
+        (
+            isinstance(gs, tuple | list | set | frozenset) and not wanted.isdisjoint(gs)
+            for gs in groups
+        ),
+        dtype=bool,
+        count=len(groups),
+    )
+
+
+def project_serves(groups: pd.Series, codes: Iterable[str]) -> np.ndarray:
+    """Which projects count for ``codes``: those serving one of them, or naming no group.
+
+    A venture project that names no beneficiary group is for everyone, so it counts for every
+    choice of groups.
+
+    Examples
+    --------
+    >>> project_serves(pd.Series([("elders",), ("children",), ()]), ["elders"]).tolist()
+    [True, False, True]
+    """
+    names_none = np.fromiter((len(gs) == 0 for gs in groups), dtype=bool, count=len(groups))
+    return np.asarray(serves_any(groups, codes) | names_none, dtype=bool)
+
+
+def has_point(geometry: gpd.GeoSeries) -> np.ndarray:
+    """Which rows have a location (township-level demand rows have none).
+
+    Examples
+    --------
+    >>> from shapely import Point
+    >>> has_point(gpd.GeoSeries([Point(118, 34), None, Point()])).tolist()
+    [True, False, False]
+    """
+    values = geometry.to_numpy()
+    located: np.ndarray = ~shapely.is_missing(values) & ~shapely.is_empty(values)
+    return located
 
 
 def with_parameters(
@@ -107,15 +219,17 @@ def with_parameters(
 
     Raises
     ------
+    OptionError
+        For an unknown group code.
     ValueError
-        For an unknown group code, a radius that is not positive, or a negative weight or budget.
+        For a radius that is not positive, or a negative weight or budget.
     """
     radii_m = dict(radii_m or {})
     weights = dict(weights or {})
-    unknown = (set(radii_m) | set(weights)) - set(dataset.group_codes)
-    if unknown:
-        msg = f"unknown group codes {sorted(unknown)}; known: {list(dataset.group_codes)}"
-        raise ValueError(msg)
+    for argument, values in (("radii_m", radii_m), ("weights", weights)):
+        unknown = sorted(set(values) - set(dataset.group_codes))
+        if unknown:
+            raise OptionError(argument, unknown, allowed=dataset.group_codes)
     if any(r <= 0 for r in radii_m.values()) or any(w < 0 for w in weights.values()):
         msg = f"radii must be > 0 and weights >= 0, got radii={radii_m} weights={weights}"
         raise ValueError(msg)

@@ -14,7 +14,6 @@ every township gets an equal share.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Mapping
 
 import numpy as np
@@ -142,7 +141,7 @@ def allocate_budget(scores: pd.Series, budget_yuan: int, *, unit: int = 100) -> 
 def _largest_remainder(shares: np.ndarray, scores: np.ndarray, total: int) -> np.ndarray:
     """Whole numbers proportional to ``shares`` that add up to ``total``."""
     quotas = shares * total
-    whole = np.floor(quotas).astype(np.int64)
+    whole: np.ndarray = np.floor(quotas).astype(np.int64)
     left = int(np.clip(total - whole.sum(), 0, len(whole)))
     winners = _priority(np.round(quotas - whole, _REMAINDER_DIGITS), scores)[:left]
     whole[winners] += 1
@@ -192,6 +191,6 @@ def _check_budget(budget_yuan: int, unit: int) -> tuple[int, int]:
 
 
 def _is_whole(value: object) -> bool:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
         return False
     return math.isfinite(value) and int(value) == value

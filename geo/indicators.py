@@ -16,6 +16,7 @@ import mapclassify
 import numpy as np
 import pandas as pd
 
+from geo.errors import check_choice
 from geo.text.i18n import format_count, format_number, format_percent, format_yuan, t
 
 __all__ = [
@@ -99,19 +100,16 @@ class Classification:
 
     @property
     def has_missing(self) -> bool:
+        """Whether some township has no value (drawn in the "no data" colour)."""
         return bool(self.values.isna().any())
 
 
 def _get_indicator(code: str) -> Indicator:
-    try:
-        return INDICATORS[code]
-    except KeyError:
-        msg = f"unknown indicator {code!r}; known: {list(INDICATORS)}"
-        raise KeyError(msg) from None
+    return INDICATORS[check_choice("indicator", code, INDICATORS)]
 
 
 def indicator_name(code: str, lang: str = "zh") -> str:
-    """The name of indicator ``code`` in ``lang`` (``KeyError`` for an unknown code)."""
+    """The name of indicator ``code`` in ``lang`` (``OptionError`` for an unknown code)."""
     return _get_indicator(code).name(lang)
 
 

@@ -18,6 +18,7 @@ import geopandas as gpd
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyproj
 
 from geo.access import compute_access, group_demand_points, group_sites, metric_xy, reach_pairs
 from geo.dataset import Dataset
@@ -37,10 +38,11 @@ REACH_STATES = ("existing", "suggested", "hypothetical", "unreached")
 WHATIF_PREFIX = "whatif"
 
 
-def _lonlat_xy(lon: npt.ArrayLike | None, lat: npt.ArrayLike | None, crs: object) -> np.ndarray:
+def _lonlat_xy(lonlat: tuple[npt.ArrayLike, npt.ArrayLike] | None, crs: pyproj.CRS) -> np.ndarray:
     """``(n, 2)`` metres of WGS-84 points (an empty array for None)."""
-    if lon is None or lat is None:
+    if lonlat is None:
         return np.zeros((0, 2))
+    lon, lat = lonlat
     points = gpd.GeoSeries.from_xy(np.atleast_1d(lon), np.atleast_1d(lat), crs="EPSG:4326")
     return metric_xy(points, crs)
 
@@ -92,8 +94,8 @@ def village_reach(
     existing = reach_pairs(xy, metric_xy(sites, crs), sites["radius_m"].to_numpy(dtype=float))
     reached = np.zeros(len(points), dtype=bool)
     reached[existing.demand] = True
-    by_suggested = _first_reaching(xy, _lonlat_xy(*(suggested or (None, None)), crs), radius)
-    by_hypothetical = _first_reaching(xy, _lonlat_xy(*(hypothetical or (None, None)), crs), radius)
+    by_suggested = _first_reaching(xy, _lonlat_xy(suggested, crs), radius)
+    by_hypothetical = _first_reaching(xy, _lonlat_xy(hypothetical, crs), radius)
     state = np.select(
         [reached, by_suggested >= 0, by_hypothetical >= 0],
         list(REACH_STATES[:3]),
@@ -154,10 +156,12 @@ class WhatIf:
 
     @property
     def coverage_before(self) -> float:
+        """The share of the group's people within reach before (NaN with no people)."""
         return self.covered_before / self.demand if self.demand > 0 else math.nan
 
     @property
     def coverage_after(self) -> float:
+        """The share of the group's people within reach after (NaN with no people)."""
         return self.covered_after / self.demand if self.demand > 0 else math.nan
 
 
@@ -205,7 +209,7 @@ def compare_stations(
 
     Raises
     ------
-    KeyError
+    OptionError
         If the dataset has no group ``group_code``.
     """
     group = dataset.group(group_code)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import cast
 
 import geopandas as gpd
 import pyproj
@@ -71,7 +72,7 @@ def _bounds_in_degrees(
             msg = "`data` must have a CRS (the dataset layers are in EPSG:4326)."
             raise ValueError(msg)
         geoms = data.geometry if isinstance(data, gpd.GeoDataFrame) else data
-        geoms = geoms[geoms.notna() & ~geoms.is_empty]
+        geoms = cast(gpd.GeoSeries, geoms[geoms.notna() & ~geoms.is_empty])
         if geoms.empty:
             msg = "`data` has no geometry, so it has no centre to pick a UTM zone from."
             raise ValueError(msg)
@@ -81,7 +82,8 @@ def _bounds_in_degrees(
     if len(bounds) != 4 or not all(math.isfinite(v) for v in bounds):
         msg = f"bounds must be four finite numbers (minx, miny, maxx, maxy), got {bounds!r}."
         raise ValueError(msg)
-    return bounds  # type: ignore[return-value]
+    minx, miny, maxx, maxy = bounds
+    return minx, miny, maxx, maxy
 
 
 def to_metric(

@@ -1,5 +1,6 @@
-"""Selections of the dataset that the maps and pages show: filtered sites, catchments, the
-villages out of reach and one township's detail.
+"""Selections of the dataset that the maps and pages show.
+
+Filtered sites, catchments, the villages out of reach and one township's detail.
 
 These are small queries over a :class:`~geo.summary.Summary`; they live here (not in a page)
 so that the dashboard and the exports show the same selection and so that they are tested.
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import cast
 
 import geopandas as gpd
 import numpy as np
@@ -17,7 +19,8 @@ from scipy.spatial import cKDTree
 
 from geo.access import group_sites, metric_xy
 from geo.coverage import site_radii
-from geo.dataset import Dataset, Group
+from geo.dataset import Dataset, Group, project_serves, serves_any
+from geo.errors import check_choice
 from geo.projection import local_metric_crs
 from geo.summary import Summary
 
@@ -33,11 +36,6 @@ __all__ = [
 ]
 
 
-def _serves_any(groups: pd.Series, codes: Collection[str]) -> np.ndarray:
-    wanted = set(codes)
-    return np.fromiter((not wanted.isdisjoint(gs) for gs in groups), dtype=bool, count=len(groups))
-
-
 def filter_sites(
     sites: gpd.GeoDataFrame,
     *,
@@ -46,8 +44,10 @@ def filter_sites(
     categories: Collection[str] | None = None,
     township: str | None = None,
 ) -> gpd.GeoDataFrame:
-    """The sites that serve any of ``groups``, are of one of ``kinds`` and ``categories`` and
-    lie in ``township``; a filter that is None (or empty) lets every site through.
+    """The sites that pass every filter given.
+
+    A site passes when it serves any of ``groups``, is of one of ``kinds`` and ``categories``
+    and lies in ``township``; a filter that is None (or empty) lets every site through.
 
     Parameters
     ----------
@@ -65,7 +65,7 @@ def filter_sites(
     """
     keep = np.ones(len(sites), dtype=bool)
     if groups:
-        keep &= _serves_any(sites["groups"], groups)
+        keep &= serves_any(sites["groups"], groups)
     if kinds:
         keep &= sites["kind"].isin(list(kinds)).to_numpy()
     if categories:
@@ -112,8 +112,9 @@ def unreached_points(summary: Summary) -> gpd.GeoDataFrame:
 
 
 def unreached_villages(summary: Summary, township: str | None = None) -> pd.DataFrame:
-    """The villages with people out of reach, one row per village and group, with the
-    nearest site that serves the group: a list a planner can act on.
+    """The villages out of reach, per group, with the nearest site serving the group.
+
+    One row per village and group: a list a planner can act on.
 
     The villages are those :func:`unreached_points` puts on the map (the red points), taken
     group by group. Distances are straight lines measured in metres in the dataset's local
@@ -172,7 +173,8 @@ def _nearest(xy: np.ndarray, site_xy: np.ndarray) -> np.ndarray:
     """Index of the nearest site of each point (-1 when there is no site)."""
     if len(site_xy) == 0 or len(xy) == 0:
         return np.full(len(xy), -1)
-    return cKDTree(site_xy).query(xy, k=1)[1]
+    _, index = cKDTree(site_xy).query(xy, k=1)
+    return np.asarray(index, dtype=np.intp)
 
 
 def _distances(xy: np.ndarray, site_xy: np.ndarray, nearest: np.ndarray) -> np.ndarray:
@@ -218,12 +220,10 @@ def township_detail(summary: Summary, code: str) -> TownshipDetail:
 
     Raises
     ------
-    KeyError
+    OptionError
         For a code that is not a township of the dataset.
     """
-    if code not in summary.townships.index:
-        msg = f"unknown township {code!r}; known: {list(summary.townships.index)}"
-        raise KeyError(msg)
+    check_choice("code", code, summary.townships.index)
     codes = summary.group_codes
     groups = pd.DataFrame(
         {
@@ -238,7 +238,7 @@ def township_detail(summary: Summary, code: str) -> TownshipDetail:
     return TownshipDetail(
         code=code,
         name=str(summary.townships.at[code, "name"]),
-        row=summary.townships.loc[code],
+        row=cast(pd.Series, summary.townships.loc[code]),
         groups=groups,
         sites=filter_sites(summary.dataset.sites, groups=codes, township=code),
         projects=_projects_in(summary.dataset, code, codes),
@@ -246,14 +246,16 @@ def township_detail(summary: Summary, code: str) -> TownshipDetail:
 
 
 def _projects_in(dataset: Dataset, code: str, codes: list[str]) -> pd.DataFrame:
-    """Projects naming the township and serving a chosen group (no groups = every group),
-    the same rule as the summary's ``projects`` column."""
+    """Projects naming the township and serving a chosen group (no groups = every group).
+
+    The same rule as the summary's ``projects`` column.
+    """
     projects = dataset.projects
     if projects.empty:
         return projects
-    here = projects["townships"].map(lambda ts: code in ts)
-    serving = projects["groups"].map(lambda gs: not gs or not set(gs).isdisjoint(codes))
-    return projects[here & serving]
+    here = projects["townships"].map(lambda ts: code in ts).to_numpy(dtype=bool)
+    chosen: pd.DataFrame = projects[here & project_serves(projects["groups"], codes)]
+    return chosen
 
 
 @dataclass(frozen=True)
@@ -297,6 +299,6 @@ def district_kpis(summary: Summary) -> DistrictKpis:
 def _latest_projects(projects: pd.DataFrame, codes: list[str]) -> tuple[int | None, pd.DataFrame]:
     if projects.empty:
         return None, projects
-    serving = projects[projects["groups"].map(lambda gs: not gs or not set(gs).isdisjoint(codes))]
+    serving = projects[project_serves(projects["groups"], codes)]
     year = int(projects["year"].max())
     return year, serving[serving["year"] == year]

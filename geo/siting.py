@@ -15,11 +15,13 @@ import geopandas as gpd
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyproj
 from scipy import sparse
 
 from geo.access import group_demand_points, group_sites, metric_xy, reach_pairs
 from geo.cover import DEFAULT_TIME_LIMIT_S, CoverSolution, cover_matrix, solve_max_cover
 from geo.dataset import Dataset, assign_townships
+from geo.errors import OptionError
 from geo.projection import local_metric_crs
 
 __all__ = [
@@ -106,7 +108,7 @@ class SitingProblem:
     @property
     def weight(self) -> np.ndarray:
         """People a new station could still bring within reach, per village."""
-        return self.people * ~self.reached
+        return np.asarray(self.people * ~self.reached)
 
 
 def siting_problem(
@@ -120,7 +122,7 @@ def siting_problem(
 
     Raises
     ------
-    KeyError
+    OptionError
         If the dataset has no group ``group_code``.
     ValueError
         If ``radius_m`` is negative.
@@ -183,7 +185,7 @@ def suggest_sites(
 
     Raises
     ------
-    KeyError
+    OptionError
         If the dataset has no group ``group_code``.
     ValueError
         If ``count`` or ``radius_m`` is negative.
@@ -207,7 +209,7 @@ def suggest_sites(
 
 
 def _reached_by(
-    dataset: Dataset, group_code: str, demand_xy: np.ndarray, crs: object
+    dataset: Dataset, group_code: str, demand_xy: np.ndarray, crs: pyproj.CRS
 ) -> np.ndarray:
     """Which villages a site serving the group already reaches."""
     sites = group_sites(dataset, dataset.group(group_code))
@@ -268,10 +270,7 @@ def add_stations(
     """
     unknown = [g for g in groups if g not in dataset.group_codes]
     if unknown:
-        msg = (
-            f"`groups` must be codes of the dataset's groups {dataset.group_codes}, got {unknown}."
-        )
-        raise ValueError(msg)
+        raise OptionError("groups", unknown, allowed=dataset.group_codes)
     points = gpd.GeoSeries.from_xy(np.atleast_1d(lon), np.atleast_1d(lat), crs="EPSG:4326")
     n = len(points)
     new = gpd.GeoDataFrame(
@@ -312,15 +311,15 @@ def siting_to_json(result: SitingResult) -> dict[str, object]:
     rows = result.suggestions
     suggestions = [
         {
-            "rank": int(r.rank),
-            "lon": float(r.lon),
-            "lat": float(r.lat),
-            "township": None if pd.isna(r.township) else str(r.township),
-            "gain": _json_count(r.gain),
-            "candidate_id": str(r.candidate_id),
-            "name": None if pd.isna(r.name) else str(r.name),
+            "rank": int(r["rank"]),
+            "lon": float(r["lon"]),
+            "lat": float(r["lat"]),
+            "township": None if pd.isna(r["township"]) else str(r["township"]),
+            "gain": _json_count(r["gain"]),
+            "candidate_id": str(r["candidate_id"]),
+            "name": None if pd.isna(r["name"]) else str(r["name"]),
         }
-        for r in rows.itertuples(index=False)
+        for r in rows.to_dict("records")
     ]
     return {
         "group": result.group,

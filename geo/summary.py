@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypedDict
 
 import numpy as np
 import pandas as pd
 
 from geo.coverage import compute_coverage, coverage_ratio
-from geo.dataset import Dataset, Group
+from geo.dataset import Dataset, Group, project_serves, resolve_groups, serves_any
 from geo.funding import allocate_budget, funding_scores, funding_shares
 
-__all__ = ["Summary", "resolve_groups", "summarize", "summary_to_json"]
+__all__ = ["Summary", "summarize", "summary_to_json"]
+
+
+class Totals(TypedDict):
+    """District totals: people and covered people by group code, their ratio, the budget."""
+
+    demand: pd.Series
+    covered: pd.Series
+    coverage: pd.Series
+    funding_yuan: int
 
 
 @dataclass(frozen=True)
@@ -57,9 +67,10 @@ class Summary:
 
     @property
     def group_codes(self) -> list[str]:
+        """The codes of the summary's groups, in display order."""
         return [g.code for g in self.groups]
 
-    def totals(self) -> dict[str, object]:
+    def totals(self) -> Totals:
         """District totals: the sums of the township rows (unassigned points are not in them)."""
         demand = self.demand.sum()
         covered = self.covered.sum()
@@ -70,26 +81,6 @@ class Summary:
             "coverage": ratio,
             "funding_yuan": int(self.townships["funding_yuan"].sum()),
         }
-
-
-def resolve_groups(dataset: Dataset, names: Sequence[str] | None) -> tuple[Group, ...]:
-    """The groups named by code or label (all groups when ``names`` is empty or None).
-
-    Raises
-    ------
-    KeyError
-        Naming the unknown value and the known codes.
-    """
-    if not names:
-        return dataset.groups
-    by_name = {g.code: g for g in dataset.groups} | {g.label: g for g in dataset.groups}
-    by_name |= {g.label_en: g for g in dataset.groups if g.label_en}
-    unknown = [n for n in names if n not in by_name]
-    if unknown:
-        msg = f"unknown group {unknown}; known: {list(dataset.group_codes)}"
-        raise KeyError(msg)
-    chosen = {by_name[n].code for n in names}
-    return tuple(g for g in dataset.groups if g.code in chosen)
 
 
 def summarize(
@@ -141,7 +132,7 @@ def summarize(
 def _township_table(
     dataset: Dataset, codes: list[str], demand: pd.DataFrame, covered: pd.DataFrame
 ) -> pd.DataFrame:
-    table = dataset.townships.set_index("code")[["name"]].copy()
+    table: pd.DataFrame = dataset.townships.set_index("code")[["name"]].copy()
     table = pd.concat([table, _site_counts(dataset, codes, table.index)], axis=1)
     people, reached = demand.sum(axis=1), covered.sum(axis=1)
     table["people"] = people
@@ -153,7 +144,7 @@ def _township_table(
 
 def _site_counts(dataset: Dataset, codes: list[str], index: pd.Index) -> pd.DataFrame:
     sites = dataset.sites
-    serving = sites[_serves_any(sites["groups"], codes)]
+    serving = sites[serves_any(sites["groups"], codes)]
     orgs = serving[serving["kind"] == "organization"]
     counts = pd.DataFrame(
         {
@@ -174,17 +165,11 @@ def _site_counts(dataset: Dataset, codes: list[str], index: pd.Index) -> pd.Data
     return counts.drop(columns=["rated", "inspected"])
 
 
-def _serves_any(groups: pd.Series, codes: list[str]) -> pd.Series:
-    """Boolean mask (also for an empty frame) of the rows whose groups meet ``codes``."""
-    return groups.map(lambda gs: not set(gs).isdisjoint(codes)).astype(bool)
-
-
 def _project_totals(dataset: Dataset, codes: list[str], index: pd.Index) -> pd.DataFrame:
     projects = dataset.projects
     if projects.empty:
         return pd.DataFrame({"projects": 0, "projects_yuan": 0.0}, index=index)
-    # A project that names no group is counted for every group.
-    relevant = projects[_serves_any(projects["groups"], codes) | projects["groups"].map(len).eq(0)]
+    relevant = projects[project_serves(projects["groups"], codes)]
     per_township = relevant.assign(
         township=relevant["townships"].map(list),
         share=relevant["amount_yuan"] / relevant["townships"].map(lambda ts: max(len(ts), 1)),
@@ -223,9 +208,9 @@ def summary_to_json(summary: Summary) -> dict[str, object]:
 
 
 def _townships_json(summary: Summary) -> list[dict[str, object]]:
-    demand = summary.demand.to_dict("index")
-    covered = summary.covered.to_dict("index")
-    coverage = summary.coverage.to_dict("index")
+    demand = _by_township(summary.demand)
+    covered = _by_township(summary.covered)
+    coverage = _by_township(summary.coverage)
     columns = ["name", "organizations", "stations", "funding_share", "funding_yuan"]
     return [
         {
@@ -233,9 +218,9 @@ def _townships_json(summary: Summary) -> list[dict[str, object]]:
             "name": row["name"],
             "organizations": int(row["organizations"]),
             "stations": int(row["stations"]),
-            "demand": _counts(demand[code]),
-            "covered": _counts(covered[code]),
-            "coverage": _ratios(coverage[code]),
+            "demand": _counts(demand[str(code)]),
+            "covered": _counts(covered[str(code)]),
+            "coverage": _ratios(coverage[str(code)]),
             "funding_share": round(float(row["funding_share"]), 4),
             "funding_yuan": int(row["funding_yuan"]),
         }
@@ -243,7 +228,7 @@ def _townships_json(summary: Summary) -> list[dict[str, object]]:
     ]
 
 
-def _counts(values: Mapping[str, float]) -> dict[str, float | int]:
+def _counts(values: Mapping[Hashable, float]) -> dict[str, float | int]:
     """People counts: whole numbers stay ints; areal (township-level) shares keep 2 decimals."""
     out: dict[str, float | int] = {}
     for code, value in values.items():
@@ -252,5 +237,13 @@ def _counts(values: Mapping[str, float]) -> dict[str, float | int]:
     return out
 
 
-def _ratios(values: Mapping[str, float]) -> dict[str, float | None]:
+def _ratios(values: Mapping[Hashable, float]) -> dict[str, float | None]:
     return {str(c): None if pd.isna(v) else round(float(v), 3) for c, v in values.items()}
+
+
+def _by_township(frame: pd.DataFrame) -> dict[str, dict[Hashable, float]]:
+    """Township code -> group code -> value."""
+    return {
+        str(code): {group: float(value) for group, value in row.items()}
+        for code, row in frame.iterrows()
+    }

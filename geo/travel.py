@@ -29,6 +29,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from geo.errors import check_choice
+
 __all__ = [
     "DEFAULT_DETOUR",
     "TRAVEL_MODES",
@@ -74,11 +76,7 @@ def travel_mode(code: str) -> TravelMode:
     ValueError
         If ``code`` is not one of :data:`TRAVEL_MODES`.
     """
-    try:
-        return TRAVEL_MODES[code]
-    except KeyError:
-        msg = f"`mode` must be one of {sorted(TRAVEL_MODES)}, got {code!r}."
-        raise ValueError(msg) from None
+    return TRAVEL_MODES[check_choice("mode", code, sorted(TRAVEL_MODES))]
 
 
 def _metres_per_minute(mode: str, detour: float, speed_kmh: float | None) -> float:

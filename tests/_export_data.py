@@ -10,6 +10,7 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from builder import build_dataset
 from shapely.geometry import Point, box
 
 from geo.dataset import Dataset, Group
@@ -102,15 +103,14 @@ def make_dataset(*, demo: bool = True) -> Dataset:
     """The three-township test dataset (budget 100,000 yuan)."""
     towns = _townships()
     codes = towns["code"].tolist()
-    return Dataset(
-        name="宿豫区（测试数据）",
-        demo=demo,
-        coordinates="wgs84",
-        budget_yuan=100_000,
+    return build_dataset(
         groups=GROUPS,
         townships=towns,
         sites=_sites(codes),
         demand=_demand(codes),
         projects=_projects(codes),
+        name="宿豫区（测试数据）",
+        demo=demo,
+        budget_yuan=100_000,
         metadata={"source": "测试数据", "boundary_note": "示意边界"},
     )

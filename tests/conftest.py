@@ -127,13 +127,10 @@ def write_dataset_folder(
     folder: Path,
     *,
     toml: str | bytes | None = DEFAULT_TOML,
-    townships: Content | None = None,
-    sites: Content | None = None,
-    demand: Content | None = None,
-    projects: Content | None = None,
     formats: Mapping[str, str] | None = None,
     omit: tuple[str, ...] = (),
     encoding: str = "utf-8",
+    **layers: Content,
 ) -> Path:
     """Write a dataset folder; every argument left out gives the default valid layer.
 
@@ -143,26 +140,29 @@ def write_dataset_folder(
         Created if needed.
     toml
         dataset.toml text (``None`` leaves the file out).
-    townships, sites, demand, projects
-        A frame (written in the layer's format) or raw ``str``/``bytes`` file content.
     formats
         Layer -> suffix without dot ("csv", "xlsx", "geojson", "gpkg", "shp.zip").
     omit
         Layers whose file is not written.
     encoding
         Encoding of CSV layers ("utf-8", "utf-8-sig", "gb18030").
+    **layers
+        ``townships``, ``sites``, ``demand``, ``projects``: a frame (written in the layer's
+        format) or raw ``str``/``bytes`` file content.
     """
     folder.mkdir(parents=True, exist_ok=True)
     if toml is not None:
         data = toml.encode("utf-8") if isinstance(toml, str) else toml
         (folder / "dataset.toml").write_bytes(data)
-    given = {"townships": townships, "sites": sites, "demand": demand, "projects": projects}
+    unknown = set(layers) - set(_DEFAULTS)
+    assert not unknown, f"no layer {unknown}"
     suffixes = {**DEFAULT_FORMATS, **(formats or {})}
-    for layer, content in given.items():
+    for layer, default in _DEFAULTS.items():
         if layer in omit:
             continue
         path = folder / f"{layer}.{suffixes[layer]}"
-        write_layer(path, _DEFAULTS[layer]() if content is None else content, encoding=encoding)
+        content = layers.get(layer)
+        write_layer(path, default() if content is None else content, encoding=encoding)
     return folder
 
 

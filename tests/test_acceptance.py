@@ -32,6 +32,8 @@ from shapely.geometry import Polygon, mapping
 
 from geo.cli.commands import main
 
+pytestmark = pytest.mark.slow  # end to end: whole folders through load, CLI and exports
+
 ROOT = Path(__file__).resolve().parent.parent
 GEOD = Geod(ellps="WGS84")
 

@@ -10,6 +10,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+from builder import build_dataset
 from pyproj import Transformer
 from shapely.geometry import Point, box
 
@@ -155,6 +156,7 @@ def random_instance() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     return demand_xy, rng.integers(1, 400, 150).astype(float), sites_xy, rng.uniform(5, 90, 12)
 
 
+@pytest.mark.slow
 @pysal_warnings
 def test_2sfca_equals_pysal_access(random_instance: tuple[np.ndarray, ...]) -> None:
     demand_xy, people, sites_xy, supply = random_instance
@@ -164,6 +166,7 @@ def test_2sfca_equals_pysal_access(random_instance: tuple[np.ndarray, ...]) -> N
     np.testing.assert_allclose(ours, reference, rtol=1e-9, atol=0)
 
 
+@pytest.mark.slow
 @pysal_warnings
 def test_e2sfca_equals_pysal_access_with_its_step_and_gaussian_weights(
     random_instance: tuple[np.ndarray, ...],
@@ -194,52 +197,34 @@ def _grid_dataset() -> Dataset:
     Catchments of 1050 m keep the 1 km neighbours clear of the edge after the round trip
     through lon/lat.
     """
-    towns = gpd.GeoDataFrame(
-        {"code": ["T1", "T2"], "name": ["一镇", "二镇"]},
-        geometry=[
-            box(*_lonlat(-500, -500).coords[0], *_lonlat(500, 2500).coords[0]),
-            box(*_lonlat(500, -500).coords[0], *_lonlat(2500, 2500).coords[0]),
-        ],
-        crs="EPSG:4326",
-    )
     ids = [f"V{i}" for i in range(9)] + ["TL"]
-    geoms = [_lonlat(x, y) for x, y in GRID_XY] + [None]
-    demand = gpd.GeoDataFrame(
-        {
+    return build_dataset(
+        groups=(Group("elders", "老人", 1050.0), Group("children", "儿童", 500.0)),
+        townships={
+            "code": ["T1", "T2"],
+            "name": ["一镇", "二镇"],
+            "geometry": [
+                box(*_lonlat(-500, -500).coords[0], *_lonlat(500, 2500).coords[0]),
+                box(*_lonlat(500, -500).coords[0], *_lonlat(2500, 2500).coords[0]),
+            ],
+        },
+        sites={
+            "id": ["A", "B", "C"],
+            "kind": ["station", "station", "organization"],
+            "groups": [("elders",), ("elders",), ("children",)],
+            "radius_m": [np.nan, 1050.0, np.nan],
+            "capacity": [90.0, np.nan, 5.0],
+            "township": ["T2", "T1", "T2"],
+            "geometry": [_lonlat(1000, 1000), _lonlat(0, 0), _lonlat(2000, 2000)],
+        },
+        demand={
             "id": ids,
             "name": ids,
             "township": ["T1" if x == 0 else "T2" for x, _ in GRID_XY] + ["T2"],
             "elders": [*GRID_PEOPLE.astype(int), 500],
+            "geometry": [_lonlat(x, y) for x, y in GRID_XY] + [None],
         },
-        geometry=geoms,
-        crs="EPSG:4326",
-    )
-    sites = gpd.GeoDataFrame(
-        {
-            "id": ["A", "B", "C"],
-            "name": ["A", "B", "C"],
-            "kind": ["station", "station", "organization"],
-            "category": [None] * 3,
-            "groups": [("elders",), ("elders",), ("children",)],
-            "radius_m": [np.nan, 1050.0, np.nan],
-            "capacity": [90.0, np.nan, 5.0],
-            "rating": [None] * 3,
-            "inspected": [None] * 3,
-            "township": ["T2", "T1", "T2"],
-        },
-        geometry=[_lonlat(1000, 1000), _lonlat(0, 0), _lonlat(2000, 2000)],
-        crs="EPSG:4326",
-    )
-    return Dataset(
         name="grid",
-        demo=False,
-        coordinates="wgs84",
-        budget_yuan=0,
-        groups=(Group("elders", "老人", 1050.0), Group("children", "儿童", 500.0)),
-        townships=towns,
-        sites=sites,
-        demand=demand,
-        projects=pd.DataFrame(),
     )
 
 
@@ -281,9 +266,9 @@ def test_compute_access_e2sfca_and_json_shape() -> None:
 def test_compute_access_rejects_decay_with_plain_2sfca_and_unknown_methods() -> None:
     with pytest.raises(ValueError, match="e2sfca"):
         compute_access(_grid_dataset(), "elders", decay="gaussian")
-    with pytest.raises(ValueError, match="method"):
+    with pytest.raises(ValueError, match="`method` must be one of '2sfca', 'e2sfca'; got '3sfca'"):
         compute_access(_grid_dataset(), "elders", method="3sfca")
-    with pytest.raises(KeyError):
+    with pytest.raises(ValueError, match=r"`group_code` must be one of .*; got 'nobody'"):
         compute_access(_grid_dataset(), "nobody")
 
 

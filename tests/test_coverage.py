@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from builder import build_dataset, sites_frame
 from pyproj import Transformer
 from shapely.geometry import Point, box
 
@@ -40,22 +41,15 @@ def in_degrees(geoms: list[shapely.Geometry | None]) -> gpd.GeoSeries:
 
 
 def make_sites(rows: list[tuple[str, float, float, tuple[str, ...], float]]) -> gpd.GeoDataFrame:
-    """Sites from ``(id, x_m, y_m, groups, radius_m)``; ``township`` is left as None."""
-    n = len(rows)
-    return gpd.GeoDataFrame(
+    """Sites from ``(id, x_m, y_m, groups, radius_m)``; the other columns as the builder fills
+    them (stations, no capacity, ``township`` None)."""
+    return sites_frame(
         {
             "id": [r[0] for r in rows],
-            "name": [r[0] for r in rows],
-            "kind": ["station"] * n,
-            "category": [None] * n,
             "groups": [r[3] for r in rows],
             "radius_m": [r[4] for r in rows],
-            "capacity": [np.nan] * n,
-            "rating": [None] * n,
-            "inspected": [None] * n,
-            "township": [None] * n,
-        },
-        geometry=in_degrees([Point(r[1], r[2]) for r in rows]),
+            "geometry": in_degrees([Point(r[1], r[2]) for r in rows]),
+        }
     )
 
 
@@ -78,21 +72,12 @@ def make_dataset(
     sites: gpd.GeoDataFrame,
     demand: gpd.GeoDataFrame,
 ) -> Dataset:
-    towns = gpd.GeoDataFrame(
-        {"code": list(townships), "name": [f"{c}镇" for c in townships]},
-        geometry=in_degrees(list(townships.values())),
-    )
-    return Dataset(
-        name="test",
-        demo=False,
-        coordinates="wgs84",
-        budget_yuan=0,
-        groups=(ELDERS, CHILDREN),
-        townships=towns,
-        sites=sites,
-        demand=demand,
-        projects=pd.DataFrame(),
-    )
+    towns = {
+        "code": list(townships),
+        "name": [f"{c}镇" for c in townships],
+        "geometry": in_degrees(list(townships.values())),
+    }
+    return build_dataset(groups=(ELDERS, CHILDREN), townships=towns, sites=sites, demand=demand)
 
 
 # --- points_within_reach -------------------------------------------------------------------
@@ -309,7 +294,9 @@ def test_a_chosen_subset_of_groups(district: Dataset) -> None:
     cov = compute_coverage(district, ["children"])
     assert cov.demand.columns.tolist() == ["children"]
     assert cov.point_covered.columns.tolist() == ["children"]
-    with pytest.raises(ValueError, match="unknown group codes"):
+    with pytest.raises(
+        ValueError, match=r"`groups` must be one of 'elders', 'children'; got 'nobody'"
+    ):
         compute_coverage(district, ["nobody"])
 
 

@@ -14,6 +14,8 @@ import pandas as pd
 import pytest
 import shapely
 
+from geo.io.load import load_dataset
+
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "suyu"
 FILES = ("dataset.toml", "townships.geojson", "sites.csv", "demand.csv", "projects.csv")
@@ -237,8 +239,7 @@ def test_some_townships_are_well_served_and_some_poorly(
 
 
 def test_load_dataset_reads_the_demo_cleanly() -> None:
-    load = pytest.importorskip("geo.io.load")
-    dataset = load.load_dataset(DEMO)
+    dataset = load_dataset(DEMO)
     assert dataset.warnings == ()
     assert dataset.demo is True
     assert len(dataset.townships) == 12

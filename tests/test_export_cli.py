@@ -31,7 +31,7 @@ def test_tables_csv_and_xlsx(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        (["--what", "map", "--out", "m.docx"], ".png/.svg/.pdf"),
+        (["--what", "map", "--out", "m.docx"], "“.png”、“.svg”、“.pdf” 之一，实际为 “.docx”"),
         (["--what", "pack", "--out", "p.png"], ".pdf"),
         (["--what", "map", "--group", "nobody", "--out", "m.png"], "nobody"),
         (["--what", "map", "--indicator", "happiness", "--out", "m.png"], "happiness"),
@@ -67,8 +67,8 @@ def test_missing_dataset_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[s
 def test_export_bytes_for_download_buttons(what: str, extension: str, magic: bytes) -> None:
     from _export_data import make_dataset
 
-    from geo.cli.export import export_bytes
+    from geo.cli.export import ExportOptions, export_bytes
     from geo.summary import summarize
 
-    data = export_bytes(summarize(make_dataset()), what, extension, view="funding")
+    data = export_bytes(summarize(make_dataset()), what, extension, ExportOptions(view="funding"))
     assert data.startswith(magic)

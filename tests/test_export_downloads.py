@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -29,3 +31,46 @@ def test_the_data_page_has_no_export() -> None:
     app.query_params["page"] = "data"
     app.run()
     assert "导出报告材料" not in [e.label for e in app.expander]
+
+
+class _Recorder:
+    """Stands in for ``streamlit`` and keeps every download button the page would show."""
+
+    def __init__(self) -> None:
+        self.buttons: list[dict[str, Any]] = []
+
+    def expander(self, *_: object, **__: object) -> contextlib.AbstractContextManager[None]:
+        return contextlib.nullcontext()
+
+    def caption(self, *_: object, **__: object) -> None:
+        return None
+
+    def columns(self, n: int) -> list[_Recorder]:
+        return [self] * n
+
+    def download_button(self, label: str, **kwargs: Any) -> None:
+        self.buttons.append({"label": label, **kwargs})
+
+
+def test_every_button_makes_its_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    from _export_data import make_dataset
+
+    from dashboard import downloads
+    from geo.summary import summarize
+
+    recorder = _Recorder()
+    monkeypatch.setattr(downloads, "st", recorder)
+    summary = summarize(make_dataset())
+    downloads.export_buttons(summary, lang="en", key="funding", view="funding")
+    magic = {
+        "image/png": b"\x89PNG",
+        "application/pdf": b"%PDF",
+        "text/html": b"<!DOCTYPE html>",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": b"PK",
+    }
+    assert len(recorder.buttons) == 5
+    for button in recorder.buttons:
+        data = button["data"]()
+        assert data.startswith(magic[button["mime"]]), button["file_name"]
+        assert len(data) > 1000
+        assert button["file_name"].endswith((".png", ".pdf", ".xlsx", ".html"))

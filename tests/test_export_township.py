@@ -11,7 +11,7 @@ import pytest
 from _export_data import make_dataset
 
 from geo.cli.commands import main
-from geo.export.maps import map_figure, project_layers
+from geo.export.maps import map_figure, project_layers, zoom_to_township
 from geo.export.township import write_township_sheets
 from geo.io.load import load_dataset
 from geo.summary import Summary, summarize
@@ -90,7 +90,8 @@ def test_the_map_export_zooms_to_the_open_township() -> None:
     summary = summarize(load_dataset(DEMO), groups=["disabled"])
     layers = project_layers(summary.dataset)
     whole = map_figure(summary, layers=layers, day=DAY).axes[0]
-    zoomed = map_figure(summary, layers=layers, day=DAY, township=LAILONG).axes[0]
+    zoomed = map_figure(summary, layers=layers, day=DAY).axes[0]
+    zoom_to_township(zoomed, layers, LAILONG)
     minx, miny, maxx, maxy = layers.townships.loc[[LAILONG]].total_bounds
     x0, x1 = zoomed.get_xlim()
     y0, y1 = zoomed.get_ylim()

@@ -80,9 +80,17 @@ def test_pdf_embeds_truetype_and_keeps_the_text_searchable(bundled: fonts.CjkFon
     assert all("/FontFile2" in d["/FontDescriptor"] for d in descendants)
 
 
-def test_system_search_never_returns_our_own_instances(bundled: fonts.CjkFont) -> None:
+def test_system_search_never_returns_our_own_instances(
+    bundled: fonts.CjkFont, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Our instances are registered with matplotlib; let their family be the only one searched.
+    monkeypatch.setattr(fonts, "SYSTEM_FAMILIES", (bundled.family,))
+    assert fonts.find_system_cjk_font() is None
+    # With the cache folder elsewhere the same search finds them: the folder check skips them.
+    monkeypatch.setattr(fonts, "font_cache_dir", lambda: tmp_path)
     found = fonts.find_system_cjk_font()
-    assert found is None or found.regular.parent != bundled.regular.parent
+    assert found is not None
+    assert found.regular.resolve().parent == bundled.regular.resolve().parent
 
 
 def test_cache_dir_follows_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

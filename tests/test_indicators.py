@@ -52,8 +52,8 @@ def test_compute_indicator_by_hand(townships: pd.DataFrame) -> None:
     assert math.isnan(money["C"])
 
 
-def test_unknown_indicator_is_a_key_error(townships: pd.DataFrame) -> None:
-    with pytest.raises(KeyError, match="known"):
+def test_unknown_indicator_names_the_allowed_ones(townships: pd.DataFrame) -> None:
+    with pytest.raises(ValueError, match=r"`indicator` must be one of 'coverage'.*got 'happiness'"):
         compute_indicator(townships, "happiness")
 
 

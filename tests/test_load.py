@@ -258,7 +258,6 @@ def test_missing_folder_raises(tmp_path: Path) -> None:
     assert caught.value.problems[0].code == "folder_missing"
 
 
-@pytest.mark.skipif(not (ROOT / "data/suyu/dataset.toml").exists(), reason="no demo data yet")
 def test_the_embedded_demo_loads_cleanly() -> None:
     dataset = load_dataset(ROOT / "data/suyu")
     assert dataset.demo

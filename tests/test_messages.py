@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from geo.errors import DatasetError, Problem
-from geo.text.messages import EXPECTED, LANGS, TEMPLATES, render_problem
+from geo.text.i18n import CATALOG, LANGS
+from geo.text.messages import EXPECTED_KEYS, PROBLEM_CODES, render_problem
 
 GEO = Path(__file__).resolve().parent.parent / "geo"
 
@@ -61,9 +62,9 @@ def test_report_of_the_exception_lists_every_problem() -> None:
     assert error.report("en") == "a.csv: the file is empty.\nb.csv: the file is empty."
 
 
-@pytest.mark.parametrize("code", sorted(TEMPLATES))
+@pytest.mark.parametrize("code", sorted(PROBLEM_CODES))
 def test_every_template_has_both_languages_with_the_same_fields(code: str) -> None:
-    fields = [set(re.findall(r"{(\w+)}", TEMPLATES[code][lang])) for lang in LANGS]
+    fields = [set(re.findall(r"{(\w+)}", CATALOG[f"problem.{code}"][lang])) for lang in LANGS]
     assert fields[0] == fields[1]
 
 
@@ -75,9 +76,10 @@ def test_every_code_used_in_the_code_has_a_template() -> None:
         for code in pattern.findall(path.read_text(encoding="utf-8"))
     }
     assert len(used) > 30
-    assert used <= set(TEMPLATES)
+    assert used <= set(PROBLEM_CODES)
 
 
 def test_expected_values_are_localised() -> None:
-    for entry in EXPECTED.values():
-        assert set(entry) == set(LANGS)
+    assert {"lon", "lat", "yuan", "polygon"} <= set(EXPECTED_KEYS)
+    for key in EXPECTED_KEYS:
+        assert all(CATALOG[f"expected.{key}"][lang].strip() for lang in LANGS)

@@ -70,7 +70,7 @@ def test_township_detail(summary: Summary) -> None:
     assert list(detail.projects["id"]) == ["P1"]
     t4 = township_detail(summary, "T4")
     assert list(t4.projects["id"]) == ["P2"]  # a project that names two townships
-    with pytest.raises(KeyError, match="T9"):
+    with pytest.raises(ValueError, match=r"`code` must be one of 'T1'.*got 'T9'"):
         township_detail(summary, "T9")
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 import pytest
+from builder import build_dataset
 from pyproj import Transformer
 from shapely.geometry import Point, box
 
@@ -102,6 +101,7 @@ INSTANCES = [
 
 
 @pytest.mark.parametrize(("n", "k", "radius", "seed"), INSTANCES)
+@pytest.mark.slow
 @spopt_warnings[0]
 @spopt_warnings[1]
 def test_siting_matches_the_exact_optimum_of_spopt_with_cbc(
@@ -116,6 +116,7 @@ def test_siting_matches_the_exact_optimum_of_spopt_with_cbc(
     assert ours.bound >= optimum - 1e-6  # the reported bound is a true bound
 
 
+@pytest.mark.slow
 @spopt_warnings[0]
 @spopt_warnings[1]
 def test_greedy_alone_falls_short_where_the_solver_does_not() -> None:
@@ -133,6 +134,7 @@ def test_greedy_alone_falls_short_where_the_solver_does_not() -> None:
     assert solve_max_cover(cover, people, k).covered == optimum
 
 
+@pytest.mark.slow
 @spopt_warnings[0]
 @spopt_warnings[1]
 def test_existing_sites_count_as_spopt_predefined_facilities() -> None:
@@ -167,51 +169,32 @@ def _row_dataset() -> Dataset:
     reaches V0 and V1 (20 people). Greedy would take V6 (V5..V7: 127) and then V8 or V9 (90):
     217; the optimum is V4 (V3..V5: 113) and V8 (V7..V9: 110): 223.
     """
-    towns = gpd.GeoDataFrame(
-        {"code": ["W", "E"], "name": ["西镇", "东镇"]},
-        geometry=[
-            box(*_lonlat(-500, -500).coords[0], *_lonlat(4500, 500).coords[0]),
-            box(*_lonlat(4500, -500).coords[0], *_lonlat(9500, 500).coords[0]),
-        ],
-        crs="EPSG:4326",
-    )
     people = [10, 10, 10, 10, 3, 100, 7, 20, 80, 10]
-    demand = gpd.GeoDataFrame(
-        {
+    return build_dataset(
+        groups=(Group("elders", "老人", 1200.0),),
+        townships={
+            "code": ["W", "E"],
+            "name": ["西镇", "东镇"],
+            "geometry": [
+                box(*_lonlat(-500, -500).coords[0], *_lonlat(4500, 500).coords[0]),
+                box(*_lonlat(4500, -500).coords[0], *_lonlat(9500, 500).coords[0]),
+            ],
+        },
+        sites={
+            "id": ["S1"],
+            "name": ["站1"],
+            "groups": [("elders",)],
+            "township": ["W"],
+            "geometry": [_lonlat(0.0, 0.0)],
+        },
+        demand={
             "id": [f"V{i}" for i in range(10)],
             "name": [f"村{i}" for i in range(10)],
             "township": ["W"] * 5 + ["E"] * 5,
             "elders": people,
+            "geometry": [_lonlat(1000.0 * i, 0.0) for i in range(10)],
         },
-        geometry=[_lonlat(1000.0 * i, 0.0) for i in range(10)],
-        crs="EPSG:4326",
-    )
-    sites = gpd.GeoDataFrame(
-        {
-            "id": ["S1"],
-            "name": ["站1"],
-            "kind": ["station"],
-            "category": [None],
-            "groups": [("elders",)],
-            "radius_m": [np.nan],
-            "capacity": [np.nan],
-            "rating": [None],
-            "inspected": [None],
-            "township": ["W"],
-        },
-        geometry=[_lonlat(0.0, 0.0)],
-        crs="EPSG:4326",
-    )
-    return Dataset(
         name="row",
-        demo=False,
-        coordinates="wgs84",
-        budget_yuan=0,
-        groups=(Group("elders", "老人", 1200.0),),
-        townships=towns,
-        sites=sites,
-        demand=demand,
-        projects=pd.DataFrame(),
     )
 
 

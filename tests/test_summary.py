@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
+import builder
 import geopandas as gpd
 import pandas as pd
 import pytest
@@ -40,40 +41,42 @@ def _square(x0: float, x1: float) -> object:
 
 
 def build_dataset() -> Dataset:
-    townships = gpd.GeoDataFrame(
-        {"code": ["A", "B"], "name": ["甲镇", "乙镇"]},
-        geometry=[_square(0, 2000), _square(2000, 4000)],
-        crs=4326,
+    groups = (
+        Group(code="elders", label="老人", radius_m=1000, weight=1.0),
+        Group(code="children", label="儿童", radius_m=500, weight=2.0),
     )
-    sites = gpd.GeoDataFrame(
-        {
+    return builder.build_dataset(
+        groups=groups,
+        townships={
+            "code": ["A", "B"],
+            "name": ["甲镇", "乙镇"],
+            "geometry": [_square(0, 2000), _square(2000, 4000)],
+        },
+        sites={
             "id": ["S1", "S2", "S3"],
             "name": ["甲镇驿站", "乙镇协会", "域外驿站"],
             "kind": ["station", "organization", "station"],
             "category": ["驿站", "社会组织", "驿站"],
             "groups": [("elders",), ("children",), ("elders",)],
-            "radius_m": [math.nan] * 3,
-            "capacity": [math.nan] * 3,
             "rating": [None, "3A", None],
             "inspected": [None, True, None],
             "township": ["A", "B", None],
+            "geometry": [_point(500, 1000), _point(3000, 1000), _point(-3000, 1000)],
         },
-        geometry=[_point(500, 1000), _point(3000, 1000), _point(-3000, 1000)],
-        crs=4326,
-    )
-    demand = gpd.GeoDataFrame(
-        {
+        demand={
             "id": ["D1", "D2", "D3", "D4"],
             "name": ["一村", "二村", "三村", "域外村"],
             "township": ["A", "A", "B", None],
             "elders": [10, 6, 7, 3],
             "children": [4, 0, 5, 0],
+            "geometry": [
+                _point(1000, 1000),
+                _point(1500, 1000),
+                _point(3000, 1400),
+                _point(-5000, 0),
+            ],
         },
-        geometry=[_point(1000, 1000), _point(1500, 1000), _point(3000, 1400), _point(-5000, 0)],
-        crs=4326,
-    )
-    projects = pd.DataFrame(
-        {
+        projects={
             "id": ["P1", "P2"],
             "name": ["为老项目", "为小项目"],
             "org": ["甲协会", "乙协会"],
@@ -82,22 +85,10 @@ def build_dataset() -> Dataset:
             "groups": [("elders",), ("children",)],
             "townships": [("A", "B"), ("B",)],
             "person_times": [100.0, 50.0],
-        }
-    )
-    groups = (
-        Group(code="elders", label="老人", radius_m=1000, weight=1.0),
-        Group(code="children", label="儿童", radius_m=500, weight=2.0),
-    )
-    return Dataset(
+        },
         name="测试区",
         demo=True,
-        coordinates="wgs84",
         budget_yuan=30_000,
-        groups=groups,
-        townships=townships,
-        sites=sites,
-        demand=demand,
-        projects=projects,
     )
 
 

@@ -94,7 +94,7 @@ def test_templates_have_chinese_headers_for_every_layer() -> None:
     assert set(TEMPLATE_LAYERS) == {"townships", "sites", "demand", "projects"}
     assert list(template_frame("demand", groups).columns)[-2:] == ["留守老人", "留守儿童"]
     assert template_frame("sites", groups).at[0, "服务群体"] == "留守老人；留守儿童"
-    with pytest.raises(KeyError, match="known"):
+    with pytest.raises(ValueError, match=r"`layer` must be one of 'townships'.*got 'roads'"):
         template_frame("roads", groups)
 
 

@@ -12,7 +12,7 @@ import pytest
 from shapely.geometry import Point, box
 from small_dataset import make_dataset
 
-from geo.indicators import INDICATORS
+from geo.indicators import INDICATORS, classify_indicator
 from geo.maps.views import MapView, build_map, catchments_by_default, category_colours
 from geo.maps.webmap import (
     LEAFLET_CSS,
@@ -131,6 +131,19 @@ def test_every_indicator_map_renders(summary: Summary, indicator: str, lang: str
     townships = _features(page, "townships")
     assert [f["properties"]["code"] for f in townships] == ["T1", "T2", "T3", "T4"]
     assert len(_features(page, "sites")) == 4
+    # each township is filled with the colour of its own class of this indicator
+    drawn = [_style(page, "townships", f)["fillColor"] for f in townships]
+    expected = classify_indicator(summary.townships, indicator).colours
+    assert drawn == expected.loc[["T1", "T2", "T3", "T4"]].tolist()
+
+
+def test_indicators_draw_different_maps(summary: Summary) -> None:
+    fills = set()
+    for indicator in INDICATORS:
+        page = build_map(summary, MapView(indicator=indicator)).get_root().render()
+        townships = _features(page, "townships")
+        fills.add(tuple(_style(page, "townships", f)["fillColor"] for f in townships))
+    assert len(fills) >= 3, fills
 
 
 def test_layers_follow_the_view(summary: Summary) -> None:

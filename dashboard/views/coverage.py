@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import access_layer, downloads, loader, state, widgets
+from dashboard.loader import ViewParameters
 from geo.dataset import Dataset
 from geo.export.tables import csv_bytes, gap_table, unreached_table, xlsx_bytes
 from geo.maps.views import MapView
@@ -191,7 +192,8 @@ def render() -> None:
     township = _township_picker(cur.dataset, lang)
     radii = _radius_inputs(cur.dataset, groups, lang)
     basemap = widgets.basemap_picker(lang)
-    summary = state.summary(groups, radii=radii)
+    parameters = ViewParameters.of(groups, radii=radii)
+    summary = state.summary(parameters)
     st.title(t("coverage.title", lang))
     widgets.demo_notice(cur.dataset, lang)
     view = MapView(
@@ -210,7 +212,7 @@ def render() -> None:
         asset_base=loader.leaflet_asset_base(),
     )
     widgets.show_map(
-        access_layer.coverage_map(summary, view, radii=radii),
+        access_layer.coverage_map(summary, view, parameters),
         key=MAP_KEY,
         height=620,
         returned=["last_active_drawing"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, downloads, loader, state, widgets
+from dashboard.loader import ViewParameters
 from geo.dataset import Dataset
 from geo.export.tables import csv_bytes, funding_table, xlsx_bytes
 from geo.maps.views import MapView, build_map
@@ -87,7 +88,7 @@ def render() -> None:
     widgets.demo_notice(cur.dataset, lang)
     st.info(t("funding.formula", lang))
     budget, weights = _parameters(cur.dataset, groups, lang)
-    summary = state.summary(groups, weights=weights, budget=budget)
+    summary = state.summary(ViewParameters.of(groups, weights=weights, budget=budget))
     view = MapView(
         indicator="funding_yuan",
         lang=lang,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, downloads, loader, state, widgets
+from dashboard.loader import ViewParameters
 from geo.indicators import (
     CHOROPLETH_INDICATORS,
     INDICATORS,
@@ -83,7 +84,7 @@ def render() -> None:
     groups = widgets.group_picker(cur.dataset, lang)
     indicator = _indicator_picker(lang)
     basemap = widgets.basemap_picker(lang)
-    summary = state.summary(groups)
+    summary = state.summary(ViewParameters.of(groups, radii=state.selected_radii()))
     st.title(t("overview.title", lang) + " · " + cur.dataset.name)
     widgets.demo_notice(cur.dataset, lang)
     widgets.kpi_tiles(district_kpis(summary), lang, briefing=False)
@@ -109,9 +110,8 @@ def render_briefing() -> None:
     """Briefing mode: a large title, the map and four KPI tiles, nothing else."""
     lang = state.lang()
     cur = state.current()
-    groups = state.selected_groups()
     indicator = state.selected_indicator()
-    summary = state.summary(groups)
+    summary = state.summary()
     title = t("app.title", lang) + " · " + cur.dataset.name
     st.title(title)
     if cur.dataset.demo:

@@ -7,65 +7,43 @@ internal error.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sys
-import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from geo.access import METHODS, access_to_json, compute_access
-from geo.cli.options import OptionError, check_budget, chosen_groups
+from geo.cli.options import check_budget, chosen_groups
 from geo.dataset import Dataset, Group
-from geo.errors import DatasetError, Problem
+from geo.errors import DatasetError, OptionError, Problem
 from geo.io.candidates import read_candidates
 from geo.io.load import load_dataset
 from geo.io.validate import validate_dataset
 from geo.siting import SitingResult, siting_to_json, suggest_sites
 from geo.summary import Summary, summarize, summary_to_json
+from geo.text.i18n import display_width, t
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INVALID = 0, 1, 2
 
-_TEXT = {
-    "zh": {
-        "valid": "数据集有效：{path}",
-        "invalid": "数据集无效：{path}（{errors} 个错误，{warnings} 个警告）",
-        "error": "错误：",
-        "warning": "警告：",
-        "columns": ["乡镇", "组织", "站点", "服务对象", "已覆盖", "覆盖率", "建议资金(元)"],
-        "total": "合计",
-        "unassigned_sites": "不在任何乡镇内的站点/组织：",
-        "unassigned_demand": "不在任何乡镇内的需求点：",
-        "demo": "示例数据：模拟生成，不是官方统计",
-        "bad_option": "参数错误：{message}",
-        "bad_count": "--count 和 --radius-m 应为不小于 0 的数",
-        "internal": "内部错误（不是数据的问题，请把这一行报告给维护者）：{error}",
-    },
-    "en": {
-        "valid": "Dataset is valid: {path}",
-        "invalid": "Dataset is invalid: {path} ({errors} errors, {warnings} warnings)",
-        "error": "error: ",
-        "warning": "warning: ",
-        "columns": ["Township", "Orgs", "Stations", "People", "Covered", "Coverage", "Funding"],
-        "total": "Total",
-        "unassigned_sites": "Sites in no township: ",
-        "unassigned_demand": "Demand points in no township: ",
-        "demo": "(simulated demo data, not official figures)",
-        "bad_option": "Invalid option: {message}",
-        "bad_count": "--count and --radius-m must be numbers >= 0",
-        "internal": "internal error (not a problem with the data; please report this line): "
-        "{error}",
-    },
-}
+_SUMMARY_COLUMNS = ("township", "organizations", "stations", "people", "covered", "coverage",
+                    "funding")  # fmt: skip
+_ACCESS_COLUMNS = ("township", "people", "score")
+_SUGGEST_COLUMNS = ("rank", "candidate", "township", "lon", "lat", "gain")
+
+
+def _columns(keys: Sequence[str], lang: str) -> list[str]:
+    return [t(f"cli.col.{key}", lang) for key in keys]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code."""
-    if hasattr(sys.stdout, "reconfigure"):
-        sys.stdout.reconfigure(encoding="utf-8")
-        sys.stderr.reconfigure(encoding="utf-8")
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(encoding="utf-8")
     args = build_parser().parse_args(argv)
     try:
         return int(args.run(args))
@@ -73,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(format_problems(exc.problems, args.lang), file=sys.stderr)
         return EXIT_INVALID
     except OptionError as exc:
-        print(_TEXT[args.lang]["bad_option"].format(message=exc), file=sys.stderr)
+        print(t("cli.bad_option", args.lang, message=exc.message(args.lang)), file=sys.stderr)
         return EXIT_INVALID
     except BrokenPipeError:
         # The reader went away (`... | head`): stop quietly, as other command-line tools do.
@@ -83,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("ATLAS_DEBUG"):
             raise
         error = f"{type(exc).__name__}: {exc}"
-        print(_TEXT[args.lang]["internal"].format(error=error), file=sys.stderr)
+        print(t("cli.internal", args.lang, error=error), file=sys.stderr)
         return EXIT_INTERNAL
 
 
@@ -103,9 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def format_problems(problems: Sequence[Problem], lang: str) -> str:
     """One line per problem, errors first, each prefixed with its severity."""
-    text = _TEXT[lang]
     ordered = sorted(problems, key=lambda p: p.severity != "error")
-    return "\n".join(f"{text[p.severity]}{p.message(lang)}" for p in ordered)
+    return "\n".join(f"{t(f'cli.{p.severity}', lang)}{p.message(lang)}" for p in ordered)
 
 
 def _add_validate_arguments(command: argparse.ArgumentParser) -> None:
@@ -116,14 +93,17 @@ def run_validate(args: argparse.Namespace) -> int:
     """Check a dataset folder and print every problem (exit 0 valid, 2 invalid)."""
     problems = validate_dataset(args.dataset)
     errors = [p for p in problems if p.severity == "error"]
-    text = _TEXT[args.lang]
     if errors:
-        head = text["invalid"].format(
-            path=args.dataset, errors=len(errors), warnings=len(problems) - len(errors)
+        head = t(
+            "cli.invalid",
+            args.lang,
+            path=args.dataset,
+            errors=len(errors),
+            warnings=len(problems) - len(errors),
         )
         print(head + "\n" + format_problems(problems, args.lang), file=sys.stderr)
         return EXIT_INVALID
-    print(text["valid"].format(path=args.dataset))
+    print(t("cli.valid", args.lang, path=args.dataset))
     if problems:
         print(format_problems(problems, args.lang))
     return EXIT_OK
@@ -141,7 +121,7 @@ def run_summary(args: argparse.Namespace) -> int:
     """Print the per-township coverage and funding table."""
     dataset = load_dataset(args.dataset)
     chosen_groups(dataset, args.group, args.lang)
-    check_budget(args.budget, args.lang)
+    check_budget(args.budget)
     summary = summarize(dataset, groups=args.group, budget_yuan=args.budget)
     if args.json:
         print(json.dumps(summary_to_json(summary), ensure_ascii=False, indent=2))
@@ -154,7 +134,6 @@ def run_summary(args: argparse.Namespace) -> int:
 
 def format_summary(summary: Summary, lang: str) -> str:
     """The summary as an aligned terminal table, with totals and unassigned points."""
-    text = _TEXT[lang]
     table = summary.townships
     rows = [
         [
@@ -171,7 +150,7 @@ def format_summary(summary: Summary, lang: str) -> str:
     people, covered = table["people"].sum(), table["covered"].sum()
     rows.append(
         [
-            text["total"],
+            t("cli.total", lang),
             f"{table['organizations'].sum():,}",
             f"{table['stations'].sum():,}",
             f"{round(people):,}",
@@ -182,14 +161,14 @@ def format_summary(summary: Summary, lang: str) -> str:
     )
     lines = [summary.dataset.name]
     if summary.dataset.demo:
-        lines.append(text["demo"])
-    lines += ["", *_align([text["columns"], *rows])]
+        lines.append(t("cli.demo", lang))
+    lines += ["", *_align([_columns(_SUMMARY_COLUMNS, lang), *rows])]
     for key, ids in (
         ("unassigned_sites", summary.unassigned_sites),
         ("unassigned_demand", summary.unassigned_demand),
     ):
         if ids:
-            lines.append(text[key] + ", ".join(ids))
+            lines.append(t(f"cli.{key}", lang) + ", ".join(ids))
     return "\n".join(lines)
 
 
@@ -197,44 +176,17 @@ def _percent(value: float) -> str:
     return "—" if pd.isna(value) else f"{100 * value:.1f}%"
 
 
-def _width(cell: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in cell)
-
-
 def _align(rows: list[list[str]]) -> list[str]:
-    widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    widths = [max(display_width(r[i]) for r in rows) for i in range(len(rows[0]))]
     out = []
     for row in rows:
-        first = row[0] + " " * (widths[0] - _width(row[0]))
-        rest = [" " * (w - _width(c)) + c for c, w in zip(row[1:], widths[1:], strict=True)]
+        first = row[0] + " " * (widths[0] - display_width(row[0]))
+        rest = [" " * (w - display_width(c)) + c for c, w in zip(row[1:], widths[1:], strict=True)]
         out.append("  ".join([first, *rest]))
     return out
 
 
 # --- access and suggest (accessibility scores, station siting) ---------------------------------
-
-_ACCESS_TEXT = {
-    "zh": {
-        "access_head": "{group}：{method} 可达性得分（服务能力/人；无服务能力的站点按 1 计）",
-        "access_columns": ["乡镇", "服务对象", "得分"],
-        "unreached": "范围内没有站点的村居（得分 0）：{count} 个",
-        "suggest_head": "{group}：新增 {count} 个站点（服务半径 {radius:,.0f} 米）",
-        "suggest_columns": ["序号", "候选点", "乡镇", "经度", "纬度", "新增覆盖"],
-        "before_after": "覆盖人数：{before:,.0f} → {after:,.0f}（共 {demand:,.0f}；{quality}）",
-        "optimal": "已证明为最优解",
-        "bound": "最优解不超过 {bound:,.0f}",
-    },
-    "en": {
-        "access_head": "{group}: {method} accessibility (capacity per person; missing = 1)",
-        "access_columns": ["Township", "People", "Score"],
-        "unreached": "Villages with no site in reach (score 0): {count}",
-        "suggest_head": "{group}: {count} new stations (radius {radius:,.0f} m)",
-        "suggest_columns": ["Rank", "Candidate", "Township", "Lon", "Lat", "Gain"],
-        "before_after": "Within reach: {before:,.0f} -> {after:,.0f} (of {demand:,.0f}; {quality})",
-        "optimal": "proven optimal",
-        "bound": "the optimum is at most {bound:,.0f}",
-    },
-}
 
 
 def _add_access_arguments(command: argparse.ArgumentParser) -> None:
@@ -252,14 +204,14 @@ def run_access(args: argparse.Namespace) -> int:
         # One score per village: unindented, which json writes ten times faster.
         print(json.dumps(access_to_json(result), ensure_ascii=False))
         return EXIT_OK
-    text = _ACCESS_TEXT[args.lang]
-    head = text["access_head"].format(group=group.display(args.lang), method=args.method)
+    head = t("cli.access_head", args.lang, group=group.display(args.lang), method=args.method)
     rows = [
-        [str(r.name), f"{r.demand:,.0f}", "—" if pd.isna(r.score) else f"{r.score:.4g}"]
-        for r in result.townships.itertuples()
+        [str(r["name"]), f"{r['demand']:,.0f}", "—" if pd.isna(r["score"]) else f"{r['score']:.4g}"]
+        for r in result.townships.to_dict("records")
     ]
-    unreached = text["unreached"].format(count=len(result.unreached))
-    print("\n".join([head, "", *_align([text["access_columns"], *rows]), "", unreached]))
+    unreached = t("cli.unreached", args.lang, count=len(result.unreached))
+    table = _align([_columns(_ACCESS_COLUMNS, args.lang), *rows])
+    print("\n".join([head, "", *table, "", unreached]))
     return EXIT_OK
 
 
@@ -276,7 +228,8 @@ def run_suggest(args: argparse.Namespace) -> int:
     dataset = load_dataset(args.dataset)
     group = chosen_groups(dataset, [args.group], args.lang)[0]
     if args.count < 0 or (args.radius_m is not None and not args.radius_m >= 0):
-        raise OptionError(_TEXT[args.lang]["bad_count"])
+        wrong = ("--count", args.count) if args.count < 0 else ("--radius-m", args.radius_m)
+        raise OptionError(*wrong, expected="option.expected.non_negative")
     places = read_candidates(args.candidates, dataset) if args.candidates else None
     result = suggest_sites(
         dataset, group.code, args.count, radius_m=args.radius_m, candidates=places
@@ -290,7 +243,6 @@ def run_suggest(args: argparse.Namespace) -> int:
 
 def format_suggestions(result: SitingResult, dataset: Dataset, group: Group, lang: str) -> str:
     """The suggested stations as an aligned table, with the coverage before and after."""
-    text = _ACCESS_TEXT[lang]
     towns = dict(zip(dataset.townships["code"], dataset.townships["name"], strict=True))
     rows = [
         [
@@ -303,16 +255,24 @@ def format_suggestions(result: SitingResult, dataset: Dataset, group: Group, lan
         ]
         for r in result.suggestions.itertuples()
     ]
-    quality = text["optimal"] if result.optimal else text["bound"].format(bound=result.upper_bound)
+    quality = (
+        t("cli.optimal", lang) if result.optimal else t("cli.bound", lang, bound=result.upper_bound)
+    )
     return "\n".join(
         [
-            text["suggest_head"].format(
-                group=group.display(lang), count=len(rows), radius=result.radius_m
+            t(
+                "cli.suggest_head",
+                lang,
+                group=group.display(lang),
+                count=len(rows),
+                radius=result.radius_m,
             ),
             "",
-            *_align([text["suggest_columns"], *rows]),
+            *_align([_columns(_SUGGEST_COLUMNS, lang), *rows]),
             "",
-            text["before_after"].format(
+            t(
+                "cli.before_after",
+                lang,
                 before=result.covered_before,
                 after=result.covered_after,
                 demand=result.demand,

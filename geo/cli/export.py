@@ -9,15 +9,25 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Final
+from typing import Final, cast
 
-from geo.cli.options import OptionError, check_budget, chosen_groups, chosen_townships
+from geo.cli.options import check_budget, chosen_groups, chosen_townships
+from geo.errors import OptionError, check_choice
 from geo.io.load import load_dataset
 from geo.summary import Summary, summarize
+from geo.text.i18n import t
 
-__all__ = ["EXTENSIONS", "add_export_arguments", "export_bytes", "export_summary", "run_export"]
+__all__ = [
+    "EXTENSIONS",
+    "ExportOptions",
+    "add_export_arguments",
+    "export_bytes",
+    "export_summary",
+    "run_export",
+]
 
 EXIT_OK, EXIT_INVALID = 0, 2
 
@@ -29,23 +39,6 @@ EXTENSIONS: Final[dict[str, tuple[str, ...]]] = {
     "tables": (".xlsx", ".csv"),
     "html": (".html", ".htm"),
     "township": (".pdf",),
-}
-
-_TEXT: Final = {
-    "zh": {
-        "written": "已写出：{path}",
-        "indicator": "--indicator 应为 {allowed} 之一，收到的是 {found}",
-        "extension": "--what {what} 只能写成 {allowed} 文件，收到的是 {found}",
-        "date": "--date 应为 YYYY-MM-DD，收到的是 {found}",
-        "cannot_write": "无法写入 {path}：{error}",
-    },
-    "en": {
-        "written": "Written: {path}",
-        "indicator": "--indicator must be one of {allowed}, got {found}",
-        "extension": "--what {what} writes {allowed} files, got {found}",
-        "date": "--date must be YYYY-MM-DD, got {found}",
-        "cannot_write": "Cannot write {path}: {error}",
-    },
 }
 
 
@@ -76,39 +69,33 @@ def add_export_arguments(command: argparse.ArgumentParser) -> None:
 
 def run_export(args: argparse.Namespace) -> int:
     """Write a map, chart, briefing pack, tables or standalone HTML map of a dataset."""
-    text = _TEXT[args.lang]
     _check_options(args)
-    check_budget(args.budget, args.lang)
+    check_budget(args.budget)
     dataset = load_dataset(args.dataset)
     chosen_groups(dataset, args.group, args.lang)
-    townships = chosen_townships(dataset, args.township, args.lang) if args.township else None
+    towns = chosen_townships(dataset, args.township) if args.township else None
     summary = summarize(dataset, groups=args.group, budget_yuan=args.budget)
     try:
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        path = export_summary(summary, args.what, args.out, townships=townships, **_options(args))
+        path = export_summary(summary, args.what, args.out, _options(args, towns))
     except OSError as exc:
-        print(text["cannot_write"].format(path=args.out, error=exc.strerror), file=sys.stderr)
+        print(t("cli.cannot_write", args.lang, path=args.out, error=exc.strerror), file=sys.stderr)
         return EXIT_INVALID
-    print(text["written"].format(path=path))
+    print(t("cli.written", args.lang, path=path))
     return EXIT_OK
 
 
 def _check_options(args: argparse.Namespace) -> None:
     """:class:`OptionError` (exit 2) for an extension, indicator or date that does not fit."""
-    text = _TEXT[args.lang]
     allowed = EXTENSIONS[args.what]
     suffix = args.out.suffix.lower()
     if suffix not in allowed:
-        found = suffix or args.out.name
-        msg = text["extension"].format(what=args.what, allowed="/".join(allowed), found=found)
-        raise OptionError(msg)
+        raise OptionError(f"--out (--what {args.what})", suffix or args.out.name, allowed=allowed)
     from geo.indicators import INDICATORS  # mapclassify: imported only when exporting
 
-    if args.indicator not in INDICATORS:
-        msg = text["indicator"].format(found=args.indicator, allowed=", ".join(INDICATORS))
-        raise OptionError(msg)
+    check_choice("--indicator", args.indicator, INDICATORS)
     if args.date is not None and _parse_date(args.date) is None:
-        raise OptionError(text["date"].format(found=args.date))
+        raise OptionError("--date", args.date, expected="option.expected.date")
 
 
 def _parse_date(value: str) -> date | None:
@@ -118,31 +105,56 @@ def _parse_date(value: str) -> date | None:
         return None
 
 
-def _options(args: argparse.Namespace) -> dict[str, object]:
-    return {
-        "lang": args.lang,
-        "indicator": args.indicator,
-        "view": args.view,
-        "group": args.group[0] if args.group else None,
-        "chart": args.chart,
-        "size": args.size,
-        "day": _parse_date(args.date) if args.date else None,
-    }
+@dataclass(frozen=True)
+class ExportOptions:
+    """What an export shows, as for the individual exports (``map_figure`` and friends).
+
+    Parameters
+    ----------
+    lang
+        ``"zh"`` or ``"en"``.
+    indicator
+        The choropleth's indicator (also on the pack's overview page and the HTML map).
+    view
+        The static map: ``"indicator"``, ``"coverage"`` (of ``group``) or ``"funding"``.
+    group
+        The group of a coverage map.
+    chart
+        ``"gaps"`` or ``"funding"``.
+    size
+        ``"a4"`` or ``"16x9"``.
+    day
+        The date printed on the page (default today).
+    townships
+        Township codes: the sheets of ``--what township`` (every township when None); a map
+        zooms to the one township given, as the dashboard does when a township is open.
+    """
+
+    lang: str = "zh"
+    indicator: str = "coverage"
+    view: str = "indicator"
+    group: str | None = None
+    chart: str = "gaps"
+    size: str = "a4"
+    day: date | None = None
+    townships: tuple[str, ...] | None = None
+
+
+def _options(args: argparse.Namespace, townships: list[str] | None) -> ExportOptions:
+    return ExportOptions(
+        lang=args.lang,
+        indicator=args.indicator,
+        view=args.view,
+        group=args.group[0] if args.group else None,
+        chart=args.chart,
+        size=args.size,
+        day=_parse_date(args.date) if args.date else None,
+        townships=tuple(townships) if townships else None,
+    )
 
 
 def export_summary(
-    summary: Summary,
-    what: str,
-    path: Path | str,
-    *,
-    lang: str = "zh",
-    indicator: str = "coverage",
-    view: str = "indicator",
-    group: str | None = None,
-    chart: str = "gaps",
-    size: str = "a4",
-    day: date | None = None,
-    townships: list[str] | None = None,
+    summary: Summary, what: str, path: Path | str, options: ExportOptions | None = None
 ) -> Path:
     """Write one export of ``summary`` to ``path``; the format follows the extension.
 
@@ -155,33 +167,29 @@ def export_summary(
         ``EXTENSIONS``).
     path
         The file to write.
-    lang, indicator, view, group, chart, size, day
-        As for the individual exports (``geo.export.maps.map_figure`` and friends).
-    townships
-        Township codes: the township sheets to write (every township when None); the map
-        zooms to the township when there is one.
+    options
+        What the export shows (defaults: see :class:`ExportOptions`).
 
     Returns
     -------
     Path
     """
-    path = Path(path)
+    path, opts = Path(path), options or ExportOptions()
+    lang, day = opts.lang, opts.day
     if path.suffix.lower() not in EXTENSIONS.get(what, ()):
         msg = f"--what {what} cannot write {path.suffix or path.name!r}: use {EXTENSIONS.get(what)}"
         raise ValueError(msg)
     if what in ("map", "chart"):
-        town = townships[0] if townships and len(townships) == 1 else None
-        return _export_figure(
-            summary, what, path, lang, indicator, view, group, chart, size, day, town
-        )
+        return _export_figure(summary, what, path, opts)
     if what == "township":
         from geo.export.township import write_township_sheets
 
-        return write_township_sheets(summary, path, codes=townships, lang=lang, day=day)
+        codes = list(opts.townships) if opts.townships else None
+        return write_township_sheets(summary, path, codes=codes, lang=lang, day=day)
     if what == "pack":
         from geo.export.pack import build_pack
 
-        return build_pack(summary, path, lang=lang, day=day, indicator=indicator)
+        return build_pack(summary, path, lang=lang, day=day, indicator=opts.indicator)
     if what == "tables":
         from geo.export.tables import township_table, write_csv, write_xlsx
 
@@ -190,27 +198,41 @@ def export_summary(
         return write_xlsx(summary, path, lang=lang, day=day)
     from geo.export.html import write_html
 
-    return write_html(summary, path, indicator=indicator, lang=lang, day=day)
+    return write_html(summary, path, indicator=opts.indicator, lang=lang, day=day)
 
 
-def _export_figure(
-    summary: Summary, what: str, path: Path, lang: str, indicator: str, view: str,
-    group: str | None, chart: str, size: str, day: date | None, township: str | None,
-) -> Path:  # fmt: skip
-    from geo.export.charts import chart_figure
-    from geo.export.maps import map_figure, save_figure
+def _export_figure(summary: Summary, what: str, path: Path, opts: ExportOptions) -> Path:
+    from geo.export.charts import ChartName, chart_figure
+    from geo.export.maps import (
+        MapTheme,
+        map_figure,
+        project_layers,
+        save_figure,
+        zoom_to_township,
+    )
 
+    # chart_figure and map_figure check chart and view against their allowed values
     if what == "chart":
-        fig = chart_figure(summary, chart=chart, lang=lang, size=size, day=day)  # type: ignore[arg-type]
+        chart = cast(ChartName, opts.chart)
+        fig = chart_figure(summary, chart=chart, lang=opts.lang, size=opts.size, day=opts.day)
     else:
         fig = map_figure(
-            summary, view=view, group=group, indicator=indicator, lang=lang, size=size, day=day,
-            township=township,
-        )  # type: ignore[arg-type]  # fmt: skip
+            summary,
+            view=cast(MapTheme, opts.view),
+            group=opts.group,
+            indicator=opts.indicator,
+            lang=opts.lang,
+            size=opts.size,
+            day=opts.day,
+        )
+        if opts.townships and len(opts.townships) == 1:  # as on the screen: zoomed to it
+            zoom_to_township(fig.axes[0], project_layers(summary.dataset), opts.townships[0])
     return save_figure(fig, path)
 
 
-def export_bytes(summary: Summary, what: str, extension: str, **options: object) -> bytes:
+def export_bytes(
+    summary: Summary, what: str, extension: str, options: ExportOptions | None = None
+) -> bytes:
     """The file :func:`export_summary` would write, as bytes (for a download button).
 
     Parameters
@@ -221,9 +243,9 @@ def export_bytes(summary: Summary, what: str, extension: str, **options: object)
         As for :func:`export_summary`.
     extension
         The format, e.g. ``".png"`` or ``".xlsx"``.
-    **options
+    options
         As for :func:`export_summary`.
     """
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"export{extension}"
-        return export_summary(summary, what, path, **options).read_bytes()  # type: ignore[arg-type]
+        return export_summary(summary, what, path, options).read_bytes()

@@ -17,6 +17,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from geo.errors import check_choice
 from geo.export import layout as _layout
 from geo.export.layout import INK, MUTED, PageText
 from geo.export.maps import page_text
@@ -52,7 +53,9 @@ def draw_gap_chart(ax: Axes, summary: Summary, *, lang: str = "zh") -> None:
     ax.set_yticks(y, table["name"])
     top = float(table["unreached"].max()) if len(table) else 0.0
     for yi, value in zip(y, table["unreached"], strict=True):
-        ax.text(value + top * 0.01, yi, format_count(value, lang), va="center", size=8, color=INK)
+        ax.text(
+            value + top * 0.01, float(yi), format_count(value, lang), va="center", size=8, color=INK
+        )
     ax.set_xlim(0, top * 1.15 if top > 0 else 1)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_count(v, lang)))
     _style_axes(ax)
@@ -83,9 +86,7 @@ def chart_figure(
     day: date | None = None,
 ) -> Figure:
     """A chart page with the maps' title block, for PNG/SVG/PDF export."""
-    if chart not in CHARTS:
-        msg = f"`chart` must be one of {list(CHARTS)}, got {chart!r}."
-        raise ValueError(msg)
+    check_choice("chart", chart, CHARTS)
     apply_cjk_font()
     fig = _layout.new_page(size)
     ax = fig.add_axes((0.16, 0.1, 0.78, 0.72))
@@ -97,17 +98,9 @@ def chart_figure(
         title_key = "export.pack.funding_chart"
     base = page_text(summary, view="funding" if chart == "funding" else "indicator", lang=lang,
                      day=day)  # fmt: skip
-    title = f"{_district(base.title)}{t(title_key, lang)}"
+    title = f"{summary.dataset.district}{t('app.colon', lang)}{t(title_key, lang)}"
     _layout.draw_page_text(fig, PageText(title, base.subtitle, base.footer, base.badge))
     return fig
-
-
-def _district(map_title: str) -> str:
-    """The "宿豫区：" prefix of a map title, reused for the chart title."""
-    for sep in ("：", ": "):
-        if sep in map_title:
-            return map_title.split(sep, 1)[0] + sep
-    return ""
 
 
 def funding_totals(summary: Summary) -> pd.Series:

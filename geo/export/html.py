@@ -15,7 +15,7 @@ import folium
 
 from geo.export.maps import page_text
 from geo.maps.views import MapView, build_map
-from geo.maps.webmap import remote_assets, standalone_html
+from geo.maps.webmap import page, remote_assets, standalone_html
 from geo.summary import Summary
 
 __all__ = ["html_page", "write_html"]
@@ -81,7 +81,7 @@ def _add_title_box(
     lines = "".join(f"<p>{html.escape(line)}</p>" for line in subtitle)
     badge_html = f'<p class="badge">{html.escape(badge)}</p>' if badge else ""
     box = f'<div class="atlas-title"><h1>{html.escape(title)}</h1>{lines}{badge_html}</div>'
-    root = fmap.get_root()
+    root = page(fmap)
     root.header.add_child(folium.Element(_TITLE_CSS), name="atlas_title_style")
     root.html.add_child(folium.Element(box), name="atlas_title")
 

@@ -1,5 +1,7 @@
-"""Page furniture shared by every static map and pack page: sizes, title block, footer,
-scale bar and north arrow."""
+"""Page furniture shared by every static map and pack page.
+
+Sizes, title block, footer, scale bar and north arrow.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +18,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib_scalebar.scalebar import ScaleBar
+
+from geo.errors import check_choice
+from geo.text.i18n import display_width
 
 PageSize = Literal["a4", "16x9"]
 
@@ -47,11 +52,7 @@ class PageText:
 
 def page_size(size: str) -> tuple[float, float]:
     """Width and height in inches for ``"a4"`` (landscape) or ``"16x9"``."""
-    try:
-        return PAGE_SIZES[size]
-    except KeyError:
-        msg = f"`size` must be one of {list(PAGE_SIZES)}, got {size!r}."
-        raise ValueError(msg) from None
+    return PAGE_SIZES[check_choice("size", size, PAGE_SIZES)]
 
 
 def new_page(size: str = "a4") -> Figure:
@@ -137,7 +138,8 @@ def add_north_arrow(ax: Axes, *, angle_deg: float = 0.0, label: str = "N") -> No
 def _mirror(points: np.ndarray, rot: np.ndarray) -> np.ndarray:
     """Mirror rotated ``points`` about the arrow's own axis."""
     upright = points @ rot
-    return (upright * np.array([-1, 1])) @ rot.T
+    mirrored: np.ndarray = (upright * np.array([-1, 1])) @ rot.T
+    return mirrored
 
 
 def today_text(day: date | None, lang: str) -> str:
@@ -150,11 +152,6 @@ def today_text(day: date | None, lang: str) -> str:
 
 _TOKEN = re.compile(r"[A-Za-z0-9.,%'’()\-/×÷=+:;<>]+ ?| +|.", re.S)
 _NO_LINE_START = set("，。、；：？！）》」』”’%,.;:)")
-
-
-def display_width(text: str) -> int:
-    """Width in half-width units: a CJK character (or full-width sign) counts 2."""
-    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
 
 
 def wrap_text(text: str, width: int) -> list[str]:

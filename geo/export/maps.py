@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 import geopandas as gpd
 import numpy as np
@@ -25,6 +25,7 @@ from matplotlib.patches import Patch
 
 from geo.coverage import site_radii
 from geo.dataset import Dataset, Group
+from geo.errors import check_choice
 from geo.export import layout as _layout
 from geo.export.layout import HALO, INK, MUTED, PageText
 from geo.indicators import (
@@ -43,7 +44,7 @@ from geo.text.fonts import apply_cjk_font
 from geo.text.i18n import format_count, format_percent, format_yuan, t
 
 __all__ = [
-    "MAP_VIEWS",
+    "MAP_THEMES",
     "MapLayers",
     "class_legend_handles",
     "draw_coverage_map",
@@ -58,8 +59,9 @@ __all__ = [
     "save_figure",
 ]
 
-MapView = Literal["indicator", "coverage", "funding"]
-MAP_VIEWS: Final = ("indicator", "coverage", "funding")
+#: What a static map shows (its ``view`` argument); not the page maps' ``geo.maps.views.MapView``.
+MapTheme = Literal["indicator", "coverage", "funding"]
+MAP_THEMES: Final = ("indicator", "coverage", "funding")
 FIGURE_FORMATS: Final = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 PNG_DPI: Final = 300
 MAX_LABELLED_TOWNSHIPS: Final = 60
@@ -252,10 +254,10 @@ def _label_townships(ax: Axes, layers: MapLayers, values: pd.Series) -> None:
         return
     size = 9.5 if len(layers.townships) <= 20 else 7
     for code, name in layers.townships["name"].items():
-        x, y = layers.labels.loc[code, ["x", "y"]]
+        x, y = layers.labels.at[code, "x"], layers.labels.at[code, "y"]
         # A text with path effects is written to PDF as outlines, not text: the white halo is
         # a second copy underneath, so the name itself stays selectable and searchable.
-        style = {"ha": "center", "va": "bottom", "size": size, "weight": "bold"}
+        style: dict[str, Any] = {"ha": "center", "va": "bottom", "size": size, "weight": "bold"}
         ax.annotate(name, (x, y), color="white", path_effects=HALO, zorder=9, **style)
         ax.annotate(name, (x, y), color=INK, zorder=10, **style)
         ax.annotate(
@@ -278,7 +280,7 @@ def _label_townships(ax: Axes, layers: MapLayers, values: pd.Series) -> None:
 def page_text(
     summary: Summary,
     *,
-    view: MapView,
+    view: MapTheme,
     group: Group | None = None,
     indicator: str = "coverage",
     lang: str = "zh",
@@ -286,7 +288,7 @@ def page_text(
 ) -> PageText:
     """Title, subtitle, badge and footer for a map of ``view``."""
     ds = summary.dataset
-    district = _district_name(ds)
+    district = ds.district
     if view == "coverage" and group is not None:
         title = t("export.title.coverage", lang, district=district, group=group.display(lang))
         groups: tuple[Group, ...] = (group,)
@@ -307,14 +309,6 @@ def page_text(
     return PageText(title=title, subtitle=tuple(lines), footer=footer, badge=badge)
 
 
-def _district_name(dataset: Dataset) -> str:
-    """The dataset's name without a trailing note in brackets: 宿豫区（示例数据） -> 宿豫区."""
-    name = dataset.name
-    for bracket in ("（", "("):
-        name = name.split(bracket, 1)[0]
-    return name.strip() or dataset.name
-
-
 def _group_list(dataset: Dataset, groups: tuple[Group, ...], lang: str) -> str:
     names = t("export.sep", lang).join(g.display(lang) for g in groups)
     if len(groups) == len(dataset.groups) and len(groups) > 3:
@@ -326,7 +320,7 @@ def _group_list(dataset: Dataset, groups: tuple[Group, ...], lang: str) -> str:
     return names
 
 
-def _parameter_line(summary: Summary, view: MapView, groups: tuple[Group, ...], lang: str) -> str:
+def _parameter_line(summary: Summary, view: MapTheme, groups: tuple[Group, ...], lang: str) -> str:
     sep = t("export.sep", lang)
     if view == "funding":
         weights = sep.join(f"{g.display(lang)} {g.weight:g}" for g in groups)
@@ -348,14 +342,13 @@ def _source_text(dataset: Dataset) -> str:
 def map_figure(
     summary: Summary,
     *,
-    view: MapView = "indicator",
+    view: MapTheme = "indicator",
     group: str | None = None,
     indicator: str = "coverage",
     lang: str = "zh",
     size: str = "a4",
     day: date | None = None,
     layers: MapLayers | None = None,
-    township: str | None = None,
 ) -> Figure:
     """A complete map page: title block, map, legend panel, scale bar and north arrow.
 
@@ -378,9 +371,6 @@ def map_figure(
         The date printed on the map (today when None).
     layers
         Pre-projected layers, to save time when drawing several maps of one dataset.
-    township
-        A township code: the map zooms to it and outlines it (as the dashboard does when a
-        township is open); the whole district when None.
 
     Returns
     -------
@@ -398,7 +388,6 @@ def map_figure(
         lang=lang,
         day=day,
         layers=layers,
-        township=township,
     )
     return fig
 
@@ -407,13 +396,12 @@ def draw_map_page(
     fig: Figure,
     summary: Summary,
     *,
-    view: MapView,
+    view: MapTheme,
     group: str | None = None,
     indicator: str = "coverage",
     lang: str = "zh",
     day: date | None = None,
     layers: MapLayers | None = None,
-    township: str | None = None,
 ) -> Axes:
     """Draw a map page (map, legend panel, title block) on ``fig``; return the side panel.
 
@@ -439,22 +427,20 @@ def draw_map_page(
             )
             title = INDICATORS[indicator].name(lang)
         _class_legend(panel, classes, labels, title, lang, sites=view == "indicator")
-    finish_map(ax, layers, lang, township=township)
+    finish_map(ax, layers, lang)
     return panel
 
 
-def _with_top(rect: tuple[float, float, float, float], top: float) -> tuple[float, ...]:
+def _with_top(
+    rect: tuple[float, float, float, float], top: float
+) -> tuple[float, float, float, float]:
     left, bottom, width, _ = rect
     return (left, bottom, width, top - bottom)
 
 
 def _check_view(view: str, indicator: str) -> None:
-    if view not in MAP_VIEWS:
-        msg = f"`view` must be one of {list(MAP_VIEWS)}, got {view!r}."
-        raise ValueError(msg)
-    if indicator not in INDICATORS:
-        msg = f"`indicator` must be one of {list(INDICATORS)}, got {indicator!r}."
-        raise ValueError(msg)
+    check_choice("view", view, MAP_THEMES)
+    check_choice("indicator", indicator, INDICATORS)
 
 
 def _pick_group(summary: Summary, code: str | None) -> Group:
@@ -467,18 +453,27 @@ def _pick_group(summary: Summary, code: str | None) -> Group:
     raise ValueError(msg)
 
 
-def finish_map(ax: Axes, layers: MapLayers, lang: str, *, township: str | None = None) -> None:
-    """Fit the extent to the townships (or zoom to ``township`` and outline it), hide the
-    axes, add the scale bar and north arrow."""
-    if township in layers.townships.index:
-        town = layers.townships.loc[[township]]
-        town.boundary.plot(ax=ax, color=INK, linewidth=2.4, zorder=8)
-        fit_extent(ax, town.total_bounds, pad=0.08)
-    else:
-        fit_extent(ax, layers.townships.total_bounds)
+def finish_map(ax: Axes, layers: MapLayers, lang: str) -> None:
+    """Fit the extent to the townships, hide the axes, add the scale bar and north arrow."""
+    fit_extent(ax, layers.townships.total_bounds)
     ax.set_axis_off()
     _layout.add_scale_bar(ax)
     _layout.add_north_arrow(ax, angle_deg=layers.north_deg, label=t("export.north", lang))
+
+
+def zoom_to_township(ax: Axes, layers: MapLayers, code: str) -> None:
+    """Zoom a finished map to township ``code`` and outline it, as the dashboard does.
+
+    The scale bar follows the new extent (it is measured when the figure is drawn).
+
+    Raises
+    ------
+    KeyError
+        For a code that is not a township of the layers.
+    """
+    town = layers.townships.loc[[code]]
+    town.boundary.plot(ax=ax, color=INK, linewidth=2.4, zorder=8)
+    fit_extent(ax, town.total_bounds, pad=0.08)
 
 
 def fit_extent(ax: Axes, bounds: np.ndarray, *, pad: float = 0.04) -> None:
@@ -487,7 +482,9 @@ def fit_extent(ax: Axes, bounds: np.ndarray, *, pad: float = 0.04) -> None:
     margin = pad * max(maxx - minx, maxy - miny)
     width, height = maxx - minx + 2 * margin, maxy - miny + 2 * margin
     box = ax.get_position()
-    fig_w, fig_h = ax.figure.get_size_inches()
+    page = ax.figure
+    assert isinstance(page, Figure)  # a map's axes sit on the page itself, not on a subfigure
+    fig_w, fig_h = page.get_size_inches()
     box_ratio = (box.width * fig_w) / (box.height * fig_h)
     width, height = max(width, height * box_ratio), max(height, width / box_ratio)
     cx, cy = (minx + maxx) / 2, (miny + maxy) / 2

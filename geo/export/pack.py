@@ -18,6 +18,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
+from matplotlib.transforms import Bbox
 
 from geo.export import layout as _layout
 from geo.export.charts import draw_funding_chart, draw_gap_chart
@@ -35,7 +36,14 @@ from geo.export.maps import (
 from geo.selection import district_kpis
 from geo.summary import Summary
 from geo.text.fonts import CjkFont, apply_cjk_font
-from geo.text.i18n import format_count, format_number, format_percent, format_yuan, t
+from geo.text.i18n import (
+    display_width,
+    format_count,
+    format_number,
+    format_percent,
+    format_yuan,
+    t,
+)
 
 __all__ = ["PackPage", "build_pack", "pack_pages", "write_pack"]
 
@@ -220,7 +228,8 @@ def draw_table(
     total = height * len(rows) + header_height
     table = ax.table(
         cellText=rows, colLabels=headers, loc="upper left", cellLoc="right",
-        colLoc="center", bbox=(0, 1 - total, 1, total), colWidths=_column_widths(headers, rows),
+        colLoc="center", bbox=Bbox.from_bounds(0, 1 - total, 1, total),
+        colWidths=_column_widths(headers, rows),
     )  # fmt: skip
     table.auto_set_font_size(False)
     table.set_fontsize(font_size)
@@ -244,8 +253,8 @@ def _column_widths(headers: list[str], rows: list[list[str]]) -> list[float]:
     """Column shares proportional to the widest cell (a header counts by its longest line)."""
     widest = [
         max(
-            [_layout.display_width(part) for part in header.split("\n")]
-            + [_layout.display_width(row[i]) for row in rows]
+            [display_width(part) for part in header.split("\n")]
+            + [display_width(row[i]) for row in rows]
         )
         + 3
         for i, header in enumerate(headers)
@@ -257,8 +266,7 @@ def _cover_page(ctx: _Context, contents: list[str]) -> PackPage:
     lang, ds = ctx.lang, ctx.summary.dataset
     fig = _layout.new_page("a4")
     base = page_text(ctx.summary, view="indicator", lang=lang, day=ctx.day)
-    district = base.title.split("：")[0].split(": ")[0]
-    fig.text(0.07, 0.78, district, size=40, weight="bold", color=INK)
+    fig.text(0.07, 0.78, ds.district, size=40, weight="bold", color=INK)
     fig.text(0.07, 0.70, t("export.pack.title", lang), size=28, weight="bold", color=INK)
     fig.text(0.07, 0.64, t("export.pack.subtitle", lang), size=13, color=MUTED)
     status = (

@@ -12,6 +12,7 @@ from datetime import date
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import shapely
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -109,9 +110,9 @@ def _page_text(dataset: Dataset, result: SitingResult, lang: str, day: date | No
     )
 
 
-def _points(lon: pd.Series, lat: pd.Series, crs: object) -> gpd.GeoSeries:
+def _points(lon: pd.Series, lat: pd.Series, crs: pyproj.CRS) -> gpd.GeoSeries:
     points = gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs="EPSG:4326")
-    return points.to_crs(crs)
+    return gpd.GeoSeries(points.to_crs(crs))
 
 
 def _circles(
@@ -127,7 +128,7 @@ def _circles(
 
 
 def _villages(
-    ax: Axes, dataset: Dataset, result: SitingResult, extra: pd.DataFrame, crs: object
+    ax: Axes, dataset: Dataset, result: SitingResult, extra: pd.DataFrame, crs: pyproj.CRS
 ) -> None:
     rows = result.suggestions
     villages = village_reach(
@@ -143,10 +144,11 @@ def _villages(
 
 
 def _numbered(ax: Axes, points: gpd.GeoSeries, texts: list[str], colour: str, size: float) -> None:
-    for point, text in zip(points, texts, strict=True):
-        ax.scatter([point.x], [point.y], s=size, c=colour, edgecolors="white", linewidths=1.5,
+    xs, ys = shapely.get_x(points.to_numpy()), shapely.get_y(points.to_numpy())
+    for x, y, text in zip(xs, ys, texts, strict=True):
+        ax.scatter([x], [y], s=size, c=colour, edgecolors="white", linewidths=1.5,
                    zorder=8)  # fmt: skip
-        ax.annotate(text, (point.x, point.y), ha="center", va="center", color="white",
+        ax.annotate(text, (float(x), float(y)), ha="center", va="center", color="white",
                     size=7 if len(text) > 1 else 8, weight="bold", zorder=9)  # fmt: skip
 
 

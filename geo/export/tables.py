@@ -25,7 +25,7 @@ from geo.export.layout import today_text
 from geo.selection import unreached_villages
 from geo.siting import SitingResult
 from geo.summary import Summary
-from geo.text.i18n import t
+from geo.text.i18n import display_width, t
 
 __all__ = [
     "NUMBER_FORMATS",
@@ -227,8 +227,10 @@ def unassigned_table(summary: Summary, lang: str = "zh") -> ReportTable:
 def unreached_table(
     summary: Summary, lang: str = "zh", *, township: str | None = None
 ) -> ReportTable:
-    """The villages with people out of reach, per group, and the nearest site serving that
-    group with its distance in metres (``geo.selection.unreached_villages``)."""
+    """The villages out of reach per group, with the nearest serving site and its distance.
+
+    One row per village and group, from ``geo.selection.unreached_villages`` (metres).
+    """
     villages = unreached_villages(summary, township)
     labels = {g.code: g.display(lang) for g in summary.groups}
     table = pd.DataFrame(
@@ -271,7 +273,7 @@ def report_table(frame: pd.DataFrame, sheet: str) -> ReportTable:
     return ReportTable(sheet, frame, formats)
 
 
-def _general_format(dtype: object) -> str:
+def _general_format(dtype: np.dtype | pd.api.extensions.ExtensionDtype) -> str:
     if pd.api.types.is_integer_dtype(dtype):
         return NUMBER_FORMATS["count"]
     return "General" if pd.api.types.is_float_dtype(dtype) else NUMBER_FORMATS["text"]
@@ -335,15 +337,11 @@ def _style_sheet(sheet: Worksheet, table: ReportTable) -> None:
         sheet.auto_filter.ref = sheet.dimensions
 
 
-def _display_width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
-
-
 def _column_width(values: pd.Series, header: str) -> float:
     sample = (
         values.head(200).dropna().map(lambda v: f"{v:,.1f}" if isinstance(v, float) else str(v))
     )
-    widest = max([_display_width(header), *sample.map(_display_width).tolist()])
+    widest = max([display_width(header), *sample.map(display_width).tolist()])
     return float(min(max(widest + 2, 8), 48))
 
 

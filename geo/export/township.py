@@ -176,7 +176,7 @@ def _draw_township_map(ax: Axes, data: SheetData, summary: Summary, code: str, l
             edgecolors="white", linewidths=0.5, zorder=6,
         )  # fmt: skip
     out = data.points[data.points["township"] == code]
-    xy = layers.demand.set_index("id").geometry.reindex(out["id"])
+    xy = gpd.GeoSeries(layers.demand.set_index("id").geometry.reindex(out["id"]))
     top = float(out["unreached"].max()) if len(out) else 1.0
     ax.scatter(
         xy.x, xy.y, s=10 + 110 * out["unreached"].to_numpy(float) / top, c=UNREACHED,
@@ -280,8 +280,9 @@ def _group_table(
             format_percent(g["coverage"]),
             format_percent(district.get(code)),
         ]
-        for code, g in detail.groups.iterrows()
-    ]
+        for code, g in zip(detail.groups.index.astype(str), detail.groups.to_dict("records"),
+                           strict=True)
+    ]  # fmt: skip
     headers = [
         t("col.group", lang),
         t("col.people", lang),
@@ -292,7 +293,7 @@ def _group_table(
     fig.text(0.04, top + 0.004, t("export.township.groups", lang), size=10, weight="bold")
     ax = _table_axes(fig, (0.04, 0.92), top, len(rows), headers)
     draw_table(ax, headers, rows, font_size=8, fill=True)
-    return ax.get_position().y0
+    return float(ax.get_position().y0)
 
 
 def _section(fig: Figure, x: tuple[float, float], top: float, title: str) -> None:
@@ -322,15 +323,23 @@ def _villages_table(
     if villages.empty:
         return _none(fig, x, top, t("coverage.unreached_none", lang))
     shown = villages.sort_values("unreached", ascending=False, kind="stable").head(MAX_VILLAGES)
+    columns = zip(
+        shown["name"].astype(str).tolist(),
+        shown["group"].astype(str).tolist(),
+        shown["unreached"].to_numpy(float),
+        shown["site_name"].tolist(),
+        shown["distance_m"].to_numpy(float),
+        strict=True,
+    )
     rows = [
         [
-            str(v.name),
-            summary.dataset.group(v.group).display(lang),
-            format_count(v.unreached, lang),
-            str(v.site_name) if isinstance(v.site_name, str) else "—",
-            format_number(v.distance_m) if np.isfinite(v.distance_m) else "—",
+            name,
+            summary.dataset.group(group).display(lang),
+            format_count(float(people), lang),
+            site if isinstance(site, str) else "—",
+            format_number(float(metres)) if np.isfinite(metres) else "—",
         ]
-        for v in shown.itertuples(index=False)
+        for name, group, people, site, metres in columns
     ]
     headers = [
         t("export.col.village", lang),
@@ -342,7 +351,7 @@ def _villages_table(
     ax = _table_axes(fig, x, top, len(rows), headers)
     draw_table(ax, headers, rows, font_size=7.5, fill=True)
     _more(fig, x, top, len(shown), len(villages), lang)
-    return ax.get_position().y0
+    return float(ax.get_position().y0)
 
 
 def _sites_table(
@@ -352,9 +361,15 @@ def _sites_table(
     if detail.sites.empty:
         _none(fig, x, top, t("coverage.no_sites_here", lang))
         return
+    sites = detail.sites.head(MAX_SITES)
     rows = [
-        [str(s.name), t(f"kind.{s.kind}", lang), str(s.category) if pd.notna(s.category) else ""]
-        for s in detail.sites.head(MAX_SITES).itertuples(index=False)
+        [str(name), t(f"kind.{kind}", lang), "" if category is None else str(category)]
+        for name, kind, category in zip(
+            sites["name"].tolist(),
+            sites["kind"].tolist(),
+            sites["category"].astype(object).where(sites["category"].notna(), None).tolist(),
+            strict=True,
+        )
     ]
     headers = [t("col.site", lang), t("col.kind", lang), t("col.category", lang)]
     draw_table(_table_axes(fig, x, top, len(rows), headers), headers, rows, font_size=7,
@@ -369,9 +384,15 @@ def _projects_table(
     if detail.projects.empty:
         _none(fig, x, top, t("coverage.no_projects", lang))
         return
+    projects = detail.projects.head(MAX_PROJECTS)
     rows = [
-        [str(p.name), str(int(p.year)), format_yuan(p.amount_yuan, lang)]
-        for p in detail.projects.head(MAX_PROJECTS).itertuples(index=False)
+        [str(name), str(int(year)), format_yuan(float(amount), lang)]
+        for name, year, amount in zip(
+            projects["name"].tolist(),
+            projects["year"].to_numpy(int),
+            projects["amount_yuan"].to_numpy(float),
+            strict=True,
+        )
     ]
     headers = [
         t("col.project", lang),

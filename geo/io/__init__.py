@@ -1,0 +1,1 @@
+"""Files -> :class:`~geo.dataset.Dataset`: the read path (readers, checks, datums, uploads)."""

@@ -50,10 +50,10 @@ def read_candidates(path: Path | str, dataset: Dataset) -> gpd.GeoDataFrame:
     file = Path(path).name
     frame = read_layer(path)
     problems: list[Problem] = [] if len(frame) else [Problem("no_rows", file)]
-    columns = CANDIDATE_COLUMNS
+    columns: tuple[Column, ...] = CANDIDATE_COLUMNS
     if isinstance(frame, gpd.GeoDataFrame):
-        columns = tuple(Column(c.name, c.aliases, required=False) for c in columns[2:])
-        columns = (*CANDIDATE_COLUMNS[:2], *columns)
+        optional = (Column(c.name, c.aliases, required=False) for c in columns[2:])
+        columns = (*CANDIDATE_COLUMNS[:2], *optional)
     mapping, found = resolve_columns(frame, columns, file)
     problems += found + missing_columns(mapping, columns, file)
     if problems:

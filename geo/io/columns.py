@@ -35,6 +35,7 @@ class Column:
 
     @property
     def alias(self) -> str:
+        """The Chinese header (the first alias), as messages and templates name the column."""
         return self.aliases[0]
 
 
@@ -188,7 +189,7 @@ def check_numbers(
     file, column
         Where the column comes from.
     expected
-        Key of ``geo.text.messages.EXPECTED`` naming what the cell should hold.
+        Key ``K`` of the catalog entry ``expected.K`` naming what the cell should hold.
     minimum, maximum
         Inclusive bounds (``strict_minimum``: the value must be greater than ``minimum``).
     whole
@@ -271,8 +272,7 @@ def _resolve_cell(
     cell: str, lookup: Mapping[str, str], rank: Mapping[str, int]
 ) -> tuple[tuple[str, ...], str]:
     tokens = split_list(cell)
-    found = {lookup.get(normalize_name(token)) for token in tokens}
-    found.discard(None)
+    found = {lookup[key] for key in map(normalize_name, tokens) if key in lookup}
     unknown = [token for token in tokens if normalize_name(token) not in lookup]
     return tuple(sorted(found, key=lambda code: rank.get(code, len(rank)))), "、".join(unknown)
 

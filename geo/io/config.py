@@ -7,7 +7,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, TypeGuard
 
 from geo.dataset import DATUMS, Group
 from geo.errors import Problem
@@ -96,8 +96,14 @@ def _read_datum(data: dict[str, object]) -> tuple[str | None, list[Problem]]:
     return datum, []
 
 
-def _read_scalars(data: dict[str, object]) -> tuple[dict[str, object], list[Problem]]:
-    out: dict[str, object] = {}
+class _Scalars(TypedDict, total=False):
+    name: str
+    demo: bool
+    budget_yuan: int
+
+
+def _read_scalars(data: dict[str, object]) -> tuple[_Scalars, list[Problem]]:
+    out: _Scalars = {}
     problems = []
     name = data.get("name")
     if name is not None and not (isinstance(name, str) and name.strip()):
@@ -117,7 +123,7 @@ def _read_scalars(data: dict[str, object]) -> tuple[dict[str, object], list[Prob
     return out, problems
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[float]:
     """A finite int or float: TOML also knows nan and inf, which no radius or weight can be."""
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 

@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from geo.dataset import DATUMS
+from geo.errors import check_choice
 
 __all__ = [
     "bd09_to_gcj02",
@@ -156,10 +157,7 @@ _FROM_WGS84: dict[str, Converter] = {
 
 
 def _pick(table: dict[str, Converter], datum: str) -> Converter:
-    if datum not in DATUMS:
-        msg = f"datum must be one of {', '.join(DATUMS)}; got {datum!r}"
-        raise ValueError(msg)
-    return table[datum]
+    return table[check_choice("datum", datum, DATUMS)]
 
 
 def to_wgs84(lon: ArrayLike, lat: ArrayLike, datum: str) -> LonLat:

@@ -355,7 +355,7 @@ def _unclosed_quote(file: str, text: str, frame: pd.DataFrame) -> list[Problem]:
     for column in frame.columns:
         swallowed = frame[column].str.contains("\n", regex=False).to_numpy()
         if swallowed.any():
-            row = int(frame.index[swallowed.argmax()])
+            row = int(frame.index.to_numpy()[swallowed.argmax()])
             return [Problem("csv_unclosed_quote", file, row=row, column=str(column))]
     return []
 
@@ -401,7 +401,7 @@ def _finish_table(frame: pd.DataFrame) -> pd.DataFrame:
     problems = frame.attrs.get("problems", [])
     if frame.shape[1]:
         frame = frame.apply(lambda column: column.fillna("").astype(str).str.strip())
-        frame = frame.loc[frame.ne("").any(axis=1)]
+        frame = frame.loc[(frame != "").any(axis=1)]
         frame = _skip_title_row(frame)
     frame = frame.rename(columns=lambda c: str(c).strip().lstrip("\ufeff").strip())
     frame = frame.loc[:, [not _is_unnamed(c) for c in frame.columns]]
@@ -444,7 +444,8 @@ def _parse_xlsx(path: Path, data: bytes) -> pd.DataFrame:
         sheet = _pick_sheet(workbook, _layer_stem(path))
         rows = [
             (number, [_cell_text(v) for v in values])
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+            # the stubs give ReadOnlyWorksheet the iter_rows of Worksheet, with a Worksheet self
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)  # type: ignore[misc]
         ]
     except _DAMAGED_ZIP as error:  # the sheets are read, and found damaged, only now
         raise _fail("xlsx_invalid", path.name, reason=str(error) or type(error).__name__) from error

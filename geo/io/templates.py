@@ -13,6 +13,7 @@ from typing import Final
 import pandas as pd
 
 from geo.dataset import Group
+from geo.errors import check_choice
 
 __all__ = ["DATASET_TOML_EXAMPLE", "TEMPLATE_LAYERS", "template_frame", "template_xlsx"]
 
@@ -76,12 +77,10 @@ def template_frame(layer: str, groups: Sequence[Group]) -> pd.DataFrame:
 
     Raises
     ------
-    KeyError
+    OptionError
         For a layer other than townships, sites, demand or projects.
     """
-    if layer not in _EXAMPLES:
-        msg = f"no template for layer {layer!r}; known: {list(TEMPLATE_LAYERS)}"
-        raise KeyError(msg)
+    check_choice("layer", layer, TEMPLATE_LAYERS)
     row = dict(_EXAMPLES[layer])
     labels = [g.label for g in groups]
     if "服务群体" in row:

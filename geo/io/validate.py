@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Required, TypedDict, TypeVar
 
 import geopandas as gpd
 import numpy as np
@@ -30,7 +30,7 @@ import pyproj
 import shapely
 
 from geo.dataset import Group, assign_townships
-from geo.errors import DatasetError, Problem
+from geo.errors import DatasetError, Problem, Severity
 from geo.funding import MAX_BUDGET_YUAN
 from geo.io.columns import (
     Column,
@@ -54,7 +54,7 @@ from geo.io.readers import (
     normalize_name,
     read_layer,
 )
-from geo.projection import local_metric_crs
+from geo.projection import local_metric_crs, to_metric
 
 __all__ = ["CheckedLayers", "check_layers", "lonlat_points", "validate_dataset"]
 
@@ -197,6 +197,8 @@ def check_layers(folder: Path | str) -> tuple[CheckedLayers | None, list[Problem
         problems += found
     if any(p.severity == "error" for p in problems) or config is None:
         return None, problems
+    # a missing or unusable required layer is an error, so all three are here
+    assert townships is not None and sites is not None and demand is not None
     layers = CheckedLayers(config, folder, townships, sites, demand, projects, tuple(problems))
     return layers, problems
 
@@ -236,13 +238,19 @@ def _check_parts(
     paths: list[Path],
     check: Callable[[Path, _Context], tuple[FrameT | None, list[Problem]]],
     ctx: _Context,
-) -> tuple[FrameT | None, list[Problem]]:
-    """Check each file of a layer on its own (problems name its file and rows), then combine
-    them: a row repeated in another file is dropped with a warning, an id whose rows differ
-    between files is an error naming both files and rows."""
-    checked = [(path.name, *check(path, ctx)) for path in paths]
-    problems = [p for _, _, found in checked for p in found]
-    frames = [(name, frame) for name, frame, _ in checked if frame is not None]
+) -> tuple[FrameT | None, list[Problem]]:  # the frame type of ``check``
+    """Check each file of a layer on its own, then combine them.
+
+    Each file's problems name it and its rows. A row repeated in another file is dropped with
+    a warning; an id whose rows differ between files is an error naming both files and rows.
+    """
+    problems: list[Problem] = []
+    frames: list[tuple[str, FrameT]] = []
+    for path in paths:
+        frame, found = check(path, ctx)
+        problems += found
+        if frame is not None:
+            frames.append((path.name, frame))
     if len(paths) == 1 or len(frames) < len(paths):
         return (frames[0][1] if len(frames) == 1 and len(paths) == 1 else None), problems
     combined, found = _combine_parts(frames)
@@ -277,7 +285,7 @@ def _combine_parts(frames: list[tuple[str, FrameT]]) -> tuple[FrameT, list[Probl
     combined = pd.concat(keep, ignore_index=True)
     if isinstance(keep[0], gpd.GeoDataFrame):
         combined = gpd.GeoDataFrame(combined, geometry="geometry", crs=keep[0].crs)
-    return combined, problems  # type: ignore[return-value]
+    return combined, problems
 
 
 def _compared(frame: pd.DataFrame) -> list[str]:
@@ -290,8 +298,9 @@ def _records(frame: pd.DataFrame) -> list[tuple[object, ...]]:
     for column in _compared(frame):
         values = frame[column]
         if isinstance(values, gpd.GeoSeries):
-            xy = [(round(g.x, 6), round(g.y, 6)) if g is not None and not g.is_empty else None
-                  for g in values]  # fmt: skip
+            xs, ys = shapely.get_x(values.to_numpy()), shapely.get_y(values.to_numpy())
+            xy = [None if np.isnan(x) else (round(float(x), 6), round(float(y), 6))
+                  for x, y in zip(xs, ys, strict=True)]  # fmt: skip
             columns.append(xy)
         else:
             columns.append([None if _missing(v) else v for v in values])
@@ -310,7 +319,7 @@ def _read(path: Path, *, empty_is_error: bool) -> tuple[pd.DataFrame | None, lis
         return None, list(error.problems)
     problems = list(frame.attrs.get("problems", []))
     if frame.empty:
-        severity = "error" if empty_is_error else "warning"
+        severity: Severity = "error" if empty_is_error else "warning"
         problems.append(Problem("no_rows", path.name, severity=severity))
     return frame, problems
 
@@ -347,7 +356,7 @@ def _check_townships(path: Path, ctx: _Context) -> tuple[gpd.GeoDataFrame | None
     for text, key in ((code, "code"), (name, "name")):
         problems += required_text(text, path.name, mapping[key])
         problems += unique_values(text, path.name, mapping[key])
-    geometry, found = _township_geometry(frame, path.name, ctx.datum, name)
+    geometry, found = _township_geometry(gpd.GeoDataFrame(frame), path.name, ctx.datum, name)
     problems += found
     townships = gpd.GeoDataFrame({"code": code, "name": name}, geometry=geometry, crs=WGS84)
     # Names resolve for every township with a code, so that a broken boundary does not also
@@ -396,6 +405,7 @@ def _beyond_degrees(
     with np.errstate(invalid="ignore"):
         outside = (np.abs(bounds[:, [0, 2]]) > 180.0).any(axis=1)
         outside |= (np.abs(bounds[:, [1, 3]]) > 90.0).any(axis=1)
+    outside = np.asarray(outside, dtype=bool)
     extent = "x {0:.7g}…{2:.7g}, y {1:.7g}…{3:.7g}"
     problems = row_problems(
         "geometry_out_of_range",
@@ -421,7 +431,7 @@ def _repair_polygons(
             Problem(
                 "geometry_repaired",
                 file,
-                row=int(index[position]),
+                row=int(index.to_numpy()[position]),
                 params=params,
                 severity="warning",
             )
@@ -429,9 +439,15 @@ def _repair_polygons(
     unusable = present & (shapely.area(values) <= 0)
     for position in np.flatnonzero(unusable):
         params = {"name": names.iloc[position]}
-        problems.append(Problem("geometry_unusable", file, row=int(index[position]), params=params))
+        row = int(index.to_numpy()[position])
+        problems.append(Problem("geometry_unusable", file, row=row, params=params))
         values[position] = None
     return values, problems
+
+
+def _found_in(values: pd.Series, expected: str) -> Callable[[int], dict[str, object]]:
+    """The parameters of a ``bad_value`` problem in row ``r``: what was expected and found."""
+    return lambda row: {"expected": expected, "found": values[row]}
 
 
 def _polygonal_part(geometry: shapely.Geometry) -> shapely.Geometry:
@@ -459,7 +475,7 @@ def _to_wgs84(
         try:
             return geometry.to_crs(WGS84), []
         except pyproj.exceptions.ProjError as error:
-            return geometry.set_crs(None, allow_override=True), [
+            return geometry.set_crs(None, allow_override=True), [  # type: ignore[call-overload]  # None drops the CRS
                 Problem("layer_unreadable", file, params={"reason": str(error)})
             ]
     values = geometry.to_numpy()
@@ -533,7 +549,7 @@ def _table_lonlat(
             file,
             column,
             frame.index[bad],
-            lambda r, t=text, e=expected: {"expected": e, "found": t[r]},
+            _found_in(text, expected),
         )
         out[:] = values
     return lon, lat, (lon_col, lat_col), problems
@@ -579,7 +595,7 @@ def _spatial_lonlat(
         frame.index[wrong],
         lambda r: {"found": kinds[frame.index.get_loc(r)], "expected": "point"},
     )
-    points = np.where(missing | wrong, None, geometry.to_numpy())
+    points = np.where(missing | wrong, np.array(None), geometry.to_numpy())
     return shapely.get_x(points), shapely.get_y(points), ("geometry", "geometry"), problems
 
 
@@ -603,7 +619,10 @@ def _check_lonlat(
         & (lon >= _CHINA_LAT[0])
         & (lon <= _CHINA_LAT[1])
     )
-    params = lambda r: {"lon": lon[index.get_loc(r)], "lat": lat[index.get_loc(r)]}  # noqa: E731
+
+    def params(row: int) -> dict[str, object]:
+        return {"lon": lon[index.get_loc(row)], "lat": lat[index.get_loc(row)]}
+
     problems = row_problems("lat_lon_swapped", file, None, index[swapped], params)
     with np.errstate(invalid="ignore"):
         bad_lon = ~swapped & (np.abs(lon) > 180.0)
@@ -617,7 +636,7 @@ def _check_lonlat(
             file,
             column,
             index[bad],
-            lambda r, v=values, e=expected: {"expected": e, "found": v[index.get_loc(r)]},
+            _found_in(pd.Series(values, index=index), expected),
         )
     return present & ~swapped & ~bad_lon & ~bad_lat, problems
 
@@ -673,8 +692,8 @@ def _check_sites(path: Path, ctx: _Context) -> tuple[gpd.GeoDataFrame | None, li
     )
     sites, found = _place_points(sites, file, ctx)
     problems += found
-    if ctx.township_lookup is not None and "township" in mapping:
-        given = _text(frame, mapping, "township")
+    given = _text(frame, mapping, "township")
+    if ctx.township_lookup is not None and given is not None:
         has_point = sites.geometry.notna().to_numpy()
         problems += _stated_township_warnings(
             sites, given, has_point & given.ne("").to_numpy(), file, mapping["township"], ctx
@@ -871,6 +890,7 @@ def _demand_townships(
         demand.index[unknown & ~has_point],
         lambda r: {"found": given[r], "townships_file": ctx.townships_file},
     )
+    assert ctx.townships is not None  # the demand is checked only after the townships passed
     codes = assign_townships(demand.geometry, ctx.townships)
     codes[~has_point] = resolved.to_numpy()[~has_point]
     demand["township"] = pd.Series(codes, index=demand.index, dtype=object)
@@ -894,13 +914,15 @@ def _stated_township_warnings(
     column: str | None,
     ctx: _Context,
 ) -> list[Problem]:
-    """Point rows whose stated township is unknown or disagrees with the polygon that holds
-    them; the point decides, and the warning says how far it lies from the stated township.
+    """Warnings for point rows whose stated township is unknown or not the one holding them.
+
+    The point decides; the warning says how far it lies from the stated township's border.
     """
     resolved = _resolve_townships(given, ctx.township_lookup or {}).to_numpy()
     located = points["township"].to_numpy()
     # a township whose name is missing (an error of its own) is named by its code
     towns = ctx.townships
+    assert towns is not None
     names = {c: n or c for c, n in zip(towns["code"], towns["name"], strict=True)}
     outside = "—"
     unknown = rows & pd.isna(resolved)
@@ -935,8 +957,8 @@ def _distance_to(
         return distance
     crs = local_metric_crs(towns)
     polygons = towns.to_crs(crs).set_index("code").geometry
-    points = geometry[rows].to_crs(crs).to_numpy()
-    wanted = polygons.reindex(codes[rows]).to_numpy()
+    points = to_metric(gpd.GeoSeries(geometry[rows], crs=geometry.crs), crs).to_numpy()
+    wanted = np.asarray(polygons.reindex(codes[rows]).array, dtype=object)
     distance[rows] = shapely.distance(points, wanted)
     return distance
 
@@ -977,10 +999,17 @@ def _check_projects(path: Path, ctx: _Context) -> tuple[pd.DataFrame | None, lis
     return projects, problems
 
 
+class _NumberSpec(TypedDict, total=False):
+    expected: Required[str]
+    minimum: float
+    maximum: float
+    whole: bool
+
+
 def _project_numbers(
     frame: pd.DataFrame, mapping: Mapping[str, str], file: str
 ) -> tuple[dict[str, np.ndarray], list[Problem]]:
-    specs = {
+    specs: dict[str, _NumberSpec] = {
         "year": {"expected": "year", "minimum": 1900.0, "maximum": 2999.0, "whole": True},
         "amount_yuan": {"expected": "yuan", "minimum": 0.0, "maximum": float(MAX_BUDGET_YUAN)},
         "person_times": {"expected": "non_negative", "minimum": 0.0},
@@ -1017,13 +1046,13 @@ def _project_townships(
 ) -> tuple[pd.Series, list[Problem]]:
     """Township lists by code or name; 全区 / all stands for every township."""
     text = _text(frame, mapping, "townships")
-    if text is None or ctx.township_lookup is None:
+    if text is None or ctx.township_lookup is None or ctx.townships is None:
         return pd.Series([()] * len(frame), index=frame.index, dtype=object), []
     order = ctx.townships["code"].tolist()
     whole = text.map(normalize_name).isin([normalize_name(w) for w in WHOLE_DISTRICT])
     codes, unknown = resolve_lists(text.where(~whole, ""), ctx.township_lookup, order)
     for row in text.index[whole.to_numpy()]:
-        codes.at[row] = tuple(order)
+        codes.at[row] = tuple(order)  # type: ignore[assignment]  # a tuple in an object column
     problems = row_problems(
         "unknown_township",
         file,

@@ -1,0 +1,1 @@
+"""Leaflet maps with offline assets, for the dashboard and the HTML export."""

@@ -13,16 +13,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
-from typing import Literal
+from typing import Literal, cast
 
 import folium
 import geopandas as gpd
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from folium.template import Template
 
 from geo.access import AccessResult, group_sites
 from geo.dataset import Dataset
+from geo.errors import check_choice
 from geo.indicators import NO_DATA_COLOUR, Classification, classify_values
 from geo.maps.views import MapView
 from geo.maps.webmap import (
@@ -156,7 +158,7 @@ class NumberedMarkers(folium.MacroElement):
         name: str,
         size_px: int = 30,
     ) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # branca's MacroElement.__init__
         self._name = name
         self.css_class = f"atlas-num-{name.lower()}"
         lat = np.round(points.y.to_numpy(), 5).tolist()
@@ -174,11 +176,14 @@ class NumberedMarkers(folium.MacroElement):
 def _base_map(
     dataset: Dataset, view: PlanView | MapView, *, focus: str | None = None, legend_em: int = 12
 ) -> tuple[folium.Map, gpd.GeoSeries, str]:
-    """An empty map fitted to the district (or to township ``focus``), with ``legend_em``
-    font sizes kept free on the right for the legend."""
+    """An empty map fitted to the district (or to township ``focus``).
+
+    ``legend_em`` font sizes stay free on the right for the legend.
+    """
     datum = display_datum(view.basemap)
     shapes = to_display_datum(prepare_polygons(dataset.townships.set_index("code")), datum)
-    area = shapes.loc[[focus]] if focus in shapes.index else shapes
+    area = shapes if focus is None or focus not in shapes.index else shapes.loc[[focus]]
+    area = cast(gpd.GeoSeries, area)
     fmap = new_map(
         area.total_bounds,
         asset_base=view.asset_base,
@@ -203,11 +208,10 @@ def _add_townships(
     properties = pd.DataFrame(
         {"code": towns["code"].to_numpy(), "name": towns["name"].to_numpy(), "s": index, "t": tips}
     )
-    data = polygons_to_features(shapes.loc[towns["code"]], properties)
+    drawn = cast(gpd.GeoSeries, shapes.loc[towns["code"]])
+    data = polygons_to_features(drawn, properties)
     GeoJsonLayer(data, name="Townships", styles=distinct).add_to(fmap)
-    LabelLayer(
-        shapes.loc[towns["code"]].representative_point(), list(towns["name"]), font_px=font_px - 1
-    ).add_to(fmap)
+    LabelLayer(drawn.representative_point(), list(towns["name"]), font_px=font_px - 1).add_to(fmap)
 
 
 def _add_circles(
@@ -295,7 +299,7 @@ def _village_tip(name: object, vid: object, line: str) -> str:
 # --- the siting map -------------------------------------------------------------------------
 
 
-def _lonlat_points(lon: Sequence[float], lat: Sequence[float]) -> gpd.GeoSeries:
+def _lonlat_points(lon: npt.ArrayLike, lat: npt.ArrayLike) -> gpd.GeoSeries:
     return gpd.GeoSeries.from_xy(np.asarray(lon, float), np.asarray(lat, float), crs="EPSG:4326")
 
 
@@ -421,11 +425,11 @@ def _add_station_markers(
         ).add_to(fmap)
     if len(rows):
         tips = [
-            f"<b>{escape(t('siting.suggestion_one', lang, rank=int(r.rank)))}</b>"
-            f"<br>{escape(str(r.name if isinstance(r.name, str) else r.candidate_id))} · "
-            f"{escape(names.get(r.township, t('map.outside', lang)))}<br>"
-            + escape(t("siting.gain_tip", lang, n=format_count(r.gain, lang)))
-            for r in rows.itertuples(index=False)
+            f"<b>{escape(t('siting.suggestion_one', lang, rank=int(r['rank'])))}</b>"
+            f"<br>{escape(str(r['name'] if isinstance(r['name'], str) else r['candidate_id']))} · "
+            f"{escape(names.get(r['township'], t('map.outside', lang)))}<br>"
+            + escape(t("siting.gain_tip", lang, n=format_count(r["gain"], lang)))
+            for r in rows.to_dict("records")
         ]
         points = to_display_datum(_lonlat_points(rows["lon"], rows["lat"]), datum)
         texts = [str(int(r)) for r in rows["rank"]]
@@ -503,9 +507,7 @@ def build_access_map(
     folium.Map
         Township features carry ``code`` and ``name`` (a click opens the township's detail).
     """
-    if layer not in ACCESS_LAYERS:
-        msg = f"`layer` must be one of {ACCESS_LAYERS}, got {layer!r}."
-        raise ValueError(msg)
+    check_choice("layer", layer, ACCESS_LAYERS)
     focus = view.township if view.zoom_to_township else None
     fmap, shapes, datum = _base_map(dataset, view, focus=focus)
     towns = access.townships.set_index("code").reindex(dataset.townships["code"])
@@ -554,7 +556,9 @@ def _scored_villages(dataset: Dataset, access: AccessResult) -> gpd.GeoDataFrame
     points = access.points
     located = dataset.demand.set_index("id").geometry.reindex(points["id"])
     frame = gpd.GeoDataFrame(
-        points.rename(columns={"demand": "people"}), geometry=located.to_numpy(), crs="EPSG:4326"
+        points.rename(columns={"demand": "people"}),
+        geometry=np.asarray(located, dtype=object),
+        crs="EPSG:4326",
     )
     return frame[frame["people"] > 0].reset_index(drop=True)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
+from typing import TypedDict, cast
 
 import folium
 import geopandas as gpd
@@ -59,7 +60,15 @@ OTHER_COLOUR = "#444444"
 # (the demo: 7 groups, hundreds of overlapping circles), so they start switched off.
 CATCHMENT_GROUP_LIMIT = 2
 _KIND_FILL = {"organization": "#1e1b4b", "station": "#64748b"}
-_KIND_STYLE = {
+
+
+class _MarkerStyle(TypedDict):
+    radius: float
+    color: str
+    weight: float
+
+
+_KIND_STYLE: dict[str, _MarkerStyle] = {
     "organization": {"radius": 8, "color": "#1e1b4b", "weight": 2.5},
     "station": {"radius": 5.5, "color": "#ffffff", "weight": 1.5},
 }
@@ -119,6 +128,7 @@ class MapView:
 
     @property
     def font_px(self) -> int:
+        """The map's type size: larger in briefing mode, for a projector."""
         return 22 if self.briefing else 14
 
 
@@ -157,7 +167,11 @@ def build_map(summary: Summary, view: MapView) -> folium.Map:
     datum = display_datum(view.basemap)
     townships = summary.dataset.townships.set_index("code")
     shapes = to_display_datum(prepare_polygons(townships), datum)
-    focus = shapes.loc[[view.township]] if view.zoom_to_township and view.township else shapes
+    focus = (
+        cast(gpd.GeoSeries, shapes.loc[[view.township]])
+        if view.zoom_to_township and view.township
+        else shapes
+    )
     fmap = new_map(
         focus.total_bounds,
         asset_base=view.asset_base,
@@ -217,10 +231,11 @@ def _add_townships(
     properties = pd.DataFrame(
         {"code": table.index, "name": table["name"].to_numpy(), "s": index, "t": tips}
     )
-    data = polygons_to_features(shapes.loc[table.index], properties)
+    drawn = cast(gpd.GeoSeries, shapes.loc[table.index])
+    data = polygons_to_features(drawn, properties)
     GeoJsonLayer(data, name="Townships", styles=styles).add_to(fmap)
     LabelLayer(
-        shapes.loc[table.index].representative_point(),
+        drawn.representative_point(),
         list(table["name"]),
         font_px=view.font_px - 1,
     ).add_to(fmap)
@@ -305,7 +320,7 @@ def _add_sites(
     layer.add_to(fmap)
 
 
-def _scaled(style: dict[str, float], scale: float) -> dict[str, float]:
+def _scaled(style: _MarkerStyle, scale: float) -> _MarkerStyle:
     if scale == 1.0:
         return style
     return {**style, "radius": round(style["radius"] * scale, 1),

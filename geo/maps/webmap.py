@@ -20,15 +20,17 @@ import re
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Final
+from typing import Any, Final, cast
 
 import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from branca.element import Figure
 from folium.template import Template
 
+from geo.errors import check_choice
 from geo.io.datum import from_wgs84
 from geo.text.i18n import format_count, t
 
@@ -62,8 +64,10 @@ _COORD_DECIMALS: Final = 5  # about 1 m: plenty for display, and a third of the 
 
 
 def leaflet_asset_dir() -> Path:
-    """The folder of the installed Leaflet 1.9 files (``leaflet.js``, ``leaflet.css``,
-    ``images/``), from the ``django-js-lib-leaflet`` package."""
+    """The folder of the installed Leaflet 1.9 files.
+
+    ``leaflet.js``, ``leaflet.css`` and ``images/``, from the ``django-js-lib-leaflet`` package.
+    """
     folder = resources.files("js_lib_leaflet") / "static" / "js_lib_leaflet"
     return Path(str(folder))
 
@@ -71,14 +75,14 @@ def leaflet_asset_dir() -> Path:
 class _OfflineMap(folium.Map):
     """A folium map that links only Leaflet itself, from ``asset_base``."""
 
-    def __init__(self, *, asset_base: str, **kwargs: object) -> None:
+    def __init__(self, *, asset_base: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.default_js = [("leaflet", asset_base + LEAFLET_JS)]
         self.default_css = [("leaflet_css", asset_base + LEAFLET_CSS)]
 
 
 def new_map(
-    bounds: Sequence[float],
+    bounds: Sequence[float] | np.ndarray,
     *,
     asset_base: str = "leaflet/",
     background: str = "#f3f5f7",
@@ -110,7 +114,7 @@ def new_map(
         control_scale=False,  # folium's scale bar adds miles and feet
         zoom_snap=0.25,
     )
-    _MetricScale().add_to(fmap)
+    _MetricScale().add_to(fmap)  # type: ignore[no-untyped-call]  # branca's MacroElement.__init__
     # Leaflet's keyboard handler focuses the map on mousedown; when the map is partly out of
     # view the page then scrolls between mousedown and mouseup, and the click lands elsewhere
     # (a what-if station or a township ~90 px off). Keyboard panning is not worth that.
@@ -128,8 +132,13 @@ def new_map(
         ".atlas-popup th{text-align:left;padding-right:0.6em;color:#4b5563;font-weight:400}"
         "</style>"
     )
-    fmap.get_root().header.add_child(folium.Element(style), name="atlas_style")
+    page(fmap).header.add_child(folium.Element(style), name="atlas_style")
     return fmap
+
+
+def page(fmap: folium.Map) -> Figure:
+    """The HTML page that holds ``fmap`` (its ``header`` and ``html`` take extra elements)."""
+    return cast(Figure, fmap.get_root())
 
 
 # --- geometry preparation -------------------------------------------------------------------
@@ -150,9 +159,7 @@ def prepare_polygons(
 
 def display_datum(basemap: str) -> str:
     """The datum the map data must be in to line up with ``basemap``'s tiles."""
-    if basemap not in BASEMAPS:
-        msg = f"basemap must be one of {BASEMAPS}, got {basemap!r}"
-        raise ValueError(msg)
+    check_choice("basemap", basemap, BASEMAPS)
     return "gcj02" if basemap == "gaode" else "wgs84"
 
 
@@ -179,7 +186,7 @@ def _round_coords(value: object) -> object:
 
 def polygons_to_features(geometry: gpd.GeoSeries, properties: pd.DataFrame) -> dict[str, object]:
     """A GeoJSON FeatureCollection of ``geometry`` with one properties dict per row."""
-    features = [
+    features: list[dict[str, Any]] = [
         {"type": "Feature", "geometry": shapely.geometry.mapping(geom), "properties": props}
         for geom, props in zip(geometry, properties.to_dict("records"), strict=True)
     ]
@@ -204,8 +211,10 @@ def points_to_features(geometry: gpd.GeoSeries, properties: pd.DataFrame) -> dic
 
 
 def compact_json(value: object) -> str:
-    """JSON for a ``<script>``: UTF-8 text (not ``\\u`` escapes), no spaces, and ``<``, ``>``
-    and ``&`` escaped so that no string can close the script element."""
+    r"""JSON for a ``<script>``: UTF-8 text, no spaces, no string that closes the element.
+
+    Text stays UTF-8 (not ``\u`` escapes); ``<``, ``>`` and ``&`` are escaped.
+    """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
@@ -270,7 +279,7 @@ class GeoJsonLayer(folium.MacroElement):
         popup_labels: Sequence[str] = (),
         interactive: bool = True,
     ) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # branca's MacroElement.__init__
         self._name = name
         self.data = data
         self.data_json = compact_json(data)
@@ -337,7 +346,7 @@ class LabelLayer(folium.MacroElement):
     )
 
     def __init__(self, points: gpd.GeoSeries, texts: Sequence[str], *, font_px: int = 14) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # branca's MacroElement.__init__
         self._name = "Labels"
         lat = np.round(points.y.to_numpy(), _COORD_DECIMALS).tolist()
         lon = np.round(points.x.to_numpy(), _COORD_DECIMALS).tolist()
@@ -399,7 +408,7 @@ class Legend(folium.MacroElement):
         font_px: int = 14,
         position: str = "bottomright",
     ) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # branca's MacroElement.__init__
         self._name = "Legend"
         self.font_px = font_px
         self.position = position
@@ -441,8 +450,11 @@ def site_popup_labels(lang: str) -> list[str]:
 def site_popup_values(
     site: pd.Series, *, group_labels: dict[str, str], township: str | None, lang: str
 ) -> list[str | None]:
-    """A site's popup: its name, then kind, category, groups served, township, rating,
-    inspection and capacity (None where the data do not say)."""
+    """A site's popup: its name, then what the data say of it.
+
+    Kind, category, groups served, township, rating, inspection and capacity (None where the
+    data do not say).
+    """
     inspected = site.get("inspected")
     capacity = site.get("capacity")
     return [
@@ -484,8 +496,10 @@ _TILES: Final[dict[str, tuple[str, str, str]]] = {
 
 
 class TileErrorNotice(folium.MacroElement):
-    """A note on the map, in place of a blank background, when the base map's tiles fail to
-    load (no internet on an office network): the data layers stay usable underneath."""
+    """A note on the map when the base map's tiles fail to load, instead of a blank map.
+
+    Offices often have no internet; the data layers stay usable underneath the note.
+    """
 
     _template = Template(
         """
@@ -517,7 +531,7 @@ class TileErrorNotice(folium.MacroElement):
     )
 
     def __init__(self, layer: folium.TileLayer, message: str) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # branca's MacroElement.__init__
         self._name = "TileErrorNotice"
         self.layer = layer.get_name()
         self.message = message
@@ -526,8 +540,9 @@ class TileErrorNotice(folium.MacroElement):
 def add_basemap(
     fmap: folium.Map, basemap: str, *, tianditu_key: str | None = None, lang: str = "zh"
 ) -> None:
-    """Add an online tile layer under the data (nothing for ``"none"``), with a note on the
-    map, in ``lang``, that shows when its tiles cannot be loaded.
+    """Add an online tile layer under the data (nothing for ``"none"``).
+
+    A note on the map, in ``lang``, shows when its tiles cannot be loaded.
 
     Raises
     ------

@@ -24,12 +24,14 @@ import threading
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import matplotlib as mpl
 from fontTools.ttLib import TTFont
 from matplotlib import font_manager
 from matplotlib.ft2font import FT2Font
+
+from geo.errors import check_choice
 
 __all__ = [
     "CJK_PROBE",
@@ -216,9 +218,7 @@ def build_static_instance(source: Path, style: str, *, cache_dir: Path) -> Path:
     Path
         The static TrueType file.
     """
-    if style not in _WEIGHTS:
-        msg = f"`style` must be one of {list(_WEIGHTS)}, got {style!r}."
-        raise ValueError(msg)
+    check_choice("style", style, _WEIGHTS)
     target = cache_dir / f"NotoSansSC-{style}-{source.stat().st_size}.ttf"
     if target.is_file():
         return target
@@ -316,7 +316,7 @@ def ensure_cjk_font(*, prefer_system: bool = True) -> CjkFont:
     return font
 
 
-def cjk_rc_params(font: CjkFont) -> dict[str, object]:
+def cjk_rc_params(font: CjkFont) -> dict[str, Any]:
     """The matplotlib rc settings that draw text in ``font`` and embed it in PDF as TrueType.
 
     Use with ``matplotlib.rc_context(cjk_rc_params(ensure_cjk_font()))``. DejaVu Sans stays
@@ -335,5 +335,6 @@ def cjk_rc_params(font: CjkFont) -> dict[str, object]:
 def apply_cjk_font(*, prefer_system: bool = True) -> CjkFont:
     """Register the Chinese font and make it matplotlib's default for this process."""
     font = ensure_cjk_font(prefer_system=prefer_system)
-    mpl.rcParams.update(cjk_rc_params(font))
+    # the stubs key rcParams by a Literal of every setting name; these names are among them
+    mpl.rcParams.update(cjk_rc_params(font))  # type: ignore[arg-type]
     return font

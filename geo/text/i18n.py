@@ -10,12 +10,16 @@ Number formatting follows what Chinese readers expect: thousands separators, 万
 from __future__ import annotations
 
 import math
+import unicodedata
 from typing import Final
+
+from geo.errors import check_choice
 
 __all__ = [
     "CATALOG",
     "LANGS",
     "axis_ticks",
+    "display_width",
     "format_count",
     "format_number",
     "format_percent",
@@ -692,6 +696,311 @@ _SITING: dict[str, tuple[str, str]] = {
 }
 
 
+# --------------------------------------------------------------------------------------------
+# Argument values that do not fit (geo.errors.OptionError)
+# --------------------------------------------------------------------------------------------
+_OPTIONS: dict[str, tuple[str, str]] = {
+    "option.choice": (
+        "{argument} 应为 {allowed} 之一，实际为 {got}",
+        "`{argument}` must be one of {allowed}; got {got}.",
+    ),
+    "option.expected": (
+        "{argument} 应为{expected}，实际为 {got}",
+        "`{argument}` must be {expected}; got {got}.",
+    ),
+    "option.expected.valid": ("有效的值", "a valid value"),
+    "option.expected.budget": (
+        " 0 到 {most:,} 之间的整数（元）",
+        "a whole number of yuan from 0 to {most:,}",
+    ),
+    "option.expected.non_negative": ("不小于 0 的数", "a number >= 0"),
+    "option.expected.date": ("日期（YYYY-MM-DD）", "a date as YYYY-MM-DD"),
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Command line (python -m geo ...)
+# --------------------------------------------------------------------------------------------
+_CLI: dict[str, tuple[str, str]] = {
+    "cli.valid": ("数据集有效：{path}", "Dataset is valid: {path}"),
+    "cli.invalid": (
+        "数据集无效：{path}（{errors} 个错误，{warnings} 个警告）",
+        "Dataset is invalid: {path} ({errors} errors, {warnings} warnings)",
+    ),
+    "cli.error": ("错误：", "error: "),
+    "cli.warning": ("警告：", "warning: "),
+    "cli.col.township": ("乡镇", "Township"),
+    "cli.col.organizations": ("组织", "Orgs"),
+    "cli.col.stations": ("站点", "Stations"),
+    "cli.col.people": ("服务对象", "People"),
+    "cli.col.covered": ("已覆盖", "Covered"),
+    "cli.col.coverage": ("覆盖率", "Coverage"),
+    "cli.col.funding": ("建议资金(元)", "Funding"),
+    "cli.col.score": ("得分", "Score"),
+    "cli.col.rank": ("序号", "Rank"),
+    "cli.col.candidate": ("候选点", "Candidate"),
+    "cli.col.lon": ("经度", "Lon"),
+    "cli.col.lat": ("纬度", "Lat"),
+    "cli.col.gain": ("新增覆盖", "Gain"),
+    "cli.total": ("合计", "Total"),
+    "cli.unassigned_sites": ("不在任何乡镇内的站点/组织：", "Sites in no township: "),
+    "cli.unassigned_demand": ("不在任何乡镇内的需求点：", "Demand points in no township: "),
+    "cli.demo": ("示例数据：模拟生成，不是官方统计", "(simulated demo data, not official figures)"),
+    "cli.bad_option": ("参数错误：{message}", "Invalid option: {message}"),
+    "cli.internal": (
+        "内部错误（不是数据的问题，请把这一行报告给维护者）：{error}",
+        "internal error (not a problem with the data; please report this line): {error}",
+    ),
+    "cli.access_head": (
+        "{group}：{method} 可达性得分（服务能力/人；无服务能力的站点按 1 计）",
+        "{group}: {method} accessibility (capacity per person; missing = 1)",
+    ),
+    "cli.unreached": (
+        "范围内没有站点的村居（得分 0）：{count} 个",
+        "Villages with no site in reach (score 0): {count}",
+    ),
+    "cli.suggest_head": (
+        "{group}：新增 {count} 个站点（服务半径 {radius:,.0f} 米）",
+        "{group}: {count} new stations (radius {radius:,.0f} m)",
+    ),
+    "cli.before_after": (
+        "覆盖人数：{before:,.0f} → {after:,.0f}（共 {demand:,.0f}；{quality}）",
+        "Within reach: {before:,.0f} -> {after:,.0f} (of {demand:,.0f}; {quality})",
+    ),
+    "cli.optimal": ("已证明为最优解", "proven optimal"),
+    "cli.bound": ("最优解不超过 {bound:,.0f}", "the optimum is at most {bound:,.0f}"),
+    "cli.written": ("已写出：{path}", "Written: {path}"),
+    "cli.cannot_write": ("无法写入 {path}：{error}", "Cannot write {path}: {error}"),
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Problems in input data (geo.errors.Problem.code -> geo.text.messages.render_problem)
+# --------------------------------------------------------------------------------------------
+_PROBLEMS: dict[str, tuple[str, str]] = {
+    # the folder and its files
+    "problem.folder_missing": ("找不到数据集文件夹。", "the dataset folder does not exist."),
+    "problem.not_a_folder": (
+        "不是文件夹；数据集应是一个包含 dataset.toml 和各图层文件的文件夹。",
+        "is not a folder; a dataset is a folder holding dataset.toml and the layer files.",
+    ),
+    "problem.file_missing": (
+        "缺少必需的文件，应为 {expected} 之一（文件名须按此用英文命名）。",
+        "required file missing; expected one of {expected} (named exactly so).",
+    ),
+    "problem.config_missing": (
+        "缺少数据集说明文件（其中定义坐标系和服务群体）。",
+        "the dataset description is missing (it defines the datum and the groups).",
+    ),
+    "problem.file_unsupported": (
+        "文件格式不受支持，请另存为 {expected} 之一。",
+        "this file format is not supported; save it as one of {expected}.",
+    ),
+    "problem.file_ambiguous": (
+        "同一图层有多个文件：{files}；请只保留一个。",
+        "several files for the same layer: {files}; keep only one.",
+    ),
+    "problem.duplicate_across_files": (
+        "编号“{id}”的这一行与 {other_file} 第 {other_row} 行完全相同，只保留一条。",
+        "id '{id}' repeats {other_file} row {other_row} exactly; it is kept once.",
+    ),
+    "problem.conflict_across_files": (
+        "编号“{id}”也出现在 {other_file} 第 {other_row} 行，但内容不同（{columns}）；"
+        "请核对后只保留正确的一条。",
+        "id '{id}' is also in {other_file} row {other_row}, with other values ({columns}); "
+        "keep only the right one.",
+    ),
+    "problem.file_unreadable": ("无法读取文件：{reason}。", "the file cannot be read: {reason}."),
+    "problem.file_empty": ("文件是空的。", "the file is empty."),
+    "problem.file_binary": (
+        "不是文本表格（内容是二进制数据），请另存为 CSV 或 XLSX。",
+        "is not a text table (it holds binary data); save it as CSV or XLSX.",
+    ),
+    "problem.file_format_mismatch": (
+        "文件内容是 {found} 格式，与扩展名不符；请另存为 {expected}。",
+        "the file holds {found} data, which does not match its extension; save it as {expected}.",
+    ),
+    "problem.file_encoding": (
+        "无法识别文字编码（已尝试 UTF-8 和 GB18030），请以 UTF-8 编码重新保存。",
+        "unknown text encoding (tried UTF-8 and GB18030); save it again in UTF-8.",
+    ),
+    "problem.csv_malformed": ("无法按 CSV 解析：{reason}。", "cannot be parsed as CSV: {reason}."),
+    "problem.csv_unclosed_quote": (
+        "这一格以英文双引号开头，但引号没有结束，下面各行都被并进了这一格；"
+        "请删除这个引号或补上结束的引号。",
+        "this cell opens a double quote that is never closed, so the rows below were swallowed "
+        "into it; remove the quote or close it.",
+    ),
+    "problem.xlsx_invalid": (
+        "不是有效的 XLSX 工作簿，可能已损坏或没有复制完整（{reason}）；请用 Excel "
+        "打开后重新另存为 .xlsx。",
+        "is not a valid XLSX workbook; it may be damaged or incompletely copied ({reason}); "
+        "open it in Excel and save it again as .xlsx.",
+    ),
+    "problem.zip_invalid": (
+        "不是有效的 ZIP 压缩包（可能不完整或已损坏），请重新压缩。",
+        "is not a valid zip archive (it may be incomplete or damaged); zip the files again.",
+    ),
+    "problem.shapefile_incomplete": (
+        "压缩包中缺少 Shapefile 的 {missing} 文件；请把同名的 .shp、.shx、.dbf 和 .prj "
+        "文件一起压缩。",
+        "the zip archive lacks the shapefile's {missing}; zip the .shp, .shx, .dbf and .prj "
+        "files of the same name together.",
+    ),
+    "problem.no_geometry": (
+        "没有几何图形（只有属性表），无法确定位置。",
+        "holds no geometry (only an attribute table), so nothing can be located.",
+    ),
+    "problem.json_invalid": (
+        "JSON 格式错误，位于第 {line} 行第 {col} 个字符（{reason}）；文件可能不完整。",
+        "invalid JSON at line {line}, character {col} ({reason}); the file may be truncated.",
+    ),
+    "problem.geojson_invalid": (
+        "JSON 格式正确，但不是 GeoJSON 要素集合（FeatureCollection）。",
+        "is valid JSON but not a GeoJSON FeatureCollection.",
+    ),
+    "problem.layer_unreadable": (
+        "无法读取空间数据：{reason}。",
+        "cannot be read as spatial data: {reason}.",
+    ),
+    "problem.layer_ambiguous": (
+        "包含多个图层（{found}），请把要使用的图层命名为“{expected}”。",
+        "holds several layers ({found}); name the one to use '{expected}'.",
+    ),
+    "problem.no_rows": ("没有任何数据行。", "has no data rows."),
+    "problem.extra_cells": (
+        "该行有 {found} 个单元格，比表头的 {expected} 列多。",
+        "this row has {found} cells, more than the {expected} columns of the header.",
+    ),
+    # dataset.toml
+    "problem.toml_invalid": (
+        "TOML 语法错误（{reason}）。请检查这一行：文字要用英文双引号括起来，数字不能带单位或中文。",
+        "TOML syntax error: {reason}.",
+    ),
+    "problem.missing_key": ("缺少必填项。", "this required setting is missing."),
+    "problem.unknown_datum": (
+        "坐标系“{found}”不受支持，应为 {expected} 之一（wgs84：GPS；cgcs2000：国家 2000 "
+        "坐标系；gcj02：高德、腾讯地图；bd09：百度地图）。",
+        "coordinate datum '{found}' is not supported; expected one of {expected} (wgs84: GPS; "
+        "cgcs2000: China Geodetic 2000; gcj02: AMap/Tencent maps; bd09: Baidu maps).",
+    ),
+    "problem.no_groups": (
+        "至少需要定义一个 [[groups]] 服务群体。",
+        "at least one [[groups]] beneficiary group must be defined.",
+    ),
+    "problem.duplicate_group": (
+        "“{value}”在多个 [[groups]] 中出现。",
+        "'{value}' appears in more than one [[groups]] table.",
+    ),
+    # columns and cells
+    "problem.missing_column": (
+        "缺少必需的列“{alias}”（也可写作“{name}”）。",
+        "required column '{name}' (or '{alias}') is missing.",
+    ),
+    "problem.duplicate_column": (
+        "列 {found} 都表示“{name}”，请只保留一列。",
+        "columns {found} all mean '{name}'; keep only one.",
+    ),
+    "problem.column_empty": (
+        "整列都是空的，每一行都要填写。",
+        "the whole column is empty; every row needs a value.",
+    ),
+    "problem.empty_value": ("不能为空。", "must not be empty."),
+    "problem.bad_value": (
+        "应为{expected}，实际为“{found}”。",
+        "expected {expected}, found '{found}'.",
+    ),
+    "problem.duplicate_value": (
+        "“{value}”重复，第 {first} {unit}已经用过。",
+        "'{value}' is repeated; it is already used in {unit} {first}.",
+    ),
+    "problem.lat_lon_swapped": (
+        "经纬度可能颠倒：经度为 {lon}，纬度为 {lat}（中国境内经度约 73～136，纬度约 3～54）。",
+        "latitude and longitude look swapped: lon {lon}, lat {lat} (in China longitudes are "
+        "about 73 to 136 and latitudes 3 to 54).",
+    ),
+    "problem.coordinates_missing": (
+        "缺少坐标，经度和纬度都要填写。",
+        "coordinates are missing; fill in both lon and lat.",
+    ),
+    "problem.unknown_group": (
+        "未知的服务群体“{found}”；dataset.toml 中定义的群体有：{known}。",
+        "unknown group '{found}'; the groups defined in dataset.toml are: {known}.",
+    ),
+    "problem.unknown_township": (
+        "未知的乡镇“{found}”；应为 {townships_file} 中某个乡镇的代码或名称。",
+        "unknown township '{found}'; expected the code or name of a township in {townships_file}.",
+    ),
+    "problem.township_required": (
+        "该行没有经纬度，必须填写所属乡镇。",
+        "this row has no lon/lat, so its township must be given.",
+    ),
+    "problem.township_mismatch": (
+        "点位于“{found}”境内，与所填乡镇“{given}”不一致（距“{given}”边界 {distance} 米）；"
+        "以点的位置为准，请核对坐标或所填乡镇。",
+        "the point lies in '{found}', not in the township given ('{given}'), {distance} m "
+        "from its border; the location decides: check the coordinates or the township.",
+    ),
+    "problem.stated_township_unknown": (
+        "所填乡镇“{given}”不在 {townships_file} 中；以点的位置（{found}）为准。",
+        "the township given ('{given}') is not in {townships_file}; the location decides "
+        "({found}).",
+    ),
+    "problem.outside_townships": (
+        "{count} 个点不在任何乡镇边界内，不计入任何乡镇：{ids}。",
+        "{count} point(s) outside every township, not counted in any township: {ids}.",
+    ),
+    # geometry
+    "problem.geometry_missing": ("没有几何图形。", "has no geometry."),
+    "problem.geometry_type": (
+        "几何类型为 {found}，应为{expected}。",
+        "geometry type is {found}; expected {expected}.",
+    ),
+    "problem.geometry_out_of_range": (
+        "坐标超出经纬度的范围（{found}）；文件可能用的是投影坐标（单位为米）却没有说明坐标系（"
+        "缺少 .prj），请导出为经纬度坐标。",
+        "coordinates beyond any longitude or latitude ({found}); the file may hold projected "
+        "coordinates (metres) without saying so (no .prj); export it in lon/lat.",
+    ),
+    "problem.geometry_repaired": (
+        "乡镇“{name}”的边界无效（{reason}），已自动修复。",
+        "the boundary of township '{name}' was invalid ({reason}) and has been repaired.",
+    ),
+    "problem.geometry_unusable": (
+        "乡镇“{name}”的边界没有面积，无法使用。",
+        "the boundary of township '{name}' has no area and cannot be used.",
+    ),
+    "problem.more_problems": (
+        "另有 {count} 处同类问题未逐条列出。",
+        "{count} more problems of the same kind are not listed.",
+    ),
+}
+
+# What a cell should hold (Problem.params['expected']); zh entries that start with Latin text
+# carry their own leading space: "应为 -180 ..."
+_EXPECTED: dict[str, tuple[str, str]] = {
+    "expected.number": ("数字", "a number"),
+    "expected.lon": (" -180 到 180 之间的数字", "a number between -180 and 180"),
+    "expected.lat": (" -90 到 90 之间的数字", "a number between -90 and 90"),
+    "expected.count": ("非负整数", "a non-negative whole number"),
+    # radii, the one kind of value that must be positive: at most geo.io.config.MAX_RADIUS_M
+    "expected.positive": ("大于 0、不超过 100000 的米数", "metres, more than 0 and at most 100000"),
+    "expected.non_negative": ("不小于 0 的数字", "a number not below 0"),
+    "expected.yuan": (" 0 到 1 万亿之间的元数", "yuan, from 0 to 10^12"),
+    "expected.year": ("四位数的年份", "a four-digit year"),
+    "expected.bool": (" true 或 false", "true or false"),
+    "expected.text": ("文字", "text"),
+    "expected.table_list": (" [[groups]] 表", "[[groups]] tables"),
+    "expected.kind": (
+        " organization（组织）或 station（站点）",
+        "organization (组织) or station (站点)",
+    ),
+    "expected.inspected": ("是/否（yes/no）", "yes or no (是/否)"),
+    "expected.point": ("点", "a point"),
+    "expected.polygon": ("面（Polygon/MultiPolygon）", "a polygon (Polygon/MultiPolygon)"),
+}
+
+
 def _build_catalog(*sections: dict[str, tuple[str, str]]) -> dict[str, dict[str, str]]:
     catalog: dict[str, dict[str, str]] = {}
     for section in sections:
@@ -705,7 +1014,9 @@ def _build_catalog(*sections: dict[str, tuple[str, str]]) -> dict[str, dict[str,
     return catalog
 
 
-CATALOG: Final[dict[str, dict[str, str]]] = _build_catalog(_DASHBOARD, _EXPORTS, _SITING)
+CATALOG: Final[dict[str, dict[str, str]]] = _build_catalog(
+    _DASHBOARD, _EXPORTS, _SITING, _OPTIONS, _CLI, _PROBLEMS, _EXPECTED
+)
 
 
 def t(key: str, lang: str = "zh", **values: object) -> str:
@@ -742,13 +1053,23 @@ def t(key: str, lang: str = "zh", **values: object) -> str:
 
 
 def _check_lang(lang: str) -> None:
-    if lang not in LANGS:
-        msg = f"lang must be one of {LANGS}, got {lang!r}"
-        raise ValueError(msg)
+    check_choice("lang", lang, LANGS)
 
 
-def _is_missing(value: float | None) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+def display_width(text: str) -> int:
+    """Width of ``text`` in half-width columns: a wide or full-width character counts 2.
+
+    This is how a terminal, a spreadsheet column and a monospaced page lay out mixed
+    Chinese and Latin text.
+
+    >>> display_width("乡镇 A1")
+    7
+    """
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _is_nan(value: float) -> bool:
+    return isinstance(value, float) and math.isnan(value)
 
 
 def _trim(text: str) -> str:
@@ -762,7 +1083,7 @@ def format_number(value: float | None, *, decimals: int = 0) -> str:
     >>> format_number(1234567.891, decimals=1)
     '1,234,567.9'
     """
-    if _is_missing(value):
+    if value is None or _is_nan(value):
         return MISSING
     return f"{float(value):,.{decimals}f}"
 
@@ -781,7 +1102,7 @@ def format_count(value: float | None, lang: str = "zh") -> str:
     '27,000'
     """
     _check_lang(lang)
-    if _is_missing(value):
+    if value is None or _is_nan(value):
         return MISSING
     number = round(float(value))
     if lang == "zh" and abs(number) >= 100_000_000:
@@ -797,7 +1118,7 @@ def format_percent(ratio: float | None, *, decimals: int = 1) -> str:
     >>> format_percent(0.6667)
     '66.7%'
     """
-    if _is_missing(ratio):
+    if ratio is None or _is_nan(ratio):
         return MISSING
     return f"{float(ratio) * 100:.{decimals}f}%"
 
@@ -811,7 +1132,7 @@ def format_yuan(value: float | None, lang: str = "zh") -> str:
     '¥300,000'
     """
     _check_lang(lang)
-    if _is_missing(value):
+    if value is None or _is_nan(value):
         return MISSING
     if lang == "en":
         return f"¥{round(float(value)):,d}"
@@ -839,8 +1160,9 @@ def axis_ticks(top: float, lang: str = "zh", *, count: int = 5) -> tuple[list[fl
 
 
 def format_score(value: float | None) -> str:
-    """An accessibility score for reading: three significant digits, no more than six
-    decimals ('0.0125', '0.633', '1.68', '12.5', '1,234'); a dash when missing.
+    """An accessibility score for reading: three significant digits, at most six decimals.
+
+    '0.0125', '0.633', '1.68', '12.5', '1,234'; a dash when missing.
 
     >>> format_score(0.63289)
     '0.633'

@@ -17,10 +17,6 @@ from browser.offline_page import OfflinePage
 from dashboard.headless import CHROMIUM, CHROMIUM_ARGS, serve_dashboard
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "browser: runs the dashboard in a real Chromium")
-
-
 def _missing_browser(reason: str) -> None:
     message = f"browser tests need Chromium and playwright: {reason}"
     if os.environ.get("REQUIRE_BROWSER") == "1":

@@ -12,7 +12,7 @@ from browser.offline_page import OfflinePage
 from geo.io.load import load_dataset
 from geo.selection import filter_sites
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "suyu"
 MAP_FRAME = "iframe[title*='st_folium']"

@@ -15,7 +15,7 @@ from geo.text.i18n import format_count, t
 if TYPE_CHECKING:  # the fixture's class; importing conftest at run time is ambiguous
     from browser.offline_page import OfflinePage
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "suyu"
 MAP_FRAME = "iframe[title*='st_folium']"
