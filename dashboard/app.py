@@ -82,6 +82,7 @@ def main() -> None:
         return
     if page.url_path:
         state.sync_param("page", page.url_path)
+        state.sync_url(page.url_path)
     banner.sidebar(current, lang)
     _sidebar_controls(lang)
     if page.url_path:  # not on the router's run, which only forwards to the page

@@ -78,6 +78,7 @@ def export_buttons(
     view: str = "indicator",
     indicator: str = "coverage",
     group: str | None = None,
+    township: str | None = None,
 ) -> None:
     """An "export" expander with one download button per report file of the current view.
 
@@ -95,12 +96,20 @@ def export_buttons(
         The indicator of the choropleth (and of the pack's overview page).
     group
         The group of the coverage map.
+    township
+        The township open on the page: the map zooms to it, as on the screen.
     """
     _prepare_font()
     district = summary.dataset.district or "atlas"
     stamp = date.today().isoformat()
     previous = state.previous_source()
-    options = ExportOptions(lang=lang, indicator=indicator, view=view, group=group)
+    options = ExportOptions(
+        lang=lang,
+        indicator=indicator,
+        view=view,
+        group=group,
+        townships=(township,) if township else None,
+    )
     with st.expander(t("export.ui.title", lang), icon=":material/download:"):
         st.caption(t("export.ui.help", lang))
         columns = st.columns(len(_BUTTONS))
@@ -114,3 +123,24 @@ def export_buttons(
                 on_click="ignore",
                 width="stretch",
             )
+
+
+def township_sheet_button(summary: Summary, township: str, name: str, *, lang: str) -> None:
+    """A download button for the township's one-page sheet (A4 PDF)."""
+    _prepare_font()
+    stamp = date.today().isoformat()
+    st.download_button(
+        t("export.ui.township", lang),
+        data=partial(
+            export_bytes,
+            summary,
+            "township",
+            ".pdf",
+            ExportOptions(lang=lang, townships=(township,)),
+        ),
+        file_name=f"{name}_{t('export.file.township', lang)}_{stamp}.pdf",
+        mime="application/pdf",
+        key=f"township_sheet_{township}",
+        on_click="ignore",
+        icon=":material/picture_as_pdf:",
+    )

@@ -88,20 +88,20 @@ def source_failure(error: DatasetError | StoreError, source: str | None, lang: s
 
 
 def group_picker(dataset: Dataset, lang: str) -> tuple[str, ...]:
-    """Multi-select of beneficiary groups in the sidebar, mirrored in ``?group=``."""
-    if "groups" not in st.session_state:
-        st.session_state["groups"] = state.initial_groups(dataset)
-    chosen = st.sidebar.multiselect(
+    """Multi-select of beneficiary groups in the sidebar, the same choice on every page.
+
+    Returns the chosen group codes in the dataset's order; every group when none is chosen
+    (the empty box then says "all groups").
+    """
+    st.sidebar.multiselect(
         t("filter.groups", lang),
         options=list(dataset.group_codes),
         format_func=lambda code: dataset.group(code).display(lang),
-        key="groups",
         help=t("filter.groups_help", lang),
+        placeholder=t("filter.groups_all", lang),
+        **state.bind("groups", state.GROUPS_KEY, lambda: state.initial_groups(dataset)),
     )
-    codes = tuple(c for c in dataset.group_codes if c in chosen) or dataset.group_codes
-    all_chosen = len(codes) == len(dataset.group_codes)
-    state.sync_param("group", None if all_chosen else ",".join(codes))
-    return codes
+    return state.selected_groups()
 
 
 def groups_text(groups: Sequence[Group], dataset: Dataset, lang: str) -> str:
@@ -130,7 +130,7 @@ def kpi_tiles(kpis: DistrictKpis, lang: str) -> None:
         (
             funding_label,
             format_yuan(kpis.funding_yuan, lang),
-            t("kpi.projects", lang, n=kpis.projects),
+            t("kpi.projects_one" if kpis.projects == 1 else "kpi.projects", lang, n=kpis.projects),
         ),
     ]
     for column, (label, value, note) in zip(st.columns(len(tiles)), tiles, strict=True):
@@ -167,18 +167,23 @@ def tianditu_key() -> str | None:
 
 
 def basemap_picker(lang: str) -> str:
-    """Base-map choice in the sidebar; offline ('none') by default."""
+    """Base-map choice in the sidebar; offline ('none') by default.
+
+    Tianditu is offered without a key too: picking it then says, right there, that the
+    person who runs the app has to set one (an office user cannot, and needs not know how).
+    """
     key = tianditu_key()
-    options = ["none", "osm", "tianditu", "gaode"] if key else ["none", "osm", "gaode"]
+    options = ["none", "osm", "tianditu", "gaode"]
     choice = st.sidebar.selectbox(
         t("filter.basemap", lang),
         options,
         format_func=lambda b: t(f"basemap.{b}", lang),
-        key="basemap",
         help=t("basemap.online_note", lang),
+        **state.bind("basemap", "kept.basemap", lambda: "none"),
     )
-    if not key:
-        st.sidebar.caption(t("basemap.tianditu_nokey", lang))
+    if choice == "tianditu" and not key:
+        st.sidebar.warning(t("basemap.tianditu_nokey", lang), icon=":material/key_off:")
+        return "none"
     return choice
 
 
@@ -221,7 +226,7 @@ def show_table(
     st.dataframe(shown, hide_index=True, width="stretch", height=height, column_config=config)
 
 
-def show_report_table(table: ReportTable) -> None:
+def show_report_table(table: ReportTable, *, max_rows: int = 20) -> None:
     """A report table (``geo.export.tables``) on screen as in its spreadsheet: each column
     rounded and shown as its Excel number format says (shares as percentages)."""
     percent = [c for c, f in zip(table.frame.columns, table.formats, strict=True) if "%" in f]
@@ -230,4 +235,4 @@ def show_report_table(table: ReportTable) -> None:
         for column, fmt in zip(table.frame.columns, table.formats, strict=True)
         if fmt != "@" and "%" not in fmt
     }
-    show_table(table.frame, percent=percent, decimals=decimals)
+    show_table(table.frame, percent=percent, decimals=decimals, max_rows=max_rows)

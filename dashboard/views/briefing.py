@@ -192,8 +192,9 @@ def _slide_overview(summary: Summary, comparison: Comparison | None, lang: str) 
         (t("kpi.unreached", lang), format_count(kpis.unreached, lang), unreached_delta, "inverse"),
         (t("kpi.sites", lang), format_count(kpis.organizations + kpis.stations, lang),
          sites_delta, "off"),
-        (funding_label, format_yuan(kpis.funding_yuan, lang), t("kpi.projects", lang,
-                                                                  n=kpis.projects), "off"),
+        (funding_label, format_yuan(kpis.funding_yuan, lang),
+         t("kpi.projects_one" if kpis.projects == 1 else "kpi.projects", lang, n=kpis.projects),
+         "off"),
     ]  # fmt: skip
     with right:
         for label, value, delta, colour in tiles:

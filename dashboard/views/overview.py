@@ -21,16 +21,13 @@ from geo.text.i18n import format_count, t
 
 
 def _indicator_picker(lang: str) -> str:
-    if "indicator" not in st.session_state:
-        st.session_state["indicator"] = state.initial_indicator()
-    code = st.sidebar.selectbox(
+    st.sidebar.selectbox(
         t("filter.indicator", lang),
         CHOROPLETH_INDICATORS,
         format_func=lambda c: indicator_name(c, lang),
-        key="indicator",
+        **state.bind("indicator", state.INDICATOR_KEY, state.initial_indicator),
     )
-    state.sync_param("indicator", None if code == CHOROPLETH_INDICATORS[0] else code)
-    return code
+    return state.selected_indicator()
 
 
 def _breaks_picker(indicator: str, lang: str) -> Scheme | None:
@@ -102,7 +99,7 @@ def render() -> None:
     indicator = _indicator_picker(lang)
     breaks = _breaks_picker(indicator, lang)
     basemap = widgets.basemap_picker(lang)
-    summary = state.summary(ViewParameters.of(groups))
+    summary = state.summary(ViewParameters.of(groups, radii=state.selected_radii()))
     st.title(t("overview.title", lang) + " · " + widgets.plain(cur.dataset.name))
     widgets.demo_notice(cur.dataset, lang)
     widgets.kpi_tiles(district_kpis(summary), lang)
@@ -111,6 +108,7 @@ def render() -> None:
         lang=lang,
         basemap=basemap,
         tianditu_key=widgets.tianditu_key(),
+        township=state.selected_township(),
         asset_base=loader.leaflet_asset_base(),
         breaks=breaks,
     )

@@ -1,4 +1,4 @@
-"""``python -m geo export DATASET --what map|pack|tables|html|chart --out FILE``.
+"""``python -m geo export DATASET --what map|pack|tables|html|chart|township --out FILE``.
 
 The format comes from the file's extension. Exit codes as the other commands: 0 written,
 2 invalid input or option (a readable message, no traceback), 1 an unexpected error.
@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Final, cast
 
-from geo.cli.options import check_budget, chosen_groups, compared_groups
+from geo.cli.options import check_budget, chosen_groups, chosen_townships, compared_groups
 from geo.compare import Comparison, compare
 from geo.errors import OptionError, check_choice
 from geo.io.source import load_source
@@ -39,6 +39,7 @@ EXTENSIONS: Final[dict[str, tuple[str, ...]]] = {
     "pack": (".pdf",),
     "tables": (".xlsx", ".csv"),
     "html": (".html", ".htm"),
+    "township": (".pdf",),
 }
 
 
@@ -58,6 +59,10 @@ def add_export_arguments(command: argparse.ArgumentParser) -> None:
         help="map: indicator choropleth, coverage of the first --group, or funding",
     )  # fmt: skip
     command.add_argument("--chart", choices=("gaps", "funding"), default="gaps", help="chart")
+    command.add_argument(
+        "--township", nargs="+", action="extend", metavar="CODE",
+        help="township sheets: these townships (code or name); every township when left out",
+    )  # fmt: skip
     command.add_argument("--size", choices=("a4", "16x9"), default="a4", help="page size")
     command.add_argument("--budget", type=int, metavar="YUAN", help="budget to allocate (yuan)")
     command.add_argument("--date", metavar="YYYY-MM-DD", help="date printed (default today)")
@@ -73,10 +78,11 @@ def run_export(args: argparse.Namespace) -> int:
     check_budget(args.budget)
     dataset = load_source(args.dataset, args.store)
     chosen_groups(dataset, args.group, args.lang)
+    towns = chosen_townships(dataset, args.township) if args.township else None
     summary = summarize(dataset, groups=args.group, budget_yuan=args.budget)
     try:
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        options = replace(_options(args), comparison=_comparison(args, summary))
+        options = replace(_options(args, towns), comparison=_comparison(args, summary))
         path = export_summary(summary, args.what, args.out, options)
     except OSError as exc:
         print(t("cli.cannot_write", args.lang, path=args.out, error=exc.strerror), file=sys.stderr)
@@ -137,6 +143,9 @@ class ExportOptions:
     comparison
         This dataset against an earlier year (``geo.compare.compare``): the pack gets its
         "what changed" page.
+    townships
+        Township codes: the sheets of ``--what township`` (every township when None); a map
+        zooms to the one township given, as the dashboard does when a township is open.
     """
 
     lang: str = "zh"
@@ -147,9 +156,10 @@ class ExportOptions:
     size: str = "a4"
     day: date | None = None
     comparison: Comparison | None = None
+    townships: tuple[str, ...] | None = None
 
 
-def _options(args: argparse.Namespace) -> ExportOptions:
+def _options(args: argparse.Namespace, townships: list[str] | None) -> ExportOptions:
     return ExportOptions(
         lang=args.lang,
         indicator=args.indicator,
@@ -158,6 +168,7 @@ def _options(args: argparse.Namespace) -> ExportOptions:
         chart=args.chart,
         size=args.size,
         day=_parse_date(args.date) if args.date else None,
+        townships=tuple(townships) if townships else None,
     )
 
 
@@ -171,7 +182,8 @@ def export_summary(
     summary
         From ``geo.summary.summarize``.
     what
-        ``"map"``, ``"chart"``, ``"pack"``, ``"tables"`` or ``"html"`` (see ``EXTENSIONS``).
+        ``"map"``, ``"chart"``, ``"pack"``, ``"tables"``, ``"html"`` or ``"township"`` (see
+        ``EXTENSIONS``).
     path
         The file to write.
     options
@@ -188,6 +200,11 @@ def export_summary(
         raise ValueError(msg)
     if what in ("map", "chart"):
         return _export_figure(summary, what, path, opts)
+    if what == "township":
+        from geo.export.township import write_township_sheets
+
+        codes = list(opts.townships) if opts.townships else None
+        return write_township_sheets(summary, path, codes=codes, lang=lang, day=day)
     if what == "pack":
         from geo.export.pack import build_pack
 
@@ -207,7 +224,13 @@ def export_summary(
 
 def _export_figure(summary: Summary, what: str, path: Path, opts: ExportOptions) -> Path:
     from geo.export.charts import ChartName, chart_figure
-    from geo.export.maps import MapTheme, map_figure, save_figure
+    from geo.export.maps import (
+        MapTheme,
+        map_figure,
+        project_layers,
+        save_figure,
+        zoom_to_township,
+    )
 
     # chart_figure and map_figure check chart and view against their allowed values
     if what == "chart":
@@ -223,6 +246,8 @@ def _export_figure(summary: Summary, what: str, path: Path, opts: ExportOptions)
             size=opts.size,
             day=opts.day,
         )
+        if opts.townships and len(opts.townships) == 1:  # as on the screen: zoomed to it
+            zoom_to_township(fig.axes[0], project_layers(summary.dataset), opts.townships[0])
     return save_figure(fig, path)
 
 

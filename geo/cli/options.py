@@ -50,3 +50,24 @@ def compared_groups(
         listed = tuple(f"{new.group(c).display(lang)} ({c})" for c in shared)
         raise OptionError("--group", exc.received, allowed=listed) from None
     return codes
+
+
+def chosen_townships(dataset: Dataset, names: Sequence[str] | None) -> list[str]:
+    """Township codes named by code or name (every township, in order, when none are named).
+
+    Raises
+    ------
+    OptionError
+        Naming the unknown values and listing the dataset's townships by name and code.
+    """
+    towns = dataset.townships
+    by_name = dict(zip(towns["code"], towns["code"], strict=True))
+    by_name |= dict(zip(towns["name"], towns["code"], strict=True))
+    if not names:
+        return list(towns["code"])
+    unknown = [n for n in names if n not in by_name]
+    if unknown:
+        pairs = zip(towns["name"], towns["code"], strict=True)
+        listed = tuple(f"{name} ({code})" for name, code in pairs)
+        raise OptionError("--township", "、".join(unknown), allowed=listed)
+    return [by_name[n] for n in names]

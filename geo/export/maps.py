@@ -495,13 +495,28 @@ def _pick_group(summary: Summary, code: str | None) -> Group:
 
 def finish_map(ax: Axes, layers: MapLayers, lang: str) -> None:
     """Fit the extent to the townships, hide the axes, add the scale bar and north arrow."""
-    _fit_extent(ax, layers.townships.total_bounds)
+    fit_extent(ax, layers.townships.total_bounds)
     ax.set_axis_off()
     _layout.add_scale_bar(ax)
     _layout.add_north_arrow(ax, angle_deg=layers.north_deg, label=t("export.north", lang))
 
 
-def _fit_extent(ax: Axes, bounds: np.ndarray, *, pad: float = 0.04) -> None:
+def zoom_to_township(ax: Axes, layers: MapLayers, code: str) -> None:
+    """Zoom a finished map to township ``code`` and outline it, as the dashboard does.
+
+    The scale bar follows the new extent (it is measured when the figure is drawn).
+
+    Raises
+    ------
+    KeyError
+        For a code that is not a township of the layers.
+    """
+    town = layers.townships.loc[[code]]
+    town.boundary.plot(ax=ax, color=INK, linewidth=2.4, zorder=8)
+    fit_extent(ax, town.total_bounds, pad=0.08)
+
+
+def fit_extent(ax: Axes, bounds: np.ndarray, *, pad: float = 0.04) -> None:
     """Show ``bounds`` (plus ``pad``) at equal scale, widened to the axes' own shape."""
     minx, miny, maxx, maxy = bounds
     margin = pad * max(maxx - minx, maxy - miny)

@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from geo.dataset import Dataset
 from geo.export.layout import today_text
+from geo.selection import unreached_villages
 from geo.siting import SitingResult
 from geo.summary import Summary
 from geo.text.cells import inert_frame
@@ -40,6 +41,7 @@ __all__ = [
     "suggestion_table",
     "township_table",
     "unassigned_table",
+    "unreached_table",
     "write_csv",
     "write_xlsx",
     "xlsx_bytes",
@@ -92,6 +94,11 @@ _COLUMNS: Final[dict[str, tuple[str, Kind]]] = {
     "lon": ("export.col.lon", "coord"),
     "lat": ("export.col.lat", "coord"),
     "layer": ("export.col.layer", "text"),
+    "village_id": ("export.col.village_id", "text"),
+    "village": ("export.col.village", "text"),
+    "nearest_site": ("export.col.nearest_site", "text"),
+    "distance_m": ("export.col.distance_m", "count"),
+    "site_radius_m": ("export.col.site_radius_m", "count"),
 }
 
 
@@ -218,12 +225,37 @@ def unassigned_table(summary: Summary, lang: str = "zh") -> ReportTable:
     return _finish(pd.concat(parts, ignore_index=True), "export.sheet.unassigned", lang)
 
 
+def unreached_table(
+    summary: Summary, lang: str = "zh", *, township: str | None = None
+) -> ReportTable:
+    """The villages out of reach per group, with the nearest serving site and its distance.
+
+    One row per village and group, from ``geo.selection.unreached_villages`` (metres).
+    """
+    villages = unreached_villages(summary, township)
+    labels = {g.code: g.display(lang) for g in summary.groups}
+    table = pd.DataFrame(
+        {
+            "township": villages["township_name"].fillna(t("map.outside", lang)),
+            "village_id": villages["id"].astype(str),
+            "village": villages["name"],
+            "group": villages["group"].map(labels),
+            "unreached": villages["unreached"].astype(float),
+            "nearest_site": villages["site_name"],
+            "distance_m": villages["distance_m"].astype(float).round(),
+            "site_radius_m": villages["radius_m"].astype(float),
+        }
+    )
+    return _finish(table, "export.sheet.unreached", lang)
+
+
 def report_tables(summary: Summary, lang: str = "zh") -> list[ReportTable]:
     """The tables of a report, in sheet order."""
     builders = (
         township_table,
         group_table,
         gap_table,
+        unreached_table,
         funding_table,
         sites_table,
         unassigned_table,

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 __all__ = [
     "LAYER_SUFFIXES",
     "find_layer_file",
+    "find_layer_parts",
     "normalize_name",
     "read_layer",
     "read_table",
@@ -160,6 +161,33 @@ def find_layer_file(folder: Path | str, stem: str) -> Path | None:
             [Problem("file_unsupported", unsupported[0].name, params={"expected": expected})]
         )
     return matches[0] if matches else None
+
+
+def find_layer_parts(folder: Path | str, stem: str) -> list[Path]:
+    """The files of layer ``stem``: ``<stem>.<ext>`` and the parts ``<stem>-<part>.<ext>``.
+
+    A layer may come in several files of the same kind, one per township for instance
+    (``sites-仰化镇.xlsx``, ``sites-来龙镇.xlsx``); the caller combines them. The main file
+    follows :func:`find_layer_file`; parts are sorted by name.
+
+    Raises
+    ------
+    DatasetError
+        As :func:`find_layer_file`, and ``file_unsupported`` for a part in another format.
+    """
+    main = find_layer_file(folder, stem)
+    accepted = LAYER_SUFFIXES[stem]
+    parts: list[Path] = []
+    for path in sorted(Path(folder).iterdir()):
+        name = path.name.lower()
+        if not name.startswith(stem + "-") or not path.is_file():
+            continue
+        if not any(name.endswith(suffix) for suffix in accepted):
+            expected = [f"{stem}-…{suffix}" for suffix in accepted]
+            problem = Problem("file_unsupported", path.name, params={"expected": expected})
+            raise DatasetError([problem])
+        parts.append(path)
+    return ([main] if main is not None else []) + parts
 
 
 def read_layer(path: Path | str) -> pd.DataFrame:

@@ -226,7 +226,7 @@ def build_map(summary: Summary, view: MapView) -> folium.Map:
         font_px=view.font_px,
         legend_px=15 * view.font_px,
     )
-    add_basemap(fmap, view.basemap, tianditu_key=view.tianditu_key)
+    add_basemap(fmap, view.basemap, tianditu_key=view.tianditu_key, lang=view.lang)
     classes = classify_indicator(summary.townships, view.indicator, scheme=view.breaks)
     _add_townships(fmap, summary, drawn, classes, view)
     sites = _visible_sites(summary, view)

@@ -79,6 +79,7 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
         "可多选；指标按所选群体合计。",
         "Pick one or more; figures add up the chosen groups.",
     ),
+    "filter.groups_all": ("全部群体", "All groups"),
     "filter.indicator": ("地图指标", "Map indicator"),
     "filter.breaks": ("分级方式", "Classes"),
     "filter.breaks.fixed": ("固定分级（0-20-40-60-80-100%）", "Fixed (0-20-40-60-80-100%)"),
@@ -99,8 +100,13 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
     "basemap.tianditu": ("天地图", "Tianditu"),
     "basemap.gaode": ("高德地图", "Gaode (AMap)"),
     "basemap.tianditu_nokey": (
-        "天地图需要密钥：在 secrets 或环境变量 TIANDITU_KEY 中设置。",
-        "Tianditu needs a key: set it in the secrets or the TIANDITU_KEY variable.",
+        "天地图底图尚未启用：需要系统管理员配置天地图密钥（TIANDITU_KEY）。地图暂不显示底图。",
+        "The Tianditu base map is not set up: the app's administrator has to add a Tianditu "
+        "key (TIANDITU_KEY). The map shows no base map meanwhile.",
+    ),
+    "basemap.offline": (
+        "无法加载{name}底图（可能未联网）：仅显示乡镇边界和数据。",
+        "The {name} base map cannot be loaded (no internet?): townships and data only.",
     ),
     "basemap.online_note": (
         "在线底图需要联网；离线环境下请选择“无”。",
@@ -123,6 +129,7 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
         "{organizations} organizations · {stations} stations",
     ),
     "kpi.projects": ("{n}个项目", "{n} projects"),
+    "kpi.projects_one": ("{n}个项目", "{n} project"),
     "kpi.covered_of": ("已覆盖 {covered} 人", "{covered} within reach"),
     # indicators (names used by geo.indicators)
     "indicator.coverage": ("所选群体覆盖率", "Coverage of selected groups"),
@@ -136,7 +143,7 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
     "map.sites": ("服务点位", "Service sites"),
     "map.catchments": ("服务半径", "Catchments"),
     "map.unreached": ("未覆盖村居", "Villages out of reach"),
-    "map.show_catchments": ("显示服务半径圈", "Show catchment circles"),
+    "map.show_catchments": ("显示服务半径圈", "Catchment circles"),
     "map.show_catchments_help": (
         "每个点位按所选群体的服务半径画圈。选了三个以上群体时圈会互相重叠，默认不显示。",
         "A circle of each group's radius around every site. With three or more groups the "
@@ -184,6 +191,32 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
     "coverage.no_sites": ("所选条件下没有服务点位。", "No sites match the filters."),
     "coverage.sites_in": ("本乡镇点位", "Sites in this township"),
     "coverage.projects_in": ("本乡镇创投项目", "Venture projects here"),
+    "coverage.by_group_note": (
+        "只列服务所选群体（{groups}）的点位和项目，以及未写明群体的项目。",
+        "Only the sites and projects that serve the chosen groups ({groups}), and projects "
+        "that name no group.",
+    ),
+    "coverage.no_sites_here": (
+        "本乡镇没有服务所选群体的点位。",
+        "No site here serves the chosen groups.",
+    ),
+    "coverage.no_projects": (
+        "本乡镇没有相关的创投项目。",
+        "No venture project here for these groups.",
+    ),
+    "coverage.unreached_list": ("未覆盖村居清单：{where}", "Villages out of reach: {where}"),
+    "coverage.unreached_help": (
+        "每行是一个村居中某一群体的未覆盖人数，以及为该群体服务的最近点位和直线距离（米）。"
+        "点击表头可排序。",
+        "One row per village and group: the people out of reach and the nearest site serving "
+        "that group, with the straight-line distance in metres. Click a header to sort.",
+    ),
+    "coverage.unreached_none": (
+        "所选群体在这里都已覆盖。",
+        "Everyone of the chosen groups here is within reach.",
+    ),
+    "coverage.download_csv": ("下载 CSV", "Download CSV"),
+    "coverage.download_xlsx": ("下载 Excel", "Download Excel"),
     # funding page
     "funding.title": ("公益创投资金分配", "Venture funding allocation"),
     "funding.formula": (
@@ -238,17 +271,28 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
         "{townships} 个乡镇，{sites} 个点位，{demand} 条需求记录，{projects} 个创投项目",
         "{townships} townships, {sites} sites, {demand} demand rows, {projects} projects",
     ),
-    "data.validation": ("校验报告", "Validation report"),
-    "data.valid": ("数据校验通过，没有发现问题。", "The data passed validation: no problems."),
+    "data.validation": ("当前数据的校验结果", "Checks of the current data"),
+    "data.valid": (
+        "当前数据（{name}）校验通过，没有发现问题。",
+        "The current data ({name}) passed every check.",
+    ),
+    "data.problem_more": (
+        "另有 {n} 条，见下方完整表格。",
+        "{n} more: see the full table below.",
+    ),
+    "data.problem_table": ("完整问题表（可下载 CSV）", "Every problem as a table (CSV download)"),
     "data.warnings": ("{n} 条提示（数据仍可使用）", "Warnings: {n} (the data still loads)"),
     "data.errors": ("{n} 个错误，数据未被采用", "Errors: {n}; the data was not used"),
     "data.upload": ("上传数据集", "Upload a dataset"),
     "data.upload_help": (
         "上传整个数据集文件夹的 zip 压缩包，或分别上传 dataset.toml、townships、sites、"
-        "demand（以及可选的 projects）文件。每次上传单独校验；校验通过后保存为草稿版本，"
-        "只在您的会话中预览，发布后所有人可见。",
+        "demand（以及可选的 projects）文件。各乡镇分别报送的同一图层可一起上传，文件名写成 "
+        "sites-仰化镇.xlsx、sites-来龙镇.xlsx 这样，系统会合并并报告重复和冲突。"
+        "每次上传单独校验；校验通过后保存为草稿版本，只在您的会话中预览，发布后所有人可见。",
         "Upload a zip of a dataset folder, or the files themselves (dataset.toml, townships, "
-        "sites, demand, optionally projects). Each upload is checked on its own; a valid one "
+        "sites, demand, optionally projects). A layer sent in one file per township can be "
+        "uploaded together, named like sites-仰化镇.xlsx, sites-来龙镇.xlsx: they are combined, "
+        "and repeats or conflicts are reported. Each upload is checked on its own; a valid one "
         "is saved as a draft version that only you preview until it is published.",
     ),
     "data.upload_zip_bad": ("无法读取上传的文件：{error}", "Cannot read the upload: {error}"),
@@ -406,6 +450,46 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "export.sheet.funding": ("资金分配", "Funding"),
     "export.sheet.sites": ("服务点位", "Sites"),
     "export.sheet.unassigned": ("不在乡镇内的点位", "Outside townships"),
+    "export.sheet.unreached": ("未覆盖村居", "Villages out of reach"),
+    "export.township.title": ("{township}服务覆盖一页纸", "{township}: one-page summary"),
+    "export.township.this": ("本乡镇", "This township"),
+    "export.siting.title": (
+        "{district}：{group}新增站点选址建议",
+        "{district}: new stations for {group}",
+    ),
+    "export.siting.sub": (
+        "建议新增 {k} 个站点，每个服务半径 {radius} 米；紫色为规划人员假设的站点",
+        "{k} suggested stations, each reaching {radius} m; purple: stations the planner placed",
+    ),
+    "siting.download_png": ("地图（PNG）", "Map (PNG)"),
+    "siting.download_pdf": ("地图（PDF）", "Map (PDF)"),
+    "export.ui.township": ("乡镇一页纸（PDF）", "One-page township sheet (PDF)"),
+    "export.file.township": ("乡镇一页纸", "township-sheet"),
+    "export.township.groups": ("分群体覆盖", "Coverage by group"),
+    "export.township.reached_all": (
+        "所选群体均在服务半径内",
+        "Within reach for every chosen group",
+    ),
+    "export.township.unreached_dot": (
+        "未覆盖村居（按未覆盖人数）",
+        "Village out of reach (by people)",
+    ),
+    "export.township.figure": ("指标", "Figure"),
+    "export.township.district": ("全区", "District"),
+    "export.township.rank_col": ("排名", "Rank"),
+    "export.township.rank": ("{n}/{total}", "{n} of {total}"),
+    "export.township.coverage_here": ("本乡镇覆盖率", "Coverage here"),
+    "export.township.coverage_district": ("全区覆盖率", "District coverage"),
+    "export.township.villages": ("未覆盖村居（{n} 个）", "Villages out of reach ({n})"),
+    "export.township.sites": ("服务点位（{n} 个）", "Sites ({n})"),
+    "export.township.projects": ("公益创投项目（{n} 个）", "Venture projects ({n})"),
+    "export.township.more": ("另有 {n} 行，见“全部表格”", "{n} more rows in the tables workbook"),
+    "export.township.year": ("年度", "Year"),
+    "export.col.village_id": ("村居编号", "Village ID"),
+    "export.col.village": ("村居", "Village"),
+    "export.col.nearest_site": ("最近的服务点位", "Nearest serving site"),
+    "export.col.distance_m": ("距离（米）", "Distance (m)"),
+    "export.col.site_radius_m": ("该点位服务半径（米）", "Its reach (m)"),
     "export.col.rank": ("排名", "Rank"),
     "export.col.id": ("编号", "ID"),
     "export.col.site_name": ("名称", "Name"),
@@ -460,7 +544,12 @@ _SITING: dict[str, tuple[str, str]] = {
         "reach; existing sites stay. Candidates are the villages, or a list you upload.",
     ),
     # sidebar
-    "siting.group": ("服务群体", "Beneficiary group"),
+    "siting.group": ("选址针对的群体（所选 {n} 个之一）", "Plan for (one of the {n} chosen)"),
+    "siting.group_only": ("选址针对：{group}", "Planning for: {group}"),
+    "siting.group_help": (
+        "选址一次只能针对一个群体；可选的是上面“服务群体”中选中的群体。",
+        "Siting plans for one group at a time: one of the groups chosen above.",
+    ),
     "siting.count": ("新增站点数 K", "New stations (K)"),
     "siting.reach": ("服务范围", "Reach"),
     "siting.reach.radius": ("半径（米）", "Radius (m)"),
@@ -1109,6 +1198,16 @@ _PROBLEMS: dict[str, tuple[str, str]] = {
         "同一图层有多个文件：{files}；请只保留一个。",
         "several files for the same layer: {files}; keep only one.",
     ),
+    "problem.duplicate_across_files": (
+        "编号“{id}”的这一行与 {other_file} 第 {other_row} 行完全相同，只保留一条。",
+        "id '{id}' repeats {other_file} row {other_row} exactly; it is kept once.",
+    ),
+    "problem.conflict_across_files": (
+        "编号“{id}”也出现在 {other_file} 第 {other_row} 行，但内容不同（{columns}）；"
+        "请核对后只保留正确的一条。",
+        "id '{id}' is also in {other_file} row {other_row}, with other values ({columns}); "
+        "keep only the right one.",
+    ),
     "problem.file_unreadable": ("无法读取文件：{reason}。", "the file cannot be read: {reason}."),
     "problem.file_empty": ("文件是空的。", "the file is empty."),
     "problem.file_binary": (
@@ -1288,8 +1387,15 @@ _PROBLEMS: dict[str, tuple[str, str]] = {
         "this row has no lon/lat, so its township must be given.",
     ),
     "problem.township_mismatch": (
-        "点位于“{found}”境内，与所填乡镇“{given}”不一致；以点的位置为准。",
-        "the point lies in '{found}', not in the township given ('{given}'); its location decides.",
+        "点位于“{found}”境内，与所填乡镇“{given}”不一致（距“{given}”边界 {distance} 米）；"
+        "以点的位置为准，请核对坐标或所填乡镇。",
+        "the point lies in '{found}', not in the township given ('{given}'), {distance} m "
+        "from its border; the location decides: check the coordinates or the township.",
+    ),
+    "problem.stated_township_unknown": (
+        "所填乡镇“{given}”不在 {townships_file} 中；以点的位置（{found}）为准。",
+        "the township given ('{given}') is not in {townships_file}; the location decides "
+        "({found}).",
     ),
     "problem.outside_townships": (
         "{count} 个点不在任何乡镇边界内，不计入任何乡镇：{ids}。",
