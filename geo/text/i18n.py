@@ -771,7 +771,8 @@ _COMPARE: dict[str, tuple[str, str]] = {
     "compare.years": ("{old} → {new}", "{old} → {new}"),
     "compare.none": (
         "没有可对比的上一年度数据。示例数据自带 2020 年数据；"
-        "数据仓库中的已发布版本与它之前发布的版本对比；两个文件夹可用命令行对比：python -m geo compare 上年文件夹 今年文件夹。",
+        "数据仓库中的已发布版本与它之前发布的版本对比；"
+        "两个文件夹可用命令行对比：python -m geo compare 上年文件夹 今年文件夹。",
         "No earlier year to compare with. The demo comes with 2020; a published version is "
         "compared with the version published before it; two folders can be compared on the "
         "command line: python -m geo compare OLD NEW.",
