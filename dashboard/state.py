@@ -15,6 +15,7 @@ townships are forgotten (:func:`_forget_choices`).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TypeVar
 
 import streamlit as st
@@ -198,11 +199,18 @@ def sync_url(page: str) -> None:
 
 
 def previous_source() -> Callable[[], Dataset] | None:
-    """How to load the year before the current dataset, when there is one (the demo carries
-    its 2020); a callable, so that a download can load it only when it is asked for."""
-    if current().token == loader.DEMO_TOKEN:
+    """How to load the year before the current dataset, when there is one: the demo carries
+    its 2020; a stored version is compared with the version published before it. A callable,
+    so that a download can load it only when it is asked for."""
+    cur = current()
+    if cur.token == loader.DEMO_TOKEN:
         return loader.demo_previous_dataset
-    return None
+    if cur.version is None or cur.store is None:
+        return None
+    store, before = cur.store, cur.store.published_before(cur.version)
+    if before is None:
+        return None
+    return partial(loader.version_dataset, store, before.id, before.content_hash)
 
 
 def previous() -> Dataset | None:

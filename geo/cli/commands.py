@@ -344,11 +344,13 @@ _COMPARE_COLUMNS = ("township", "status", "coverage_old", "coverage_new", "chang
 
 def _add_compare_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument(
-        "old", type=dataset_source, help="the earlier dataset: a folder, or store:ID"
-    )
+        "old", type=dataset_source, nargs="?",
+        help="the earlier dataset: a folder, or store:ID (none: the version published before)",
+    )  # fmt: skip
     command.add_argument(
-        "new", type=dataset_source, help="the later dataset: a folder, or store:published"
-    )
+        "new", type=dataset_source, nargs="?",
+        help="the later dataset: a folder, or store:published (none: the published version)",
+    )  # fmt: skip
     command.add_argument(
         "--group", nargs="+", action="extend", metavar="CODE", help="groups (code or label)"
     )
@@ -357,6 +359,10 @@ def _add_compare_arguments(command: argparse.ArgumentParser) -> None:
 
 def run_compare(args: argparse.Namespace) -> int:
     """Compare two datasets (last year and this year): coverage, sites and funding."""
+    if args.old is None or args.new is None:
+        if args.old is not None:
+            raise OptionError("NEW", "", expected="option.expected.new_dataset")
+        args.old, args.new = _published_pair(args.store)
     old = load_source(args.old, args.store)
     new = load_source(args.new, args.store)
     codes = compared_groups(old, new, args.group, args.lang)
@@ -366,6 +372,20 @@ def run_compare(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(format_comparison(comparison, args.lang))
     return EXIT_OK
+
+
+def _published_pair(store_address: str | None) -> tuple[str, str]:
+    """``store:ID`` of the version published before the published one, and of that one."""
+    from geo.io.store import open_store
+
+    with open_store(store_address) as store:
+        published = store.published()
+        before = store.published_before(published) if published is not None else None
+    if published is None:
+        raise StoreError("no_published", dataset="")
+    if before is None:
+        raise StoreError("nothing_before", id=published.id, label=published.label)
+    return f"store:{before.id}", f"store:{published.id}"
 
 
 def format_comparison(comparison: Comparison, lang: str) -> str:

@@ -855,10 +855,12 @@ _COMPARE: dict[str, tuple[str, str]] = {
     "compare.title": ("年度对比", "This year against last year"),
     "compare.years": ("{old} → {new}", "{old} → {new}"),
     "compare.none": (
-        "没有可对比的上一年度数据。示例数据自带 2020 年数据；自己的数据可用命令行对比两个数据集："
-        "python -m geo compare 上年文件夹 今年文件夹。",
-        "No earlier year to compare with. The demo comes with 2020; for your own data compare "
-        "two dataset folders on the command line: python -m geo compare OLD NEW.",
+        "没有可对比的上一年度数据。示例数据自带 2020 年数据；"
+        "数据仓库中的已发布版本与它之前发布的版本对比；"
+        "两个文件夹可用命令行对比：python -m geo compare 上年文件夹 今年文件夹。",
+        "No earlier year to compare with. The demo comes with 2020; a published version is "
+        "compared with the version published before it; two folders can be compared on the "
+        "command line: python -m geo compare OLD NEW.",
     ),
     "compare.left_out": (
         "只有一个年度有的服务群体不参与对比：{groups}",
@@ -979,6 +981,10 @@ _OPTIONS: dict[str, tuple[str, str]] = {
     "option.expected.shared_groups": (
         "两个数据集共有的服务群体（它们没有共同的群体）",
         "groups both datasets have (they share none)",
+    ),
+    "option.expected.new_dataset": (
+        "与 OLD 一起写出的新数据集（或两个都不写：对比数据仓库中最近两次发布的版本）",
+        "the NEW dataset beside OLD (or neither: the store's last two published versions)",
     ),
     "option.expected.date": ("日期（YYYY-MM-DD）", "a date as YYYY-MM-DD"),
 }
@@ -1112,6 +1118,11 @@ _CLI: dict[str, tuple[str, str]] = {
     "store.error.no_published": (
         "数据仓库中还没有已发布的版本{dataset}",
         "The store has no published version{dataset} yet",
+    ),
+    "store.error.nothing_before": (
+        "版本 {id}（{label}）之前没有发布过其他版本，无从对比；请写出两个数据集：compare 旧 新",
+        "No version was published before version {id} ({label}), so there is nothing to "
+        "compare it with; name both datasets: compare OLD NEW",
     ),
     "store.error.which_dataset": (
         "仓库中有多个数据集（{names}），请写 store:published:名称",
