@@ -13,12 +13,14 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 SYNC := $(UV) sync --locked --inexact --quiet
 PORT ?= 8501
-# make serve: the production settings (dashboard/serve.py); see deploy/README.md
-ADDRESS ?= 127.0.0.1
+# 127.0.0.1: this machine only. HOST=0.0.0.0 opens the app to the network.
+HOST ?= 127.0.0.1
+SERVER_NAME ?= $(if $(filter 127.0.0.1 localhost,$(HOST)),localhost,$(shell hostname))
+# make serve: the production settings (dashboard/serve.py) under this URL path; deploy/README.md
 BASE_PATH ?= atlas
 LOWEST := .venv-lowest
 
-.PHONY: run test lint bench serve lock bundle test-lowest clean
+.PHONY: run test lint bench fuzz serve lock bundle test-lowest clean
 
 $(UV):
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required" if sys.version_info < (3, 11) else 0)'
@@ -34,9 +36,11 @@ $(STAMP): uv.lock pyproject.toml | $(UV)
 	$(SYNC) --extra test
 	touch $@
 
+# make run DATA=path/to/folder (or DATA=store:published) opens that dataset for every visitor.
 run: $(RUN_STAMP)
-	@echo "Open http://localhost:$(PORT) in a browser (Ctrl+C stops the app)."
-	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.headless true
+	@echo "Open http://$(SERVER_NAME):$(PORT) in a browser (Ctrl+C stops the app)."
+	$(if $(DATA),ATLAS_DATA="$(DATA)" )$(BIN)/streamlit run dashboard/app.py --server.port $(PORT) \
+		--server.headless true --server.address $(HOST) --browser.serverAddress $(SERVER_NAME)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
@@ -45,10 +49,15 @@ test: $(STAMP)
 	$(BIN)/pytest
 
 serve: $(RUN_STAMP)
-	$(BIN)/python -m dashboard.serve --address $(ADDRESS) --port $(PORT) --base-path $(BASE_PATH)
+	$(if $(DATA),ATLAS_DATA="$(DATA)" )$(BIN)/python -m dashboard.serve --address $(HOST) \
+		--port $(PORT) --base-path $(BASE_PATH)
+
+# The mutation fuzzer of tests/fuzz/ for longer than the tests run it (CASES=, SEED=).
+fuzz: $(STAMP)
+	$(BIN)/python -m tests.fuzz.fuzz --cases $(or $(CASES),3000) --seed $(or $(SEED),1000)
 
 bench: $(STAMP)
-	$(BIN)/python bench/bench_summary.py
+	$(BIN)/python bench/bench_scale.py
 
 # After changing the dependencies in pyproject.toml (or merging a branch that did): re-resolve
 # uv.lock and commit it.

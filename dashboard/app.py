@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import state, widgets
-from dashboard.views import coverage, data, funding, overview, siting
+from dashboard import banner, loader, source, state, widgets
+from dashboard.views import briefing as deck
+from dashboard.views import compare, coverage, data, funding, overview, siting
+from geo.errors import DatasetError
+from geo.io.store import StoreError
 from geo.text.i18n import t
 
 PAGES = (
@@ -17,6 +20,7 @@ PAGES = (
     ("coverage", coverage.render, ":material/radar:"),
     ("funding", funding.render, ":material/payments:"),
     ("siting", siting.render, ":material/add_location_alt:"),
+    ("compare", compare.render, ":material/compare_arrows:"),
     ("data", data.render, ":material/database:"),
 )
 
@@ -55,6 +59,11 @@ def main() -> None:
     )
     lang, briefing = state.lang(), state.briefing()
     widgets.apply_styles(briefing=briefing)
+    try:
+        current = source.resolve()
+    except (DatasetError, StoreError) as error:
+        widgets.source_failure(error, loader.configured_source(), lang)
+        return
     pages = {
         name: st.Page(func, title=t(f"page.{name}", lang), icon=icon, url_path=name)
         for name, func, icon in PAGES
@@ -68,12 +77,16 @@ def main() -> None:
     )  # fmt: skip
     page = st.navigation([router, *pages.values()], position="hidden" if briefing else "sidebar")
     if briefing:
-        overview.render_briefing()
+        deck.render()
+        banner.briefing(current, lang)
         return
     if page.url_path:
         state.sync_param("page", page.url_path)
-    st.sidebar.caption(t("app.dataset", lang, name=state.current().dataset.name))
+        state.sync_url(page.url_path)
+    banner.sidebar(current, lang)
     _sidebar_controls(lang)
+    if page.url_path:  # not on the router's run, which only forwards to the page
+        banner.notice(current, lang)
     page.run()
 
 

@@ -44,7 +44,7 @@ def build(uv: str, out: Path) -> Path:
     wheels.mkdir(parents=True)
     requirements = folder / "requirements.txt"
     # The runtime set of the lock (no test tools, not the project), with every file's sha256.
-    _run(uv, "export", "--frozen", "--no-dev", "--no-emit-project", "--quiet",
+    _run(uv, "export", "--locked", "--no-dev", "--no-emit-project", "--quiet",
          "--format", "requirements-txt", "--output-file", str(requirements))  # fmt: skip
     _run(sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
          "--only-binary", ":all:", "--no-deps", "--require-hashes",
@@ -57,7 +57,8 @@ def build(uv: str, out: Path) -> Path:
     (folder / "PYTHON_VERSION").write_text(
         f"{sys.version_info.major}.{sys.version_info.minor}\n", encoding="ascii"
     )
-    shutil.copytree(ROOT / "data" / "suyu", folder / "demo" / "suyu")
+    for demo in ("suyu", "suyu-2020"):  # the demo and its earlier year (the comparison)
+        shutil.copytree(ROOT / "data" / demo, folder / "demo" / demo)
     shutil.copytree(ROOT / ".streamlit", folder / ".streamlit", ignore=_no_secrets)
     for example in ("nginx", "systemd"):
         shutil.copytree(HERE / example, folder / "deploy" / example)

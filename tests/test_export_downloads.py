@@ -84,14 +84,12 @@ def test_the_export_says_it_waits_for_the_font_while_it_is_cut(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Installed without `python -m geo fonts prepare`: the first visitor learns why."""
-    import streamlit as st
-
     from dashboard import downloads
 
     release = threading.Event()
     monkeypatch.setattr(downloads, "cjk_font_ready", lambda: False)
     monkeypatch.setattr(downloads, "ensure_cjk_font", release.wait)
-    st.cache_resource.clear()
+    downloads._prepare_font.clear()  # only this cache: not the open store's
     try:
         app = AppTest.from_file(APP, default_timeout=60)
         app.query_params["page"] = "overview"
@@ -99,4 +97,24 @@ def test_the_export_says_it_waits_for_the_font_while_it_is_cut(
         assert any("正在准备导出用的中文字体" in info.value for info in app.info)
     finally:
         release.set()
-        st.cache_resource.clear()
+        downloads._prepare_font.clear()
+
+
+def test_the_pack_download_says_what_changed_when_there_is_an_earlier_year() -> None:
+    import io
+
+    import pypdf
+
+    from dashboard.downloads import _file_bytes
+    from geo.cli.export import ExportOptions
+    from geo.io.load import load_dataset
+    from geo.summary import summarize
+
+    demo = Path(__file__).resolve().parents[1] / "data" / "suyu"
+    summary = summarize(load_dataset(demo), groups=["disabled"])
+    earlier = load_dataset(demo.parent / "suyu-2020")
+    data = _file_bytes(summary, "pack", ".pdf", lambda: earlier, ExportOptions())
+    pages = [p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages]
+    assert any("与上年相比的变化（2020 → 2021）" in text for text in pages)
+    without = _file_bytes(summary, "pack", ".pdf", None, ExportOptions())
+    assert len(pypdf.PdfReader(io.BytesIO(without)).pages) == len(pages) - 1

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any, TypedDict, TypeGuard
 
 from geo.dataset import DATUMS, Group
-from geo.errors import Problem
+from geo.errors import DatasetError, Problem
 from geo.funding import MAX_BUDGET_YUAN
+from geo.io.limits import check_file_size
 from geo.io.readers import normalize_name
 
 FILE = "dataset.toml"
@@ -20,6 +21,9 @@ _ERROR_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 # A catchment is a walk, a ride or a district at most: a larger radius is a typo (km for m,
 # extra zeros), and would also cost the coverage search its precision.
 MAX_RADIUS_M = 100_000.0
+# A weight is relative to the reference group (1.0); beyond 1000 it is a typo, and near 1e305
+# the funding scores (weight x people) overflow.
+MAX_WEIGHT = 1000.0
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,19 @@ def read_config(folder: Path) -> tuple[Config | None, list[Problem]]:
     path = folder / FILE
     if not path.is_file():
         return None, [Problem("config_missing", FILE)]
-    data, problems = _parse_toml(path)
+    try:
+        check_file_size(path)
+        raw = path.read_bytes()
+    except DatasetError as error:
+        return None, list(error.problems)
+    except OSError as error:
+        return None, [Problem("file_unreadable", FILE, params={"reason": error.strerror})]
+    return config_from_bytes(raw)
+
+
+def config_from_bytes(raw: bytes) -> tuple[Config | None, list[Problem]]:
+    """Check the content of a dataset.toml (as :func:`read_config` does for the file)."""
+    data, problems = _parse_toml(raw)
     if data is None:
         return None, problems
     coordinates, datum_problems = _read_datum(data)
@@ -62,11 +78,7 @@ def read_config(folder: Path) -> tuple[Config | None, list[Problem]]:
     return config, datum_problems + group_problems + scalar_problems
 
 
-def _parse_toml(path: Path) -> tuple[dict[str, object] | None, list[Problem]]:
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        return None, [Problem("file_unreadable", FILE, params={"reason": error.strerror})]
+def _parse_toml(raw: bytes) -> tuple[dict[str, object] | None, list[Problem]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -194,8 +206,8 @@ def _read_group_numbers(
     else:
         values["radius_m"] = float(radius)
     weight = table.get("weight", 1.0)
-    if not (_is_number(weight) and weight >= 0):
-        problems.append(_bad(f"{where}.weight", "non_negative", weight))
+    if not (_is_number(weight) and 0 <= weight <= MAX_WEIGHT):
+        problems.append(_bad(f"{where}.weight", "weight", weight))
     else:
         values["weight"] = float(weight)
     return problems

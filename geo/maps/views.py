@@ -7,17 +7,21 @@ people not reached, and the site markers styled by kind and category.
 
 from __future__ import annotations
 
+import weakref
+import zlib
 from dataclasses import dataclass
 from html import escape
-from typing import TypedDict, cast
+from typing import Any, TypedDict, cast
 
 import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from geo.indicators import (
     Classification,
+    Scheme,
     classify_indicator,
     format_indicator_value,
     indicator_name,
@@ -45,20 +49,29 @@ from geo.text.i18n import format_count, t
 __all__ = [
     "CATCHMENT_GROUP_LIMIT",
     "CATEGORY_COLOURS",
+    "KNOWN_CATEGORY_COLOURS",
     "MapView",
     "build_map",
     "catchments_by_default",
     "category_colours",
 ]
 
-# Warm and dark hues that stand out on the choropleth palettes (which are light and cool).
+# Warm and dark hues that stand out on the choropleth palettes (which are light and cool):
+# the well-known categories have their own (KNOWN_CATEGORY_COLOURS), any other category one of
+# CATEGORY_COLOURS by a hash of its name.
 CATEGORY_COLOURS = (
-    "#d62728", "#ff7f0e", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#9467bd", "#17becf",
+    "#a0522d", "#b8860b", "#6b8e23", "#c71585", "#8b0000", "#4b0082", "#ff1493", "#556b2f",
 )  # fmt: skip
 OTHER_COLOUR = "#444444"
 # Above this many groups the circles of every site for every group cover the whole district
 # (the demo: 7 groups, hundreds of overlapping circles), so they start switched off.
 CATCHMENT_GROUP_LIMIT = 2
+# Beyond this many villages out of reach the map shows them summed per township.
+MAX_VILLAGE_MARKERS = 3000
+# More catchment circles than this are painted on one canvas, not as SVG elements.
+CANVAS_FROM = 1000
+# With more townships than this, labels that would overlap are hidden (largest shown first).
+DECLUTTER_FROM = 40
 _KIND_FILL = {"organization": "#1e1b4b", "station": "#64748b"}
 
 
@@ -107,6 +120,9 @@ class MapView:
         Fill opacity of the choropleth (lighter where points must stand out on it).
     asset_base
         Where the browser finds ``leaflet.js``/``leaflet.css`` (see ``geo.maps.webmap.new_map``).
+    breaks
+        The class breaks of the choropleth; None: the indicator's default (fixed classes for
+        shares, natural breaks for the rest; see ``geo.indicators.classify_indicator``).
     """
 
     indicator: str = "coverage"
@@ -125,6 +141,7 @@ class MapView:
     site_scale: float = 1.0
     township_opacity: float = 0.85
     asset_base: str = "leaflet/"
+    breaks: Scheme | None = None
 
     @property
     def font_px(self) -> int:
@@ -132,11 +149,42 @@ class MapView:
         return 22 if self.briefing else 14
 
 
+# The categories of the national and local site registers keep one colour everywhere.
+KNOWN_CATEGORY_COLOURS = {
+    "妇女之家": "#ff7f0e",
+    "儿童之家": "#d62728",
+    "日间照料中心": "#8c564b",
+    "驿站": "#e377c2",
+    "社工站": "#9467bd",
+    "女性社会组织": "#bcbd22",
+    "农村社区社会组织": "#7f7f7f",
+    "社会组织": "#17becf",
+}
+
+
 def category_colours(categories: pd.Series) -> dict[str, str]:
-    """A fill colour per site category, the most frequent categories first."""
-    counts = categories.dropna().astype(str).value_counts()
-    ranked = sorted(counts.index, key=lambda c: (-counts[c], c))
-    return {c: CATEGORY_COLOURS[i] for i, c in enumerate(ranked[: len(CATEGORY_COLOURS)])}
+    """A fill colour per site category by its name only: the same in every year and dataset.
+
+    The well-known categories have their own colours (``KNOWN_CATEGORY_COLOURS``); any other
+    category gets the colour of ``CATEGORY_COLOURS`` its name hashes to (CRC-32 of the UTF-8
+    name), or the next free one when another category of the same map has it already. Beyond
+    ``len(CATEGORY_COLOURS)`` other categories the rest share ``OTHER_COLOUR``.
+    """
+    names = sorted(set(categories.dropna().astype(str)))
+    colours = {c: KNOWN_CATEGORY_COLOURS[c] for c in names if c in KNOWN_CATEGORY_COLOURS}
+    taken: set[str] = set()
+    for name in names:
+        if name in colours:
+            continue
+        free = [c for c in CATEGORY_COLOURS if c not in taken]
+        if not free:
+            colours[name] = OTHER_COLOUR
+            continue
+        start = zlib.crc32(name.encode("utf-8")) % len(CATEGORY_COLOURS)
+        ring = CATEGORY_COLOURS[start:] + CATEGORY_COLOURS[:start]
+        colours[name] = next(c for c in ring if c in free)
+        taken.add(colours[name])
+    return colours
 
 
 def catchments_by_default(group_count: int) -> bool:
@@ -165,8 +213,8 @@ def build_map(summary: Summary, view: MapView) -> folium.Map:
         ``geo.maps.webmap.standalone_html`` for a self-contained page.
     """
     datum = display_datum(view.basemap)
-    townships = summary.dataset.townships.set_index("code")
-    shapes = to_display_datum(prepare_polygons(townships), datum)
+    drawn = display_townships(summary.dataset.townships, datum)
+    shapes = drawn.shapes
     focus = (
         cast(gpd.GeoSeries, shapes.loc[[view.township]])
         if view.zoom_to_township and view.township
@@ -178,9 +226,9 @@ def build_map(summary: Summary, view: MapView) -> folium.Map:
         font_px=view.font_px,
         legend_px=15 * view.font_px,
     )
-    add_basemap(fmap, view.basemap, tianditu_key=view.tianditu_key)
-    classes = classify_indicator(summary.townships, view.indicator)
-    _add_townships(fmap, summary, shapes, classes, view)
+    add_basemap(fmap, view.basemap, tianditu_key=view.tianditu_key, lang=view.lang)
+    classes = classify_indicator(summary.townships, view.indicator, scheme=view.breaks)
+    _add_townships(fmap, summary, drawn, classes, view)
     sites = _visible_sites(summary, view)
     if view.show_catchments:
         _add_catchments(fmap, summary, sites, datum)
@@ -191,6 +239,48 @@ def build_map(summary: Summary, view: MapView) -> folium.Map:
         _add_sites(fmap, summary, sites, colours, datum, view)
     _add_legend(fmap, summary, classes, colours, view)
     return fmap
+
+
+@dataclass(frozen=True)
+class DisplayTownships:
+    """The townships as a map draws them, computed once per dataset and datum.
+
+    Attributes
+    ----------
+    shapes
+        Simplified polygons (index: code), in the display datum.
+    geometry
+        Their GeoJSON geometries, in the same order.
+    label_points
+        Where each name is written (a point inside the polygon).
+    """
+
+    shapes: gpd.GeoSeries
+    geometry: list[dict[str, object]]
+    label_points: gpd.GeoSeries
+
+
+# By (id of the townships frame, datum), while that frame lives.
+_DISPLAY: dict[tuple[int, str], DisplayTownships] = {}
+
+
+def display_townships(townships: gpd.GeoDataFrame, datum: str) -> DisplayTownships:
+    """The townships of a dataset simplified for display in ``datum``.
+
+    Kept while ``townships`` lives: a filter change redraws the map without simplifying and
+    encoding a province's boundaries again.
+    """
+    key = (id(townships), datum)
+    if key not in _DISPLAY:
+        shapes = to_display_datum(prepare_polygons(townships.set_index("code")), datum)
+        features = polygons_to_features(shapes, pd.DataFrame(index=range(len(shapes))))
+        _DISPLAY[key] = DisplayTownships(
+            shapes=shapes,
+            geometry=[f["geometry"] for f in cast(list[dict[str, Any]], features["features"])],
+            label_points=shapes.representative_point(),
+        )
+        weakref.finalize(townships, _DISPLAY.pop, key, None)
+    return _DISPLAY[key]
 
 
 def _visible_sites(summary: Summary, view: MapView) -> gpd.GeoDataFrame:
@@ -205,11 +295,12 @@ def _visible_sites(summary: Summary, view: MapView) -> gpd.GeoDataFrame:
 def _add_townships(
     fmap: folium.Map,
     summary: Summary,
-    shapes: gpd.GeoSeries,
+    drawn: DisplayTownships,
     classes: Classification,
     view: MapView,
 ) -> None:
     table = summary.townships
+    position = drawn.shapes.index.get_indexer(table.index)
     name = indicator_name(view.indicator, view.lang)
     values = [format_indicator_value(view.indicator, v, view.lang) for v in classes.values]
     selected = table.index == view.township
@@ -231,13 +322,22 @@ def _add_townships(
     properties = pd.DataFrame(
         {"code": table.index, "name": table["name"].to_numpy(), "s": index, "t": tips}
     )
-    drawn = cast(gpd.GeoSeries, shapes.loc[table.index])
-    data = polygons_to_features(drawn, properties)
+    data: dict[str, object] = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "geometry": drawn.geometry[k], "properties": props}
+            for k, props in zip(position, properties.to_dict("records"), strict=True)
+        ],
+    }
     GeoJsonLayer(data, name="Townships", styles=styles).add_to(fmap)
+    many = len(table) > DECLUTTER_FROM
+    area = shapely.area(drawn.shapes.to_numpy()[position])  # square degrees: only the order counts
+    rows = np.argsort(-area, kind="stable") if many else np.arange(len(table))
     LabelLayer(
-        drawn.representative_point(),
-        list(table["name"]),
+        cast(gpd.GeoSeries, drawn.label_points.iloc[position[rows]]),
+        list(table["name"].iloc[rows]),
         font_px=view.font_px - 1,
+        declutter=many,
     ).add_to(fmap)
 
 
@@ -257,12 +357,17 @@ def _add_catchments(
         "fillColor": "#3b82f6",
         "fillOpacity": 0.04,
     }
-    GeoJsonLayer(data, name="Catchments", styles=[style], interactive=False).add_to(fmap)
+    GeoJsonLayer(
+        data, name="Catchments", styles=[style], interactive=False, canvas=len(shown) > CANVAS_FROM
+    ).add_to(fmap)
 
 
 def _add_unreached(fmap: folium.Map, summary: Summary, datum: str, view: MapView) -> None:
     points = unreached_points(summary)
     if points.empty:
+        return
+    if len(points) > MAX_VILLAGE_MARKERS:
+        _add_unreached_by_township(fmap, points, datum, view)
         return
     biggest = float(points["unreached"].max())
     # area proportional to the people not reached, 2.5-10 px: big enough to compare, small
@@ -277,6 +382,35 @@ def _add_unreached(fmap: folium.Map, summary: Summary, datum: str, view: MapView
     styles, index = style_index([{**base, "radius": round(float(r) * 2) / 2} for r in radius])
     properties = pd.DataFrame({"id": points["id"].to_numpy(), "s": index, "t": tips})
     data = points_to_features(to_display_datum(points.geometry, datum), properties)
+    GeoJsonLayer(data, name="Unreached", styles=styles).add_to(fmap)
+
+
+def _add_unreached_by_township(
+    fmap: folium.Map, points: gpd.GeoDataFrame, datum: str, view: MapView
+) -> None:
+    """One circle per township, at the people-weighted centre of its villages out of reach.
+
+    Tens of thousands of village markers would weigh megabytes and bury the townships; the
+    township's detail lists its villages.
+    """
+    lon, lat = points.geometry.x.to_numpy(), points.geometry.y.to_numpy()
+    people = points["unreached"].to_numpy(dtype=float)
+    town = points["township"].fillna("").astype(str).to_numpy()
+    frame = pd.DataFrame({"t": town, "w": people, "x": lon * people, "y": lat * people})
+    sums = frame.groupby("t", sort=False).agg(
+        w=("w", "sum"), x=("x", "sum"), y=("y", "sum"), n=("w", "size")
+    )
+    centres = gpd.GeoSeries.from_xy(sums["x"] / sums["w"], sums["y"] / sums["w"], crs=points.crs)
+    biggest = float(sums["w"].max())
+    radius = 3.0 + 9.0 * np.sqrt(sums["w"].to_numpy() / biggest)
+    tips = [
+        t("map.popup.unreached_villages", view.lang, villages=int(n), n=format_count(w, view.lang))
+        for w, n in zip(sums["w"], sums["n"], strict=True)
+    ]
+    base = {"color": "#7f1d1d", "weight": 0.8, "fillColor": "#ef4444", "fillOpacity": 0.7}
+    styles, index = style_index([{**base, "radius": round(float(r) * 2) / 2} for r in radius])
+    properties = pd.DataFrame({"s": index, "t": tips})
+    data = points_to_features(to_display_datum(centres, datum), properties)
     GeoJsonLayer(data, name="Unreached", styles=styles).add_to(fmap)
 
 
@@ -310,12 +444,15 @@ def _add_sites(
         site_popup_values(
             row, group_labels=labels, township=names.get(row["township"]), lang=view.lang
         )
-        for _, row in sites.iterrows()
+        for row in pd.DataFrame(sites.drop(columns=sites.geometry.name)).to_dict("records")
     ]
     properties = pd.DataFrame({"id": sites["id"].to_numpy(), "s": index, "p": popups})
     data = points_to_features(to_display_datum(sites.geometry, datum), properties)
     layer = GeoJsonLayer(
-        data, name="Sites", styles=styles, popup_labels=site_popup_labels(view.lang)
+        data,
+        name="Sites",
+        styles=styles,
+        popup_labels=site_popup_labels(view.lang),
     )
     layer.add_to(fmap)
 
@@ -357,7 +494,9 @@ def _add_legend(
             (t("kind.station", lang), _KIND_FILL["station"], "#ffffff", 9),
         ]
     if view.show_unreached:
-        symbols.append((t("map.unreached", lang), "#ef4444", "#7f1d1d", 12))
+        many = len(unreached_points(summary)) > MAX_VILLAGE_MARKERS
+        label = t("map.unreached_by_township" if many else "map.unreached", lang)
+        symbols.append((label, "#ef4444", "#7f1d1d", 12))
     if view.show_catchments:
         symbols.append((t("map.catchments", lang), "#dbeafe", "#1d4ed8", 14))
     note = t("demo.short", lang) if summary.dataset.demo else None

@@ -46,6 +46,19 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
     "app.briefing_exit": ("退出汇报模式", "Leave briefing mode"),
     "app.colon": ("：", ": "),
     "app.dataset": ("当前数据：{name}", "Current data: {name}"),
+    "app.source_invalid": (
+        "配置的数据集 {source} 有错误，无法打开。以下是验证报告；请修正文件后刷新页面。",
+        "The configured dataset {source} has errors and cannot be opened. The validation "
+        "report follows; fix the files, then reload the page.",
+    ),
+    "app.source_unavailable": (
+        "配置的数据 {source} 无法打开：{message}",
+        "The configured data {source} cannot be opened: {message}",
+    ),
+    "app.store_unavailable": (
+        "数据仓库无法打开，地图暂不能显示：{message}",
+        "The data store cannot be opened, so the atlas cannot be shown: {message}",
+    ),
     "page.overview": ("总览", "Overview"),
     "page.coverage": ("覆盖与缺口", "Coverage & gaps"),
     "page.funding": ("公益创投", "Funding"),
@@ -66,7 +79,16 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
         "可多选；指标按所选群体合计。",
         "Pick one or more; figures add up the chosen groups.",
     ),
+    "filter.groups_all": ("全部群体", "All groups"),
     "filter.indicator": ("地图指标", "Map indicator"),
+    "filter.breaks": ("分级方式", "Classes"),
+    "filter.breaks.fixed": ("固定分级（0-20-40-60-80-100%）", "Fixed (0-20-40-60-80-100%)"),
+    "filter.breaks.natural_breaks": ("按本数据自然断点", "Natural breaks of these data"),
+    "filter.breaks_help": (
+        "固定分级便于不同年度、不同群体的地图直接比较；自然断点更能拉开本数据内部的差别。",
+        "Fixed classes make maps of different years and groups comparable; natural breaks "
+        "separate these data's own values better.",
+    ),
     "filter.township": ("乡镇（街道）", "Township"),
     "filter.township_all": ("全区", "Whole district"),
     "filter.kind": ("站点类型", "Site kind"),
@@ -78,8 +100,13 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
     "basemap.tianditu": ("天地图", "Tianditu"),
     "basemap.gaode": ("高德地图", "Gaode (AMap)"),
     "basemap.tianditu_nokey": (
-        "天地图需要密钥：在 secrets 或环境变量 TIANDITU_KEY 中设置。",
-        "Tianditu needs a key: set it in the secrets or the TIANDITU_KEY variable.",
+        "天地图底图尚未启用：需要系统管理员配置天地图密钥（TIANDITU_KEY）。地图暂不显示底图。",
+        "The Tianditu base map is not set up: the app's administrator has to add a Tianditu "
+        "key (TIANDITU_KEY). The map shows no base map meanwhile.",
+    ),
+    "basemap.offline": (
+        "无法加载{name}底图（可能未联网）：仅显示乡镇边界和数据。",
+        "The {name} base map cannot be loaded (no internet?): townships and data only.",
     ),
     "basemap.online_note": (
         "在线底图需要联网；离线环境下请选择“无”。",
@@ -102,6 +129,7 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
         "{organizations} organizations · {stations} stations",
     ),
     "kpi.projects": ("{n}个项目", "{n} projects"),
+    "kpi.projects_one": ("{n}个项目", "{n} project"),
     "kpi.covered_of": ("已覆盖 {covered} 人", "{covered} within reach"),
     # indicators (names used by geo.indicators)
     "indicator.coverage": ("所选群体覆盖率", "Coverage of selected groups"),
@@ -115,7 +143,7 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
     "map.sites": ("服务点位", "Service sites"),
     "map.catchments": ("服务半径", "Catchments"),
     "map.unreached": ("未覆盖村居", "Villages out of reach"),
-    "map.show_catchments": ("显示服务半径圈", "Show catchment circles"),
+    "map.show_catchments": ("显示服务半径圈", "Catchment circles"),
     "map.show_catchments_help": (
         "每个点位按所选群体的服务半径画圈。选了三个以上群体时圈会互相重叠，默认不显示。",
         "A circle of each group's radius around every site. With three or more groups the "
@@ -128,6 +156,14 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
     "map.popup.inspected": ("年检", "Annual inspection"),
     "map.popup.capacity": ("服务能力（人/年）", "Capacity (people/year)"),
     "map.popup.unreached": ("未覆盖 {n} 人", "{n} people out of reach"),
+    "map.unreached_by_township": (
+        "未覆盖人口（村居太多，按乡镇汇总）",
+        "People out of reach (too many villages: per township)",
+    ),
+    "map.popup.unreached_villages": (
+        "{villages} 个村居共 {n} 人未覆盖",
+        "{n} people out of reach in {villages} villages",
+    ),
     "map.outside": ("不在任何乡镇内", "outside every township"),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
@@ -155,6 +191,32 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
     "coverage.no_sites": ("所选条件下没有服务点位。", "No sites match the filters."),
     "coverage.sites_in": ("本乡镇点位", "Sites in this township"),
     "coverage.projects_in": ("本乡镇创投项目", "Venture projects here"),
+    "coverage.by_group_note": (
+        "只列服务所选群体（{groups}）的点位和项目，以及未写明群体的项目。",
+        "Only the sites and projects that serve the chosen groups ({groups}), and projects "
+        "that name no group.",
+    ),
+    "coverage.no_sites_here": (
+        "本乡镇没有服务所选群体的点位。",
+        "No site here serves the chosen groups.",
+    ),
+    "coverage.no_projects": (
+        "本乡镇没有相关的创投项目。",
+        "No venture project here for these groups.",
+    ),
+    "coverage.unreached_list": ("未覆盖村居清单：{where}", "Villages out of reach: {where}"),
+    "coverage.unreached_help": (
+        "每行是一个村居中某一群体的未覆盖人数，以及为该群体服务的最近点位和直线距离（米）。"
+        "点击表头可排序。",
+        "One row per village and group: the people out of reach and the nearest site serving "
+        "that group, with the straight-line distance in metres. Click a header to sort.",
+    ),
+    "coverage.unreached_none": (
+        "所选群体在这里都已覆盖。",
+        "Everyone of the chosen groups here is within reach.",
+    ),
+    "coverage.download_csv": ("下载 CSV", "Download CSV"),
+    "coverage.download_xlsx": ("下载 Excel", "Download Excel"),
     # funding page
     "funding.title": ("公益创投资金分配", "Venture funding allocation"),
     "funding.formula": (
@@ -205,42 +267,43 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
     "data.loaded": ("已载入的数据", "Loaded data"),
     "data.source": ("来源", "Source"),
     "data.demo_source": ("内置示例数据", "Embedded sample data"),
-    "data.uploaded_source": ("上传的数据：{name}", "Uploaded: {name}"),
     "data.counts": (
         "{townships} 个乡镇，{sites} 个点位，{demand} 条需求记录，{projects} 个创投项目",
         "{townships} townships, {sites} sites, {demand} demand rows, {projects} projects",
     ),
-    "data.validation": ("校验报告", "Validation report"),
-    "data.valid": ("数据校验通过，没有发现问题。", "The data passed validation: no problems."),
+    "data.validation": ("当前数据的校验结果", "Checks of the current data"),
+    "data.valid": (
+        "当前数据（{name}）校验通过，没有发现问题。",
+        "The current data ({name}) passed every check.",
+    ),
+    "data.problem_more": (
+        "另有 {n} 条，见下方完整表格。",
+        "{n} more: see the full table below.",
+    ),
+    "data.problem_table": ("完整问题表（可下载 CSV）", "Every problem as a table (CSV download)"),
     "data.warnings": ("{n} 条提示（数据仍可使用）", "Warnings: {n} (the data still loads)"),
     "data.errors": ("{n} 个错误，数据未被采用", "Errors: {n}; the data was not used"),
     "data.upload": ("上传数据集", "Upload a dataset"),
     "data.upload_help": (
         "上传整个数据集文件夹的 zip 压缩包，或分别上传 dataset.toml、townships、sites、"
-        "demand（以及可选的 projects）文件。只有校验通过的数据才会替换当前数据。",
+        "demand（以及可选的 projects）文件。各乡镇分别报送的同一图层可一起上传，文件名写成 "
+        "sites-仰化镇.xlsx、sites-来龙镇.xlsx 这样，系统会合并并报告重复和冲突。"
+        "每次上传单独校验；校验通过后保存为草稿版本，只在您的会话中预览，发布后所有人可见。",
         "Upload a zip of a dataset folder, or the files themselves (dataset.toml, townships, "
-        "sites, demand, optionally projects). Only a valid dataset replaces the current one.",
-    ),
-    "data.upload_button": ("校验并载入", "Validate and load"),
-    "data.upload_ok": ("已载入上传的数据：{name}", "Loaded the uploaded dataset: {name}"),
-    "data.upload_failed": (
-        "上传的数据有错误，当前数据保持不变。",
-        "The upload has errors; the current data is unchanged.",
+        "sites, demand, optionally projects). A layer sent in one file per township can be "
+        "uploaded together, named like sites-仰化镇.xlsx, sites-来龙镇.xlsx: they are combined, "
+        "and repeats or conflicts are reported. Each upload is checked on its own; a valid one "
+        "is saved as a draft version that only you preview until it is published.",
     ),
     "data.upload_zip_bad": ("无法读取上传的文件：{error}", "Cannot read the upload: {error}"),
     "upload.not_zip": (
         "{file} 不是有效的 zip 压缩包（文件可能已损坏，或只是把扩展名改成了 .zip）。",
         "{file} is not a valid zip archive (it may be damaged, or only renamed to .zip).",
     ),
-    "upload.too_big": (
-        "{file} 解压后超过 500 MB，无法载入。",
-        "{file} unpacks to more than 500 MB and cannot be loaded.",
-    ),
     "upload.unsafe_path": (
         "{file} 中有指向文件夹外的路径：{detail}",
         "{file} holds a path that points outside its folder: {detail}",
     ),
-    "data.reset": ("恢复为内置示例数据", "Back to the embedded sample data"),
     "data.templates": ("空白模板（Excel）", "Blank templates (Excel)"),
     "data.templates_help": (
         "每个图层一个模板：中文表头和一行示例，按示例格式填写后上传。",
@@ -346,16 +409,19 @@ _EXPORTS: dict[str, tuple[str, str]] = {
         "Venture funding: recommended and actual",
     ),
     "export.pack.funding_chart": ("建议分配与实际资助对比", "Recommended vs actual funding"),
+    "export.pack.changes": ("与上年相比的变化（{years}）", "What changed ({years})"),
     "export.pack.method": ("方法与数据说明", "Method and provenance"),
     "export.pack.page": ("第 {n} 页，共 {total} 页", "Page {n} of {total}"),
     "export.method.coverage": (
         "覆盖：村居的某类服务对象，若至少有一个服务该群体的点位位于其服务半径之内（含边界），"
         "即计为已覆盖；只有乡镇合计数的需求，按乡镇面积中落在服务范围内的比例计为已覆盖。"
-        "距离在当地 UTM 投影（米）中量算。覆盖率 = 已覆盖人数 ÷ 服务对象人数。",
+        "距离为 WGS-84 椭球面上的测地线距离，面积在各乡镇的局部等积投影中量算，跨省跨带皆准。"
+        "覆盖率 = 已覆盖人数 ÷ 服务对象人数。",
         "Reach: people of a group at a village count as reached when at least one site serving "
         "the group lies within its catchment radius (the edge counts); demand given only per "
         "township counts by the share of the township's area inside the catchments. Distances "
-        "are measured in metres in the local UTM zone. Coverage = reached ÷ people.",
+        "are geodesics on the WGS-84 ellipsoid and areas are measured in an equal-area frame "
+        "per township, right at any extent. Coverage = reached ÷ people.",
     ),
     "export.method.groups": ("服务群体与参数", "Groups and parameters"),
     "export.method.coverage_head": ("覆盖如何计算", "How reach is computed"),
@@ -384,6 +450,46 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "export.sheet.funding": ("资金分配", "Funding"),
     "export.sheet.sites": ("服务点位", "Sites"),
     "export.sheet.unassigned": ("不在乡镇内的点位", "Outside townships"),
+    "export.sheet.unreached": ("未覆盖村居", "Villages out of reach"),
+    "export.township.title": ("{township}服务覆盖一页纸", "{township}: one-page summary"),
+    "export.township.this": ("本乡镇", "This township"),
+    "export.siting.title": (
+        "{district}：{group}新增站点选址建议",
+        "{district}: new stations for {group}",
+    ),
+    "export.siting.sub": (
+        "建议新增 {k} 个站点，每个服务半径 {radius} 米；紫色为规划人员假设的站点",
+        "{k} suggested stations, each reaching {radius} m; purple: stations the planner placed",
+    ),
+    "siting.download_png": ("地图（PNG）", "Map (PNG)"),
+    "siting.download_pdf": ("地图（PDF）", "Map (PDF)"),
+    "export.ui.township": ("乡镇一页纸（PDF）", "One-page township sheet (PDF)"),
+    "export.file.township": ("乡镇一页纸", "township-sheet"),
+    "export.township.groups": ("分群体覆盖", "Coverage by group"),
+    "export.township.reached_all": (
+        "所选群体均在服务半径内",
+        "Within reach for every chosen group",
+    ),
+    "export.township.unreached_dot": (
+        "未覆盖村居（按未覆盖人数）",
+        "Village out of reach (by people)",
+    ),
+    "export.township.figure": ("指标", "Figure"),
+    "export.township.district": ("全区", "District"),
+    "export.township.rank_col": ("排名", "Rank"),
+    "export.township.rank": ("{n}/{total}", "{n} of {total}"),
+    "export.township.coverage_here": ("本乡镇覆盖率", "Coverage here"),
+    "export.township.coverage_district": ("全区覆盖率", "District coverage"),
+    "export.township.villages": ("未覆盖村居（{n} 个）", "Villages out of reach ({n})"),
+    "export.township.sites": ("服务点位（{n} 个）", "Sites ({n})"),
+    "export.township.projects": ("公益创投项目（{n} 个）", "Venture projects ({n})"),
+    "export.township.more": ("另有 {n} 行，见“全部表格”", "{n} more rows in the tables workbook"),
+    "export.township.year": ("年度", "Year"),
+    "export.col.village_id": ("村居编号", "Village ID"),
+    "export.col.village": ("村居", "Village"),
+    "export.col.nearest_site": ("最近的服务点位", "Nearest serving site"),
+    "export.col.distance_m": ("距离（米）", "Distance (m)"),
+    "export.col.site_radius_m": ("该点位服务半径（米）", "Its reach (m)"),
     "export.col.rank": ("排名", "Rank"),
     "export.col.id": ("编号", "ID"),
     "export.col.site_name": ("名称", "Name"),
@@ -442,7 +548,12 @@ _SITING: dict[str, tuple[str, str]] = {
         "reach; existing sites stay. Candidates are the villages, or a list you upload.",
     ),
     # sidebar
-    "siting.group": ("服务群体", "Beneficiary group"),
+    "siting.group": ("选址针对的群体（所选 {n} 个之一）", "Plan for (one of the {n} chosen)"),
+    "siting.group_only": ("选址针对：{group}", "Planning for: {group}"),
+    "siting.group_help": (
+        "选址一次只能针对一个群体；可选的是上面“服务群体”中选中的群体。",
+        "Siting plans for one group at a time: one of the groups chosen above.",
+    ),
     "siting.count": ("新增站点数 K", "New stations (K)"),
     "siting.reach": ("服务范围", "Reach"),
     "siting.reach.radius": ("半径（米）", "Radius (m)"),
@@ -610,6 +721,250 @@ _SITING: dict[str, tuple[str, str]] = {
 
 
 # --------------------------------------------------------------------------------------------
+# The office's versions of its data (the data page, the banner on every page)
+# --------------------------------------------------------------------------------------------
+_VERSIONS: dict[str, tuple[str, str]] = {
+    "version.name": ("第 {id} 版「{label}」", "version {id} “{label}”"),
+    "version.describe": (
+        "数据仓库 {name} · {status} · {who} 于 {date} 添加",
+        "store {name} · {status} · added by {who} on {date}",
+    ),
+    "version.folder": (
+        "文件夹：{folder}（由服务配置指定）",
+        "folder: {folder} (set by the server)",
+    ),
+    "version.demo": (
+        "内置示例数据（模拟；数据仓库中尚无已发布的版本）",
+        "embedded sample data (simulated; the store has no published version yet)",
+    ),
+    "version.published": ("已发布", "published"),
+    "version.draft": ("未发布", "not published"),
+    "version.archived": ("已归档", "archived"),
+    "version.draft_status": ("草稿（未发布）", "DRAFT (not published)"),
+    "version.id": ("版本", "Version"),
+    "version.label": ("标签", "Label"),
+    "version.status": ("状态", "Status"),
+    "version.shown": ("正在查看", "Shown"),
+    "version.added_by": ("添加人", "Added by"),
+    "version.added_at": ("添加时间", "Added at"),
+    "version.note": ("说明", "Note"),
+    "version.warnings": ("提示数", "Warnings"),
+    "version.draft_notice": (
+        "草稿预览：各页显示的是{name}（{who} 上传，尚未发布），只有您的会话能看到。"
+        "确认无误后请到「数据」页发布。",
+        "Draft preview: every page shows {name} (uploaded by {who}, not published); only "
+        "your session sees it. Publish it on the Data page once it is right.",
+    ),
+    "version.older_notice": (
+        "您正在查看{name}，不是当前发布的版本（来自链接或预览）。",
+        "You are looking at {name}, not the published version (from a link or a preview).",
+    ),
+    "version.base_is": (
+        "所有人看到的是{name}（{date}）。",
+        "Everyone else sees {name} ({date}).",
+    ),
+    "version.leave_draft": ("退出草稿预览", "Leave the draft preview"),
+    "version.show_base": ("显示当前发布的版本", "Show the published version"),
+    "version.link_missing": (
+        "链接中的版本 {id} 不存在或已归档，现显示当前发布的数据。",
+        "The link's version {id} does not exist or was archived; showing the published data.",
+    ),
+    "version.briefing": ("数据：{name} · {date}", "Data: {name} · {date}"),
+    "data.versions": ("数据版本", "Versions"),
+    "data.no_versions": (
+        "数据仓库中还没有版本。在下方上传本单位的数据集，校验通过后即成为草稿版本。",
+        "The store holds no version yet. Upload the office's dataset below; once valid it "
+        "becomes a draft version.",
+    ),
+    "data.version_pick": ("选择版本", "Choose a version"),
+    "data.preview": ("在本会话中预览", "Preview in this session"),
+    "data.publish": ("发布此版本", "Publish this version"),
+    "data.rollback": ("回滚到此版本", "Roll back to this version"),
+    "data.download_zip": ("下载此版本（zip）", "Download this version (zip)"),
+    "data.published": (
+        "已发布{name}：所有人在下次刷新或操作时看到此版本。",
+        "Published {name}: everyone sees it at their next reload or click.",
+    ),
+    "data.configured_note": (
+        "注意：本服务启动时指定了数据 {source}，所有访问者默认看到的是它，而不是发布的版本。",
+        "Note: this server was started on {source}; visitors see that by default, not the "
+        "published version.",
+    ),
+    "data.actor": ("经办人（记入版本记录）", "Your name (kept in the version record)"),
+    "data.actor_hint": ("例如：张明", "e.g. Zhang Ming"),
+    "data.actor_needed": (
+        "请先在上方填写经办人姓名。",
+        "Enter your name above first.",
+    ),
+    "data.label": ("版本标签", "Version label"),
+    "data.label_hint": ("例如：2026年度", "e.g. 2026"),
+    "data.note": ("说明（可选）", "Note (optional)"),
+    "data.save_draft": ("校验并保存为草稿", "Validate and save as a draft"),
+    "data.checking": ("正在校验……", "Checking…"),
+    "data.judged": ("本次上传：{files}", "This upload: {files}"),
+    "data.upload_failed": (
+        "上传的数据有错误，未保存；所有人看到的数据保持不变。",
+        "The upload has errors and was not saved; the data everyone sees is unchanged.",
+    ),
+    "data.draft_saved": (
+        "已保存为草稿：{name}。现在各页预览此草稿（仅本会话）；确认无误后在上方「数据版本」中发布。",
+        "Saved as a draft: {name}. Every page now previews it (this session only); publish it "
+        "under Versions above once it is right.",
+    ),
+    "data.duplicate": (
+        "内容与已有的{name}完全相同，未重复保存；现在各页预览该版本。",
+        "The content is identical to {name}, so nothing new was saved; every page now shows "
+        "that version.",
+    ),
+    "data.replace": ("只替换一个图层", "Replace one layer"),
+    "data.replace_help": (
+        "以当前发布的{name}为基础，换上一个新文件（例如今年的站点表），整体校验通过后保存为草稿。",
+        "Put one new file (e.g. this year's sites) on top of the published {name}; the whole "
+        "dataset is validated before it is saved as a draft.",
+    ),
+    "data.replace_needs_published": (
+        "还没有已发布的版本：请先上传完整的数据集并发布。",
+        "No version is published yet: upload a whole dataset and publish it first.",
+    ),
+    "data.replace_layer": ("要替换的图层", "Layer to replace"),
+    "data.replace_file": ("新文件", "New file"),
+    "data.layer_note": ("在第 {id} 版基础上替换{layer}", "{layer} replaced on version {id}"),
+    "data.layer_done": (
+        "在第 {base} 版基础上替换了{layer}，其余图层不变。",
+        "{layer} was replaced on version {base}; the other layers are unchanged.",
+    ),
+    "upload.wrong_format": (
+        "{file} 的格式不适用于该图层（可用：{detail}）。",
+        "{file} is not a format this layer accepts (accepted: {detail}).",
+    ),
+    "data.log": ("变更记录", "Change log"),
+    "log.at": ("时间", "When"),
+    "log.actor": ("经办人", "Who"),
+    "log.action": ("操作", "Action"),
+    "log.from": ("原版本", "From"),
+    "log.to": ("新版本", "To"),
+    "log.add": ("添加", "added"),
+    "log.publish": ("发布", "published"),
+    "log.rollback": ("回滚", "rolled back"),
+    "log.archive": ("归档", "archived"),
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Year against year and the briefing deck: keys "page.compare", "compare.*", "deck.*"
+# --------------------------------------------------------------------------------------------
+_COMPARE: dict[str, tuple[str, str]] = {
+    "page.compare": ("年度对比", "Year on year"),
+    "meta.outline_source": ("区界来源", "District outline"),
+    "compare.title": ("年度对比", "This year against last year"),
+    "compare.years": ("{old} → {new}", "{old} → {new}"),
+    "compare.none": (
+        "没有可对比的上一年度数据。示例数据自带 2020 年数据；"
+        "数据仓库中的已发布版本与它之前发布的版本对比；"
+        "两个文件夹可用命令行对比：python -m geo compare 上年文件夹 今年文件夹。",
+        "No earlier year to compare with. The demo comes with 2020; a published version is "
+        "compared with the version published before it; two folders can be compared on the "
+        "command line: python -m geo compare OLD NEW.",
+    ),
+    "compare.left_out": (
+        "只有一个年度有的服务群体不参与对比：{groups}",
+        "Groups only one year has are not compared: {groups}",
+    ),
+    "compare.pp": ("{value}个百分点", "{value} pp"),
+    "compare.kpi.coverage": ("覆盖率", "Coverage"),
+    "compare.kpi.unreached": ("未覆盖（人）", "Out of reach"),
+    "compare.kpi.opened": ("新增站点/组织", "Sites opened"),
+    "compare.kpi.closed": ("撤销站点/组织", "Sites closed"),
+    "compare.kpi.moved": ("{n} 处位置变动（超过 50 米）", "{n} moved more than 50 m"),
+    "compare.kpi.was": ("上年 {value}", "last year {value}"),
+    "compare.gains": ("覆盖率提高最多", "Biggest gains"),
+    "compare.losses": ("覆盖率下降最多", "Biggest losses"),
+    "compare.no_gains": ("没有乡镇覆盖率提高。", "No township gained coverage."),
+    "compare.no_losses": ("没有乡镇覆盖率下降。", "No township lost coverage."),
+    "compare.rank_line": (
+        "{name}：{old} → {new}（{change}）",
+        "{name}: {old} → {new} ({change})",
+    ),
+    "compare.table": ("各乡镇对比", "Township by township"),
+    "compare.sites_table": ("站点变化", "Sites that changed"),
+    "compare.status.both": ("两年都有", "both years"),
+    "compare.status.old_only": ("仅上年有", "last year only"),
+    "compare.status.new_only": ("仅今年有", "this year only"),
+    "compare.col.name": ("乡镇", "Township"),
+    "compare.col.status": ("状态", "Status"),
+    "compare.col.coverage_old": ("上年覆盖率", "Coverage last year"),
+    "compare.col.coverage_new": ("今年覆盖率", "Coverage this year"),
+    "compare.col.coverage_change_pp": ("变化（百分点）", "Change (pp)"),
+    "compare.col.unreached_new": ("今年未覆盖（人）", "Out of reach now"),
+    "compare.col.sites_opened": ("新增站点", "Opened"),
+    "compare.col.sites_closed": ("撤销站点", "Closed"),
+    "compare.col.funding_yuan_old": ("上年建议资金（元）", "Recommended last year"),
+    "compare.col.funding_yuan_new": ("今年建议资金（元）", "Recommended this year"),
+    "compare.col.site": ("站点/组织", "Site"),
+    "compare.col.change": ("变化", "Change"),
+    "compare.col.township": ("乡镇", "Township"),
+    "compare.col.move_m": ("移动距离（米）", "Moved (m)"),
+    "compare.site.opened": ("今年新增", "opened this year"),
+    "compare.site.closed": ("今年已撤销", "closed since last year"),
+    "compare.site.moved": ("位置变动", "moved"),
+    "compare.site.opened_n": ("新增站点/组织（{n}）", "Opened ({n})"),
+    "compare.site.closed_n": ("撤销站点/组织（{n}）", "Closed ({n})"),
+    "compare.legend.title": ("覆盖率变化（百分点）", "Change of coverage (pp)"),
+    "compare.legend.below": ("下降超过 {bound}", "below {bound}"),
+    "compare.legend.above": ("提高超过 {bound}", "above {bound}"),
+    "compare.legend.same": ("基本持平（±1）", "about the same (±1)"),
+    "compare.legend.one_year": ("仅一个年度有 / 无服务对象", "one year only / no people"),
+    "compare.tip.both": (
+        "覆盖率 {old} → {new}（{change}）；新增站点 {opened}，撤销 {closed}",
+        "coverage {old} → {new} ({change}); {opened} opened, {closed} closed",
+    ),
+    "compare.tip.old_only": ("仅上年数据有此乡镇（覆盖率 {old}）", "last year only ({old})"),
+    "compare.tip.new_only": ("仅今年数据有此乡镇（覆盖率 {new}）", "this year only ({new})"),
+    # the briefing deck
+    "deck.prev": ("‹ 上一页", "‹ Previous"),
+    "deck.next": ("下一页 ›", "Next ›"),
+    "deck.keys": ("← → 键翻页", "← → keys turn the page"),
+    "deck.groups": ("服务群体：{groups}", "Groups: {groups}"),
+    "deck.groups_all": ("全部 {n} 类服务群体", "all {n} beneficiary groups"),
+    "deck.s1.title": ("全区服务覆盖", "Service coverage in the district"),
+    "deck.s2.title": ("覆盖最薄弱的乡镇", "Where it is worst"),
+    "deck.s2.lead": (
+        "未覆盖人数最多的 {n} 个乡镇",
+        "The {n} townships with the most people out of reach",
+    ),
+    "deck.s2.line": (
+        "未覆盖 {unreached} 人 · 覆盖率 {coverage} · 服务对象 {people} 人",
+        "{unreached} out of reach · coverage {coverage} · {people} people",
+    ),
+    "deck.s3.title": ("下一轮公益创投资金建议分配", "Recommended split of the next funding round"),
+    "deck.s3.recommended": (
+        "建议（下一轮）：共 {budget}",
+        "Recommendation for the next round: {budget} in all",
+    ),
+    "deck.s3.actual": (
+        "上一轮实际（{year}年）：共 {amount}",
+        "Last round's actual ({year}): {amount}",
+    ),
+    "deck.s3.actual_any": ("上一轮实际：共 {amount}", "Last round's actual: {amount}"),
+    "deck.s3.col.recommended": ("建议（下一轮）", "Recommended (next)"),
+    "deck.s3.col.actual": ("上一轮实际", "Last round actual"),
+    "deck.s3.basis": (
+        "按各乡镇未覆盖人数（乘群体权重）分配；这是建议，不是已下达的资金。",
+        "Split by the people out of reach in each township (times the group weights); a "
+        "recommendation, not money already granted.",
+    ),
+    "deck.s4.title": ("与上年相比的变化", "What changed since last year"),
+    "deck.s4.none": (
+        "没有上一年度的数据，无法比较。",
+        "There is no earlier year to compare with.",
+    ),
+    "deck.change_since": ("比上年 {change}", "{change} on last year"),
+    "deck.count_since": ("比上年 {change}", "{change} on last year"),
+    "deck.sites_since": ("新增 {opened} · 撤销 {closed}", "{opened} opened · {closed} closed"),
+}
+
+
+# --------------------------------------------------------------------------------------------
 # Argument values that do not fit (geo.errors.OptionError)
 # --------------------------------------------------------------------------------------------
 _OPTIONS: dict[str, tuple[str, str]] = {
@@ -627,6 +982,14 @@ _OPTIONS: dict[str, tuple[str, str]] = {
         "a whole number of yuan from 0 to {most:,}",
     ),
     "option.expected.non_negative": ("不小于 0 的数", "a number >= 0"),
+    "option.expected.shared_groups": (
+        "两个数据集共有的服务群体（它们没有共同的群体）",
+        "groups both datasets have (they share none)",
+    ),
+    "option.expected.new_dataset": (
+        "与 OLD 一起写出的新数据集（或两个都不写：对比数据仓库中最近两次发布的版本）",
+        "the NEW dataset beside OLD (or neither: the store's last two published versions)",
+    ),
     "option.expected.date": ("日期（YYYY-MM-DD）", "a date as YYYY-MM-DD"),
 }
 
@@ -684,6 +1047,143 @@ _CLI: dict[str, tuple[str, str]] = {
     "cli.bound": ("最优解不超过 {bound:,.0f}", "the optimum is at most {bound:,.0f}"),
     "cli.written": ("已写出：{path}", "Written: {path}"),
     "cli.cannot_write": ("无法写入 {path}：{error}", "Cannot write {path}: {error}"),
+    # the version store (geo.io.store, python -m geo store)
+    "store.added": (
+        "已保存为版本 {id}：{label}（{dataset}，草稿；发布：store publish {id}）",
+        "Saved as version {id}: {label} ({dataset}, a draft; publish: store publish {id})",
+    ),
+    "store.duplicate": (
+        "内容与版本 {id}（{label}，{status}）完全相同，未重复保存",
+        "Identical to version {id} ({label}, {status}); not saved again",
+    ),
+    "store.published": (
+        "已发布版本 {id}：{label}（{dataset}）",
+        "Published version {id}: {label} ({dataset})",
+    ),
+    "store.unchanged": (
+        "版本 {id} 已是发布版本，未改变",
+        "Version {id} is already the published one; nothing changed",
+    ),
+    "store.exported": ("版本 {id} 已导出到 {path}", "Version {id} exported to {path}"),
+    "store.archived": (
+        "版本 {id} 已归档（数据已删除，记录保留）",
+        "Version {id} archived (its data removed, its record kept)",
+    ),
+    "store.empty": ("数据仓库中还没有版本：{where}", "The store has no versions yet: {where}"),
+    "store.no_log": ("日志为空：{where}", "The log is empty: {where}"),
+    "store.warnings": ("验证警告 {count} 条：", "{count} validation warnings:"),
+    "store.col.id": ("编号", "ID"),
+    "store.col.dataset": ("数据集", "Dataset"),
+    "store.col.label": ("标签", "Label"),
+    "store.col.status": ("状态", "Status"),
+    "store.col.added_by": ("添加人", "Added by"),
+    "store.col.added_at": ("添加时间", "Added at"),
+    "store.col.note": ("说明", "Note"),
+    "store.col.at": ("时间", "When"),
+    "store.col.actor": ("操作人", "Who"),
+    "store.col.action": ("操作", "Action"),
+    "store.col.from": ("从", "From"),
+    "store.col.to": ("到", "To"),
+    "store.status.published": ("已发布", "published"),
+    "store.status.draft": ("草稿", "draft"),
+    "store.status.archived": ("已归档", "archived"),
+    "store.action.add": ("添加", "add"),
+    "store.action.publish": ("发布", "publish"),
+    "store.action.rollback": ("回退", "roll back"),
+    "store.action.archive": ("归档", "archive"),
+    "store.error.not_store": (
+        "{where} 不是本系统的数据仓库（{reason}）。请检查 --store / ATLAS_STORE 的设置。",
+        "{where} is not an atlas store ({reason}). Check --store / ATLAS_STORE.",
+    ),
+    "store.error.newer": (
+        "数据仓库 {where} 由更新的版本创建（结构版本 {revision}），本程序无法打开；请升级本程序。",
+        "The store {where} was made by a newer release (schema {revision}); this release "
+        "cannot open it. Please upgrade.",
+    ),
+    "store.error.unreachable": (
+        "无法连接数据库 {where}：{reason}",
+        "Cannot reach the database {where}: {reason}",
+    ),
+    "store.error.no_postgis": (
+        "数据库 {where} 没有 PostGIS 扩展，且当前用户无权安装。"
+        "请数据库管理员执行：CREATE EXTENSION postgis;",
+        "The database {where} has no PostGIS extension and this user may not install it. Ask "
+        "the database administrator to run: CREATE EXTENSION postgis;",
+    ),
+    "store.error.bad_url": (
+        "无法识别的数据仓库地址：{where}（应为 sqlite:///文件 或 postgresql+psycopg://...）",
+        "Unknown store address: {where} (expected sqlite:///FILE or postgresql+psycopg://...)",
+    ),
+    "store.error.no_version": ("数据仓库中没有版本 {id}", "The store has no version {id}"),
+    "store.error.archived": (
+        "版本 {id} 已归档，其数据已不在仓库中",
+        "Version {id} is archived; its data is no longer in the store",
+    ),
+    "store.error.no_published": (
+        "数据仓库中还没有已发布的版本{dataset}",
+        "The store has no published version{dataset} yet",
+    ),
+    "store.error.nothing_before": (
+        "版本 {id}（{label}）之前没有发布过其他版本，无从对比；请写出两个数据集：compare 旧 新",
+        "No version was published before version {id} ({label}), so there is nothing to "
+        "compare it with; name both datasets: compare OLD NEW",
+    ),
+    "store.error.which_dataset": (
+        "仓库中有多个数据集（{names}），请写 store:published:名称",
+        "The store holds several datasets ({names}); write store:published:NAME",
+    ),
+    "store.error.bad_reference": (
+        "无法识别的仓库引用 {ref}：应为 store:published、store:published:名称 或 store:版本号",
+        "Unknown store reference {ref}: expected store:published, store:published:NAME or store:ID",
+    ),
+    "store.error.archive_published": (
+        "版本 {id} 正在发布中，不能归档；请先发布另一个版本",
+        "Version {id} is the published one and cannot be archived; publish another first",
+    ),
+    "store.error.export_exists": (
+        "输出文件夹 {path} 已存在且不为空，未覆盖",
+        "The output folder {path} exists and is not empty; nothing was overwritten",
+    ),
+    "store.error.conflict": (
+        "发布未完成：在此期间 {by} 已于 {at} 发布了版本 {current}（{dataset}）。"
+        "请查看后再决定是否发布。",
+        "Not published: meanwhile {by} published version {current} of {dataset} at {at}. "
+        "Look at it before publishing again.",
+    ),
+    "store.error.busy": (
+        "数据仓库正忙（另一个操作尚未完成），请稍后再试：{reason}",
+        "The store is busy (another change is under way); try again shortly: {reason}",
+    ),
+    "store.error.write_failed": (
+        "写入数据仓库失败，未保存任何内容（已发布的版本不受影响）：{reason}",
+        "Writing to the store failed and nothing was saved (the published version is "
+        "untouched): {reason}",
+    ),
+    "cli.compare.head": ("{old} → {new}", "{old} -> {new}"),
+    "cli.compare.groups": ("对比的服务群体：{groups}", "Groups compared: {groups}"),
+    "cli.compare.left_out.old_only": (
+        "只有旧数据集有、未对比的服务群体：{groups}",
+        "Groups only the old dataset has (not compared): {groups}",
+    ),
+    "cli.compare.left_out.new_only": (
+        "只有新数据集有、未对比的服务群体：{groups}",
+        "Groups only the new dataset has (not compared): {groups}",
+    ),
+    "cli.col.compare.township": ("乡镇", "Township"),
+    "cli.col.compare.status": ("状态", "Status"),
+    "cli.col.compare.coverage_old": ("覆盖率(旧)", "Cov. old"),
+    "cli.col.compare.coverage_new": ("覆盖率(新)", "Cov. new"),
+    "cli.col.compare.change": ("变化(百分点)", "Change (pp)"),
+    "cli.col.compare.opened": ("新增站点", "Opened"),
+    "cli.col.compare.closed": ("撤销站点", "Closed"),
+    "cli.col.compare.funding_old": ("建议资金(旧)", "Funding old"),
+    "cli.col.compare.funding_new": ("建议资金(新)", "Funding new"),
+    "cli.compare.status.both": ("两年都有", "both"),
+    "cli.compare.status.old_only": ("仅旧数据", "old only"),
+    "cli.compare.status.new_only": ("仅新数据", "new only"),
+    "cli.compare.opened": ("新增站点/组织：", "Sites opened: "),
+    "cli.compare.closed": ("撤销站点/组织：", "Sites closed: "),
+    "cli.compare.moved": ("位置变动超过 50 米：", "Sites moved more than 50 m: "),
 }
 
 
@@ -712,6 +1212,16 @@ _PROBLEMS: dict[str, tuple[str, str]] = {
     "problem.file_ambiguous": (
         "同一图层有多个文件：{files}；请只保留一个。",
         "several files for the same layer: {files}; keep only one.",
+    ),
+    "problem.duplicate_across_files": (
+        "编号“{id}”的这一行与 {other_file} 第 {other_row} 行完全相同，只保留一条。",
+        "id '{id}' repeats {other_file} row {other_row} exactly; it is kept once.",
+    ),
+    "problem.conflict_across_files": (
+        "编号“{id}”也出现在 {other_file} 第 {other_row} 行，但内容不同（{columns}）；"
+        "请核对后只保留正确的一条。",
+        "id '{id}' is also in {other_file} row {other_row}, with other values ({columns}); "
+        "keep only the right one.",
     ),
     "problem.file_unreadable": ("无法读取文件：{reason}。", "the file cannot be read: {reason}."),
     "problem.file_empty": ("文件是空的。", "the file is empty."),
@@ -774,6 +1284,59 @@ _PROBLEMS: dict[str, tuple[str, str]] = {
     "problem.extra_cells": (
         "该行有 {found} 个单元格，比表头的 {expected} 列多。",
         "this row has {found} cells, more than the {expected} columns of the header.",
+    ),
+    # limits of the read path (geo/io/limits.py) and what else hostile files hold
+    "problem.zip_member_damaged": (
+        "ZIP 压缩包中的“{member}”已损坏，或实际内容与压缩包记录的大小不符；请重新压缩。",
+        "the zip member '{member}' is damaged, or holds more than the archive says it does; "
+        "zip the files again.",
+    ),
+    "problem.file_too_big": (
+        "文件有 {found}，超过上限 {limit}；请只保留本数据集需要的行和列。",
+        "the file is {found}, over the limit of {limit}; keep only the rows and columns "
+        "this dataset needs.",
+    ),
+    "problem.zip_member_too_big": (
+        "压缩包中的“{member}”解压后有 {found}，超过单个文件的上限 {limit}。",
+        "the member '{member}' unpacks to {found}, over the limit of {limit} per file.",
+    ),
+    "problem.zip_too_big": (
+        "压缩包解压后共有 {found}，超过上限 {limit}。",
+        "the archive unpacks to {found} in all, over the limit of {limit}.",
+    ),
+    "problem.zip_ratio": (
+        "压缩包中的“{member}”压缩比为 {found}，超过上限 {limit}（疑似“压缩炸弹”）。",
+        "the member '{member}' is compressed {found}, beyond the limit of {limit} "
+        "(it looks like a zip bomb).",
+    ),
+    "problem.zip_too_many": (
+        "压缩包中有 {found} 个文件，超过上限 {limit} 个。",
+        "the archive holds {found} members, over the limit of {limit}.",
+    ),
+    "problem.zip_name_too_long": (
+        "压缩包中的文件名“{member}”有 {found} 字节，超过上限 {limit} 字节。",
+        "the member name '{member}' is {found} bytes long, over the limit of {limit}.",
+    ),
+    "problem.zip_path_conflict": (
+        "压缩包中的“{member}”既是文件又是文件夹，无法解压；请重新压缩。",
+        "'{member}' is both a file and a folder in the archive; zip the files again.",
+    ),
+    "problem.short_row": (
+        "该行只有 {found} 个单元格，比表头的 {expected} 列少；"
+        "可能少了一个分隔符（逗号），后面各格会错位，请补齐。",
+        "this row has {found} cells, fewer than the {expected} columns of the header; a "
+        "delimiter (comma) may be missing, which shifts the later cells; complete the row.",
+    ),
+    "problem.geometry_not_finite": (
+        "边界坐标中有非数字（NaN 或无穷大），无法使用。",
+        "the boundary has a coordinate that is not a number (NaN or infinity).",
+    ),
+    "problem.crs_mismatch": (
+        "文件声明的坐标系是 {crs}（单位为米），但坐标都在经纬度范围内；"
+        "所有点都会落在乡镇之外。请删除或更正 .prj 等坐标系说明，或导出为 EPSG:4326。",
+        "the file declares {crs} (metres) but every coordinate looks like lon/lat degrees, "
+        "which would put every point outside every township; fix or remove the declared "
+        "CRS (.prj), or export in EPSG:4326.",
     ),
     # dataset.toml
     "problem.toml_invalid": (
@@ -839,8 +1402,15 @@ _PROBLEMS: dict[str, tuple[str, str]] = {
         "this row has no lon/lat, so its township must be given.",
     ),
     "problem.township_mismatch": (
-        "点位于“{found}”境内，与所填乡镇“{given}”不一致；以点的位置为准。",
-        "the point lies in '{found}', not in the township given ('{given}'); its location decides.",
+        "点位于“{found}”境内，与所填乡镇“{given}”不一致（距“{given}”边界 {distance} 米）；"
+        "以点的位置为准，请核对坐标或所填乡镇。",
+        "the point lies in '{found}', not in the township given ('{given}'), {distance} m "
+        "from its border; the location decides: check the coordinates or the township.",
+    ),
+    "problem.stated_township_unknown": (
+        "所填乡镇“{given}”不在 {townships_file} 中；以点的位置（{found}）为准。",
+        "the township given ('{given}') is not in {townships_file}; the location decides "
+        "({found}).",
     ),
     "problem.outside_townships": (
         "{count} 个点不在任何乡镇边界内，不计入任何乡镇：{ids}。",
@@ -882,6 +1452,7 @@ _EXPECTED: dict[str, tuple[str, str]] = {
     # radii, the one kind of value that must be positive: at most geo.io.config.MAX_RADIUS_M
     "expected.positive": ("大于 0、不超过 100000 的米数", "metres, more than 0 and at most 100000"),
     "expected.non_negative": ("不小于 0 的数字", "a number not below 0"),
+    "expected.weight": (" 0 到 1000 之间的数字", "a number from 0 to 1000"),
     "expected.yuan": (" 0 到 1 万亿之间的元数", "yuan, from 0 to 10^12"),
     "expected.year": ("四位数的年份", "a four-digit year"),
     "expected.bool": (" true 或 false", "true or false"),
@@ -911,7 +1482,7 @@ def _build_catalog(*sections: dict[str, tuple[str, str]]) -> dict[str, dict[str,
 
 
 CATALOG: Final[dict[str, dict[str, str]]] = _build_catalog(
-    _DASHBOARD, _EXPORTS, _SITING, _OPTIONS, _CLI, _PROBLEMS, _EXPECTED
+    _DASHBOARD, _VERSIONS, _EXPORTS, _SITING, _OPTIONS, _CLI, _PROBLEMS, _EXPECTED, _COMPARE
 )
 
 
