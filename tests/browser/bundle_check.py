@@ -53,7 +53,15 @@ def check(archive: Path, work: Path) -> dict[str, object]:
             townships = _open_in_chromium(url + "/", work / "bundle.png")
         finally:
             _stop(server)
-    return {"install_s": round(install_s, 1), "fonts": fonts, "townships": townships}
+    # The app asked the store (SQLite in the data directory by default) for a published version
+    # before it chose the demo: SQLAlchemy, Alembic and the migrations came from the bundle.
+    store = sorted(str(p.relative_to(work)) for p in (work / "home").rglob("atlas.sqlite"))
+    return {
+        "install_s": round(install_s, 1),
+        "fonts": fonts,
+        "townships": townships,
+        "store": store,
+    }
 
 
 def _open_in_chromium(url: str, screenshot: Path) -> int:

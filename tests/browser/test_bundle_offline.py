@@ -63,4 +63,5 @@ def test_the_bundle_installs_and_runs_without_network(
     print("offline install:", figures)
     assert figures["townships"] == 12
     assert len(figures["fonts"]) == 2  # Regular and Bold prepared at install
+    assert figures["store"] == ["home/.local/share/service-atlas/atlas.sqlite"]
     shutil.copy(tmp_path / "bundle.png", screenshot_dir / "bundle.png")
