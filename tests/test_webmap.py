@@ -30,6 +30,7 @@ from geo.maps.webmap import (
     display_datum,
     leaflet_asset_dir,
     new_map,
+    polygons_to_features,
     prepare_polygons,
     remote_assets,
     standalone_html,
@@ -267,3 +268,9 @@ def test_the_map_zooms_to_the_open_township(summary: Summary) -> None:
 
     assert bounds(whole) == [[33.8, 118.3], [34.0, 118.5]]
     assert bounds(zoomed) == [[33.8, 118.3], [33.9, 118.4]]
+
+
+def test_polygons_without_properties_are_features_all_the_same() -> None:
+    shapes = gpd.GeoSeries([box(0, 0, 1, 1), box(1, 0, 2, 1)], crs="EPSG:4326")
+    collection = polygons_to_features(shapes, pd.DataFrame(index=range(2)))
+    assert [f["properties"] for f in collection["features"]] == [{}, {}]  # type: ignore[index]

@@ -185,9 +185,11 @@ def to_display_datum(geometry: gpd.GeoSeries, datum: str) -> gpd.GeoSeries:
 def polygons_to_features(geometry: gpd.GeoSeries, properties: pd.DataFrame) -> dict[str, object]:
     """A GeoJSON FeatureCollection of ``geometry`` with one properties dict per row."""
     rounded = shapely.transform(geometry.to_numpy(), lambda xy: np.round(xy, _COORD_DECIMALS))
+    # pandas < 3.1 gives no records at all for a frame without columns
+    records = properties.to_dict("records") if len(properties.columns) else [{}] * len(properties)
     features: list[dict[str, Any]] = [
-        {"type": "Feature", "geometry": shapely.geometry.mapping(geom), "properties": props}
-        for geom, props in zip(rounded, properties.to_dict("records"), strict=True)
+        {"type": "Feature", "geometry": shapely.geometry.mapping(geom), "properties": dict(props)}
+        for geom, props in zip(rounded, records, strict=True)
     ]
     return {"type": "FeatureCollection", "features": features}
 
