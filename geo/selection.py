@@ -84,8 +84,11 @@ def site_catchment_radii(sites: gpd.GeoDataFrame, groups: Collection[Group]) -> 
     return pd.Series(radii, index=sites.index, name="radius_m")
 
 
-def unreached_points(summary: Summary) -> gpd.GeoDataFrame:
+def unreached_points(summary: Summary, hidden: pd.DataFrame | None = None) -> gpd.GeoDataFrame:
     """Demand points (villages, communities) with people of the summary's groups out of reach.
+
+    ``hidden`` (demand id x group, from ``geo.privacy.protect``) leaves those cells out: the
+    public map does not place a small group at its village.
 
     Returns
     -------
@@ -100,6 +103,8 @@ def unreached_points(summary: Summary) -> gpd.GeoDataFrame:
     points = demand[demand.geometry.notna()].set_index("id")
     covered = summary.point_covered.reindex(points.index)[codes]
     people = points[codes].astype(float)
+    if hidden is not None:
+        people = people.where(~hidden.reindex(points.index)[codes].fillna(False).astype(bool), 0.0)
     not_reached = people.where(covered.eq(False), 0.0).sum(axis=1)
     result = points.assign(unreached=not_reached, people=people.sum(axis=1))
     result = result[result["unreached"] > 0].reset_index()

@@ -38,6 +38,7 @@ from geo.maps.webmap import (
     style_index,
     to_display_datum,
 )
+from geo.privacy import PROTECTED, Disclosure, indicator_shown, protect
 from geo.selection import filter_sites, site_catchment_radii, unreached_points
 from geo.summary import Summary
 from geo.text.i18n import format_count, t
@@ -107,6 +108,9 @@ class MapView:
         Fill opacity of the choropleth (lighter where points must stand out on it).
     asset_base
         Where the browser finds ``leaflet.js``/``leaflet.css`` (see ``geo.maps.webmap.new_map``).
+    public
+        The public view (``geo.privacy``): protected township values read "*" in the
+        tooltips, and villages are drawn without their small groups.
     """
 
     indicator: str = "coverage"
@@ -125,6 +129,7 @@ class MapView:
     site_scale: float = 1.0
     township_opacity: float = 0.85
     asset_base: str = "leaflet/"
+    public: bool = False
 
     @property
     def font_px(self) -> int:
@@ -180,12 +185,14 @@ def build_map(summary: Summary, view: MapView) -> folium.Map:
     )
     add_basemap(fmap, view.basemap, tianditu_key=view.tianditu_key)
     classes = classify_indicator(summary.townships, view.indicator)
-    _add_townships(fmap, summary, shapes, classes, view)
+    disclosure = protect(summary) if view.public else None
+    _add_townships(fmap, summary, shapes, classes, view, disclosure)
     sites = _visible_sites(summary, view)
     if view.show_catchments:
         _add_catchments(fmap, summary, sites, datum)
     if view.show_unreached:
-        _add_unreached(fmap, summary, datum, view)
+        hidden = None if disclosure is None else disclosure.hidden
+        _add_unreached(fmap, summary, datum, view, hidden)
     colours = category_colours(summary.dataset.sites["category"])
     if view.show_sites:
         _add_sites(fmap, summary, sites, colours, datum, view)
@@ -208,10 +215,14 @@ def _add_townships(
     shapes: gpd.GeoSeries,
     classes: Classification,
     view: MapView,
+    disclosure: Disclosure | None = None,
 ) -> None:
     table = summary.townships
     name = indicator_name(view.indicator, view.lang)
     values = [format_indicator_value(view.indicator, v, view.lang) for v in classes.values]
+    if disclosure is not None:
+        shown = indicator_shown(disclosure, view.indicator).reindex(table.index)
+        values = [v if ok else PROTECTED for v, ok in zip(values, shown, strict=True)]
     selected = table.index == view.township
     styles, index = style_index(
         [
@@ -260,8 +271,14 @@ def _add_catchments(
     GeoJsonLayer(data, name="Catchments", styles=[style], interactive=False).add_to(fmap)
 
 
-def _add_unreached(fmap: folium.Map, summary: Summary, datum: str, view: MapView) -> None:
-    points = unreached_points(summary)
+def _add_unreached(
+    fmap: folium.Map,
+    summary: Summary,
+    datum: str,
+    view: MapView,
+    hidden: pd.DataFrame | None = None,
+) -> None:
+    points = unreached_points(summary, hidden)
     if points.empty:
         return
     biggest = float(points["unreached"].max())
