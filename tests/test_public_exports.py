@@ -82,3 +82,16 @@ def test_cli_public_flag(tmp_path: Path) -> None:
     refused = subprocess.run(pack, capture_output=True, text=True, check=False)
     assert refused.returncode == 2
     assert "Traceback" not in refused.stderr
+
+
+def test_no_small_count_in_the_public_html_map(summary: Summary, tmp_path: Path) -> None:
+    options = ExportOptions(indicator="unreached", public=True)
+    page = export_summary(summary, "html", tmp_path / "m.html", options).read_text("utf-8")
+    assert "公开" in page
+    internal = export_summary(
+        summary, "html", tmp_path / "i.html", ExportOptions(indicator="unreached")
+    )
+    said = re.compile(r"未覆盖(?:人数：| )(\d+)")
+    assert {int(n) for n in said.findall(internal.read_text("utf-8"))} & {1, 2, 3, 4}  # control
+    assert [n for n in said.findall(page) if 0 < int(n) < 5] == []
+    assert "未覆盖人数：*" in page  # township A's 7 + hidden 3 is protected

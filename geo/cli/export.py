@@ -42,7 +42,7 @@ EXTENSIONS: Final[dict[str, tuple[str, ...]]] = {
 }
 
 #: The exports that have a public version (``--public``).
-PUBLIC_EXPORTS: Final = ("tables",)
+PUBLIC_EXPORTS: Final = ("tables", "html")
 
 
 def add_export_arguments(command: argparse.ArgumentParser) -> None:
@@ -193,7 +193,9 @@ def export_summary(
         return _export_tables(summary, path, opts)
     from geo.export.html import write_html
 
-    return write_html(summary, path, indicator=opts.indicator, lang=lang, day=day)
+    return write_html(
+        summary, path, indicator=opts.indicator, lang=lang, day=day, public=opts.public
+    )
 
 
 def _export_tables(summary: Summary, path: Path, opts: ExportOptions) -> Path:

@@ -17,8 +17,11 @@ import numpy as np
 import pandas as pd
 
 from geo.indicators import (
+    INDICATORS,
     Classification,
     classify_indicator,
+    classify_values,
+    compute_indicator,
     format_indicator_value,
     indicator_name,
     legend_labels,
@@ -184,8 +187,8 @@ def build_map(summary: Summary, view: MapView) -> folium.Map:
         legend_px=15 * view.font_px,
     )
     add_basemap(fmap, view.basemap, tianditu_key=view.tianditu_key)
-    classes = classify_indicator(summary.townships, view.indicator)
     disclosure = protect(summary) if view.public else None
+    classes = _classify(summary, view.indicator, disclosure)
     _add_townships(fmap, summary, shapes, classes, view, disclosure)
     sites = _visible_sites(summary, view)
     if view.show_catchments:
@@ -198,6 +201,19 @@ def build_map(summary: Summary, view: MapView) -> folium.Map:
         _add_sites(fmap, summary, sites, colours, datum, view)
     _add_legend(fmap, summary, classes, colours, view)
     return fmap
+
+
+def _classify(summary: Summary, indicator: str, disclosure: Disclosure | None) -> Classification:
+    """The choropleth classes; in the public view protected townships get no class (grey).
+
+    Their values then also stay out of the class bounds, which the legend prints.
+    """
+    if disclosure is None:
+        return classify_indicator(summary.townships, indicator)
+    values = compute_indicator(summary.townships, indicator)
+    shown = indicator_shown(disclosure, indicator).reindex(values.index).fillna(False)
+    palette = INDICATORS[indicator].palette
+    return classify_values(values.where(shown.astype(bool)), palette=palette)
 
 
 def _visible_sites(summary: Summary, view: MapView) -> gpd.GeoDataFrame:
