@@ -376,7 +376,8 @@ def _add_legend(
         )
     )
     if classes.has_missing:
-        swatches.append((t("legend.no_data", lang), "#d9d9d9"))
+        missing = "legend.no_data_or_protected" if view.public else "legend.no_data"
+        swatches.append((t(missing, lang), "#d9d9d9"))
     symbols: list[tuple[str, str, str, int]] = []
     if view.show_sites and view.colour_by_category:
         symbols += [

@@ -110,6 +110,10 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
     "indicator.funding_per_person": ("人均创投资金（元）", "Funding per person (yuan)"),
     "indicator.funding_yuan": ("建议分配资金", "Recommended allocation"),
     "legend.no_data": ("无数据", "No data"),
+    "legend.no_data_or_protected": (
+        "无数据或不公开（小数字）",
+        "No data, or withheld (small counts)",
+    ),
     # map
     "map.township": ("乡镇", "Township"),
     "map.sites": ("服务点位", "Service sites"),
