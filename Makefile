@@ -15,9 +15,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# make run DATA=path/to/folder (or DATA=store:published) opens that dataset for every visitor.
 run: $(STAMP)
 	@echo "Open http://localhost:$(PORT) in a browser (Ctrl+C stops the app)."
-	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.headless true
+	$(if $(DATA),ATLAS_DATA="$(DATA)" )$(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.headless true
 
 test: $(STAMP)
 	$(BIN)/ruff check .
@@ -26,7 +27,7 @@ test: $(STAMP)
 	$(BIN)/pytest
 
 bench: $(STAMP)
-	$(BIN)/python bench/bench_summary.py
+	$(BIN)/python bench/bench_scale.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

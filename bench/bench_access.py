@@ -5,8 +5,9 @@
 Every side runs as a whole process (interpreter start, imports, reading the files, the scores,
 writing them out) from the same CSV files, written to a temporary folder:
 
-- ours, library: read the two CSV files with pandas, project them to the local UTM zone, call
-  ``geo.access.two_step_fca``, write the scores: the same steps as the PySAL process;
+- ours, library: read the two CSV files with pandas, pass their lon/lat (geodesic distances) to
+  ``geo.access.two_step_fca``, write the scores: the same steps as the PySAL process (which
+  measures in UTM 50N: within 0.02% here);
 - ours, CLI: ``python -m geo access DATASET --group elders --json``, which also loads and
   validates the whole dataset folder (townships, datum, every cell);
 - PySAL access as its documentation shows: ``Access(...)``, ``create_euclidean_distance`` (a
@@ -146,18 +147,14 @@ def pysal_worker(folder: Path, out: Path) -> None:
 
 def ours_worker(folder: Path, out: Path) -> None:
     """Our library on the dataset's CSV files, as the PySAL worker does; writes {id: score}."""
-    from geo.access import two_step_fca  # only the worker process needs these two
-    from geo.projection import local_metric_crs
+    from geo.access import two_step_fca  # only the worker process needs it
 
     demand = pd.read_csv(folder / "demand.csv", dtype={"id": str})
     sites = pd.read_csv(folder / "sites.csv", dtype={"id": str})
-    lon, lat = demand["lon"].to_numpy(), demand["lat"].to_numpy()
-    crs = local_metric_crs((lon.min(), lat.min(), lon.max(), lat.max()))
-    to_metres = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
     scores = two_step_fca(
-        np.column_stack(to_metres.transform(lon, lat)),
+        demand[["lon", "lat"]].to_numpy(),
         demand["elders"].to_numpy(),
-        np.column_stack(to_metres.transform(sites["lon"].to_numpy(), sites["lat"].to_numpy())),
+        sites[["lon", "lat"]].to_numpy(),
         sites["capacity"].to_numpy(),
         RADIUS_M,
     ).score

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import state, widgets
+from dashboard import banner, loader, source, state, widgets
 from dashboard.views import coverage, data, funding, overview, siting
+from geo.errors import DatasetError
+from geo.io.store import StoreError
 from geo.text.i18n import t
 
 PAGES = (
@@ -55,6 +57,11 @@ def main() -> None:
     )
     lang, briefing = state.lang(), state.briefing()
     widgets.apply_styles(briefing=briefing)
+    try:
+        current = source.resolve()
+    except (DatasetError, StoreError) as error:
+        widgets.source_failure(error, loader.configured_source(), lang)
+        return
     pages = {
         name: st.Page(func, title=t(f"page.{name}", lang), icon=icon, url_path=name)
         for name, func, icon in PAGES
@@ -69,11 +76,14 @@ def main() -> None:
     page = st.navigation([router, *pages.values()], position="hidden" if briefing else "sidebar")
     if briefing:
         overview.render_briefing()
+        banner.briefing(current, lang)
         return
     if page.url_path:
         state.sync_param("page", page.url_path)
-    st.sidebar.caption(t("app.dataset", lang, name=state.current().dataset.name))
+    banner.sidebar(current, lang)
     _sidebar_controls(lang)
+    if page.url_path:  # not on the router's run, which only forwards to the page
+        banner.notice(current, lang)
     page.run()
 
 

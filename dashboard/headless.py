@@ -13,7 +13,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -47,7 +47,9 @@ def is_local(url: str) -> bool:
 
 
 @contextmanager
-def serve_dashboard(*, log: Path | None = None, timeout_s: float = 60) -> Iterator[str]:
+def serve_dashboard(
+    *, log: Path | None = None, timeout_s: float = 60, env: Mapping[str, str] | None = None
+) -> Iterator[str]:
     """Run ``streamlit run dashboard/app.py`` on a free port; yield its URL once it answers.
 
     Parameters
@@ -56,6 +58,8 @@ def serve_dashboard(*, log: Path | None = None, timeout_s: float = 60) -> Iterat
         File for the server's output (discarded when None).
     timeout_s
         How long to wait for the health check before giving up with ``RuntimeError``.
+    env
+        Extra environment variables for the server (``ATLAS_DATA``, ``ATLAS_STORE``, ...).
     """
     port = free_port()
     command = [
@@ -65,7 +69,13 @@ def serve_dashboard(*, log: Path | None = None, timeout_s: float = 60) -> Iterat
     ]  # fmt: skip
     with ExitStack() as stack:
         output = stack.enter_context(log.open("wb")) if log else subprocess.DEVNULL
-        process = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
+        )
         stack.callback(_stop, process)
         url = f"http://127.0.0.1:{port}"
         _wait_until_healthy(url, process, timeout_s)

@@ -1,12 +1,24 @@
 """Thin cached wrappers over geo/: load a dataset, summarise it, serve Leaflet's files.
 
-Every dataset has a token (``"demo"`` or a hash of the uploaded bytes); the cached functions
-are keyed by that token and the parameters, never by the frames themselves.
+Every dataset has a token (``"demo"``, ``"version:<id>:<hash>"`` for a stored version, a
+signature of a folder's files, or a hash of the uploaded bytes); the cached functions are
+keyed by that token and the parameters, never by the frames themselves. A stored version
+never changes, so what is cached for its token never goes stale.
+
+The configuration read here: ``ATLAS_DATA`` (or ``--data`` after ``--`` on the
+``streamlit run`` command line), a dataset folder or a store reference such as ``store:12``,
+and ``ATLAS_STORE``, the store's address. Which data a session shows is decided in
+:mod:`dashboard.source`.
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
+import io
+import os
+import sys
+import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +31,7 @@ import streamlit.components.v1 as components
 from geo.access import AccessResult, compute_access
 from geo.dataset import Dataset, with_parameters
 from geo.io.load import load_dataset
+from geo.io.store import Store, StoreError, VersionInfo, open_store
 from geo.maps.webmap import leaflet_asset_dir
 from geo.planning import WhatIf, compare_stations
 from geo.siting import SitingResult, suggest_sites
@@ -26,6 +39,8 @@ from geo.summary import Summary, summarize
 
 DEMO_DIR: Final = Path(__file__).resolve().parent.parent / "data" / "suyu"
 DEMO_TOKEN: Final = "demo"
+DATA_ENV: Final = "ATLAS_DATA"
+STORE_ENV: Final = "ATLAS_STORE"
 
 Pairs = tuple[tuple[str, float], ...]
 
@@ -78,6 +93,86 @@ class ViewParameters:
 def demo_dataset() -> Dataset:
     """The embedded Suyu demo dataset, loaded once per server process."""
     return load_dataset(DEMO_DIR)
+
+
+def configured_source() -> str | None:
+    """The configured dataset: ``--data`` after ``--`` on the command line, else ATLAS_DATA."""
+    parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    parser.add_argument("--data")
+    given = parser.parse_known_args(sys.argv[1:])[0].data
+    return given or os.environ.get(DATA_ENV) or None
+
+
+def configured_store() -> str | None:
+    """The store's address from ``ATLAS_STORE`` (None: the SQLite file in the data folder)."""
+    return os.environ.get(STORE_ENV) or None
+
+
+def folder_source(folder: str) -> tuple[Dataset, str]:
+    """The dataset in a configured folder and its token (a signature of its files).
+
+    Raises
+    ------
+    DatasetError
+        When the folder has errors (every problem, to show as the validation report).
+    """
+    path = Path(folder).expanduser().resolve()
+    signature = _folder_signature(path)
+    return folder_dataset(str(path), signature), f"folder:{signature}"
+
+
+def _folder_signature(folder: Path) -> str:
+    """Names, sizes and modification times of the folder's files: a changed file reloads."""
+    if not folder.is_dir():
+        return "missing"
+    stats = sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir())
+    return hashlib.sha256(repr((str(folder), stats)).encode()).hexdigest()[:16]
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def folder_dataset(folder: str, signature: str) -> Dataset:  # noqa: ARG001 - part of the key
+    """The dataset in ``folder`` (reloaded when its files change); errors are not cached."""
+    return load_dataset(folder)
+
+
+@st.cache_resource(show_spinner=False)
+def office_store(url: str | None) -> Store:
+    """The store, opened once per server process (a failure is not cached: the next rerun
+    tries again)."""
+    return open_store(url)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def version_dataset(_store: Store, version_id: int, content_hash: str) -> Dataset:  # noqa: ARG001
+    """Stored version ``version_id`` (``content_hash`` keys the cache across stores)."""
+    return _store.load(version_id)
+
+
+def version_token(info: VersionInfo) -> str:
+    """The cache token of a stored version: it never changes, so neither does its data."""
+    return f"version:{info.id}:{info.content_hash[:16]}"
+
+
+def published_version(store: Store) -> VersionInfo | None:
+    """The published version, asked of the store at every call (another process may have
+    published since). When several datasets share the store, the newest published one."""
+    try:
+        return store.published()
+    except StoreError as error:
+        if error.reason != "which_dataset":
+            raise
+    published = [v for v in store.versions() if v.status == "published"]
+    return max(published, key=lambda v: v.id)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def version_zip(_store: Store, version_id: int, content_hash: str) -> bytes:  # noqa: ARG001
+    """The files of stored version ``version_id``, as they were added, in one zip."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in sorted(_store.files(version_id).items()):
+            archive.writestr(name, data)
+    return buffer.getvalue()
 
 
 def token_for(data: bytes) -> str:

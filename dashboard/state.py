@@ -1,34 +1,24 @@
 """Session state and the shareable view in the URL (``st.query_params``).
 
 The URL carries ``page``, ``group`` (comma-separated codes), ``indicator``, ``township``,
-``lang`` and ``mode=briefing``, so a link opens the same view. Widgets start from the URL
+``lang``, ``mode=briefing`` and ``v`` (the stored version shown, see :mod:`dashboard.source`),
+so a link opens the same view of the same data. Widgets start from the URL
 and write their value back to it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import streamlit as st
 
-from dashboard import loader
+from dashboard import loader, source
 from dashboard.loader import ViewParameters
+from dashboard.source import Current
 from geo.dataset import Dataset
 from geo.indicators import CHOROPLETH_INDICATORS
 from geo.summary import Summary
 
 LANG_KEY = "lang"
 BRIEFING_KEY = "briefing"
-UPLOADED_KEY = "uploaded_dataset"
-
-
-@dataclass(frozen=True)
-class Current:
-    """The dataset this session works on, and its cache token."""
-
-    dataset: Dataset
-    token: str
-    uploaded_name: str | None = None
 
 
 def lang() -> str:
@@ -55,23 +45,8 @@ def sync_param(name: str, value: str | None) -> None:
 
 
 def current() -> Current:
-    """The uploaded dataset of this session if there is one, else the demo."""
-    uploaded = st.session_state.get(UPLOADED_KEY)
-    if uploaded is not None:
-        return uploaded
-    return Current(loader.demo_dataset(), loader.DEMO_TOKEN)
-
-
-def replace_dataset(dataset: Dataset, token: str, name: str) -> None:
-    """Make ``dataset`` (already validated) the session's current dataset."""
-    st.session_state[UPLOADED_KEY] = Current(dataset, token, name)
-    for key in ("groups", "township"):
-        st.session_state.pop(key, None)
-
-
-def reset_dataset() -> None:
-    """Back to the demo dataset."""
-    st.session_state.pop(UPLOADED_KEY, None)
+    """The data this session shows (see :mod:`dashboard.source`)."""
+    return source.current()
 
 
 def initial_groups(dataset: Dataset) -> list[str]:

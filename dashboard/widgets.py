@@ -12,8 +12,9 @@ from streamlit_folium import st_folium
 
 from dashboard import state
 from geo.dataset import Dataset
-from geo.errors import Problem
+from geo.errors import DatasetError, Problem
 from geo.export.tables import ReportTable
+from geo.io.store import StoreError
 from geo.selection import DistrictKpis
 from geo.text.i18n import format_count, format_percent, format_yuan, t
 
@@ -54,6 +55,19 @@ def demo_notice(dataset: Dataset, lang: str) -> None:
         st.warning(
             f"{t('demo.banner', lang)}  \n{t('demo.boundaries', lang)}", icon=":material/warning:"
         )
+
+
+def source_failure(error: DatasetError | StoreError, source: str | None, lang: str) -> None:
+    """The page shown instead of the atlas when the configured dataset cannot be opened."""
+    st.title(t("app.title", lang))
+    if isinstance(error, DatasetError):
+        st.error(t("app.source_invalid", lang, source=source), icon=":material/error:")
+        st.dataframe(problems_frame(error.problems, lang), hide_index=True, width="stretch")
+    elif source is None:
+        st.error(t("app.store_unavailable", lang, message=error.message(lang)))
+    else:
+        message = error.message(lang)
+        st.error(t("app.source_unavailable", lang, source=source, message=message))
 
 
 def group_picker(dataset: Dataset, lang: str) -> tuple[str, ...]:

@@ -13,11 +13,11 @@ Plain 2SFCA has W = 1 inside the catchment. The enhanced form (E2SFCA, Luo & Qi 
 *Health & Place* 15: 1100-1107) weighs by distance: step zones over the inner, middle and
 outer third of the catchment (1.00 / 0.68 / 0.22 by default), or a Gaussian. A catchment is
 the site's radius for the group (its ``radius_m``, else the group's), the edge included, as in
-:mod:`geo.coverage`. Distances are straight lines in metres in the dataset's local UTM zone.
+:mod:`geo.coverage`. Distances are geodesics on the WGS-84 ellipsoid (:mod:`geo.projection`).
 
 Only the pairs within reach are ever built (a k-d tree's sparse neighbour pairs), never the
-villages x sites table, so a district of 20,000 villages and 2,000 stations takes a fraction of
-a second and a few megabytes.
+villages x sites table, so a province of 50,000 villages and 5,000 stations takes a fraction
+of a second and a few megabytes.
 """
 
 from __future__ import annotations
@@ -31,13 +31,11 @@ import geopandas as gpd
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-import pyproj
-from scipy.spatial import cKDTree
 
-from geo.coverage import EDGE_TOLERANCE_M, site_radii
+from geo.coverage import site_radii
 from geo.dataset import Dataset, Group, has_point
 from geo.errors import check_choice
-from geo.projection import local_metric_crs, to_metric
+from geo.projection import EDGE_TOLERANCE_M, lonlat, reach_pairs
 
 __all__ = [
     "METHODS",
@@ -45,13 +43,10 @@ __all__ = [
     "AccessResult",
     "Decay",
     "FcaScores",
-    "ReachPairs",
     "access_to_json",
     "compute_access",
     "group_demand_points",
     "group_sites",
-    "metric_xy",
-    "reach_pairs",
     "township_scores",
     "two_step_fca",
 ]
@@ -69,8 +64,9 @@ class Decay:
     ----------
     kind
         ``"none"`` (weight 1: plain 2SFCA), ``"step"`` (equal zones of the radius, weights
-        ``steps`` from the inside out; a distance on a zone's outer edge belongs to that zone)
-        or ``"gaussian"`` (``exp(-d^2 / (2 sigma^2))`` with ``sigma = sigma_ratio x r``).
+        ``steps`` from the inside out; a distance on a zone's outer edge, within the catchment's
+        edge tolerance, belongs to that zone) or ``"gaussian"`` (``exp(-d^2 / (2 sigma^2))``
+        with ``sigma = sigma_ratio x r``).
     steps
         Weights of the step zones, inner first.
     sigma_ratio
@@ -102,7 +98,7 @@ class Decay:
         n = len(self.steps)
         zone = np.zeros(distance_m.shape, dtype=np.intp)
         for k in range(1, n):
-            zone += distance_m > k * radius_m / n
+            zone += distance_m > k * radius_m / n + EDGE_TOLERANCE_M
         return np.asarray(self.steps, dtype=float)[zone]
 
     def describe(self) -> str:
@@ -112,15 +108,6 @@ class Decay:
         if self.kind == "gaussian":
             return f"gaussian sigma={self.sigma_ratio:g}r"
         return "none"
-
-
-@dataclass(frozen=True)
-class ReachPairs:
-    """Every (demand point, site) pair within the site's catchment, with its distance."""
-
-    demand: np.ndarray
-    site: np.ndarray
-    distance_m: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -145,49 +132,6 @@ class FcaScores:
     sites_in_reach: np.ndarray
 
 
-def reach_pairs(
-    demand_xy: npt.ArrayLike,
-    site_xy: npt.ArrayLike,
-    radii_m: npt.ArrayLike,
-    *,
-    tolerance_m: float = EDGE_TOLERANCE_M,
-) -> ReachPairs:
-    """The pairs of demand points and sites within each site's radius (edge included).
-
-    The same rule as :func:`geo.coverage.points_within_reach`: a pair is within reach when
-    its distance is at most the radius plus ``tolerance_m`` (reprojection noise).
-
-    Parameters
-    ----------
-    demand_xy, site_xy
-        ``(n, 2)`` and ``(m, 2)`` coordinates in metres.
-    radii_m
-        ``(m,)`` catchment radius of each site, or one radius for all.
-    tolerance_m
-        Slack added to every radius.
-
-    Returns
-    -------
-    ReachPairs
-        Indices into the demand and site arrays and the straight-line distance of each pair.
-    """
-    dxy = np.asarray(demand_xy, dtype=float).reshape(-1, 2)
-    sxy = np.asarray(site_xy, dtype=float).reshape(-1, 2)
-    radii = np.broadcast_to(np.asarray(radii_m, dtype=float), (len(sxy),))
-    if len(dxy) == 0 or len(sxy) == 0 or not np.any(radii >= 0):
-        empty = np.zeros(0, dtype=np.intp)
-        return ReachPairs(empty, empty.copy(), np.zeros(0))
-    pairs = cKDTree(sxy).sparse_distance_matrix(
-        cKDTree(dxy), float(np.nanmax(radii)) + tolerance_m, output_type="ndarray"
-    )
-    keep = pairs["v"] <= radii[pairs["i"]] + tolerance_m
-    return ReachPairs(
-        demand=pairs["j"][keep].astype(np.intp),
-        site=pairs["i"][keep].astype(np.intp),
-        distance_m=pairs["v"][keep],
-    )
-
-
 def two_step_fca(
     demand_xy: npt.ArrayLike,
     demand: npt.ArrayLike,
@@ -197,12 +141,12 @@ def two_step_fca(
     *,
     decay: Decay | None = None,
 ) -> FcaScores:
-    """2SFCA (``decay=None``) or E2SFCA scores of demand points, on arrays in metres.
+    """2SFCA (``decay=None``) or E2SFCA scores of demand points, on arrays of coordinates.
 
     Parameters
     ----------
     demand_xy, site_xy
-        ``(n, 2)`` and ``(m, 2)`` coordinates in metres.
+        ``(n, 2)`` and ``(m, 2)`` WGS-84 longitude and latitude in degrees.
     demand
         ``(n,)`` people at each demand point (P_k, >= 0).
     supply
@@ -313,13 +257,6 @@ def group_demand_points(dataset: Dataset) -> gpd.GeoDataFrame:
     return dataset.demand.loc[has_point(dataset.demand.geometry)]
 
 
-def metric_xy(points: gpd.GeoDataFrame | gpd.GeoSeries, crs: pyproj.CRS) -> np.ndarray:
-    """``(n, 2)`` coordinates in metres of the points in the metric ``crs``."""
-    if len(points) == 0:
-        return np.zeros((0, 2))
-    return to_metric(points.geometry, crs).get_coordinates().to_numpy()
-
-
 def _resolve_decay(method: str, decay: Decay | str | None) -> Decay:
     check_choice("method", method, METHODS)
     if method == "2sfca":
@@ -368,13 +305,12 @@ def compute_access(
     weight = _resolve_decay(method, decay)
     points = group_demand_points(dataset)
     sites = group_sites(dataset, group)
-    crs = local_metric_crs(dataset.townships)
     people = points[group.code].to_numpy(dtype=float)
     supply = sites["capacity"].astype(float).fillna(1.0).to_numpy()
     scores = two_step_fca(
-        metric_xy(points, crs),
+        lonlat(points),
         people,
-        metric_xy(sites, crs),
+        lonlat(sites),
         supply,
         sites["radius_m"].to_numpy(dtype=float),
         decay=weight,

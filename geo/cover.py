@@ -33,7 +33,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-from geo.access import reach_pairs
+from geo.projection import reach_pairs
 
 __all__ = ["CoverSolution", "cover_matrix", "solve_max_cover"]
 
@@ -85,7 +85,7 @@ def cover_matrix(
     Parameters
     ----------
     candidate_xy, demand_xy
-        Coordinates in metres.
+        WGS-84 longitude and latitude in degrees.
     radius_m
         The catchment of a new site (one value, or one per candidate).
     """

@@ -7,14 +7,17 @@ The rules (DESIGN, "The rules of the computation"):
   exactly on the edge counts as covered.
 - Township-level demand (a row without coordinates) is spread evenly over its township, so its
   covered share is area(township ∩ union of catchment discs) / area(township).
-- Everything is measured in metres in the UTM zone of the townships' centre. A site outside
-  every township still serves the people inside: catchments cross borders.
+- Distances are geodesics on the WGS-84 ellipsoid and areas are measured per township in a
+  local equal-area frame (:mod:`geo.projection`), so a catchment is as wide in Kashgar as in
+  Shanghai. A site outside every township still serves the people inside: catchments cross
+  borders.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import geopandas as gpd
 import numpy as np
@@ -24,10 +27,17 @@ import shapely
 from scipy.spatial import cKDTree
 
 from geo.dataset import Dataset, Group, has_point, resolve_groups, serves_any
-from geo.projection import local_metric_crs, to_metric
+from geo.projection import (
+    EDGE_TOLERANCE_M,
+    GroundPoints,
+    Points,
+    geocentric,
+    local_equal_area,
+    lonlat,
+    within_any,
+)
 
 __all__ = [
-    "EDGE_TOLERANCE_M",
     "Coverage",
     "areal_covered_share",
     "compute_coverage",
@@ -36,12 +46,10 @@ __all__ = [
     "site_radii",
 ]
 
-# A point on the edge of a catchment counts as covered. Reprojecting lon/lat to metres leaves
-# noise of about 1e-9 m, so "distance <= radius" is tested with this much slack.
-EDGE_TOLERANCE_M = 1e-6
 # Segments per quarter circle of a catchment disc: a regular 128-gon has 99.96% of the disc's
 # area, so areal shares are within 0.05% of the exact circle.
 DISC_QUAD_SEGS = 32
+WGS84 = "EPSG:4326"
 
 
 @dataclass(frozen=True, eq=False)
@@ -64,8 +72,6 @@ class Coverage:
     unassigned_demand
         The demand rows counted in no township (points outside every township), as in
         ``dataset.demand``. Their reach is still in ``point_covered``.
-    crs
-        The metric CRS the distances and areas were measured in.
     """
 
     groups: tuple[str, ...]
@@ -73,7 +79,6 @@ class Coverage:
     covered: pd.DataFrame
     point_covered: pd.DataFrame
     unassigned_demand: gpd.GeoDataFrame
-    crs: pyproj.CRS
 
     @property
     def ratio(self) -> pd.DataFrame:
@@ -108,27 +113,26 @@ def site_radii(sites: gpd.GeoDataFrame, group: Group) -> tuple[np.ndarray, np.nd
 
 
 def points_within_reach(
-    demand_xy: np.ndarray,
-    site_xy: np.ndarray,
+    demand_lonlat: Points,
+    site_lonlat: Points,
     radii_m: np.ndarray,
     *,
     tolerance_m: float = EDGE_TOLERANCE_M,
 ) -> np.ndarray:
     """Whether each demand point lies within the catchment of at least one site.
 
-    Point p is covered when some site s has ``|p - s| <= radii_m[s]`` (plus ``tolerance_m``
-    for float noise): the edge counts. With per-site radii this is a nearest-neighbour search
-    under the power distance ``|p - s|^2 - r_s^2``, which becomes a plain Euclidean one by
-    lifting each site to the height ``z_s = sqrt(R^2 - r_s^2)`` (``R`` the largest radius):
-    then ``|p - s|^2 + z_s^2 <= R^2`` exactly when ``|p - s| <= r_s``. One KD-tree query per
-    demand point answers it, in O((n + m) log m) however dense the demand or large the radii.
+    Point p is covered when some site s has a geodesic distance ``d(p, s) <= radii_m[s]``
+    (plus ``tolerance_m`` for float noise): the edge counts. See
+    :func:`geo.projection.within_any`: O((n + m) log m) however dense the demand or large the
+    radii, and right anywhere on the ellipsoid.
 
     Parameters
     ----------
-    demand_xy
-        Shape (n, 2), metres in a projected CRS.
-    site_xy
-        Shape (m, 2), metres in the same CRS.
+    demand_lonlat
+        Shape (n, 2), WGS-84 longitude and latitude in degrees (or
+        :class:`geo.projection.GroundPoints`).
+    site_lonlat
+        Shape (m, 2), likewise.
     radii_m
         Shape (m,), each site's catchment radius in metres (finite, >= 0).
     tolerance_m
@@ -138,38 +142,31 @@ def points_within_reach(
     -------
     ndarray of bool, shape (n,)
     """
-    demand_xy = _as_xy(demand_xy, "demand_xy")
-    site_xy = _as_xy(site_xy, "site_xy")
-    reach = _check_radii(radii_m, len(site_xy)) + tolerance_m
-    if len(demand_xy) == 0 or len(site_xy) == 0:
-        return np.zeros(len(demand_xy), dtype=bool)
-    top = float(reach.max())
-    lift = np.sqrt(np.maximum(top * top - reach * reach, 0.0))
-    tree = cKDTree(np.column_stack([site_xy, lift]))
-    lifted_demand = np.column_stack([demand_xy, np.zeros(len(demand_xy))])
-    distance, _ = tree.query(lifted_demand, k=1, distance_upper_bound=top * (1 + 1e-9) + 1e-9)
-    return np.asarray(distance <= top, dtype=bool)
+    return within_any(demand_lonlat, site_lonlat, radii_m, tolerance_m=tolerance_m)
 
 
 def areal_covered_share(
     polygons: gpd.GeoSeries | Sequence[shapely.Geometry] | np.ndarray,
-    site_xy: np.ndarray,
+    site_lonlat: np.ndarray,
     radii_m: np.ndarray,
     *,
     quad_segs: int = DISC_QUAD_SEGS,
 ) -> np.ndarray:
     """The share of each polygon's area inside the union of the sites' catchment discs.
 
-    Only the discs whose bounds meet a polygon are unioned for it (an STRtree query), so the
-    cost grows with the number of (polygon, nearby disc) pairs.
+    Each polygon is measured in its own local equal-area frame
+    (:func:`geo.projection.local_equal_area`), with the discs of the sites near it drawn in
+    the same frame, so the share is right at any latitude and in any UTM zone. Only the discs
+    that can meet a polygon are drawn and unioned for it (a k-d tree query on geocentric
+    coordinates), so the cost grows with the number of (polygon, nearby site) pairs.
 
     Parameters
     ----------
     polygons
-        Polygons in metres (a GeoSeries in a projected CRS, or shapely geometries), each with
-        a positive area.
-    site_xy
-        Shape (m, 2), disc centres in metres in the same CRS.
+        Polygons in WGS-84 longitude and latitude (a GeoSeries in EPSG:4326, or shapely
+        geometries), each with a positive area.
+    site_lonlat
+        Shape (m, 2), disc centres in degrees.
     radii_m
         Shape (m,), disc radii in metres.
     quad_segs
@@ -180,34 +177,58 @@ def areal_covered_share(
     ndarray of float, shape (len(polygons),)
         Shares in [0, 1].
     """
-    geoms = _as_metric_geometries(polygons)
-    site_xy = _as_xy(site_xy, "site_xy")
-    radii = _check_radii(radii_m, len(site_xy))
-    areas = shapely.area(geoms)
+    geoms = _as_lonlat_geometries(polygons)
+    site_lonlat = np.asarray(site_lonlat, dtype=float).reshape(-1, 2)
+    radii = _check_radii(radii_m, len(site_lonlat))
+    origins = shapely.get_coordinates(shapely.centroid(geoms)) if len(geoms) else np.zeros((0, 2))
+    towns = local_equal_area(geoms, origins)
+    areas = shapely.area(towns)
     if np.any(~(areas > 0)):
         bad = np.flatnonzero(~(areas > 0)).tolist()
         msg = f"every polygon must have a positive area; polygons {bad} do not."
         raise ValueError(msg)
     covered_area = np.zeros(len(geoms))
-    if len(geoms) and len(site_xy):
-        discs = shapely.buffer(shapely.points(site_xy), radii, quad_segs=quad_segs)
-        covered_area = _covered_areas(geoms, discs)
+    if len(geoms) and len(site_lonlat):
+        town_idx, site_idx = _nearby_sites(towns, origins, site_lonlat, radii)
+        centres = local_equal_area(shapely.points(site_lonlat[site_idx]), origins, town_idx)
+        discs = shapely.buffer(centres, radii[site_idx], quad_segs=quad_segs)
+        covered_area = _covered_areas(towns, town_idx, discs)
     share = np.clip(covered_area / areas, 0.0, 1.0)
     share[np.isclose(share, 1.0, rtol=0.0, atol=1e-9)] = 1.0
     return share
 
 
-def _covered_areas(geoms: np.ndarray, discs: np.ndarray) -> np.ndarray:
-    """Area of each polygon inside the union of the discs that meet it."""
-    poly_idx, disc_idx = shapely.STRtree(discs).query(geoms, predicate="intersects")
-    order = np.argsort(poly_idx, kind="stable")
-    poly_idx, disc_idx = poly_idx[order], disc_idx[order]
-    polys, starts, counts = np.unique(poly_idx, return_index=True, return_counts=True)
-    unions = discs[disc_idx[starts]]
+def _nearby_sites(
+    towns: np.ndarray, origins: np.ndarray, site_lonlat: np.ndarray, radii: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(town, site) pairs whose disc may meet the town, sorted by town.
+
+    In a town's frame a point lies at its chord from the origin, so the town fits in the disc
+    of its farthest vertex's chord, and a site's disc can meet it only when the chord from the
+    origin to the site is at most that plus the site's radius.
+    """
+    coords, owner = shapely.get_coordinates(towns, return_index=True)
+    extent = np.zeros(len(towns))
+    np.maximum.at(extent, owner, np.hypot(coords[:, 0], coords[:, 1]))
+    site_xyz, origin_xyz = geocentric(site_lonlat), geocentric(origins)
+    found = cKDTree(site_xyz).query_ball_point(origin_xyz, extent + radii.max() + 1e-6)
+    town_idx = np.repeat(np.arange(len(towns)), [len(f) for f in found])
+    site_idx = np.fromiter((s for f in found for s in f), dtype=np.intp, count=len(town_idx))
+    chord = np.linalg.norm(site_xyz[site_idx] - origin_xyz[town_idx], axis=1)
+    keep = chord <= extent[town_idx] + radii[site_idx] + 1e-6
+    return town_idx[keep], site_idx[keep]
+
+
+def _covered_areas(towns: np.ndarray, town_idx: np.ndarray, discs: np.ndarray) -> np.ndarray:
+    """Area of each town inside the union of its discs (``town_idx`` sorted, one per disc)."""
+    covered = np.zeros(len(towns))
+    if len(town_idx) == 0:
+        return covered
+    polys, starts, counts = np.unique(town_idx, return_index=True, return_counts=True)
+    unions = discs[starts]
     for k in np.flatnonzero(counts > 1):
-        unions[k] = shapely.union_all(discs[disc_idx[starts[k] : starts[k] + counts[k]]])
-    covered = np.zeros(len(geoms))
-    covered[polys] = shapely.area(shapely.intersection(unions, geoms[polys]))
+        unions[k] = shapely.union_all(discs[starts[k] : starts[k] + counts[k]])
+    covered[polys] = shapely.area(shapely.intersection(unions, towns[polys]))
     return covered
 
 
@@ -246,27 +267,26 @@ def compute_coverage(dataset: Dataset, groups: Sequence[str] | None = None) -> C
         If a chosen group has no demand column.
     """
     chosen = _select_groups(dataset, groups)
-    crs = local_metric_crs(dataset.townships)
-    metric = _metric_geometry(dataset, crs)
+    layout = _layout(dataset)
     covered_rows, reached = {}, {}
     for group in chosen:
-        reach, row_share = _cover_group(dataset, group, metric)
+        reach, row_share = _cover_group(dataset, group, layout)
         covered_rows[group.code] = dataset.demand[group.code].to_numpy(dtype=float) * row_share
-        reached[group.code] = pd.arrays.BooleanArray(reach, ~metric.is_point)
-    return _assemble(dataset, chosen, metric, covered_rows, reached, crs)
+        reached[group.code] = pd.arrays.BooleanArray(reach, ~layout.is_point)
+    return _assemble(dataset, chosen, layout, covered_rows, reached)
 
 
 @dataclass(frozen=True, eq=False)
-class _MetricGeometry:
-    """The dataset's geometry in metres, computed once for every group."""
+class _Layout:
+    """The dataset's geometry in WGS-84 degrees, extracted once for every group."""
 
     town_codes: pd.Index
-    towns_m: np.ndarray
+    towns: np.ndarray
     is_point: np.ndarray
     assigned: np.ndarray
-    demand_xy: np.ndarray
+    demand: GroundPoints
     site_ok: np.ndarray
-    site_xy: np.ndarray
+    site_lonlat: np.ndarray
 
     @property
     def township_rows(self) -> np.ndarray:
@@ -274,31 +294,29 @@ class _MetricGeometry:
         return rows
 
 
-def _metric_geometry(dataset: Dataset, crs: pyproj.CRS) -> _MetricGeometry:
+def _layout(dataset: Dataset) -> _Layout:
     town_codes = pd.Index(dataset.townships["code"], name="township")
     is_point = has_point(dataset.demand.geometry)
     site_ok = has_point(dataset.sites.geometry)
-    return _MetricGeometry(
+    return _Layout(
         town_codes=town_codes,
-        towns_m=np.asarray(to_metric(dataset.townships.geometry, crs), dtype=object),
+        towns=np.asarray(dataset.townships.geometry.to_crs(WGS84), dtype=object),
         is_point=is_point,
         assigned=dataset.demand["township"].isin(town_codes).to_numpy(),
-        demand_xy=_xy_in(dataset.demand.geometry, is_point, crs),
+        demand=GroundPoints(lonlat(cast(gpd.GeoSeries, dataset.demand.geometry[is_point]))),
         site_ok=site_ok,
-        site_xy=_xy_in(dataset.sites.geometry, site_ok, crs),
+        site_lonlat=lonlat(cast(gpd.GeoSeries, dataset.sites.geometry[site_ok])),
     )
 
 
-def _cover_group(
-    dataset: Dataset, group: Group, metric: _MetricGeometry
-) -> tuple[np.ndarray, np.ndarray]:
+def _cover_group(dataset: Dataset, group: Group, layout: _Layout) -> tuple[np.ndarray, np.ndarray]:
     """Per demand row: within reach (False for township rows) and the covered share."""
     mask, radii = site_radii(dataset.sites, group)
-    xy, r = metric.site_xy[mask[metric.site_ok]], radii[mask & metric.site_ok]
-    reach = _expand(points_within_reach(metric.demand_xy, xy, r), metric.is_point)
+    xy, r = layout.site_lonlat[mask[layout.site_ok]], radii[mask & layout.site_ok]
+    reach = _expand(points_within_reach(layout.demand, xy, r), layout.is_point)
     row_share = reach.astype(float)
-    rows = metric.township_rows
-    shares = _township_shares(dataset.demand, group.code, metric, xy, r)
+    rows = layout.township_rows
+    shares = _township_shares(dataset.demand, group.code, layout, xy, r)
     row_share[rows] = shares.reindex(dataset.demand["township"][rows]).to_numpy()
     return reach, row_share
 
@@ -306,16 +324,16 @@ def _cover_group(
 def _township_shares(
     demand: gpd.GeoDataFrame,
     code: str,
-    metric: _MetricGeometry,
-    site_xy: np.ndarray,
+    layout: _Layout,
+    site_lonlat: np.ndarray,
     radii: np.ndarray,
 ) -> pd.Series:
     """Areal covered share of each township holding township-level demand of ``code``."""
-    rows = metric.township_rows
+    rows = layout.township_rows
     needed = rows & (demand[code].to_numpy() > 0)
     wanted = pd.unique(demand["township"][needed])
     shares = areal_covered_share(
-        metric.towns_m[metric.town_codes.get_indexer(pd.Index(wanted))], site_xy, radii
+        layout.towns[layout.town_codes.get_indexer(pd.Index(wanted))], site_lonlat, radii
     )
     every = pd.unique(demand["township"][rows])
     return pd.Series(shares, index=pd.Index(wanted), dtype=float).reindex(every, fill_value=0.0)
@@ -324,18 +342,22 @@ def _township_shares(
 def _assemble(
     dataset: Dataset,
     chosen: tuple[Group, ...],
-    metric: _MetricGeometry,
+    layout: _Layout,
     covered_rows: dict[str, np.ndarray],
     reached: dict[str, pd.arrays.BooleanArray],
-    crs: pyproj.CRS,
 ) -> Coverage:
     codes = [g.code for g in chosen]
-    demand, assigned = dataset.demand, metric.assigned
-    towns = demand["township"][assigned].to_numpy()
-    people = demand.loc[assigned, codes].astype("int64")
-    demand_table = people.groupby(towns).sum().reindex(metric.town_codes, fill_value=0)
-    covered = pd.DataFrame({c: covered_rows[c][assigned] for c in codes}, columns=codes)
-    covered_table = covered.groupby(towns).sum().reindex(metric.town_codes, fill_value=0.0)
+    demand, assigned = dataset.demand, layout.assigned
+    town = layout.town_codes.get_indexer(pd.Index(demand["township"][assigned]))
+    count = len(layout.town_codes)
+
+    def per_township(values: np.ndarray) -> np.ndarray:
+        return np.bincount(town, weights=values[assigned], minlength=count)
+
+    people = {c: per_township(demand[c].to_numpy(dtype=float)).astype("int64") for c in codes}
+    demand_table = pd.DataFrame(people, index=layout.town_codes, columns=codes)
+    covered = {c: per_township(covered_rows[c]) for c in codes}
+    covered_table = pd.DataFrame(covered, index=layout.town_codes, columns=codes)
     ids = pd.Index(demand["id"], name="id")
     point_covered = pd.DataFrame({c: reached[c] for c in codes}, index=ids, columns=codes)
     return Coverage(
@@ -344,7 +366,6 @@ def _assemble(
         covered=covered_table.astype(float).rename_axis("township"),
         point_covered=point_covered,
         unassigned_demand=demand[~assigned],
-        crs=crs,
     )
 
 
@@ -357,31 +378,11 @@ def _select_groups(dataset: Dataset, groups: Sequence[str] | None) -> tuple[Grou
     return chosen
 
 
-def _xy_in(geometry: gpd.GeoSeries, rows: np.ndarray, crs: pyproj.CRS) -> np.ndarray:
-    """``(n, 2)`` metres of the points in ``rows`` (all located)."""
-    if not rows.any():
-        return np.empty((0, 2))
-    return shapely.get_coordinates(np.asarray(to_metric(geometry, crs), dtype=object)[rows])
-
-
 def _expand(values: np.ndarray, where: np.ndarray) -> np.ndarray:
     """``values`` placed at the True positions of ``where``; False elsewhere."""
     out = np.zeros(len(where), dtype=bool)
     out[where] = values
     return out
-
-
-def _as_xy(xy: np.ndarray, name: str) -> np.ndarray:
-    arr = np.asarray(xy, dtype=float)
-    if arr.size == 0:
-        return arr.reshape(0, 2)
-    if arr.ndim != 2 or arr.shape[1] != 2:
-        msg = f"`{name}` must have shape (n, 2), got {arr.shape}."
-        raise ValueError(msg)
-    if not np.isfinite(arr).all():
-        msg = f"`{name}` must hold finite coordinates in metres."
-        raise ValueError(msg)
-    return arr
 
 
 def _check_radii(radii_m: np.ndarray, m: int) -> np.ndarray:
@@ -395,11 +396,11 @@ def _check_radii(radii_m: np.ndarray, m: int) -> np.ndarray:
     return radii
 
 
-def _as_metric_geometries(
+def _as_lonlat_geometries(
     polygons: gpd.GeoSeries | Sequence[shapely.Geometry] | np.ndarray,
 ) -> np.ndarray:
     crs = getattr(polygons, "crs", None)
-    if crs is not None and not pyproj.CRS(crs).is_projected:
-        msg = f"`polygons` must be in a metric CRS, got {pyproj.CRS(crs).name!r}."
+    if crs is not None and not pyproj.CRS(crs).is_geographic:
+        msg = f"`polygons` must be in WGS-84 degrees, got {pyproj.CRS(crs).name!r}."
         raise ValueError(msg)
     return np.asarray(polygons, dtype=object).reshape(-1)

@@ -273,7 +273,12 @@ def assign_townships(points: gpd.GeoSeries, townships: gpd.GeoDataFrame) -> np.n
     codes = np.full(len(points), None, dtype=object)
     if len(points) == 0 or len(townships) == 0:
         return codes
-    hit_point, hit_township = townships.sindex.query(points.to_numpy(), predicate="intersects")
+    if len(points) > len(townships):
+        # Many points: each polygon is prepared once and asked which points it holds.
+        tree = shapely.STRtree(points.to_numpy())
+        hit_township, hit_point = tree.query(townships.geometry.to_numpy(), predicate="intersects")
+    else:
+        hit_point, hit_township = townships.sindex.query(points.to_numpy(), predicate="intersects")
     first = np.full(len(points), len(townships))
     np.minimum.at(first, hit_point, hit_township)
     inside = first < len(townships)

@@ -18,11 +18,10 @@ import geopandas as gpd
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-import pyproj
 
-from geo.access import compute_access, group_demand_points, group_sites, metric_xy, reach_pairs
+from geo.access import compute_access, group_demand_points, group_sites
 from geo.dataset import Dataset
-from geo.projection import local_metric_crs
+from geo.projection import lonlat, reach_pairs
 from geo.siting import add_stations
 from geo.summary import summarize
 
@@ -38,13 +37,12 @@ REACH_STATES = ("existing", "suggested", "hypothetical", "unreached")
 WHATIF_PREFIX = "whatif"
 
 
-def _lonlat_xy(lonlat: tuple[npt.ArrayLike, npt.ArrayLike] | None, crs: pyproj.CRS) -> np.ndarray:
-    """``(n, 2)`` metres of WGS-84 points (an empty array for None)."""
+def _lonlat_xy(lonlat: tuple[npt.ArrayLike, npt.ArrayLike] | None) -> np.ndarray:
+    """``(n, 2)`` longitude and latitude (an empty array for None)."""
     if lonlat is None:
         return np.zeros((0, 2))
     lon, lat = lonlat
-    points = gpd.GeoSeries.from_xy(np.atleast_1d(lon), np.atleast_1d(lat), crs="EPSG:4326")
-    return metric_xy(points, crs)
+    return np.column_stack([np.atleast_1d(lon), np.atleast_1d(lat)]).astype(float)
 
 
 def _first_reaching(demand_xy: np.ndarray, station_xy: np.ndarray, radius_m: float) -> np.ndarray:
@@ -88,14 +86,13 @@ def village_reach(
     group = dataset.group(group_code)
     radius = float(group.radius_m if radius_m is None else radius_m)
     points = group_demand_points(dataset)
-    crs = local_metric_crs(dataset.townships)
-    xy = metric_xy(points, crs)
+    xy = lonlat(points)
     sites = group_sites(dataset, group)
-    existing = reach_pairs(xy, metric_xy(sites, crs), sites["radius_m"].to_numpy(dtype=float))
+    existing = reach_pairs(xy, lonlat(sites), sites["radius_m"].to_numpy(dtype=float))
     reached = np.zeros(len(points), dtype=bool)
     reached[existing.demand] = True
-    by_suggested = _first_reaching(xy, _lonlat_xy(suggested, crs), radius)
-    by_hypothetical = _first_reaching(xy, _lonlat_xy(hypothetical, crs), radius)
+    by_suggested = _first_reaching(xy, _lonlat_xy(suggested), radius)
+    by_hypothetical = _first_reaching(xy, _lonlat_xy(hypothetical), radius)
     state = np.select(
         [reached, by_suggested >= 0, by_hypothetical >= 0],
         list(REACH_STATES[:3]),

@@ -15,14 +15,13 @@ import geopandas as gpd
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-import pyproj
 from scipy import sparse
 
-from geo.access import group_demand_points, group_sites, metric_xy, reach_pairs
+from geo.access import group_demand_points, group_sites
 from geo.cover import DEFAULT_TIME_LIMIT_S, CoverSolution, cover_matrix, solve_max_cover
 from geo.dataset import Dataset, assign_townships
 from geo.errors import OptionError
-from geo.projection import local_metric_crs
+from geo.projection import lonlat, reach_pairs
 
 __all__ = [
     "SitingProblem",
@@ -134,15 +133,14 @@ def siting_problem(
         raise ValueError(msg)
     points = group_demand_points(dataset)
     places = _village_candidates(points) if candidates is None else candidates
-    crs = local_metric_crs(dataset.townships)
-    demand_xy = metric_xy(points, crs)
+    demand_xy = lonlat(points)
     unlocated = dataset.demand.loc[~dataset.demand.index.isin(points.index), "id"]
     return SitingProblem(
         group=group.code,
         radius_m=radius,
-        cover=cover_matrix(metric_xy(places, crs), demand_xy, radius),
+        cover=cover_matrix(lonlat(places), demand_xy, radius),
         people=points[group.code].to_numpy(dtype=float),
-        reached=_reached_by(dataset, group_code, demand_xy, crs),
+        reached=_reached_by(dataset, group_code, demand_xy),
         candidates=places,
         unlocated=tuple(str(i) for i in unlocated),
     )
@@ -208,12 +206,10 @@ def suggest_sites(
     )
 
 
-def _reached_by(
-    dataset: Dataset, group_code: str, demand_xy: np.ndarray, crs: pyproj.CRS
-) -> np.ndarray:
+def _reached_by(dataset: Dataset, group_code: str, demand_xy: np.ndarray) -> np.ndarray:
     """Which villages a site serving the group already reaches."""
     sites = group_sites(dataset, dataset.group(group_code))
-    pairs = reach_pairs(demand_xy, metric_xy(sites, crs), sites["radius_m"].to_numpy(float))
+    pairs = reach_pairs(demand_xy, lonlat(sites), sites["radius_m"].to_numpy(float))
     reached = np.zeros(len(demand_xy), dtype=bool)
     reached[pairs.demand] = True
     return reached

@@ -16,6 +16,8 @@ come from ``default_sites()`` etc., so that a test can change one cell and write
 
 from __future__ import annotations
 
+import os
+import tempfile
 import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -24,6 +26,15 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 from shapely.geometry import box
+
+
+def pytest_configure(config: pytest.Config) -> None:  # noqa: ARG001 - pytest's hook signature
+    """Never touch the user's own store: the default store lives in a temporary folder, and
+    no store or dataset configured in the environment is used."""
+    os.environ["ATLAS_DATA_DIR"] = tempfile.mkdtemp(prefix="atlas-test-data-")
+    for name in ("ATLAS_STORE", "ATLAS_DATA"):
+        os.environ.pop(name, None)
+
 
 DEFAULT_TOML = """\
 name = "测试数据"

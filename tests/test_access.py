@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from builder import build_dataset
+from ground import ground_crs, lonlat
 from pyproj import Transformer
 from shapely.geometry import Point, box
 
@@ -18,26 +19,33 @@ from geo.access import (
     Decay,
     access_to_json,
     compute_access,
-    reach_pairs,
     township_scores,
     two_step_fca,
 )
 from geo.cli.commands import main
 from geo.coverage import compute_coverage
 from geo.dataset import Dataset, Group
+from geo.projection import reach_pairs
 from geo.travel import metres_to_minutes, minutes_to_metres, travel_mode
 
-# A 3 x 3 grid of villages 1 km apart; people per village, row by row from y = 0.
+# A 3 x 3 grid of villages 1 km apart; people per village, row by row from y = 0. On the
+# ground its centre (1000, 1000) is the origin, so distances from the centre are exact.
 GRID_XY = np.array([(x, y) for y in (0.0, 1000.0, 2000.0) for x in (0.0, 1000.0, 2000.0)])
 GRID_PEOPLE = np.array([100, 200, 50, 100, 300, 100, 50, 200, 100], dtype=float)
+
+
+def on_ground(xy: np.ndarray | list) -> np.ndarray:
+    """Grid metres as longitude and latitude, the grid's centre at the origin of the ground."""
+    return lonlat(np.asarray(xy, dtype=float).reshape(-1, 2) - 1000.0)
 
 
 def test_2sfca_on_a_grid_matches_the_hand_computation() -> None:
     # A at the centre (90 a year) reaches the centre and the four edge villages (900 people):
     # R_A = 0.1. B at (0, 0) (40 a year) reaches (0,0), (1000,0), (0,1000) (400 people):
-    # R_B = 0.1. The two villages both reach score 0.2; the far corners no site at all.
-    sites = np.array([(1000.0, 1000.0), (0.0, 0.0)])
-    result = two_step_fca(GRID_XY, GRID_PEOPLE, sites, [90.0, 40.0], [1000.0, 1000.0])
+    # R_B = 0.1. The two villages both reach score 0.2; the far corners no site at all. (B's
+    # neighbours are not on a ray from the origin, so B's radius has a millimetre to spare.)
+    sites = on_ground([(1000.0, 1000.0), (0.0, 0.0)])
+    result = two_step_fca(on_ground(GRID_XY), GRID_PEOPLE, sites, [90.0, 40.0], [1000.0, 1000.001])
     np.testing.assert_allclose(result.ratio, [0.1, 0.1])
     np.testing.assert_allclose(result.catchment_demand, [900.0, 400.0])
     np.testing.assert_allclose(result.score, [0.1, 0.2, 0, 0.2, 0.1, 0.1, 0, 0.1, 0])
@@ -49,7 +57,7 @@ def test_2sfca_hands_out_exactly_the_supply_of_sites_that_reach_people() -> None
     demand_xy, sites_xy = rng.uniform(0, 10_000, (400, 2)), rng.uniform(0, 10_000, (30, 2))
     people, supply = rng.integers(1, 500, 400), rng.uniform(10, 200, 30)
     radii = rng.uniform(800, 3000, 30)
-    result = two_step_fca(demand_xy, people, sites_xy, supply, radii)
+    result = two_step_fca(lonlat(demand_xy), people, lonlat(sites_xy), supply, radii)
     reaching = result.catchment_demand > 0
     assert (people * result.score).sum() == pytest.approx(supply[reaching].sum(), rel=1e-12)
 
@@ -58,7 +66,12 @@ def test_e2sfca_step_zones_on_a_grid() -> None:
     # One site at the centre, radius 1500 m: zones end at 500, 1000 (edges: 0.68) and 1500 m
     # (corners at 1414 m: 0.22). Weighted demand 300 + 0.68 x 600 + 0.22 x 300 = 774.
     result = two_step_fca(
-        GRID_XY, GRID_PEOPLE, [(1000.0, 1000.0)], [90.0], [1500.0], decay=Decay("step")
+        on_ground(GRID_XY),
+        GRID_PEOPLE,
+        on_ground([(1000.0, 1000.0)]),
+        [90.0],
+        [1500.0],
+        decay=Decay("step"),
     )
     ratio = 90.0 / 774.0
     np.testing.assert_allclose(result.catchment_demand, [774.0])
@@ -72,13 +85,14 @@ def test_gaussian_decay_is_one_at_the_site_and_falls_with_distance() -> None:
 
 
 def test_the_catchment_edge_counts_and_a_site_on_a_village_reaches_it() -> None:
-    pairs = reach_pairs([(0.0, 0.0), (3.0, 4.0), (3.0, 4.001)], [(0.0, 0.0)], [5.0])
+    pairs = reach_pairs(lonlat([(0.0, 0.0), (3.0, 4.0), (3.0, 4.001)]), lonlat([(0.0, 0.0)]), [5.0])
     assert sorted(pairs.demand.tolist()) == [0, 1]
-    assert sorted(pairs.distance_m.tolist()) == [0.0, 5.0]
+    np.testing.assert_allclose(sorted(pairs.distance_m.tolist()), [0.0, 5.0], atol=1e-9)
 
 
 def test_per_site_radii_limit_each_catchment() -> None:
-    pairs = reach_pairs([(0.0, 0.0), (900.0, 0.0)], [(0.0, 0.0), (900.0, 0.0)], [100.0, 1000.0])
+    points = lonlat([(0.0, 0.0), (900.0, 0.0)])
+    pairs = reach_pairs(points, points, [100.0, 1000.0])
     assert sorted(zip(pairs.site.tolist(), pairs.demand.tolist(), strict=True)) == [
         (0, 0),
         (1, 0),
@@ -87,8 +101,8 @@ def test_per_site_radii_limit_each_catchment() -> None:
 
 
 def test_no_sites_or_no_villages_give_zero_scores() -> None:
-    assert two_step_fca(GRID_XY, GRID_PEOPLE, np.zeros((0, 2)), [], []).score.sum() == 0
-    empty = two_step_fca(np.zeros((0, 2)), [], [(0.0, 0.0)], [5.0], [100.0])
+    assert two_step_fca(on_ground(GRID_XY), GRID_PEOPLE, np.zeros((0, 2)), [], []).score.sum() == 0
+    empty = two_step_fca(np.zeros((0, 2)), [], on_ground([(0.0, 0.0)]), [5.0], [100.0])
     assert empty.score.shape == (0,)
     np.testing.assert_array_equal(empty.ratio, [0.0])
 
@@ -122,12 +136,12 @@ def _access_reference(
     demand = gpd.GeoDataFrame(
         {"id": np.arange(len(demand_xy)), "pop": people},
         geometry=gpd.points_from_xy(*demand_xy.T),
-        crs="EPSG:32650",
+        crs=ground_crs(),
     )
     sites = gpd.GeoDataFrame(
         {"sid": np.arange(len(sites_xy)), "cap": supply},
         geometry=gpd.points_from_xy(*sites_xy.T),
-        crs="EPSG:32650",
+        crs=ground_crs(),
     )
     model = access.Access(
         demand_df=demand,
@@ -151,8 +165,8 @@ pysal_warnings = pytest.mark.filterwarnings("ignore:The inplace keyword")
 @pytest.fixture
 def random_instance() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     rng = np.random.default_rng(2024)
-    demand_xy = rng.uniform(0, 8000, (150, 2))
-    sites_xy = rng.uniform(0, 8000, (12, 2))
+    demand_xy = rng.uniform(-4000, 4000, (150, 2))
+    sites_xy = rng.uniform(-4000, 4000, (12, 2))
     return demand_xy, rng.integers(1, 400, 150).astype(float), sites_xy, rng.uniform(5, 90, 12)
 
 
@@ -160,7 +174,7 @@ def random_instance() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
 @pysal_warnings
 def test_2sfca_equals_pysal_access(random_instance: tuple[np.ndarray, ...]) -> None:
     demand_xy, people, sites_xy, supply = random_instance
-    ours = two_step_fca(demand_xy, people, sites_xy, supply, 2000.0).score
+    ours = two_step_fca(lonlat(demand_xy), people, lonlat(sites_xy), supply, 2000.0).score
     reference = _access_reference(demand_xy, people, sites_xy, supply, 2000.0)
     assert (ours > 0).sum() > 50
     np.testing.assert_allclose(ours, reference, rtol=1e-9, atol=0)
@@ -176,9 +190,11 @@ def test_e2sfca_equals_pysal_access_with_its_step_and_gaussian_weights(
     r = 2400.0
     step = weights.step_fn({r / 3: 1.0, 2 * r / 3: 0.68, r: 0.22})
     for decay, weight_fn in ((Decay("step"), step), (Decay("gaussian"), weights.gaussian(r / 2))):
-        ours = two_step_fca(demand_xy, people, sites_xy, supply, r, decay=decay).score
+        ours = two_step_fca(lonlat(demand_xy), people, lonlat(sites_xy), supply, r, decay=decay)
+        ours = ours.score
         reference = _access_reference(demand_xy, people, sites_xy, supply, r, weight_fn)
-        np.testing.assert_allclose(ours, reference, rtol=1e-9, atol=0)
+        # The ground frame is exact to about 1e-7 away from its origin; PySAL measures in it.
+        np.testing.assert_allclose(ours, reference, rtol=1e-6, atol=0)
 
 
 # --- dataset level ---------------------------------------------------------------------------

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -98,44 +96,6 @@ def test_a_funding_weight_changes_the_allocation_and_keeps_the_budget() -> None:
     assert sum(_funding_column(app)) == 450000
 
 
-def _zip_of(folder: Path, *, broken: bool) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for path in folder.iterdir():
-            data = path.read_bytes()
-            if broken and path.name == "sites.csv":
-                data = data.replace(b"id,name,kind", b"ident,name,kind", 1)  # no id column
-            archive.writestr(f"mine/{path.name}", data)
-    return buffer.getvalue()
-
-
-def test_an_invalid_upload_shows_the_report_and_keeps_the_dataset() -> None:
-    app = open_app(page="data")
-    app.get("file_uploader")[0].set_value(
-        ("mine.zip", _zip_of(DEMO, broken=True), "application/zip")
-    )
-    app.run()
-    app.button[0].click().run()
-    assert not app.exception
-    assert any("当前数据保持不变" in e.value for e in app.error)
-    report = app.dataframe[-1].value
-    assert any("sites.csv" in str(v) for v in report.iloc[:, 1])
-    assert "uploaded_dataset" not in app.session_state
-    assert "宿豫区（示例数据）" in app.sidebar.caption[0].value
-
-
-def test_a_valid_upload_replaces_the_dataset() -> None:
-    app = open_app(page="data")
-    app.get("file_uploader")[0].set_value(
-        ("mine.zip", _zip_of(DEMO, broken=False), "application/zip")
-    )
-    app.run()
-    app.button[0].click().run()
-    assert not app.exception
-    assert any("已载入上传的数据" in s.value for s in app.success)
-    assert app.session_state["uploaded_dataset"].uploaded_name == "mine.zip"
-
-
 def test_briefing_mode_has_four_tiles_and_no_widgets() -> None:
     app = open_app(mode="briefing")
     assert len(app.metric) == 4
@@ -152,22 +112,3 @@ def test_the_data_page_labels_the_provenance_keys(lang: str, label: str) -> None
     text = "\n".join(m.value for m in open_app(page="data", lang=lang).markdown)
     assert label in text
     assert "source_date" not in text and "boundary_note" not in text
-
-
-def test_a_valid_upload_updates_the_whole_page_and_the_banner() -> None:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for path in DEMO.iterdir():
-            data = path.read_bytes()
-            if path.name == "dataset.toml":
-                data = data.replace("宿豫区（示例数据）".encode(), "上传区".encode(), 1)
-                data = data.replace(b"demo = true", b"demo = false", 1)
-            archive.writestr(f"mine/{path.name}", data)
-    app = open_app(page="data")
-    app.get("file_uploader")[0].set_value(("mine.zip", buffer.getvalue(), "application/zip"))
-    app.run()
-    app.button[0].click().run()
-    assert not app.exception
-    assert any(m.value.startswith("**上传区**") for m in app.markdown)  # the loaded section
-    assert "上传区" in app.sidebar.caption[0].value
-    assert not any("示例数据（模拟）" in w.value for w in app.warning)

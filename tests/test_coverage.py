@@ -1,7 +1,9 @@
 """Tests for geo.coverage on layouts at exact metre offsets near Suqian (118.4° E, 33.95° N).
 
-Every layer is built in WGS-84 like a loaded dataset; the shapes are drawn in metres in the UTM
-zone of the origin and projected back, so that distances and areas can be worked out by hand.
+Every layer is built in WGS-84 like a loaded dataset; the shapes are drawn in metres on the
+ground around an origin (tests/ground.py) and turned into degrees, so that distances and areas
+can be worked out by hand. The district fixture is centred on its site s1, so the catchment
+edges through it are exact geodesic distances.
 """
 
 from __future__ import annotations
@@ -9,12 +11,14 @@ from __future__ import annotations
 import math
 
 import geopandas as gpd
+import ground
 import numpy as np
 import pandas as pd
+import pyproj
 import pytest
 import shapely
 from builder import build_dataset, sites_frame
-from pyproj import Transformer
+from ground import lonlat
 from shapely.geometry import Point, box
 
 from geo.coverage import (
@@ -25,19 +29,17 @@ from geo.coverage import (
     site_radii,
 )
 from geo.dataset import Dataset, Group
-from geo.projection import local_metric_crs
 
-CRS_M = local_metric_crs((118.4, 33.95, 118.4, 33.95))
-X0, Y0 = Transformer.from_crs("EPSG:4326", CRS_M, always_xy=True).transform(118.4, 33.95)
-ORIGIN = np.array([X0, Y0])
+# The district fixture's frame: (2000, 2000), where s1 stands, is the origin of the ground.
+OFFSET = np.array([2000.0, 2000.0])
 ELDERS = Group(code="elders", label="留守老人", radius_m=2000.0)
 CHILDREN = Group(code="children", label="留守儿童", radius_m=1000.0)
 
 
 def in_degrees(geoms: list[shapely.Geometry | None]) -> gpd.GeoSeries:
-    """Geometries drawn in metres from the origin, returned in EPSG:4326."""
-    moved = [None if g is None else shapely.transform(g, lambda xy: xy + ORIGIN) for g in geoms]
-    return gpd.GeoSeries(moved, crs=CRS_M).to_crs("EPSG:4326")
+    """Geometries drawn in metres (s1 at (2000, 2000) is the origin), in EPSG:4326."""
+    moved = [None if g is None else shapely.transform(g, lambda xy: xy - OFFSET) for g in geoms]
+    return ground.in_degrees(moved)
 
 
 def make_sites(rows: list[tuple[str, float, float, tuple[str, ...], float]]) -> gpd.GeoDataFrame:
@@ -84,14 +86,14 @@ def make_dataset(
 
 
 def test_a_point_exactly_at_the_radius_is_covered_and_1_cm_beyond_is_not() -> None:
-    demand = np.array([[2000.0, 0.0], [2000.01, 0.0], [0.0, -2000.0], [1414.2, 1414.2]])
-    covered = points_within_reach(demand, np.array([[0.0, 0.0]]), np.array([2000.0]))
+    demand = lonlat([[2000.0, 0.0], [2000.01, 0.0], [0.0, -2000.0], [1414.2, 1414.2]])
+    covered = points_within_reach(demand, lonlat([[0.0, 0.0]]), np.array([2000.0]))
     assert covered.tolist() == [True, False, True, True]
 
 
 def test_each_site_uses_its_own_radius() -> None:
-    sites = np.array([[0.0, 0.0], [10_000.0, 0.0]])
-    demand = np.array([[600.0, 0.0], [10_600.0, 0.0], [9_000.0, 0.0]])
+    sites = lonlat([[0.0, 0.0], [10_000.0, 0.0]])
+    demand = lonlat([[600.0, 0.0], [10_600.0, 0.0], [9_000.0, 0.0]])
     covered = points_within_reach(demand, sites, np.array([500.0, 1000.0]))
     assert covered.tolist() == [False, True, True]
 
@@ -110,17 +112,26 @@ def test_bad_shapes_and_radii_are_refused() -> None:
         points_within_reach(np.zeros((2, 2)), np.zeros((2, 2)), np.ones(3))
     with pytest.raises(ValueError, match="non-negative"):
         points_within_reach(np.zeros((2, 2)), np.zeros((1, 2)), np.array([np.nan]))
+    with pytest.raises(ValueError, match="longitudes and latitudes"):
+        points_within_reach(np.array([[500_000.0, 3_700_000.0]]), np.zeros((1, 2)), np.ones(1))
+
+
+def _geodesic_table(demand: np.ndarray, sites: np.ndarray) -> np.ndarray:
+    """Every demand x site geodesic distance, the slow way."""
+    d = np.repeat(demand, len(sites), axis=0)
+    s = np.tile(sites, (len(demand), 1))
+    _, _, dist = pyproj.Geod(ellps="WGS84").inv(d[:, 0], d[:, 1], s[:, 0], s[:, 1])
+    return np.asarray(dist).reshape(len(demand), len(sites))
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_matches_brute_force_with_mixed_radii(seed: int) -> None:
+def test_matches_brute_force_geodesics_with_mixed_radii(seed: int) -> None:
     rng = np.random.default_rng(seed)
-    demand = rng.uniform(0, 20_000, size=(800, 2))
-    sites = rng.uniform(0, 20_000, size=(60, 2))
+    demand = lonlat(rng.uniform(0, 20_000, size=(800, 2)))
+    sites = lonlat(rng.uniform(0, 20_000, size=(60, 2)))
     radii = rng.uniform(200, 2500, size=60)
     radii[:3] = [0.0, 30_000.0 * (seed == 3), 50.0]
-    distances = np.linalg.norm(demand[:, None, :] - sites[None, :, :], axis=2)
-    expected = (distances <= radii[None, :]).any(axis=1)
+    expected = (_geodesic_table(demand, sites) <= radii[None, :]).any(axis=1)
     assert 0 < expected.sum() <= len(expected)
     np.testing.assert_array_equal(points_within_reach(demand, sites, radii), expected)
 
@@ -128,8 +139,8 @@ def test_matches_brute_force_with_mixed_radii(seed: int) -> None:
 def test_edges_hold_next_to_a_much_larger_catchment() -> None:
     # The far site's 50 km radius sets the lifting height; the 300 m site's edge must still be
     # exact to the centimetre.
-    sites = np.array([[0.0, 0.0], [200_000.0, 0.0]])
-    demand = np.array([[300.0, 0.0], [0.0, 300.01], [212.1320, 212.1320]])
+    sites = lonlat([[0.0, 0.0], [200_000.0, 0.0]])
+    demand = lonlat([[300.0, 0.0], [0.0, 300.01], [212.1320, 212.1320]])
     covered = points_within_reach(demand, sites, np.array([300.0, 50_000.0]))
     assert covered.tolist() == [True, False, True]
 
@@ -155,44 +166,48 @@ def test_site_radius_overrides_the_group_radius_and_other_groups_are_masked() ->
 
 
 def test_half_disc_on_the_edge_of_a_square_covers_pi_over_8() -> None:
-    square = gpd.GeoSeries([box(0, 0, 2000, 2000)], crs=CRS_M)
-    share = areal_covered_share(square, np.array([[1000.0, 0.0]]), np.array([1000.0]))
+    square = ground.in_degrees([box(-1000, 0, 1000, 2000)])
+    share = areal_covered_share(square, lonlat([[0.0, 0.0]]), np.array([1000.0]))
     assert share[0] == pytest.approx((math.pi / 2) / 4, rel=1e-3)
 
 
 def test_overlapping_discs_are_not_counted_twice() -> None:
-    square = [box(0, 0, 2000, 2000)]
-    share = areal_covered_share(square, np.array([[1000.0, 0.0]] * 3), np.array([1000.0] * 3))
+    square = ground.in_degrees([box(-1000, 0, 1000, 2000)])
+    share = areal_covered_share(square, lonlat([[0.0, 0.0]] * 3), np.array([1000.0] * 3))
     assert share[0] == pytest.approx((math.pi / 2) / 4, rel=1e-3)
 
 
 def test_township_inside_a_disc_is_fully_covered_and_a_far_one_not_at_all() -> None:
-    polygons = [box(-500, -500, 500, 500), box(50_000, 0, 51_000, 1000), box(1500, -100, 2500, 100)]
-    share = areal_covered_share(polygons, np.array([[0.0, 0.0]]), np.array([2000.0]))
+    polygons = ground.in_degrees(
+        [box(-500, -500, 500, 500), box(50_000, 0, 51_000, 1000), box(1500, -100, 2500, 100)]
+    )
+    share = areal_covered_share(polygons, lonlat([[0.0, 0.0]]), np.array([2000.0]))
     assert share[0] == 1.0
     assert share[1] == 0.0
     # the rectangle x 1500..2500, |y| <= 100 is cut by the circle x = sqrt(2000^2 - y^2) ~ 2000
     assert share[2] == pytest.approx(0.5, abs=2e-3)
 
 
-def test_areal_share_matches_one_union_of_every_disc() -> None:
+def test_areal_share_matches_one_union_of_every_disc_on_the_ground() -> None:
     rng = np.random.default_rng(7)
-    corners = rng.uniform(0, 30_000, size=(40, 2))
+    corners = rng.uniform(-15_000, 15_000, size=(40, 2))
     polygons = shapely.box(corners[:, 0], corners[:, 1], corners[:, 0] + 3000, corners[:, 1] + 2000)
-    sites = rng.uniform(0, 30_000, size=(25, 2))
+    sites = rng.uniform(-15_000, 15_000, size=(25, 2))
     radii = rng.uniform(500, 4000, size=25)
     union = shapely.union_all(shapely.buffer(shapely.points(sites), radii, quad_segs=32))
     expected = shapely.area(shapely.intersection(polygons, union)) / shapely.area(polygons)
-    np.testing.assert_allclose(areal_covered_share(polygons, sites, radii), expected, atol=1e-9)
+    shares = areal_covered_share(ground.in_degrees(polygons), lonlat(sites), radii)
+    np.testing.assert_allclose(shares, expected, atol=5e-4)
 
 
-def test_areal_share_without_sites_is_zero_and_degrees_are_refused() -> None:
-    assert areal_covered_share([box(0, 0, 1, 1)], np.empty((0, 2)), np.empty(0)).tolist() == [0.0]
-    in_degrees_series = gpd.GeoSeries([box(118.4, 33.9, 118.5, 34.0)], crs="EPSG:4326")
-    with pytest.raises(ValueError, match="metric CRS"):
-        areal_covered_share(in_degrees_series, np.zeros((1, 2)), np.ones(1))
+def test_areal_share_without_sites_is_zero_and_projected_polygons_are_refused() -> None:
+    square = ground.in_degrees([box(0, 0, 1000, 1000)])
+    assert areal_covered_share(square, np.empty((0, 2)), np.empty(0)).tolist() == [0.0]
+    in_metres = gpd.GeoSeries([box(0, 0, 1000, 1000)], crs=ground.ground_crs())
+    with pytest.raises(ValueError, match="WGS-84 degrees"):
+        areal_covered_share(in_metres, np.zeros((1, 2)), np.ones(1))
     with pytest.raises(ValueError, match="positive area"):
-        areal_covered_share([box(0, 0, 0, 1)], np.zeros((1, 2)), np.ones(1))
+        areal_covered_share([box(118.4, 33.9, 118.4, 34.0)], np.zeros((1, 2)), np.ones(1))
 
 
 # --- compute_coverage ----------------------------------------------------------------------

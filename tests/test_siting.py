@@ -6,8 +6,10 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pyproj
 import pytest
 from builder import build_dataset
+from ground import lonlat
 from pyproj import Transformer
 from shapely.geometry import Point, box
 
@@ -58,7 +60,8 @@ def test_no_more_sites_than_reach_someone_new() -> None:
 
 
 def test_cover_matrix_counts_the_edge() -> None:
-    cover = cover_matrix([(0.0, 0.0)], [(0.0, 0.0), (300.0, 400.0), (300.0, 400.1)], 500.0)
+    places = lonlat([(0.0, 0.0), (300.0, 400.0), (300.0, 400.1)])
+    cover = cover_matrix(places[:1], places, 500.0)
     assert cover.toarray().tolist() == [[1.0, 1.0, 0.0]]
 
 
@@ -66,17 +69,24 @@ def test_cover_matrix_counts_the_edge() -> None:
 
 
 def _clustered(n: int, seed: int, extent: float) -> tuple[np.ndarray, np.ndarray]:
-    """Villages in clusters (market towns and their hamlets), people per village."""
+    """Villages in clusters (market towns and their hamlets): lon/lat, people per village."""
     rng = np.random.default_rng(seed)
     centres = rng.uniform(0, extent, (max(3, n // 40), 2))
     xy = centres[rng.integers(0, len(centres), n)] + rng.normal(0, extent / 25, (n, 2))
-    return xy, rng.integers(5, 200, n).astype(float)
+    return lonlat(xy - extent / 2), rng.integers(5, 200, n).astype(float)
+
+
+def _geodesic_cost(points: np.ndarray) -> np.ndarray:
+    """Every pair's geodesic distance: the cost matrix spopt is given."""
+    a, b = np.repeat(points, len(points), axis=0), np.tile(points, (len(points), 1))
+    _, _, dist = pyproj.Geod(ellps="WGS84").inv(a[:, 0], a[:, 1], b[:, 0], b[:, 1])
+    return np.asarray(dist).reshape(len(points), len(points))
 
 
 def _spopt_optimum(xy: np.ndarray, people: np.ndarray, radius: float, k: int) -> float:
     pulp = pytest.importorskip("pulp")
     locate = pytest.importorskip("spopt.locate")
-    cost = np.hypot(*(xy[:, np.newaxis, :] - xy[np.newaxis, :, :]).transpose(2, 0, 1))
+    cost = _geodesic_cost(xy)
     model = locate.MCLP.from_cost_matrix(cost, people, radius, k)
     model.solve(pulp.PULP_CBC_CMD(msg=False), results=False)
     return float(pulp.value(model.problem.objective))
@@ -142,7 +152,7 @@ def test_existing_sites_count_as_spopt_predefined_facilities() -> None:
     locate = pytest.importorskip("spopt.locate")
     xy, people = _clustered(150, 11, extent=15_000.0)
     existing = np.array([3, 40, 77])
-    cost = np.hypot(*(xy[:, np.newaxis, :] - xy[np.newaxis, :, :]).transpose(2, 0, 1))
+    cost = _geodesic_cost(xy)
     predefined = np.zeros(len(xy))
     predefined[existing] = 1
     model = locate.MCLP.from_cost_matrix(cost, people, 1200.0, 3 + 5, predefined)

@@ -1,6 +1,7 @@
 """summarize() on a two-township dataset whose answers can be worked out by hand.
 
-Layout in metres (UTM 50N, origin near 宿豫区): township A is the square x 0..2000, y 0..2000,
+Layout in metres on the ground near 宿豫区 (tests/ground.py, centred on S1 so that its edge is an
+exact geodesic distance): township A is the square x 0..2000, y 0..2000,
 township B the square x 2000..4000. Elders' radius 1000 m (weight 1), children's 500 m (weight 2).
 
     S1 station (500, 1000) elders          D1 (1000, 1000) in A: elders 10, children 4
@@ -21,23 +22,21 @@ import builder
 import geopandas as gpd
 import pandas as pd
 import pytest
-from pyproj import Transformer
+from ground import in_degrees, lonlat
 from shapely.geometry import Point, box
 
 from geo.dataset import Dataset, Group, with_parameters
 from geo.summary import summarize, summary_to_json
 
-ORIGIN = (400_000.0, 3_760_000.0)
-_TO_WGS84 = Transformer.from_crs(32650, 4326, always_xy=True)
+S1 = (500.0, 1000.0)
 
 
 def _point(x: float, y: float) -> Point:
-    return Point(_TO_WGS84.transform(ORIGIN[0] + x, ORIGIN[1] + y))
+    return Point(lonlat([(x - S1[0], y - S1[1])])[0])
 
 
 def _square(x0: float, x1: float) -> object:
-    square = box(ORIGIN[0] + x0, ORIGIN[1], ORIGIN[0] + x1, ORIGIN[1] + 2000)
-    return gpd.GeoSeries([square], crs=32650).to_crs(4326).iloc[0]
+    return in_degrees([box(x0 - S1[0], -S1[1], x1 - S1[0], 2000 - S1[1])]).iloc[0]
 
 
 def build_dataset() -> Dataset:

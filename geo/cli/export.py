@@ -16,7 +16,7 @@ from typing import Final, cast
 
 from geo.cli.options import check_budget, chosen_groups
 from geo.errors import OptionError, check_choice
-from geo.io.load import load_dataset
+from geo.io.source import load_source
 from geo.summary import Summary, summarize
 from geo.text.i18n import t
 
@@ -74,7 +74,7 @@ def run_export(args: argparse.Namespace) -> int:
     """Write a map, chart, briefing pack, tables or standalone HTML map of a dataset."""
     _check_options(args)
     check_budget(args.budget)
-    dataset = load_dataset(args.dataset)
+    dataset = load_source(args.dataset, args.store)
     chosen_groups(dataset, args.group, args.lang)
     summary = summarize(dataset, groups=args.group, budget_yuan=args.budget)
     try:

@@ -48,7 +48,16 @@ def read_config(folder: Path) -> tuple[Config | None, list[Problem]]:
     path = folder / FILE
     if not path.is_file():
         return None, [Problem("config_missing", FILE)]
-    data, problems = _parse_toml(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return None, [Problem("file_unreadable", FILE, params={"reason": error.strerror})]
+    return config_from_bytes(raw)
+
+
+def config_from_bytes(raw: bytes) -> tuple[Config | None, list[Problem]]:
+    """Check the content of a dataset.toml (as :func:`read_config` does for the file)."""
+    data, problems = _parse_toml(raw)
     if data is None:
         return None, problems
     coordinates, datum_problems = _read_datum(data)
@@ -75,11 +84,7 @@ def _read_privacy(table: object) -> tuple[int, list[Problem]]:
     return value, []
 
 
-def _parse_toml(path: Path) -> tuple[dict[str, object] | None, list[Problem]]:
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        return None, [Problem("file_unreadable", FILE, params={"reason": error.strerror})]
+def _parse_toml(raw: bytes) -> tuple[dict[str, object] | None, list[Problem]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

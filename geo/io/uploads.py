@@ -11,9 +11,11 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
+from geo.io.config import FILE as CONFIG_FILE
+from geo.io.readers import LAYER_SUFFIXES
 from geo.text.i18n import t
 
-__all__ = ["UploadError", "unpack_upload"]
+__all__ = ["UploadError", "replace_layer_file", "unpack_upload"]
 
 MAX_UNPACKED_BYTES = 500 * 1024 * 1024
 
@@ -24,11 +26,13 @@ class UploadError(ValueError):
     Parameters
     ----------
     reason
-        ``"not_zip"``, ``"too_big"`` or ``"unsafe_path"`` (catalog key ``upload.<reason>``).
+        ``"not_zip"``, ``"too_big"``, ``"unsafe_path"`` or ``"wrong_format"`` (catalog key
+        ``upload.<reason>``).
     file
         The uploaded file's name, as the user chose it.
     detail
-        The offending path inside the zip, for ``"unsafe_path"``.
+        The offending path inside the zip (``"unsafe_path"``), or the accepted formats
+        (``"wrong_format"``).
     """
 
     def __init__(self, reason: str, *, file: str, detail: str = "") -> None:
@@ -89,3 +93,47 @@ def _extract_zip(data: bytes, folder: Path, *, name: str) -> None:
             target = folder.joinpath(*parts)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(archive.read(member))
+
+
+def replace_layer_file(folder: Path, layer: str, name: str, data: bytes) -> Path:
+    """Put an uploaded file in place of one layer (or of dataset.toml) in a dataset folder.
+
+    The file keeps its format but takes the layer's name (``2026站点.xlsx`` becomes
+    ``sites.xlsx``); every other file of that layer is removed, so that the folder holds
+    exactly one file per layer. The folder is then validated as a whole by the caller.
+
+    Parameters
+    ----------
+    folder
+        A dataset folder (e.g. a stored version exported by ``Store.export``).
+    layer
+        ``"townships"``, ``"sites"``, ``"demand"``, ``"projects"`` or ``"dataset.toml"``.
+    name, data
+        The uploaded file's name and content.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    UploadError
+        ``wrong_format`` when the file's format is not one the layer accepts.
+    """
+    base = PurePosixPath(name.replace("\\", "/")).name
+    lowered = base.lower()
+    if layer == CONFIG_FILE:
+        accepted: tuple[str, ...] = (".toml",)
+    else:
+        accepted = LAYER_SUFFIXES[layer]
+    suffix = next((s for s in sorted(accepted, key=len, reverse=True) if lowered.endswith(s)), None)
+    if suffix is None:
+        raise UploadError("wrong_format", file=base, detail=" ".join(accepted))
+    target = folder / (CONFIG_FILE if layer == CONFIG_FILE else layer + suffix)
+    if layer != CONFIG_FILE:
+        for old in folder.iterdir():
+            if old.is_file() and old.name.lower().startswith(layer + "."):
+                old.unlink()
+    target.write_bytes(data)
+    return target

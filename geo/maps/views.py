@@ -7,14 +7,16 @@ people not reached, and the site markers styled by kind and category.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from html import escape
-from typing import TypedDict, cast
+from typing import Any, TypedDict, cast
 
 import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from geo.indicators import (
     INDICATORS,
@@ -63,6 +65,12 @@ OTHER_COLOUR = "#444444"
 # Above this many groups the circles of every site for every group cover the whole district
 # (the demo: 7 groups, hundreds of overlapping circles), so they start switched off.
 CATCHMENT_GROUP_LIMIT = 2
+# Beyond this many villages out of reach the map shows them summed per township.
+MAX_VILLAGE_MARKERS = 3000
+# More catchment circles than this are painted on one canvas, not as SVG elements.
+CANVAS_FROM = 1000
+# With more townships than this, labels that would overlap are hidden (largest shown first).
+DECLUTTER_FROM = 40
 _KIND_FILL = {"organization": "#1e1b4b", "station": "#64748b"}
 
 
@@ -173,8 +181,8 @@ def build_map(summary: Summary, view: MapView) -> folium.Map:
         ``geo.maps.webmap.standalone_html`` for a self-contained page.
     """
     datum = display_datum(view.basemap)
-    townships = summary.dataset.townships.set_index("code")
-    shapes = to_display_datum(prepare_polygons(townships), datum)
+    drawn = display_townships(summary.dataset.townships, datum)
+    shapes = drawn.shapes
     focus = (
         cast(gpd.GeoSeries, shapes.loc[[view.township]])
         if view.zoom_to_township and view.township
@@ -189,7 +197,7 @@ def build_map(summary: Summary, view: MapView) -> folium.Map:
     add_basemap(fmap, view.basemap, tianditu_key=view.tianditu_key)
     disclosure = protect(summary) if view.public else None
     classes = _classify(summary, view.indicator, disclosure)
-    _add_townships(fmap, summary, shapes, classes, view, disclosure)
+    _add_townships(fmap, summary, drawn, classes, view, disclosure)
     sites = _visible_sites(summary, view)
     if view.show_catchments:
         _add_catchments(fmap, summary, sites, datum)
@@ -216,6 +224,48 @@ def _classify(summary: Summary, indicator: str, disclosure: Disclosure | None) -
     return classify_values(values.where(shown.astype(bool)), palette=palette)
 
 
+@dataclass(frozen=True)
+class DisplayTownships:
+    """The townships as a map draws them, computed once per dataset and datum.
+
+    Attributes
+    ----------
+    shapes
+        Simplified polygons (index: code), in the display datum.
+    geometry
+        Their GeoJSON geometries, in the same order.
+    label_points
+        Where each name is written (a point inside the polygon).
+    """
+
+    shapes: gpd.GeoSeries
+    geometry: list[dict[str, object]]
+    label_points: gpd.GeoSeries
+
+
+# By (id of the townships frame, datum), while that frame lives.
+_DISPLAY: dict[tuple[int, str], DisplayTownships] = {}
+
+
+def display_townships(townships: gpd.GeoDataFrame, datum: str) -> DisplayTownships:
+    """The townships of a dataset simplified for display in ``datum``.
+
+    Kept while ``townships`` lives: a filter change redraws the map without simplifying and
+    encoding a province's boundaries again.
+    """
+    key = (id(townships), datum)
+    if key not in _DISPLAY:
+        shapes = to_display_datum(prepare_polygons(townships.set_index("code")), datum)
+        features = polygons_to_features(shapes, pd.DataFrame(index=range(len(shapes))))
+        _DISPLAY[key] = DisplayTownships(
+            shapes=shapes,
+            geometry=[f["geometry"] for f in cast(list[dict[str, Any]], features["features"])],
+            label_points=shapes.representative_point(),
+        )
+        weakref.finalize(townships, _DISPLAY.pop, key, None)
+    return _DISPLAY[key]
+
+
 def _visible_sites(summary: Summary, view: MapView) -> gpd.GeoDataFrame:
     return filter_sites(
         summary.dataset.sites,
@@ -228,12 +278,13 @@ def _visible_sites(summary: Summary, view: MapView) -> gpd.GeoDataFrame:
 def _add_townships(
     fmap: folium.Map,
     summary: Summary,
-    shapes: gpd.GeoSeries,
+    drawn: DisplayTownships,
     classes: Classification,
     view: MapView,
     disclosure: Disclosure | None = None,
 ) -> None:
     table = summary.townships
+    position = drawn.shapes.index.get_indexer(table.index)
     name = indicator_name(view.indicator, view.lang)
     values = [format_indicator_value(view.indicator, v, view.lang) for v in classes.values]
     if disclosure is not None:
@@ -258,13 +309,22 @@ def _add_townships(
     properties = pd.DataFrame(
         {"code": table.index, "name": table["name"].to_numpy(), "s": index, "t": tips}
     )
-    drawn = cast(gpd.GeoSeries, shapes.loc[table.index])
-    data = polygons_to_features(drawn, properties)
+    data: dict[str, object] = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "geometry": drawn.geometry[k], "properties": props}
+            for k, props in zip(position, properties.to_dict("records"), strict=True)
+        ],
+    }
     GeoJsonLayer(data, name="Townships", styles=styles).add_to(fmap)
+    many = len(table) > DECLUTTER_FROM
+    area = shapely.area(drawn.shapes.to_numpy()[position])  # square degrees: only the order counts
+    rows = np.argsort(-area, kind="stable") if many else np.arange(len(table))
     LabelLayer(
-        drawn.representative_point(),
-        list(table["name"]),
+        cast(gpd.GeoSeries, drawn.label_points.iloc[position[rows]]),
+        list(table["name"].iloc[rows]),
         font_px=view.font_px - 1,
+        declutter=many,
     ).add_to(fmap)
 
 
@@ -284,7 +344,9 @@ def _add_catchments(
         "fillColor": "#3b82f6",
         "fillOpacity": 0.04,
     }
-    GeoJsonLayer(data, name="Catchments", styles=[style], interactive=False).add_to(fmap)
+    GeoJsonLayer(
+        data, name="Catchments", styles=[style], interactive=False, canvas=len(shown) > CANVAS_FROM
+    ).add_to(fmap)
 
 
 def _add_unreached(
@@ -296,6 +358,9 @@ def _add_unreached(
 ) -> None:
     points = unreached_points(summary, hidden)
     if points.empty:
+        return
+    if len(points) > MAX_VILLAGE_MARKERS:
+        _add_unreached_by_township(fmap, points, datum, view)
         return
     biggest = float(points["unreached"].max())
     # area proportional to the people not reached, 2.5-10 px: big enough to compare, small
@@ -310,6 +375,35 @@ def _add_unreached(
     styles, index = style_index([{**base, "radius": round(float(r) * 2) / 2} for r in radius])
     properties = pd.DataFrame({"id": points["id"].to_numpy(), "s": index, "t": tips})
     data = points_to_features(to_display_datum(points.geometry, datum), properties)
+    GeoJsonLayer(data, name="Unreached", styles=styles).add_to(fmap)
+
+
+def _add_unreached_by_township(
+    fmap: folium.Map, points: gpd.GeoDataFrame, datum: str, view: MapView
+) -> None:
+    """One circle per township, at the people-weighted centre of its villages out of reach.
+
+    Tens of thousands of village markers would weigh megabytes and bury the townships; the
+    township's detail lists its villages.
+    """
+    lon, lat = points.geometry.x.to_numpy(), points.geometry.y.to_numpy()
+    people = points["unreached"].to_numpy(dtype=float)
+    town = points["township"].fillna("").astype(str).to_numpy()
+    frame = pd.DataFrame({"t": town, "w": people, "x": lon * people, "y": lat * people})
+    sums = frame.groupby("t", sort=False).agg(
+        w=("w", "sum"), x=("x", "sum"), y=("y", "sum"), n=("w", "size")
+    )
+    centres = gpd.GeoSeries.from_xy(sums["x"] / sums["w"], sums["y"] / sums["w"], crs=points.crs)
+    biggest = float(sums["w"].max())
+    radius = 3.0 + 9.0 * np.sqrt(sums["w"].to_numpy() / biggest)
+    tips = [
+        t("map.popup.unreached_villages", view.lang, villages=int(n), n=format_count(w, view.lang))
+        for w, n in zip(sums["w"], sums["n"], strict=True)
+    ]
+    base = {"color": "#7f1d1d", "weight": 0.8, "fillColor": "#ef4444", "fillOpacity": 0.7}
+    styles, index = style_index([{**base, "radius": round(float(r) * 2) / 2} for r in radius])
+    properties = pd.DataFrame({"s": index, "t": tips})
+    data = points_to_features(to_display_datum(centres, datum), properties)
     GeoJsonLayer(data, name="Unreached", styles=styles).add_to(fmap)
 
 
@@ -343,12 +437,15 @@ def _add_sites(
         site_popup_values(
             row, group_labels=labels, township=names.get(row["township"]), lang=view.lang
         )
-        for _, row in sites.iterrows()
+        for row in pd.DataFrame(sites.drop(columns=sites.geometry.name)).to_dict("records")
     ]
     properties = pd.DataFrame({"id": sites["id"].to_numpy(), "s": index, "p": popups})
     data = points_to_features(to_display_datum(sites.geometry, datum), properties)
     layer = GeoJsonLayer(
-        data, name="Sites", styles=styles, popup_labels=site_popup_labels(view.lang)
+        data,
+        name="Sites",
+        styles=styles,
+        popup_labels=site_popup_labels(view.lang),
     )
     layer.add_to(fmap)
 
@@ -391,7 +488,9 @@ def _add_legend(
             (t("kind.station", lang), _KIND_FILL["station"], "#ffffff", 9),
         ]
     if view.show_unreached:
-        symbols.append((t("map.unreached", lang), "#ef4444", "#7f1d1d", 12))
+        many = len(unreached_points(summary)) > MAX_VILLAGE_MARKERS
+        label = t("map.unreached_by_township" if many else "map.unreached", lang)
+        symbols.append((label, "#ef4444", "#7f1d1d", 12))
     if view.show_catchments:
         symbols.append((t("map.catchments", lang), "#dbeafe", "#1d4ed8", 14))
     note = t("demo.short", lang) if summary.dataset.demo else None

@@ -17,7 +17,7 @@ import base64
 import html
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any, Final, cast
@@ -147,11 +147,17 @@ def page(fmap: folium.Map) -> Figure:
 def prepare_polygons(
     townships: gpd.GeoDataFrame, *, tolerance_deg: float = 0.0004
 ) -> gpd.GeoSeries:
-    """Township polygons simplified for display (about 40 m), shared edges kept shared.
+    """Township polygons simplified for display, shared edges kept shared.
+
+    The tolerance is about 40 m, or a quarter of a pixel of the whole extent on a wide screen
+    when that is more (about 100 m for a province, 1.5 km for the country).
 
     ``shapely.coverage_simplify`` simplifies the edge two townships share once, so that no
     gaps or overlaps open between neighbours; coordinates are then rounded to about 1 m.
     """
+    minx, miny, maxx, maxy = townships.total_bounds if len(townships) else (0, 0, 0, 0)
+    # A whole province on a 1,600-pixel map: a pixel is about extent / 1,600 degrees.
+    tolerance_deg = max(tolerance_deg, max(maxx - minx, maxy - miny) / 4000)
     geoms = shapely.coverage_simplify(townships.geometry.to_numpy(), tolerance_deg)
     geoms = shapely.set_precision(geoms, 10.0**-_COORD_DECIMALS, mode="pointwise")
     return gpd.GeoSeries(geoms, index=townships.index, crs=townships.crs)
@@ -176,23 +182,13 @@ def to_display_datum(geometry: gpd.GeoSeries, datum: str) -> gpd.GeoSeries:
     return gpd.GeoSeries(moved, index=geometry.index, crs=geometry.crs)
 
 
-def _round_coords(value: object) -> object:
-    if isinstance(value, float):
-        return round(value, _COORD_DECIMALS)
-    if isinstance(value, list | tuple):
-        return [_round_coords(v) for v in value]
-    return value
-
-
 def polygons_to_features(geometry: gpd.GeoSeries, properties: pd.DataFrame) -> dict[str, object]:
     """A GeoJSON FeatureCollection of ``geometry`` with one properties dict per row."""
+    rounded = shapely.transform(geometry.to_numpy(), lambda xy: np.round(xy, _COORD_DECIMALS))
     features: list[dict[str, Any]] = [
         {"type": "Feature", "geometry": shapely.geometry.mapping(geom), "properties": props}
-        for geom, props in zip(geometry, properties.to_dict("records"), strict=True)
+        for geom, props in zip(rounded, properties.to_dict("records"), strict=True)
     ]
-    for feature in features:
-        feature["geometry"] = json.loads(json.dumps(feature["geometry"]))
-        feature["geometry"]["coordinates"] = _round_coords(feature["geometry"]["coordinates"])
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -228,7 +224,10 @@ class GeoJsonLayer(folium.MacroElement):
     ``[title, value, ...]`` with one value per ``popup_labels`` entry, None to leave a row
     out; the browser builds the table, so the labels travel once, not once per feature).
     Points without ``r`` are drawn as circle markers (``radius`` in pixels). Every shape gets
-    the CSS class ``atlas-<name>`` (e.g. ``atlas-townships``), which the browser tests count.
+    the CSS class ``atlas-<name>`` (e.g. ``atlas-townships``), which the browser tests count;
+    with ``canvas=True`` (only for a layer that is not ``interactive``, e.g. thousands of
+    catchment circles) the shapes are painted on one canvas above the townships instead,
+    which stays quick to draw and to pan and lets every click through.
     """
 
     _template = Template(
@@ -252,6 +251,16 @@ class GeoJsonLayer(folium.MacroElement):
                 return html + '</table>';
             }
             var base = {interactive: interactive, className: {{ this.class_name|tojson }}};
+            if ({{ this.canvas|tojson }}) {
+                // One canvas above the townships that lets every click through to them.
+                var map = {{ this._parent.get_name() }};
+                if (!map.getPane('atlas-canvas')) {
+                    var pane = map.createPane('atlas-canvas');
+                    pane.style.zIndex = 450;
+                    pane.style.pointerEvents = 'none';
+                }
+                base.renderer = L.canvas({padding: 0.5, pane: 'atlas-canvas'});
+            }
             function style(f) { return Object.assign({}, base, styles[f.properties.s || 0]); }
             return L.geoJSON({{ this.data_json }}, {
                 interactive: interactive,
@@ -278,8 +287,13 @@ class GeoJsonLayer(folium.MacroElement):
         styles: Sequence[dict[str, object]] = ({},),
         popup_labels: Sequence[str] = (),
         interactive: bool = True,
+        canvas: bool = False,
     ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]  # branca's MacroElement.__init__
+        if canvas and interactive:
+            msg = "a canvas layer lets clicks through, so it cannot be `interactive`."
+            raise ValueError(msg)
+        self.canvas = canvas
         self._name = name
         self.data = data
         self.data_json = compact_json(data)
@@ -316,7 +330,11 @@ class _MetricScale(folium.MacroElement):
 
 
 class LabelLayer(folium.MacroElement):
-    """Text labels (e.g. township names) at fixed points; they never catch clicks."""
+    """Text labels (e.g. township names) at fixed points; they never catch clicks.
+
+    With ``declutter`` the browser shows, at every zoom, only the labels that overlap none
+    shown before them (give them in order of importance).
+    """
 
     _template = Template(
         """
@@ -332,22 +350,54 @@ class LabelLayer(folium.MacroElement):
         </style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.layerGroup(
-            {{ this.labels|tojson }}.map(function (l) {
+        var {{ this.get_name() }} = (function (map) {
+            var labels = {{ this.labels|tojson }}, px = {{ this.font_px }};
+            var markers = labels.map(function (l) {
                 return L.marker([l[0], l[1]], {
                     interactive: false, keyboard: false,
                     icon: L.divIcon({className: 'atlas-label', html: '<span>' + l[2] + '</span>',
                                      iconSize: [0, 0]})
                 });
-            })
-        ).addTo({{ this._parent.get_name() }});
+            });
+            var group = L.layerGroup(markers).addTo(map);
+            if (!{{ this.declutter|tojson }}) { return group; }
+            // Show a label only where it overlaps no label shown before it (the labels come
+            // largest township first), so that a province's names never pile up.
+            function declutter() {
+                var view = map.getBounds(), shown = [];
+                markers.forEach(function (m, i) {
+                    var el = m.getElement(), keep = view.contains(m.getLatLng());
+                    if (keep) {
+                        var p = map.latLngToContainerPoint(m.getLatLng());
+                        var w = (labels[i][2].length * px) / 2 + 4, h = px * 0.7 + 2;
+                        var box = [p.x - w, p.y - h, p.x + w, p.y + h];
+                        keep = shown.every(function (b) {
+                            return box[2] < b[0] || box[0] > b[2] || box[3] < b[1] || box[1] > b[3];
+                        });
+                        if (keep) { shown.push(box); }
+                    }
+                    if (el) { el.style.display = keep ? '' : 'none'; }
+                });
+            }
+            map.on('zoomend moveend', declutter);
+            map.whenReady(declutter);
+            return group;
+        })({{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, points: gpd.GeoSeries, texts: Sequence[str], *, font_px: int = 14) -> None:
+    def __init__(
+        self,
+        points: gpd.GeoSeries,
+        texts: Sequence[str],
+        *,
+        font_px: int = 14,
+        declutter: bool = False,
+    ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]  # branca's MacroElement.__init__
         self._name = "Labels"
+        self.declutter = declutter
         lat = np.round(points.y.to_numpy(), _COORD_DECIMALS).tolist()
         lon = np.round(points.x.to_numpy(), _COORD_DECIMALS).tolist()
         self.labels = [[y, x, html.escape(s)] for y, x, s in zip(lat, lon, texts, strict=True)]
@@ -448,7 +498,11 @@ def site_popup_labels(lang: str) -> list[str]:
 
 
 def site_popup_values(
-    site: pd.Series, *, group_labels: dict[str, str], township: str | None, lang: str
+    site: Mapping[Hashable, Any] | pd.Series,
+    *,
+    group_labels: dict[str, str],
+    township: str | None,
+    lang: str,
 ) -> list[str | None]:
     """A site's popup: its name, then what the data say of it.
 

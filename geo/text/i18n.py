@@ -46,6 +46,19 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
     "app.briefing_exit": ("退出汇报模式", "Leave briefing mode"),
     "app.colon": ("：", ": "),
     "app.dataset": ("当前数据：{name}", "Current data: {name}"),
+    "app.source_invalid": (
+        "配置的数据集 {source} 有错误，无法打开。以下是验证报告；请修正文件后刷新页面。",
+        "The configured dataset {source} has errors and cannot be opened. The validation "
+        "report follows; fix the files, then reload the page.",
+    ),
+    "app.source_unavailable": (
+        "配置的数据 {source} 无法打开：{message}",
+        "The configured data {source} cannot be opened: {message}",
+    ),
+    "app.store_unavailable": (
+        "数据仓库无法打开，地图暂不能显示：{message}",
+        "The data store cannot be opened, so the atlas cannot be shown: {message}",
+    ),
     "page.overview": ("总览", "Overview"),
     "page.coverage": ("覆盖与缺口", "Coverage & gaps"),
     "page.funding": ("公益创投", "Funding"),
@@ -132,6 +145,14 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
     "map.popup.inspected": ("年检", "Annual inspection"),
     "map.popup.capacity": ("服务能力（人/年）", "Capacity (people/year)"),
     "map.popup.unreached": ("未覆盖 {n} 人", "{n} people out of reach"),
+    "map.unreached_by_township": (
+        "未覆盖人口（村居太多，按乡镇汇总）",
+        "People out of reach (too many villages: per township)",
+    ),
+    "map.popup.unreached_villages": (
+        "{villages} 个村居共 {n} 人未覆盖",
+        "{n} people out of reach in {villages} villages",
+    ),
     "map.outside": ("不在任何乡镇内", "outside every township"),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
@@ -209,7 +230,6 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
     "data.loaded": ("已载入的数据", "Loaded data"),
     "data.source": ("来源", "Source"),
     "data.demo_source": ("内置示例数据", "Embedded sample data"),
-    "data.uploaded_source": ("上传的数据：{name}", "Uploaded: {name}"),
     "data.counts": (
         "{townships} 个乡镇，{sites} 个点位，{demand} 条需求记录，{projects} 个创投项目",
         "{townships} townships, {sites} sites, {demand} demand rows, {projects} projects",
@@ -221,15 +241,11 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
     "data.upload": ("上传数据集", "Upload a dataset"),
     "data.upload_help": (
         "上传整个数据集文件夹的 zip 压缩包，或分别上传 dataset.toml、townships、sites、"
-        "demand（以及可选的 projects）文件。只有校验通过的数据才会替换当前数据。",
+        "demand（以及可选的 projects）文件。每次上传单独校验；校验通过后保存为草稿版本，"
+        "只在您的会话中预览，发布后所有人可见。",
         "Upload a zip of a dataset folder, or the files themselves (dataset.toml, townships, "
-        "sites, demand, optionally projects). Only a valid dataset replaces the current one.",
-    ),
-    "data.upload_button": ("校验并载入", "Validate and load"),
-    "data.upload_ok": ("已载入上传的数据：{name}", "Loaded the uploaded dataset: {name}"),
-    "data.upload_failed": (
-        "上传的数据有错误，当前数据保持不变。",
-        "The upload has errors; the current data is unchanged.",
+        "sites, demand, optionally projects). Each upload is checked on its own; a valid one "
+        "is saved as a draft version that only you preview until it is published.",
     ),
     "data.upload_zip_bad": ("无法读取上传的文件：{error}", "Cannot read the upload: {error}"),
     "upload.not_zip": (
@@ -244,7 +260,6 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
         "{file} 中有指向文件夹外的路径：{detail}",
         "{file} holds a path that points outside its folder: {detail}",
     ),
-    "data.reset": ("恢复为内置示例数据", "Back to the embedded sample data"),
     "data.templates": ("空白模板（Excel）", "Blank templates (Excel)"),
     "data.templates_help": (
         "每个图层一个模板：中文表头和一行示例，按示例格式填写后上传。",
@@ -355,11 +370,13 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "export.method.coverage": (
         "覆盖：村居的某类服务对象，若至少有一个服务该群体的点位位于其服务半径之内（含边界），"
         "即计为已覆盖；只有乡镇合计数的需求，按乡镇面积中落在服务范围内的比例计为已覆盖。"
-        "距离在当地 UTM 投影（米）中量算。覆盖率 = 已覆盖人数 ÷ 服务对象人数。",
+        "距离为 WGS-84 椭球面上的测地线距离，面积在各乡镇的局部等积投影中量算，跨省跨带皆准。"
+        "覆盖率 = 已覆盖人数 ÷ 服务对象人数。",
         "Reach: people of a group at a village count as reached when at least one site serving "
         "the group lies within its catchment radius (the edge counts); demand given only per "
         "township counts by the share of the township's area inside the catchments. Distances "
-        "are measured in metres in the local UTM zone. Coverage = reached ÷ people.",
+        "are geodesics on the WGS-84 ellipsoid and areas are measured in an equal-area frame "
+        "per township, right at any extent. Coverage = reached ÷ people.",
     ),
     "export.method.groups": ("服务群体与参数", "Groups and parameters"),
     "export.method.coverage_head": ("覆盖如何计算", "How reach is computed"),
@@ -620,6 +637,136 @@ _SITING: dict[str, tuple[str, str]] = {
 
 
 # --------------------------------------------------------------------------------------------
+# The office's versions of its data (the data page, the banner on every page)
+# --------------------------------------------------------------------------------------------
+_VERSIONS: dict[str, tuple[str, str]] = {
+    "version.name": ("第 {id} 版「{label}」", "version {id} “{label}”"),
+    "version.describe": (
+        "数据仓库 {name} · {status} · {who} 于 {date} 添加",
+        "store {name} · {status} · added by {who} on {date}",
+    ),
+    "version.folder": (
+        "文件夹：{folder}（由服务配置指定）",
+        "folder: {folder} (set by the server)",
+    ),
+    "version.demo": (
+        "内置示例数据（模拟；数据仓库中尚无已发布的版本）",
+        "embedded sample data (simulated; the store has no published version yet)",
+    ),
+    "version.published": ("已发布", "published"),
+    "version.draft": ("未发布", "not published"),
+    "version.archived": ("已归档", "archived"),
+    "version.draft_status": ("草稿（未发布）", "DRAFT (not published)"),
+    "version.id": ("版本", "Version"),
+    "version.label": ("标签", "Label"),
+    "version.status": ("状态", "Status"),
+    "version.shown": ("正在查看", "Shown"),
+    "version.added_by": ("添加人", "Added by"),
+    "version.added_at": ("添加时间", "Added at"),
+    "version.note": ("说明", "Note"),
+    "version.warnings": ("提示数", "Warnings"),
+    "version.draft_notice": (
+        "草稿预览：各页显示的是{name}（{who} 上传，尚未发布），只有您的会话能看到。"
+        "确认无误后请到「数据」页发布。",
+        "Draft preview: every page shows {name} (uploaded by {who}, not published); only "
+        "your session sees it. Publish it on the Data page once it is right.",
+    ),
+    "version.older_notice": (
+        "您正在查看{name}，不是当前发布的版本（来自链接或预览）。",
+        "You are looking at {name}, not the published version (from a link or a preview).",
+    ),
+    "version.base_is": (
+        "所有人看到的是{name}（{date}）。",
+        "Everyone else sees {name} ({date}).",
+    ),
+    "version.leave_draft": ("退出草稿预览", "Leave the draft preview"),
+    "version.show_base": ("显示当前发布的版本", "Show the published version"),
+    "version.link_missing": (
+        "链接中的版本 {id} 不存在或已归档，现显示当前发布的数据。",
+        "The link's version {id} does not exist or was archived; showing the published data.",
+    ),
+    "version.briefing": ("数据：{name} · {date}", "Data: {name} · {date}"),
+    "data.versions": ("数据版本", "Versions"),
+    "data.no_versions": (
+        "数据仓库中还没有版本。在下方上传本单位的数据集，校验通过后即成为草稿版本。",
+        "The store holds no version yet. Upload the office's dataset below; once valid it "
+        "becomes a draft version.",
+    ),
+    "data.version_pick": ("选择版本", "Choose a version"),
+    "data.preview": ("在本会话中预览", "Preview in this session"),
+    "data.publish": ("发布此版本", "Publish this version"),
+    "data.rollback": ("回滚到此版本", "Roll back to this version"),
+    "data.download_zip": ("下载此版本（zip）", "Download this version (zip)"),
+    "data.published": (
+        "已发布{name}：所有人在下次刷新或操作时看到此版本。",
+        "Published {name}: everyone sees it at their next reload or click.",
+    ),
+    "data.configured_note": (
+        "注意：本服务启动时指定了数据 {source}，所有访问者默认看到的是它，而不是发布的版本。",
+        "Note: this server was started on {source}; visitors see that by default, not the "
+        "published version.",
+    ),
+    "data.actor": ("经办人（记入版本记录）", "Your name (kept in the version record)"),
+    "data.actor_hint": ("例如：张明", "e.g. Zhang Ming"),
+    "data.actor_needed": (
+        "请先在上方填写经办人姓名。",
+        "Enter your name above first.",
+    ),
+    "data.label": ("版本标签", "Version label"),
+    "data.label_hint": ("例如：2026年度", "e.g. 2026"),
+    "data.note": ("说明（可选）", "Note (optional)"),
+    "data.save_draft": ("校验并保存为草稿", "Validate and save as a draft"),
+    "data.checking": ("正在校验……", "Checking…"),
+    "data.judged": ("本次上传：{files}", "This upload: {files}"),
+    "data.upload_failed": (
+        "上传的数据有错误，未保存；所有人看到的数据保持不变。",
+        "The upload has errors and was not saved; the data everyone sees is unchanged.",
+    ),
+    "data.draft_saved": (
+        "已保存为草稿：{name}。现在各页预览此草稿（仅本会话）；确认无误后在上方「数据版本」中发布。",
+        "Saved as a draft: {name}. Every page now previews it (this session only); publish it "
+        "under Versions above once it is right.",
+    ),
+    "data.duplicate": (
+        "内容与已有的{name}完全相同，未重复保存；现在各页预览该版本。",
+        "The content is identical to {name}, so nothing new was saved; every page now shows "
+        "that version.",
+    ),
+    "data.replace": ("只替换一个图层", "Replace one layer"),
+    "data.replace_help": (
+        "以当前发布的{name}为基础，换上一个新文件（例如今年的站点表），整体校验通过后保存为草稿。",
+        "Put one new file (e.g. this year's sites) on top of the published {name}; the whole "
+        "dataset is validated before it is saved as a draft.",
+    ),
+    "data.replace_needs_published": (
+        "还没有已发布的版本：请先上传完整的数据集并发布。",
+        "No version is published yet: upload a whole dataset and publish it first.",
+    ),
+    "data.replace_layer": ("要替换的图层", "Layer to replace"),
+    "data.replace_file": ("新文件", "New file"),
+    "data.layer_note": ("在第 {id} 版基础上替换{layer}", "{layer} replaced on version {id}"),
+    "data.layer_done": (
+        "在第 {base} 版基础上替换了{layer}，其余图层不变。",
+        "{layer} was replaced on version {base}; the other layers are unchanged.",
+    ),
+    "upload.wrong_format": (
+        "{file} 的格式不适用于该图层（可用：{detail}）。",
+        "{file} is not a format this layer accepts (accepted: {detail}).",
+    ),
+    "data.log": ("变更记录", "Change log"),
+    "log.at": ("时间", "When"),
+    "log.actor": ("经办人", "Who"),
+    "log.action": ("操作", "Action"),
+    "log.from": ("原版本", "From"),
+    "log.to": ("新版本", "To"),
+    "log.add": ("添加", "added"),
+    "log.publish": ("发布", "published"),
+    "log.rollback": ("回滚", "rolled back"),
+    "log.archive": ("归档", "archived"),
+}
+
+
+# --------------------------------------------------------------------------------------------
 # Argument values that do not fit (geo.errors.OptionError)
 # --------------------------------------------------------------------------------------------
 _OPTIONS: dict[str, tuple[str, str]] = {
@@ -694,6 +841,113 @@ _CLI: dict[str, tuple[str, str]] = {
     "cli.bound": ("最优解不超过 {bound:,.0f}", "the optimum is at most {bound:,.0f}"),
     "cli.written": ("已写出：{path}", "Written: {path}"),
     "cli.cannot_write": ("无法写入 {path}：{error}", "Cannot write {path}: {error}"),
+    # the version store (geo.io.store, python -m geo store)
+    "store.added": (
+        "已保存为版本 {id}：{label}（{dataset}，草稿；发布：store publish {id}）",
+        "Saved as version {id}: {label} ({dataset}, a draft; publish: store publish {id})",
+    ),
+    "store.duplicate": (
+        "内容与版本 {id}（{label}，{status}）完全相同，未重复保存",
+        "Identical to version {id} ({label}, {status}); not saved again",
+    ),
+    "store.published": (
+        "已发布版本 {id}：{label}（{dataset}）",
+        "Published version {id}: {label} ({dataset})",
+    ),
+    "store.unchanged": (
+        "版本 {id} 已是发布版本，未改变",
+        "Version {id} is already the published one; nothing changed",
+    ),
+    "store.exported": ("版本 {id} 已导出到 {path}", "Version {id} exported to {path}"),
+    "store.archived": (
+        "版本 {id} 已归档（数据已删除，记录保留）",
+        "Version {id} archived (its data removed, its record kept)",
+    ),
+    "store.empty": ("数据仓库中还没有版本：{where}", "The store has no versions yet: {where}"),
+    "store.no_log": ("日志为空：{where}", "The log is empty: {where}"),
+    "store.warnings": ("验证警告 {count} 条：", "{count} validation warnings:"),
+    "store.col.id": ("编号", "ID"),
+    "store.col.dataset": ("数据集", "Dataset"),
+    "store.col.label": ("标签", "Label"),
+    "store.col.status": ("状态", "Status"),
+    "store.col.added_by": ("添加人", "Added by"),
+    "store.col.added_at": ("添加时间", "Added at"),
+    "store.col.note": ("说明", "Note"),
+    "store.col.at": ("时间", "When"),
+    "store.col.actor": ("操作人", "Who"),
+    "store.col.action": ("操作", "Action"),
+    "store.col.from": ("从", "From"),
+    "store.col.to": ("到", "To"),
+    "store.status.published": ("已发布", "published"),
+    "store.status.draft": ("草稿", "draft"),
+    "store.status.archived": ("已归档", "archived"),
+    "store.action.add": ("添加", "add"),
+    "store.action.publish": ("发布", "publish"),
+    "store.action.rollback": ("回退", "roll back"),
+    "store.action.archive": ("归档", "archive"),
+    "store.error.not_store": (
+        "{where} 不是本系统的数据仓库（{reason}）。请检查 --store / ATLAS_STORE 的设置。",
+        "{where} is not an atlas store ({reason}). Check --store / ATLAS_STORE.",
+    ),
+    "store.error.newer": (
+        "数据仓库 {where} 由更新的版本创建（结构版本 {revision}），本程序无法打开；请升级本程序。",
+        "The store {where} was made by a newer release (schema {revision}); this release "
+        "cannot open it. Please upgrade.",
+    ),
+    "store.error.unreachable": (
+        "无法连接数据库 {where}：{reason}",
+        "Cannot reach the database {where}: {reason}",
+    ),
+    "store.error.no_postgis": (
+        "数据库 {where} 没有 PostGIS 扩展，且当前用户无权安装。"
+        "请数据库管理员执行：CREATE EXTENSION postgis;",
+        "The database {where} has no PostGIS extension and this user may not install it. Ask "
+        "the database administrator to run: CREATE EXTENSION postgis;",
+    ),
+    "store.error.bad_url": (
+        "无法识别的数据仓库地址：{where}（应为 sqlite:///文件 或 postgresql+psycopg://...）",
+        "Unknown store address: {where} (expected sqlite:///FILE or postgresql+psycopg://...)",
+    ),
+    "store.error.no_version": ("数据仓库中没有版本 {id}", "The store has no version {id}"),
+    "store.error.archived": (
+        "版本 {id} 已归档，其数据已不在仓库中",
+        "Version {id} is archived; its data is no longer in the store",
+    ),
+    "store.error.no_published": (
+        "数据仓库中还没有已发布的版本{dataset}",
+        "The store has no published version{dataset} yet",
+    ),
+    "store.error.which_dataset": (
+        "仓库中有多个数据集（{names}），请写 store:published:名称",
+        "The store holds several datasets ({names}); write store:published:NAME",
+    ),
+    "store.error.bad_reference": (
+        "无法识别的仓库引用 {ref}：应为 store:published、store:published:名称 或 store:版本号",
+        "Unknown store reference {ref}: expected store:published, store:published:NAME or store:ID",
+    ),
+    "store.error.archive_published": (
+        "版本 {id} 正在发布中，不能归档；请先发布另一个版本",
+        "Version {id} is the published one and cannot be archived; publish another first",
+    ),
+    "store.error.export_exists": (
+        "输出文件夹 {path} 已存在且不为空，未覆盖",
+        "The output folder {path} exists and is not empty; nothing was overwritten",
+    ),
+    "store.error.conflict": (
+        "发布未完成：在此期间 {by} 已于 {at} 发布了版本 {current}（{dataset}）。"
+        "请查看后再决定是否发布。",
+        "Not published: meanwhile {by} published version {current} of {dataset} at {at}. "
+        "Look at it before publishing again.",
+    ),
+    "store.error.busy": (
+        "数据仓库正忙（另一个操作尚未完成），请稍后再试：{reason}",
+        "The store is busy (another change is under way); try again shortly: {reason}",
+    ),
+    "store.error.write_failed": (
+        "写入数据仓库失败，未保存任何内容（已发布的版本不受影响）：{reason}",
+        "Writing to the store failed and nothing was saved (the published version is "
+        "untouched): {reason}",
+    ),
 }
 
 
@@ -926,7 +1180,7 @@ def _build_catalog(*sections: dict[str, tuple[str, str]]) -> dict[str, dict[str,
 
 
 CATALOG: Final[dict[str, dict[str, str]]] = _build_catalog(
-    _DASHBOARD, _EXPORTS, _SITING, _OPTIONS, _CLI, _PROBLEMS, _EXPECTED
+    _DASHBOARD, _VERSIONS, _EXPORTS, _SITING, _OPTIONS, _CLI, _PROBLEMS, _EXPECTED
 )
 
 

@@ -20,7 +20,8 @@ MAP_FRAME = "iframe[title*='st_folium']"
 
 def _map(page: OfflinePage) -> object:
     frame = page.page.frame_locator(MAP_FRAME).first
-    frame.locator("path.atlas-townships").first.wait_for(timeout=30_000)
+    # the first page of a fresh server also creates the store: generous on a busy machine
+    frame.locator("path.atlas-townships").first.wait_for(timeout=90_000)
     return frame
 
 

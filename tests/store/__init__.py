@@ -1,0 +1,1 @@
+"""Tests of the version store, against SQLite and PostgreSQL/PostGIS."""
