@@ -22,15 +22,16 @@ LAYERS = ("coverage", *ACCESS_LAYERS)
 
 
 def _layer_choice(lang: str) -> str:
-    if st.session_state.get("access_layer") not in LAYERS:
+    def initial() -> str:
         wanted = st.query_params.get("layer", "coverage")
-        st.session_state["access_layer"] = wanted if wanted in LAYERS else "coverage"
+        return wanted if wanted in LAYERS else "coverage"
+
     layer = st.radio(
         t("access.layer", lang),
         LAYERS,
         format_func=lambda code: t(f"access.layer.{code}", lang),
-        key="access_layer",
         horizontal=True,
+        **state.bind("access_layer", "kept.access_layer", initial),
     )
     state.sync_param("layer", None if layer == "coverage" else layer)
     return layer
@@ -40,13 +41,13 @@ def _group_choice(summary: Summary, lang: str) -> str:
     codes = summary.group_codes
     if len(codes) == 1:
         return codes[0]
-    if st.session_state.get("access_group") not in codes:
-        st.session_state["access_group"] = codes[0]
+    if st.session_state.get("kept.access_group") not in codes:
+        state.keep("kept.access_group", codes[0])
     return st.selectbox(
         t("access.group", lang),
         codes,
         format_func=lambda code: summary.dataset.group(code).display(lang),
-        key="access_group",
+        **state.bind("access_group", "kept.access_group", lambda: codes[0]),
     )
 
 
@@ -87,7 +88,7 @@ def coverage_map(summary: Summary, view: MapView, parameters: ViewParameters) ->
         The page's groups and catchment radii (the summary's parameters).
     """
     lang = view.lang
-    left, middle, right = st.columns([5, 2, 3], vertical_alignment="bottom")
+    left, middle, right = st.columns([5, 2.6, 2.4], vertical_alignment="bottom")
     with left:
         layer = _layer_choice(lang)
     if layer == "coverage":
@@ -101,7 +102,7 @@ def coverage_map(summary: Summary, view: MapView, parameters: ViewParameters) ->
             t("access.method", lang),
             METHODS,
             format_func=lambda code: t(f"access.method.{code}", lang),
-            key="access_method",
+            **state.bind("access_method", "kept.access_method", lambda: METHODS[0]),
         )
     cur = state.current()
     access = loader.access_for(cur.dataset, cur.token, method, parameters.for_group(group))

@@ -9,7 +9,8 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import banner, loader, source, state, widgets
-from dashboard.views import coverage, data, funding, overview, siting
+from dashboard.views import briefing as deck
+from dashboard.views import compare, coverage, data, funding, overview, siting
 from geo.errors import DatasetError
 from geo.io.store import StoreError
 from geo.text.i18n import t
@@ -19,6 +20,7 @@ PAGES = (
     ("coverage", coverage.render, ":material/radar:"),
     ("funding", funding.render, ":material/payments:"),
     ("siting", siting.render, ":material/add_location_alt:"),
+    ("compare", compare.render, ":material/compare_arrows:"),
     ("data", data.render, ":material/database:"),
 )
 
@@ -75,11 +77,12 @@ def main() -> None:
     )  # fmt: skip
     page = st.navigation([router, *pages.values()], position="hidden" if briefing else "sidebar")
     if briefing:
-        overview.render_briefing()
+        deck.render()
         banner.briefing(current, lang)
         return
     if page.url_path:
         state.sync_param("page", page.url_path)
+        state.sync_url(page.url_path)
     banner.sidebar(current, lang)
     _sidebar_controls(lang)
     if page.url_path:  # not on the router's run, which only forwards to the page

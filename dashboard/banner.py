@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard import source
 from dashboard.source import Current
+from dashboard.widgets import plain
 from geo.io.store import VersionInfo
 from geo.text.i18n import t
 
@@ -44,7 +45,9 @@ def describe(cur: Current, lang: str) -> str:
 
 def sidebar(cur: Current, lang: str) -> None:
     """The sidebar line under the dataset's name."""
-    st.sidebar.caption(t("app.dataset", lang, name=cur.dataset.name) + "  \n" + describe(cur, lang))
+    st.sidebar.caption(
+        t("app.dataset", lang, name=plain(cur.dataset.name)) + "  \n" + describe(cur, lang)
+    )
 
 
 def notice(cur: Current, lang: str) -> None:

@@ -7,13 +7,19 @@ thread), so the buttons cost nothing on a rerun.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from functools import partial
 from typing import Final
 
 import streamlit as st
 
+from dashboard import state
 from geo.cli.export import ExportOptions, export_bytes
+from geo.compare import compare, shared_groups
+from geo.dataset import Dataset
+from geo.errors import OptionError
 from geo.summary import Summary
 from geo.text.fonts import ensure_cjk_font
 from geo.text.i18n import t
@@ -43,6 +49,27 @@ def _prepare_font() -> threading.Thread:
     return thread
 
 
+def _file_bytes(
+    summary: Summary,
+    what: str,
+    extension: str,
+    previous: Callable[[], Dataset] | None,
+    options: ExportOptions,
+) -> bytes:
+    """The export's bytes; the pack gets its "what changed" page when there is an earlier
+    year (loaded and compared only now, when the pack is asked for)."""
+    if what == "pack" and previous is not None:
+        earlier = previous()
+        try:
+            shared, _ = shared_groups(earlier, summary.dataset)
+        except OptionError:  # no group in common: a pack without the comparison
+            shared = ()
+        codes = [c for c in shared if c in summary.group_codes]
+        if codes:
+            options = replace(options, comparison=compare(earlier, summary.dataset, groups=codes))
+    return export_bytes(summary, what, extension, options)
+
+
 def export_buttons(
     summary: Summary,
     *,
@@ -51,6 +78,7 @@ def export_buttons(
     view: str = "indicator",
     indicator: str = "coverage",
     group: str | None = None,
+    township: str | None = None,
 ) -> None:
     """An "export" expander with one download button per report file of the current view.
 
@@ -68,21 +96,51 @@ def export_buttons(
         The indicator of the choropleth (and of the pack's overview page).
     group
         The group of the coverage map.
+    township
+        The township open on the page: the map zooms to it, as on the screen.
     """
     _prepare_font()
     district = summary.dataset.district or "atlas"
     stamp = date.today().isoformat()
-    options = ExportOptions(lang=lang, indicator=indicator, view=view, group=group)
+    previous = state.previous_source()
+    options = ExportOptions(
+        lang=lang,
+        indicator=indicator,
+        view=view,
+        group=group,
+        townships=(township,) if township else None,
+    )
     with st.expander(t("export.ui.title", lang), icon=":material/download:"):
         st.caption(t("export.ui.help", lang))
         columns = st.columns(len(_BUTTONS))
         for column, (label, what, extension, name, mime) in zip(columns, _BUTTONS, strict=True):
             column.download_button(
                 t(label, lang),
-                data=partial(export_bytes, summary, what, extension, options),
+                data=partial(_file_bytes, summary, what, extension, previous, options),
                 file_name=f"{district}_{t(name, lang)}_{stamp}{extension}",
                 mime=mime,
                 key=f"{key}_export_{what}{extension}",
                 on_click="ignore",
                 width="stretch",
             )
+
+
+def township_sheet_button(summary: Summary, township: str, name: str, *, lang: str) -> None:
+    """A download button for the township's one-page sheet (A4 PDF)."""
+    _prepare_font()
+    stamp = date.today().isoformat()
+    st.download_button(
+        t("export.ui.township", lang),
+        data=partial(
+            export_bytes,
+            summary,
+            "township",
+            ".pdf",
+            ExportOptions(lang=lang, townships=(township,)),
+        ),
+        file_name=f"{name}_{t('export.file.township', lang)}_{stamp}.pdf",
+        mime="application/pdf",
+        key=f"township_sheet_{township}",
+        on_click="ignore",
+        icon=":material/picture_as_pdf:",
+    )

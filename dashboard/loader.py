@@ -29,6 +29,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from geo.access import AccessResult, compute_access
+from geo.compare import Comparison, compare
 from geo.dataset import Dataset, with_parameters
 from geo.io.load import load_dataset
 from geo.io.store import Store, StoreError, VersionInfo, open_store
@@ -38,6 +39,7 @@ from geo.siting import SitingResult, suggest_sites
 from geo.summary import Summary, summarize
 
 DEMO_DIR: Final = Path(__file__).resolve().parent.parent / "data" / "suyu"
+DEMO_PREVIOUS_DIR: Final = DEMO_DIR.parent / "suyu-2020"  # the demo's earlier year
 DEMO_TOKEN: Final = "demo"
 DATA_ENV: Final = "ATLAS_DATA"
 STORE_ENV: Final = "ATLAS_STORE"
@@ -173,6 +175,23 @@ def version_zip(_store: Store, version_id: int, content_hash: str) -> bytes:  # 
         for name, data in sorted(_store.files(version_id).items()):
             archive.writestr(name, data)
     return buffer.getvalue()
+
+
+@st.cache_resource(show_spinner=False)
+def demo_previous_dataset() -> Dataset:
+    """The demo's earlier year (simulated as well), loaded once per server process."""
+    return load_dataset(DEMO_PREVIOUS_DIR)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def comparison_for(
+    _old: Dataset,
+    _new: Dataset,
+    token: str,  # noqa: ARG001 - the cache key that stands for the two unhashed datasets
+    groups: tuple[str, ...],
+) -> Comparison:
+    """``geo.compare.compare`` of the pair ``token`` over ``groups``."""
+    return compare(_old, _new, groups=list(groups))
 
 
 def token_for(data: bytes) -> str:

@@ -120,7 +120,6 @@ def resolve() -> Current:
         cur = Current(dataset, token, folder=folder, store=store, store_error=store_error)
     else:
         cur = Current(loader.demo_dataset(), loader.DEMO_TOKEN, store=store)
-    _forget_view_of_other_data(cur.token)
     st.session_state[CURRENT_KEY] = cur
     _sync_version_param(cur.version.id if cur.version is not None else None)
     return cur
@@ -182,15 +181,6 @@ def _pinned_version(store: Store, base: VersionInfo | None) -> VersionInfo | Non
         st.session_state[MISSING_LINK_KEY] = str(wanted)
         return None
     return info
-
-
-def _forget_view_of_other_data(token: str) -> None:
-    """Groups and township chosen on other data may not exist in this data: start afresh."""
-    previous = st.session_state.get("shown_token")
-    if previous is not None and previous != token:
-        for key in ("groups", "township"):
-            st.session_state.pop(key, None)
-    st.session_state["shown_token"] = token
 
 
 def _sync_version_param(version_id: int | None) -> None:

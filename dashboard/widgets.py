@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 
 import folium
@@ -11,7 +12,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import state
-from geo.dataset import Dataset
+from geo.dataset import Dataset, Group
 from geo.errors import DatasetError, Problem
 from geo.export.tables import ReportTable
 from geo.io.store import StoreError
@@ -44,6 +45,22 @@ h1 { font-size: 3.2rem !important; padding: 0 0 0.2rem 0 !important; }
 """
 
 
+# What makes Markdown of plain text: emphasis, code, links and images ([, ], !), HTML and
+# autolinks (<, >), headings, tables, strikethrough, and Streamlit's :color[...] and
+# :material/icon: directives and $LaTeX$. Every ASCII punctuation mark may be escaped.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#!|~:$])")
+
+
+def plain(text: object) -> str:
+    """Text from the data (a dataset name, a file name, provenance), escaped for Markdown.
+
+    ``st.markdown``, ``st.title``, ``st.caption`` and the alert boxes render Markdown, in
+    which ``![x](http://host/t.png)`` in a dataset name would make every viewer's browser
+    fetch that address. Escaped, it shows as typed.
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+
+
 def apply_styles(*, briefing: bool) -> None:
     """Large, readable type; in briefing mode no sidebar, header or toolbar at all."""
     st.html(_BASE_CSS + (_BRIEFING_CSS if briefing else ""))
@@ -71,56 +88,50 @@ def source_failure(error: DatasetError | StoreError, source: str | None, lang: s
 
 
 def group_picker(dataset: Dataset, lang: str) -> tuple[str, ...]:
-    """Multi-select of beneficiary groups in the sidebar, mirrored in ``?group=``."""
-    if "groups" not in st.session_state:
-        st.session_state["groups"] = state.initial_groups(dataset)
-    chosen = st.sidebar.multiselect(
+    """Multi-select of beneficiary groups in the sidebar, the same choice on every page.
+
+    Returns the chosen group codes in the dataset's order; every group when none is chosen
+    (the empty box then says "all groups").
+    """
+    st.sidebar.multiselect(
         t("filter.groups", lang),
         options=list(dataset.group_codes),
         format_func=lambda code: dataset.group(code).display(lang),
-        key="groups",
         help=t("filter.groups_help", lang),
+        placeholder=t("filter.groups_all", lang),
+        **state.bind("groups", state.GROUPS_KEY, lambda: state.initial_groups(dataset)),
     )
-    codes = tuple(c for c in dataset.group_codes if c in chosen) or dataset.group_codes
-    all_chosen = len(codes) == len(dataset.group_codes)
-    state.sync_param("group", None if all_chosen else ",".join(codes))
-    return codes
+    return state.selected_groups()
 
 
-def kpi_tiles(kpis: DistrictKpis, lang: str, *, briefing: bool) -> None:
-    """The headline figures as metric tiles: five in a row, or four stacked for a briefing."""
+def groups_text(groups: Sequence[Group], dataset: Dataset, lang: str) -> str:
+    """The groups shown, named: "全部 7 类服务群体" when every group is, else their names."""
+    if len(groups) == len(dataset.groups):
+        return t("deck.groups_all", lang, n=len(groups))
+    return "、".join(g.display(lang) for g in groups)
+
+
+def kpi_tiles(kpis: DistrictKpis, lang: str) -> None:
+    """The headline figures as five metric tiles in a row."""
     funding_label = (
         t("kpi.funding", lang, year=kpis.funding_year)
         if kpis.funding_year
         else t("kpi.funding_any", lang)
     )
-    funding = (
-        funding_label,
-        format_yuan(kpis.funding_yuan, lang),
-        t("kpi.projects", lang, n=kpis.projects),
-    )
-    coverage = (
-        t("kpi.coverage", lang),
-        format_percent(kpis.coverage),
-        t("kpi.covered_of", lang, covered=format_count(kpis.covered, lang)),
-    )
-    if briefing:
-        tiles = [
-            coverage,
-            (t("kpi.unreached", lang), format_count(kpis.unreached, lang), None),
-            (t("kpi.sites", lang), format_count(kpis.organizations + kpis.stations, lang),
-             t("kpi.sites_split", lang, organizations=kpis.organizations, stations=kpis.stations)),
-            funding,
-        ]  # fmt: skip
-        for label, value, note in tiles:
-            st.metric(label, value, delta=note, delta_color="off", delta_arrow="off")
-        return
     tiles = [
         (t("kpi.organizations", lang), format_count(kpis.organizations, lang), None),
         (t("kpi.stations", lang), format_count(kpis.stations, lang), None),
         (t("kpi.people", lang), format_count(kpis.people, lang), None),
-        coverage,
-        funding,
+        (
+            t("kpi.coverage", lang),
+            format_percent(kpis.coverage),
+            t("kpi.covered_of", lang, covered=format_count(kpis.covered, lang)),
+        ),
+        (
+            funding_label,
+            format_yuan(kpis.funding_yuan, lang),
+            t("kpi.projects_one" if kpis.projects == 1 else "kpi.projects", lang, n=kpis.projects),
+        ),
     ]
     for column, (label, value, note) in zip(st.columns(len(tiles)), tiles, strict=True):
         column.metric(label, value, delta=note, delta_color="off", delta_arrow="off")
@@ -156,18 +167,23 @@ def tianditu_key() -> str | None:
 
 
 def basemap_picker(lang: str) -> str:
-    """Base-map choice in the sidebar; offline ('none') by default."""
+    """Base-map choice in the sidebar; offline ('none') by default.
+
+    Tianditu is offered without a key too: picking it then says, right there, that the
+    person who runs the app has to set one (an office user cannot, and needs not know how).
+    """
     key = tianditu_key()
-    options = ["none", "osm", "tianditu", "gaode"] if key else ["none", "osm", "gaode"]
+    options = ["none", "osm", "tianditu", "gaode"]
     choice = st.sidebar.selectbox(
         t("filter.basemap", lang),
         options,
         format_func=lambda b: t(f"basemap.{b}", lang),
-        key="basemap",
         help=t("basemap.online_note", lang),
+        **state.bind("basemap", "kept.basemap", lambda: "none"),
     )
-    if not key:
-        st.sidebar.caption(t("basemap.tianditu_nokey", lang))
+    if choice == "tianditu" and not key:
+        st.sidebar.warning(t("basemap.tianditu_nokey", lang), icon=":material/key_off:")
+        return "none"
     return choice
 
 
@@ -210,7 +226,7 @@ def show_table(
     st.dataframe(shown, hide_index=True, width="stretch", height=height, column_config=config)
 
 
-def show_report_table(table: ReportTable) -> None:
+def show_report_table(table: ReportTable, *, max_rows: int = 20) -> None:
     """A report table (``geo.export.tables``) on screen as in its spreadsheet: each column
     rounded and shown as its Excel number format says (shares as percentages)."""
     percent = [c for c, f in zip(table.frame.columns, table.formats, strict=True) if "%" in f]
@@ -219,4 +235,4 @@ def show_report_table(table: ReportTable) -> None:
         for column, fmt in zip(table.frame.columns, table.formats, strict=True)
         if fmt != "@" and "%" not in fmt
     }
-    show_table(table.frame, percent=percent, decimals=decimals)
+    show_table(table.frame, percent=percent, decimals=decimals, max_rows=max_rows)

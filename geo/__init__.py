@@ -5,7 +5,7 @@ The package is laid out by tier:
 - the analysis, one concept a module, flat: :mod:`geo.dataset`, :mod:`geo.coverage`,
   :mod:`geo.access`, :mod:`geo.siting` (with the solver in :mod:`geo.cover`),
   :mod:`geo.travel`, :mod:`geo.funding`, :mod:`geo.summary`, :mod:`geo.selection`,
-  :mod:`geo.indicators`, :mod:`geo.planning`, :mod:`geo.projection`;
+  :mod:`geo.indicators`, :mod:`geo.planning`, :mod:`geo.projection`, :mod:`geo.compare`;
 - :mod:`geo.io`: files -> :class:`Dataset` (readers, the column contract, dataset.toml,
   validation, datum conversion, uploads, templates, candidate lists);
 - :mod:`geo.text`: the string catalog, number formats, fonts, provenance;
@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from geo.access import AccessResult, compute_access
+    from geo.compare import Comparison, compare, comparison_to_json
     from geo.coverage import Coverage, compute_coverage
     from geo.dataset import Dataset, Group, resolve_groups
     from geo.errors import DatasetError, OptionError, Problem
@@ -42,6 +43,9 @@ if TYPE_CHECKING:
 _PUBLIC: dict[str, str] = {
     "AccessResult": "geo.access",
     "compute_access": "geo.access",
+    "Comparison": "geo.compare",
+    "compare": "geo.compare",
+    "comparison_to_json": "geo.compare",
     "Coverage": "geo.coverage",
     "compute_coverage": "geo.coverage",
     "Dataset": "geo.dataset",
@@ -63,6 +67,7 @@ _PUBLIC: dict[str, str] = {
 
 __all__ = [
     "AccessResult",
+    "Comparison",
     "Coverage",
     "Dataset",
     "DatasetError",
@@ -72,6 +77,8 @@ __all__ = [
     "SitingResult",
     "Summary",
     "allocate_budget",
+    "compare",
+    "comparison_to_json",
     "compute_access",
     "compute_coverage",
     "load_dataset",

@@ -43,6 +43,16 @@ class Problem:
 
         return render_problem(self, lang)
 
+    def to_json(self, lang: str = "zh") -> dict[str, object]:
+        """The problem as a JSON object: code, file, row, column and the message in ``lang``."""
+        return {
+            "code": self.code,
+            "file": self.file,
+            "row": self.row,
+            "column": self.column,
+            "message": self.message(lang),
+        }
+
 
 class DatasetError(Exception):
     """Raised once, at the edge, when input data has one or more errors.

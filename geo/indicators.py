@@ -8,6 +8,7 @@ report have the same classes and the same legend.
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from dataclasses import dataclass
 from typing import Final, Literal
@@ -20,20 +21,28 @@ from geo.errors import check_choice
 from geo.text.i18n import format_count, format_number, format_percent, format_yuan, t
 
 __all__ = [
+    "CHANGE_BOUNDS_PP",
+    "CHANGE_COLOURS",
     "CHOROPLETH_INDICATORS",
+    "CLOSED_COLOUR",
     "INDICATORS",
     "NO_DATA_COLOUR",
+    "OPENED_COLOUR",
+    "SHARE_BOUNDS",
     "Classification",
     "Indicator",
+    "change_legend_labels",
+    "classify_change_pp",
     "classify_indicator",
     "classify_values",
     "compute_indicator",
+    "format_change_pp",
     "format_indicator_value",
     "indicator_name",
     "legend_labels",
 ]
 
-Scheme = Literal["natural_breaks", "quantiles", "equal_interval"]
+Scheme = Literal["fixed", "natural_breaks", "quantiles", "equal_interval"]
 ValueFormat = Literal["percent", "count", "decimal", "yuan", "money"]
 
 NO_DATA_COLOUR: Final = "#d9d9d9"
@@ -48,6 +57,18 @@ _PALETTES: Final[dict[str, tuple[str, ...]]] = {
 MAX_CLASSES: Final = 5
 # Above this many townships the natural breaks are found on a sample (see _upper_bounds).
 JENKS_SAMPLE: Final = 200
+# Shares are classed the same way on every map (0-20-40-60-80-100 %), so that two years, two
+# groups or two districts compare at a glance; data-driven breaks are a choice.
+SHARE_BOUNDS: Final = (0.2, 0.4, 0.6, 0.8, 1.0)
+# A change of a share in percentage points: fixed, symmetric classes around "about the same".
+CHANGE_BOUNDS_PP: Final = (-10.0, -5.0, -1.0, 1.0, 5.0, 10.0)
+# ColorBrewer RdBu, 7 classes: red = loss, white = about the same, blue = gain.
+# Sites opened (filled) and closed (hollow) on the year-on-year maps.
+OPENED_COLOUR: Final = "#15803d"
+CLOSED_COLOUR: Final = "#7f1d1d"
+CHANGE_COLOURS: Final = (
+    "#b2182b", "#ef8a62", "#fddbc7", "#f7f7f7", "#d1e5f0", "#67a9cf", "#2166ac",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -191,9 +212,12 @@ def classify_values(
     values
         One number per township; NaN values get no class.
     k
-        Wanted number of classes (1 to 5); fewer when there are fewer distinct values.
+        Wanted number of classes (1 to 5); fewer when there are fewer distinct values (except
+        for ``"fixed"``, which always has its five classes).
     scheme
-        ``"natural_breaks"`` (Fisher-Jenks), ``"quantiles"`` or ``"equal_interval"``.
+        ``"natural_breaks"`` (Fisher-Jenks), ``"quantiles"``, ``"equal_interval"``, or
+        ``"fixed"`` for shares between 0 and 1: the classes of :data:`SHARE_BOUNDS`, whatever
+        the values, so that maps compare.
     palette
         One of ``"YlGnBu"``, ``"OrRd"``, ``"Greens"``, ``"Purples"`` (light = low).
 
@@ -207,6 +231,8 @@ def classify_values(
         )
         raise ValueError(msg)
     values = values.astype(float)
+    if scheme == "fixed":
+        return _classify_shares(values, palette)
     known = values.dropna().to_numpy()
     classes = pd.Series(-1, index=values.index, dtype=int)
     if known.size == 0:
@@ -227,12 +253,90 @@ def classify_values(
     return Classification(values, classes, colours, legend)
 
 
+def _classify_shares(values: pd.Series, palette: str) -> Classification:
+    bounds = np.asarray(SHARE_BOUNDS)
+    present = values.notna()
+    classes = pd.Series(-1, index=values.index, dtype=int)
+    clipped = values[present].clip(0, 1).to_numpy()
+    classes[present] = np.searchsorted(bounds, clipped, side="left")
+    colours_k = _palette(palette, len(bounds))
+    colours = classes.map(lambda c: colours_k[c] if c >= 0 else NO_DATA_COLOUR).astype(object)
+    lowers = np.concatenate([[0.0], bounds[:-1]])
+    legend = [
+        (float(lo), float(hi), colour)
+        for lo, hi, colour in zip(lowers, bounds, colours_k, strict=True)
+    ]
+    return Classification(values, classes, colours, legend)
+
+
+def classify_change_pp(values: pd.Series) -> Classification:
+    """Classify changes in percentage points into the seven fixed classes of the change maps.
+
+    :data:`CHANGE_BOUNDS_PP`: below -10, -10 to -5, -5 to -1, -1 to +1, +1 to +5, +5 to +10,
+    above +10, on a diverging palette; NaN (no demand in a year, or a township in one year
+    only) gets the no-data colour.
+
+    The outer classes' legend bounds are the most extreme values (or the inner bound when none
+    lies beyond it).
+    """
+    values = values.astype(float)
+    inner = np.asarray(CHANGE_BOUNDS_PP)
+    present = values.notna()
+    classes = pd.Series(-1, index=values.index, dtype=int)
+    # left-closed bins: exactly +1.0 is a gain, exactly -1.0 about the same
+    classes[present] = np.searchsorted(inner, values[present].to_numpy(), side="right")
+    colours = classes.map(lambda c: CHANGE_COLOURS[c] if c >= 0 else NO_DATA_COLOUR)
+    known = values.dropna()
+    low = min(float(known.min()), inner[0]) if len(known) else inner[0]
+    high = max(float(known.max()), inner[-1]) if len(known) else inner[-1]
+    edges = [low, *inner, high]
+    legend = [
+        (float(edges[i]), float(edges[i + 1]), CHANGE_COLOURS[i]) for i in range(len(edges) - 1)
+    ]
+    return Classification(values, classes, colours.astype(object), legend)
+
+
+def format_change_pp(value: float | None, lang: str = "zh", *, unit: bool = True) -> str:
+    """A change in percentage points as read aloud: '+4.5个百分点', '-0.9 pp'.
+
+    A change that rounds to zero has no sign ('0.0个百分点'); '—' when unknown; with
+    ``unit=False`` the number only ('+4.5').
+    """
+    if value is None or pd.isna(value):
+        return "—"
+    number = "0.0" if round(value, 1) == 0 else f"{value:+.1f}"
+    return t("compare.pp", lang, value=number) if unit else number
+
+
+def change_legend_labels(lang: str = "zh") -> list[str]:
+    """The labels of the seven classes of :func:`classify_change_pp`, lowest first."""
+    inner = [f"{b:+g}" for b in CHANGE_BOUNDS_PP]
+    labels = [t("compare.legend.below", lang, bound=inner[0])]
+    labels += [f"{lo} ~ {hi}" for lo, hi in itertools.pairwise(inner)]
+    labels[3] = t("compare.legend.same", lang)
+    return [*labels, t("compare.legend.above", lang, bound=inner[-1])]
+
+
 def classify_indicator(
-    townships: pd.DataFrame, code: str, *, k: int = MAX_CLASSES, scheme: Scheme = "natural_breaks"
+    townships: pd.DataFrame,
+    code: str,
+    *,
+    k: int = MAX_CLASSES,
+    scheme: Scheme | None = None,
+    shown: pd.Series | None = None,
 ) -> Classification:
-    """Compute indicator ``code`` from the summary table and classify it with its palette."""
+    """Compute indicator ``code`` from the summary table and classify it with its palette.
+
+    ``scheme`` None: fixed share classes (:data:`SHARE_BOUNDS`) for percentages, natural breaks
+    for the others. ``shown`` (township -> bool) withholds the others' values: they get no
+    class and stay out of the class bounds (the public view, ``geo.privacy``).
+    """
     indicator = _get_indicator(code)
     values = compute_indicator(townships, code)
+    if shown is not None:
+        values = values.where(shown.reindex(values.index).fillna(False).astype(bool))
+    if scheme is None:
+        scheme = "fixed" if indicator.value_format == "percent" else "natural_breaks"
     return classify_values(values, k=k, scheme=scheme, palette=indicator.palette)
 
 

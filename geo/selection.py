@@ -15,10 +15,13 @@ from typing import cast
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from scipy.spatial import cKDTree
 
+from geo.access import group_sites
 from geo.coverage import site_radii
 from geo.dataset import Dataset, Group, project_serves, serves_any
 from geo.errors import check_choice
+from geo.projection import geocentric, geodesic_m, lonlat
 from geo.summary import Summary
 
 __all__ = [
@@ -29,6 +32,7 @@ __all__ = [
     "site_catchment_radii",
     "township_detail",
     "unreached_points",
+    "unreached_villages",
 ]
 
 
@@ -110,6 +114,107 @@ def unreached_points(summary: Summary, hidden: pd.DataFrame | None = None) -> gp
     result = result[result["unreached"] > 0].reset_index()
     columns = ["id", "name", "township", "unreached", "people", "geometry"]
     return result[columns].sort_values("unreached", ascending=False, kind="stable")
+
+
+def unreached_villages(
+    summary: Summary, township: str | None = None, hidden: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The villages out of reach, per group, with the nearest site serving the group.
+
+    One row per village and group: a list a planner can act on.
+
+    The villages are those :func:`unreached_points` puts on the map (the red points), taken
+    group by group. Distances are geodesics on the WGS-84 ellipsoid in metres
+    (``geo.projection.geodesic_m``), right at any extent, never degrees.
+
+    Parameters
+    ----------
+    summary
+        From ``geo.summary.summarize`` (its groups and catchment radii).
+    township
+        A township code to keep only its villages; None for the whole district.
+    hidden
+        Demand id x group (``geo.privacy.protect``): those cells are left out, as the public
+        map leaves them out; a row naming a village and a small group would point at a
+        household.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``township`` (code, NaN outside every township), ``township_name``, ``id``,
+        ``name``, ``group`` (code), ``unreached`` (people of the group at the village, all out
+        of reach), ``site_id``, ``site_name`` (the nearest site serving the group, NaN when no
+        site serves it), ``distance_m`` (to that site) and ``radius_m`` (that site's reach).
+        Sorted by township (dataset order), then people out of reach, most first.
+    """
+    dataset = summary.dataset
+    points = dataset.demand[dataset.demand.geometry.notna()]
+    if township is not None:
+        points = points[points["township"] == township]
+    covered = summary.point_covered.reindex(points["id"])
+    village_lonlat = lonlat(points)
+    village_xyz = geocentric(village_lonlat)
+    parts = []
+    for group in summary.groups:
+        people = points[group.code].to_numpy(dtype=float)
+        out = covered[group.code].eq(False).to_numpy() & (people > 0)
+        if hidden is not None:
+            out &= ~hidden[group.code].reindex(points["id"]).fillna(False).to_numpy(bool)
+        sites = group_sites(dataset, group)
+        rows = pd.DataFrame(
+            {
+                "township": points["township"].to_numpy()[out],
+                "id": points["id"].to_numpy()[out],
+                "name": points["name"].to_numpy()[out],
+                "group": group.code,
+                "unreached": people[out],
+            }
+        )
+        site_lonlat = lonlat(sites)
+        nearest = _nearest(village_xyz[out], geocentric(site_lonlat))
+        found = nearest >= 0
+        picked = sites.iloc[nearest[found]]
+        for column in ("id", "name", "radius_m"):
+            rows[f"site_{column}"] = pd.Series(picked[column].to_numpy(), index=rows.index[found])
+        rows["distance_m"] = _distances(village_lonlat[out], site_lonlat, nearest)
+        parts.append(rows)
+    table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    return _order_villages(table, summary)
+
+
+def _nearest(xyz: np.ndarray, site_xyz: np.ndarray) -> np.ndarray:
+    """Index of the nearest site of each point (-1 when there is no site).
+
+    Found by the chord between geocentric coordinates: the nearest by chord is the nearest by
+    geodesic at these ranges.
+    """
+    if len(site_xyz) == 0 or len(xyz) == 0:
+        return np.full(len(xyz), -1)
+    _, index = cKDTree(site_xyz).query(xyz, k=1)
+    return np.asarray(index, dtype=np.intp)
+
+
+def _distances(points: np.ndarray, sites: np.ndarray, nearest: np.ndarray) -> np.ndarray:
+    """Geodesic metres from each lon/lat point to its nearest site (NaN when none)."""
+    found = nearest >= 0
+    distance = np.full(len(points), np.nan)
+    if found.any():
+        distance[found] = geodesic_m(points[found], sites[nearest[found]])
+    return distance
+
+
+def _order_villages(table: pd.DataFrame, summary: Summary) -> pd.DataFrame:
+    columns = ["township", "township_name", "id", "name", "group", "unreached"]
+    columns += ["site_id", "site_name", "distance_m", "radius_m"]
+    if table.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    table = table.rename(columns={"site_radius_m": "radius_m"})
+    order = {code: i for i, code in enumerate(summary.townships.index)}
+    table["township_name"] = table["township"].map(summary.townships["name"])
+    table["_order"] = table["township"].map(order).fillna(len(order))
+    table["radius_m"] = pd.to_numeric(table["radius_m"])
+    table = table.sort_values(["_order", "unreached"], ascending=[True, False], kind="stable")
+    return table[columns].reset_index(drop=True)
 
 
 @dataclass(frozen=True)

@@ -180,8 +180,13 @@ def _project_totals(dataset: Dataset, codes: list[str], index: pd.Index) -> pd.D
     return result.astype({"projects": int, "projects_yuan": float})
 
 
-def summary_to_json(summary: Summary) -> dict[str, object]:
-    """The summary as the JSON document of the CLI contract (see DESIGN.md)."""
+def summary_to_json(summary: Summary, lang: str = "zh") -> dict[str, object]:
+    """The summary as the JSON document of the CLI contract (see DESIGN.md).
+
+    ``warnings`` lists what the data loaded with (repaired boundaries, points outside every
+    township, ...), each with its message in ``lang``, so that a consumer of the JSON learns
+    of them too.
+    """
     ds = summary.dataset
     totals = summary.totals()
     return {
@@ -204,6 +209,7 @@ def summary_to_json(summary: Summary) -> dict[str, object]:
             "coverage": _ratios(totals["coverage"].to_dict()),
             "funding_yuan": totals["funding_yuan"],
         },
+        "warnings": [p.to_json(lang) for p in ds.warnings],
     }
 
 

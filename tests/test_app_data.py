@@ -15,10 +15,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
 
 from geo.io.store import open_store
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+DEMO = Path(__file__).resolve().parent.parent / "data" / "suyu"
 
 
 @pytest.fixture
@@ -133,6 +135,61 @@ def test_an_upload_with_errors_shows_the_full_report(store_url: str, dataset_fol
     assert any("sites.csv" in str(v) for v in report.iloc[:, 1])
     with open_store(store_url) as store:
         assert store.versions() == []
+
+
+def test_the_upload_report_says_which_files_it_is_about(store_url: str) -> None:  # noqa: ARG001
+    app = open_app(page="data")
+    assert any(s.value.startswith("当前数据（宿豫区（示例数据）") for s in app.success)
+
+    def no_id(file: str, data: bytes) -> bytes:
+        return data.replace(b"id,name,kind", b"ident,name,kind", 1) if file == "sites.csv" else data
+
+    upload(app, "mine.zip", zip_of(DEMO, change=no_id))
+    text = "\n".join(m.value for m in app.markdown)
+    assert "**本次上传：mine.zip**" in text
+    # every problem as a whole sentence with its file, not cut off in a table cell
+    assert any(m.value.startswith(":red[:material/error:] sites.csv") for m in app.markdown)
+
+
+def test_one_sites_file_per_township_is_combined_on_upload(store_url: str) -> None:
+    lines = (DEMO / "sites.csv").read_bytes().splitlines(keepends=True)
+    header, rows = lines[0], lines[1:]
+    half = len(rows) // 2
+    others = [p for p in DEMO.iterdir() if p.name != "sites.csv"]
+    files = [(p.name, p.read_bytes(), "text/plain") for p in others]
+    files.append(("sites-北.csv", header + b"".join(rows[:half]), "text/csv"))
+    files.append(("sites-南.csv", header + b"".join(rows[half - 1 :]), "text/csv"))  # one repeat
+    app = open_app(page="data")
+    app.text_input(key="actor_input").set_value("张明")
+    app.get("file_uploader")[0].set_value(files)
+    app.run()
+    app.button(key="upload_go").click().run()
+    assert not app.exception
+    assert "已保存为草稿" in notices(app)
+    with open_store(store_url) as store:
+        assert len(store.load(1).sites) == len(rows)
+    repeat = next(m.value for m in app.markdown if "完全相同" in m.value)
+    assert repeat.startswith(":orange[:material/warning:] sites-南.csv 第 2 行")
+    assert f"sites-北.csv 第 {half + 1} 行" in repeat
+
+
+def test_choices_about_the_old_data_are_forgotten_when_a_draft_is_previewed(
+    store_url: str,  # noqa: ARG001
+) -> None:
+    app = open_app(page="overview")
+    app.multiselect(key="groups").set_value(["disabled"]).run()
+    app.selectbox(key="indicator").set_value("unreached").run()
+    assert app.query_params["group"] == "disabled"
+    app._page_hash = calc_hash("data")  # a click on the data page in the navigation
+    app.run()
+    upload(app, "mine.zip", zip_of(DEMO))
+    assert app.query_params["v"] == "1"
+    assert "group" not in app.query_params
+    app._page_hash = calc_hash("overview")
+    app.run()
+    assert not app.exception
+    assert len(app.multiselect(key="groups").value) > 1  # every group of the new data
+    assert app.selectbox(key="indicator").value == "unreached"  # not about groups: kept
 
 
 def test_one_layer_replaced_on_top_of_the_published_version(

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo.compare import compare
 from geo.io.load import load_dataset
 from geo.selection import district_kpis
 from geo.summary import summarize
@@ -14,7 +15,7 @@ from geo.text.i18n import format_count, format_percent, format_yuan
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 DEMO = Path(__file__).resolve().parent.parent / "data" / "suyu"
-PAGES = ("overview", "coverage", "funding", "data")
+PAGES = ("overview", "coverage", "funding", "compare", "data")
 TITLES = {
     ("overview", "zh"): "总览",
     ("overview", "en"): "Overview",
@@ -22,6 +23,8 @@ TITLES = {
     ("coverage", "en"): "Coverage & gaps",
     ("funding", "zh"): "公益创投资金分配",
     ("funding", "en"): "Venture funding allocation",
+    ("compare", "zh"): "年度对比",
+    ("compare", "en"): "This year against last year",
     ("data", "zh"): "数据",
     ("data", "en"): "Data",
 }
@@ -96,13 +99,50 @@ def test_a_funding_weight_changes_the_allocation_and_keeps_the_budget() -> None:
     assert sum(_funding_column(app)) == 450000
 
 
-def test_briefing_mode_has_four_tiles_and_no_widgets() -> None:
+def _text(app: AppTest) -> str:
+    return "\n".join(m.value for m in app.markdown)
+
+
+def test_briefing_is_a_four_slide_deck_that_names_the_groups_on_every_slide() -> None:
     app = open_app(mode="briefing")
     assert len(app.metric) == 4
     assert not app.sidebar.children or all(
         not getattr(child, "children", None) for child in app.sidebar.children.values()
     )
-    assert not app.multiselect and not app.selectbox and not app.button
+    assert not app.multiselect and not app.selectbox
+    assert [b.label for b in app.button] == ["‹ 上一页", "下一页 ›"]
+    # the key figures carry their change since the simulated 2020
+    assert _metrics(app)["覆盖率"] == "49.6%"
+    assert app.metric[0].delta == "比上年 +1.3个百分点"
+    titles = [app.title[0].value]
+    for _ in range(3):
+        assert "服务群体：全部 7 类服务群体" in _text(app)
+        app.button(key="deck_next").click().run()
+        assert not app.exception
+        titles.append(app.title[0].value)
+    assert "服务群体：全部 7 类服务群体" in _text(app)
+    assert [title.split(" · ")[0] for title in titles] == [
+        "全区服务覆盖", "覆盖最薄弱的乡镇", "下一轮公益创投资金建议分配", "与上年相比的变化",
+    ]  # fmt: skip
+    assert app.query_params["slide"] == "4"
+    assert app.button(key="deck_next").disabled
+
+
+def test_briefing_worst_townships_and_funding_slides_give_geo_figures() -> None:
+    summary = summarize(load_dataset(DEMO), groups=["disabled"])
+    worst = summary.townships.sort_values("unreached", ascending=False).head(5)
+    app = open_app(mode="briefing", group="disabled", slide="2")
+    text = _text(app)
+    assert "服务群体：残疾人" in text
+    positions = [text.index(name) for name in worst["name"]]
+    assert positions == sorted(positions)  # named, most people out of reach first
+    assert format_count(worst["unreached"].iloc[0]) in text
+    app = open_app(mode="briefing", group="disabled", slide="3")
+    text = _text(app)
+    assert "建议（下一轮）：共 30万元" in text
+    assert "上一轮实际（2021年）" in text
+    top = summary.townships.sort_values("funding_yuan", ascending=False).iloc[0]
+    assert format_yuan(top["funding_yuan"]) in text
 
 
 @pytest.mark.parametrize(
@@ -112,3 +152,29 @@ def test_the_data_page_labels_the_provenance_keys(lang: str, label: str) -> None
     text = "\n".join(m.value for m in open_app(page="data", lang=lang).markdown)
     assert label in text
     assert "source_date" not in text and "boundary_note" not in text
+
+
+def test_the_compare_page_names_the_gains_and_losses_geo_computes() -> None:
+    comparison = compare(load_dataset(DEMO.parent / "suyu-2020"), load_dataset(DEMO))
+    gains, losses = comparison.ranked_changes(3)
+    app = open_app(page="compare")
+    text = _text(app)
+    for _, row in [*gains.iterrows(), *losses.iterrows()]:
+        assert f"**{row['name']}**" in text
+    assert "陆集街道" in "".join(losses["name"])  # the simulated closures of 2021
+    metrics = _metrics(app)
+    assert metrics["覆盖率"] == format_percent(comparison.totals()["coverage_new"]["all"])
+    assert metrics["新增站点/组织"] == str(len(comparison.opened))
+    assert metrics["撤销站点/组织"] == str(len(comparison.closed))
+    table = app.dataframe[0].value
+    assert len(table) == 12
+    assert list(table["状态"].unique()) == ["两年都有"]
+
+
+def test_the_overview_offers_data_driven_breaks_for_shares() -> None:
+    app = open_app(page="overview")
+    assert app.selectbox(key="breaks").value == "fixed"
+    app.selectbox(key="breaks").set_value("natural_breaks").run()
+    assert not app.exception
+    app.selectbox(key="indicator").set_value("unreached").run()
+    assert not any(s.key == "breaks" for s in app.selectbox)

@@ -16,8 +16,8 @@ from geo.travel import minutes_to_metres
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 DEMO = Path(__file__).resolve().parent.parent / "data" / "suyu"
 GROUP = "elders_left_behind"  # the first group: the page's default
-# A spot in the north-west of the district that the elders' stations do not reach
-SPOT = (118.30, 33.95)
+# A spot in the north-west of the district (晓店街道) that the elders' stations do not reach
+SPOT = (118.25, 34.05)
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,7 @@ def test_summary_json_on_the_demo_follows_the_contract() -> None:
     done = run_cli("summary", str(DEMO), "--json")
     assert done.returncode == 0, done.stderr
     doc = json.loads(done.stdout)
-    assert set(doc) == {"dataset", "parameters", "townships", "unassigned", "totals"}
+    assert set(doc) == {"dataset", "parameters", "townships", "unassigned", "totals", "warnings"}
     assert doc["dataset"]["demo"] is True
     assert len(doc["townships"]) == 12
     assert sum(t["funding_yuan"] for t in doc["townships"]) == 300_000
@@ -144,3 +144,26 @@ def test_unknown_group_lists_the_labels(capsys: pytest.CaptureFixture[str]) -> N
     err = capsys.readouterr().err
     assert "孤寡老人" in err
     assert "留守老人 (elders_left_behind)" in err
+
+
+def test_one_sites_file_per_township_reads_as_one_layer(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    folder = tmp_path / "parts"
+    shutil.copytree(DEMO, folder)
+    lines = (folder / "sites.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (folder / "sites.csv").unlink()
+    header, rows = lines[0], lines[1:]
+    (folder / "sites-a.csv").write_text(header + "".join(rows[:100]), encoding="utf-8")
+    (folder / "sites-b.csv").write_text(header + "".join(rows[100:]), encoding="utf-8")
+    assert main(["summary", str(folder), "--json"]) == 0
+    split = json.loads(capsys.readouterr().out)
+    assert main(["summary", str(DEMO), "--json"]) == 0
+    whole = json.loads(capsys.readouterr().out)
+    assert split["townships"] == whole["townships"]
+    (folder / "sites-c.csv").write_text(header + rows[5].replace(",118.", ",119.", 1), "utf-8")
+    assert main(["validate", str(folder)]) == 2
+    report = capsys.readouterr()
+    assert "sites-c.csv" in report.out + report.err and "sites-a.csv 第 7 行" in report.err

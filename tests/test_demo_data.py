@@ -18,6 +18,7 @@ from geo.io.load import load_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "suyu"
+EARLIER = ROOT / "data" / "suyu-2020"
 FILES = ("dataset.toml", "townships.geojson", "sites.csv", "demand.csv", "projects.csv")
 
 # The 12 township-level units of the demo (NBS codes; 皂河镇 321311151 is left out).
@@ -95,12 +96,23 @@ def townships() -> dict[str, shapely.Geometry]:
 def test_generator_writes_the_same_bytes_twice_and_matches_the_committed_demo(
     make_suyu: ModuleType, tmp_path: Path
 ) -> None:
-    make_suyu.generate(tmp_path / "a")
-    make_suyu.generate(tmp_path / "b")
-    for name in FILES:
-        first = (tmp_path / "a" / name).read_bytes()
-        assert first == (tmp_path / "b" / name).read_bytes(), name
-        assert first == (DEMO / name).read_bytes(), f"{name}: run python data/make_suyu.py"
+    make_suyu.generate(tmp_path / "a", tmp_path / "a-2020")
+    make_suyu.generate(tmp_path / "b", tmp_path / "b-2020")
+    for folder, committed in (("", DEMO), ("-2020", EARLIER)):
+        for name in FILES:
+            first = (tmp_path / f"a{folder}" / name).read_bytes()
+            assert first == (tmp_path / f"b{folder}" / name).read_bytes(), name
+            assert first == (committed / name).read_bytes(), f"{name}: run python data/make_suyu.py"
+
+
+def test_the_earlier_year_is_labelled_simulated_and_shares_the_townships() -> None:
+    meta = tomllib.loads((EARLIER / "dataset.toml").read_text(encoding="utf-8"))
+    assert meta["demo"] is True
+    assert meta["year"] == 2020
+    assert "2020" in meta["name"]
+    assert "示例数据" in meta["name"]
+    assert (EARLIER / "townships.geojson").read_bytes() == (DEMO / "townships.geojson").read_bytes()
+    assert tomllib.loads((DEMO / "dataset.toml").read_text(encoding="utf-8"))["year"] == 2021
 
 
 def test_metadata_marks_the_demo_and_declares_seven_groups() -> None:
@@ -142,14 +154,19 @@ def test_every_seat_lies_in_its_own_township(
         assert townships[township.code].contains(seat), township.name
 
 
-def test_district_area_is_close_to_the_directly_managed_672_km2(
+def test_the_townships_fill_the_real_district_outline(
     townships: dict[str, shapely.Geometry],
 ) -> None:
     import geopandas as gpd
 
     metric = gpd.GeoSeries(list(townships.values()), crs="EPSG:4326").to_crs("EPSG:32650")
-    assert metric.area.sum() / 1e6 == pytest.approx(672, rel=0.02)
-    assert metric.area.min() / 1e6 > 15
+    outline = gpd.read_file(ROOT / "data" / "suyu_outline.geojson").to_crs("EPSG:32650")
+    district = outline.geometry.iloc[0]
+    assert metric.area.sum() / 1e6 == pytest.approx(district.area / 1e6, rel=0.001)
+    assert district.area / 1e6 == pytest.approx(1125, rel=0.01)
+    # the cells' union is the outline, up to the 6-decimal rounding of the written file
+    assert shapely.union_all(metric.to_numpy()).symmetric_difference(district).area < 1e5
+    assert metric.area.min() / 1e6 > 10
 
 
 def test_sites_hold_the_reports_organization_counts(sites: pd.DataFrame) -> None:

@@ -74,3 +74,23 @@ def test_every_button_makes_its_file(monkeypatch: pytest.MonkeyPatch) -> None:
         assert data.startswith(magic[button["mime"]]), button["file_name"]
         assert len(data) > 1000
         assert button["file_name"].endswith((".png", ".pdf", ".xlsx", ".html"))
+
+
+def test_the_pack_download_says_what_changed_when_there_is_an_earlier_year() -> None:
+    import io
+
+    import pypdf
+
+    from dashboard.downloads import _file_bytes
+    from geo.cli.export import ExportOptions
+    from geo.io.load import load_dataset
+    from geo.summary import summarize
+
+    demo = Path(__file__).resolve().parents[1] / "data" / "suyu"
+    summary = summarize(load_dataset(demo), groups=["disabled"])
+    earlier = load_dataset(demo.parent / "suyu-2020")
+    data = _file_bytes(summary, "pack", ".pdf", lambda: earlier, ExportOptions())
+    pages = [p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages]
+    assert any("与上年相比的变化（2020 → 2021）" in text for text in pages)
+    without = _file_bytes(summary, "pack", ".pdf", None, ExportOptions())
+    assert len(pypdf.PdfReader(io.BytesIO(without)).pages) == len(pages) - 1

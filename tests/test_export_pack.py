@@ -68,3 +68,24 @@ def test_english_pack_of_the_small_dataset(tmp_path: Path) -> None:
     text = "".join(page.extract_text() for page in reader.pages)
     assert "Social-service coverage briefing" in text and "8 Mar 2026" in text
     assert all(name in text for name in TOWNSHIP_NAMES)
+
+
+def test_with_an_earlier_year_the_pack_says_what_changed(tmp_path: Path) -> None:
+    from geo.compare import compare
+
+    dataset = load_dataset(DEMO)
+    earlier = load_dataset(DEMO.parent / "suyu-2020")
+    summary = summarize(dataset, groups=["disabled"])
+    comparison = compare(earlier, dataset, groups=["disabled"])
+    path = build_pack(summary, tmp_path / "pack.pdf", day=DAY, comparison=comparison)
+    reader = pypdf.PdfReader(path)
+    heads = [page.extract_text() for page in reader.pages]
+    assert len(heads) == 8  # cover, overview, one group, gaps, funding, chart, changes, method
+    changes = heads[6]
+    assert "与上年相比的变化（2020 → 2021）" in changes
+    assert "覆盖率变化（百分点）" in changes
+    assert f"新增站点/组织（{len(comparison.opened)}）" in changes
+    worst = comparison.townships.sort_values("coverage_change_pp").iloc[0]
+    assert worst["name"] in changes
+    assert f"{worst['coverage_change_pp']:+.1f}" in changes
+    assert "方法与数据说明" in heads[7]

@@ -10,10 +10,11 @@ import pandas as pd
 import pytest
 from _export_data import make_dataset
 
-from geo.export.tables import township_table, write_csv, write_xlsx
+from geo.export.tables import township_table, unreached_table, write_csv, write_xlsx
 from geo.summary import Summary, summarize, summary_to_json
 
-SHEETS = ["乡镇汇总", "分群体覆盖", "缺口排名", "资金分配", "服务点位", "不在乡镇内的点位"]
+SHEETS = ["乡镇汇总", "分群体覆盖", "缺口排名", "未覆盖村居", "资金分配", "服务点位"]
+SHEETS += ["不在乡镇内的点位"]
 
 
 @pytest.fixture(scope="module")
@@ -90,3 +91,17 @@ def test_english_headers(summary: Summary) -> None:
     table = township_table(summary, "en")
     assert table.sheet == "Townships"
     assert table.frame.columns[:3].tolist() == ["Code", "Township", "Organizations"]
+
+
+def test_the_unreached_villages_sheet(summary: Summary, workbook: Path) -> None:
+    sheet = pd.read_excel(workbook, sheet_name="未覆盖村居", dtype={"村居编号": str})
+    expected = unreached_table(summary).frame
+    headers = ["乡镇", "村居编号", "村居", "群体", "未覆盖", "最近的服务点位", "距离（米）"]
+    assert list(sheet.columns) == [*headers, "该点位服务半径（米）"]
+    assert list(sheet["村居编号"]) == list(expected["村居编号"])
+    # the far village of each township, the near one of 来龙镇 for children (its station
+    # serves elders only) and the village outside every township: 80+20 + 90+20 + 100+30+20 + 55
+    assert sheet["未覆盖"].sum() == 415
+    assert sheet["乡镇"].iloc[-1] == "不在任何乡镇内"
+    book = openpyxl.load_workbook(workbook)["未覆盖村居"]
+    assert book.cell(2, 7).number_format == "#,##0"

@@ -116,3 +116,18 @@ def test_formats_per_indicator() -> None:
     assert format_indicator_value("funding_per_person", 4.26) == "4.3元"
     assert format_indicator_value("funding_per_person", 4.26, "en") == "¥4.3"
     assert format_indicator_value("funding_per_person", math.nan) == "—"
+
+
+def test_shares_have_fixed_classes_unless_data_driven_breaks_are_asked_for() -> None:
+    values = pd.Series([0.05, 0.2, 0.21, 0.55, 0.99, np.nan])
+    fixed = classify_values(values, scheme="fixed")
+    assert list(fixed.classes) == [0, 0, 1, 2, 4, -1]
+    assert [(lo, hi) for lo, hi, _ in fixed.legend] == [
+        (0.0, 0.2), (0.2, 0.4), (0.4, 0.6), (0.6, 0.8), (0.8, 1.0)
+    ]  # fmt: skip
+    # the same share gets the same colour on two maps whatever else is on them
+    other = classify_values(pd.Series([0.55, 0.9]), scheme="fixed")
+    assert other.colours.iloc[0] == fixed.colours.iloc[3]
+    table = pd.DataFrame({"coverage": [0.1, 0.12, 0.15], "people": [1, 1, 1]})
+    assert classify_indicator(table, "coverage").legend[-1][1] == 1.0
+    assert classify_indicator(table, "coverage", scheme="natural_breaks").legend[-1][1] == 0.15

@@ -95,3 +95,18 @@ def test_no_small_count_in_the_public_html_map(summary: Summary, tmp_path: Path)
     assert {int(n) for n in said.findall(internal.read_text("utf-8"))} & {1, 2, 3, 4}  # control
     assert [n for n in said.findall(page) if 0 < int(n) < 5] == []
     assert "未覆盖人数：*" in page  # township A's 7 + hidden 3 is protected
+
+
+def test_public_unreached_sheet_leaves_out_the_small_groups(
+    summary: Summary, tmp_path: Path
+) -> None:
+    """A row names a village: with "<5" people it would point at a household, so it goes."""
+    internal = _xlsx_rows(export_summary(summary, "tables", tmp_path / "i.xlsx"))
+    public = _xlsx_rows(
+        export_summary(summary, "tables", tmp_path / "p.xlsx", ExportOptions(public=True))
+    )
+    ids = {name: sorted(str(r[1]) for r in rows[1:]) for name, rows in (
+        ("internal", internal["未覆盖村居"]), ("public", public["未覆盖村居"])
+    )}  # fmt: skip
+    assert ids["internal"] == ["A3", "B1", "B2", "B3", "C1", "C2", "C3", "D1", "D2", "D3", "E2"]
+    assert ids["public"] == ["A3", "B3", "C3", "D3"]

@@ -83,13 +83,29 @@ def test_semicolon_separated_csv(tmp_path: Path) -> None:
     assert read_table(path).to_dict("list") == {"id": ["S1"], "lon": ["118,35"]}
 
 
-def test_ragged_rows_are_padded_and_long_rows_reported(tmp_path: Path) -> None:
+def test_ragged_rows_are_padded_and_both_short_and_long_rows_reported(tmp_path: Path) -> None:
     path = tmp_path / "sites.csv"
     path.write_text("id,name\nS1\nS2,b,,\nS3,c,oops\n", encoding="utf-8")
     frame = read_table(path)
     assert frame.to_dict("list") == {"id": ["S1", "S2", "S3"], "name": ["", "b", "c"]}
+    problems = frame.attrs["problems"]
+    found = [(p.code, p.row, p.params["found"], p.params["expected"]) for p in problems]
+    assert found == [("short_row", 2, 1, 2), ("extra_cells", 4, 3, 2)]
+
+
+def test_a_deleted_comma_is_reported_not_read_as_a_blank_last_cell(tmp_path: Path) -> None:
+    """The fast path (no long rows): the counts would shift one column left, the last read 0."""
+    path = tmp_path / "demand.csv"
+    path.write_text("id,a,b,c\nV1,1,2,3\nV2,4,56\n\nV3,7,8,9\n", encoding="utf-8")
+    frame = read_table(path)
+    assert frame.index.tolist() == [2, 3, 5]
     (problem,) = frame.attrs["problems"]
-    assert (problem.code, problem.row, problem.params["found"]) == ("extra_cells", 4, 3)
+    assert (problem.code, problem.row, problem.params) == (
+        "short_row",
+        3,
+        {"found": 3, "expected": 4},
+    )
+    assert "3" in problem.message("en") and "4" in problem.message("zh")
 
 
 def test_xlsx_cells_read_as_typed(tmp_path: Path) -> None:

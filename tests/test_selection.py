@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pytest
+from pyproj import Geod
 from small_dataset import GROUPS, make_dataset
 
 from geo.selection import (
@@ -13,6 +15,7 @@ from geo.selection import (
     site_catchment_radii,
     township_detail,
     unreached_points,
+    unreached_villages,
 )
 from geo.summary import Summary, summarize
 
@@ -81,3 +84,53 @@ def test_district_kpis_by_hand(summary: Summary) -> None:
     assert (kpis.funding_year, kpis.projects, kpis.funding_yuan) == (2021, 2, 100000.0)
     children = district_kpis(summarize(make_dataset(), groups=["children"]))
     assert (children.projects, children.people, children.stations) == (1, 85, 2)
+
+
+def _metres(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return Geod(ellps="WGS84").inv(a[0], a[1], b[0], b[1])[2]
+
+
+def test_unreached_villages_name_the_nearest_serving_site_in_metres(summary: Summary) -> None:
+    villages = unreached_villages(summary)
+    rows = list(zip(villages["id"], villages["group"], villages["site_id"], strict=True))
+    # T1: V2's elders (S1 is 4.6 km west, S2 a little further east), V2's children (S2: S3
+    # serves children too but is 11 km away), V1's children (S1 serves elders only); T3: V4's
+    # elders (S4, 9 km east, beats S1, 11 km south); T4: V5's elders (S4, its own 500 m)
+    assert rows == [
+        ("V2", "elders", "S1"),
+        ("V2", "children", "S2"),
+        ("V1", "children", "S2"),
+        ("V4", "elders", "S4"),
+        ("V5", "elders", "S4"),
+    ]
+    assert villages["unreached"].tolist() == [50.0, 20.0, 10.0, 40.0, 30.0]
+    assert villages["township_name"].tolist() == ["一镇", "一镇", "一镇", "三镇", "四镇"]
+    assert villages["radius_m"].tolist() == [2000.0, 1000.0, 1000.0, 500.0, 500.0]
+    # metres on the ground (UTM scale error here < 0.05%), not degrees
+    expected = [
+        _metres((118.3999, 33.85), (118.35, 33.85)),
+        _metres((118.3999, 33.85), (118.45, 33.85)),
+        _metres((118.351, 33.851), (118.45, 33.85)),
+        _metres((118.351, 33.951), (118.45, 33.95)),
+        _metres((118.462, 33.95), (118.45, 33.95)),
+    ]
+    assert villages["distance_m"].tolist() == pytest.approx(expected, rel=5e-4)
+    assert 1100 < villages["distance_m"].iloc[-1] < 1120
+
+
+def test_unreached_villages_are_the_red_points_of_the_map(summary: Summary) -> None:
+    villages = unreached_villages(summary)
+    points = unreached_points(summary).set_index("id")
+    per_village = villages.groupby("id")["unreached"].sum()
+    assert per_village.sort_index().to_dict() == points["unreached"].sort_index().to_dict()
+    assert list(unreached_villages(summary, "T3")["id"]) == ["V4"]
+    assert unreached_villages(summary, "T2").empty
+
+
+def test_a_group_no_site_serves_has_no_nearest_site() -> None:
+    dataset = make_dataset()
+    sites = dataset.sites.assign(groups=[("elders",)] * 4)
+    summary = summarize(dataclasses.replace(dataset, sites=sites), groups=["children"])
+    villages = unreached_villages(summary)
+    assert list(villages["id"]) == ["V2", "V1", "V3", "V4"]  # every village with children
+    assert villages["site_id"].isna().all() and villages["distance_m"].isna().all()

@@ -443,3 +443,69 @@ def test_privacy_min_count_defaults_to_5_and_is_read(make_dataset_folder: MakeFo
     assert load_dataset(make_dataset_folder()).min_count == 5
     toml = DEFAULT_TOML.replace("[[groups]]", "[privacy]\nmin_count = 10\n\n[[groups]]", 1)
     assert load_dataset(make_dataset_folder(toml=toml)).min_count == 10
+
+
+def test_a_site_whose_stated_township_disagrees_is_a_warning_with_the_distance(
+    make_dataset_folder: MakeFolder,
+) -> None:
+    from pyproj import Geod
+
+    sites = default_sites()
+    # S1 agrees; S2 lies in 二镇, not in 一镇 (named by its code); S3 names no township
+    sites["所属乡镇"] = ["一镇", "321311001", "321311999"]
+    problems = validate_dataset(make_dataset_folder(sites=sites))
+    mismatch = only(problems, "township_mismatch")
+    assert mismatch.severity == "warning"
+    assert (mismatch.file, mismatch.row, mismatch.column) == ("sites.csv", 3, "所属乡镇")
+    assert (mismatch.params["found"], mismatch.params["given"]) == ("二镇", "321311001")
+    # S2 (118.45, 33.85) is 0.05 degrees east of 一镇's border at 118.4
+    border = Geod(ellps="WGS84").inv(118.45, 33.85, 118.4, 33.85)[2]
+    assert abs(float(str(mismatch.params["distance"]).replace(",", "")) - border) < 5
+    text = mismatch.message("zh")
+    assert "sites.csv 第 3 行" in text and "二镇" in text and "321311001" in text and "米" in text
+    unknown = only(problems, "stated_township_unknown")
+    assert (unknown.row, unknown.severity, unknown.params["found"]) == (4, "warning", "二镇")
+    assert "321311999" in unknown.message("en")
+
+
+def test_a_layer_in_several_files_is_combined(make_dataset_folder: MakeFolder) -> None:
+    from conftest import write_layer
+
+    from geo.io.load import load_dataset
+
+    sites = default_sites()
+    folder = make_dataset_folder(omit=("sites",))
+    write_layer(folder / "sites-一镇.csv", sites.iloc[[0]])
+    write_layer(folder / "sites-二镇.xlsx", sites.iloc[[1, 2]])
+    assert validate_dataset(folder) == []
+    dataset = load_dataset(folder)
+    assert list(dataset.sites["id"]) == ["S1", "S2", "S3"]
+    assert list(dataset.sites["township"]) == ["321311001", "321311002", "321311002"]
+
+
+def test_duplicates_and_conflicts_across_files_name_both_files_and_rows(
+    make_dataset_folder: MakeFolder,
+) -> None:
+    from conftest import write_layer
+
+    sites = default_sites()
+    folder = make_dataset_folder()  # sites.csv: S1, S2, S3
+    again = sites.iloc[[0, 2]].copy()  # S1 exactly again; S3 with another radius
+    again.loc[2, "radius_m"] = "800"
+    write_layer(folder / "sites-二镇.csv", again)
+    problems = validate_dataset(folder)
+    duplicate = only(problems, "duplicate_across_files")
+    assert (duplicate.severity, duplicate.file, duplicate.row) == ("warning", "sites-二镇.csv", 2)
+    assert (duplicate.params["other_file"], duplicate.params["other_row"]) == ("sites.csv", 2)
+    conflict = only(problems, "conflict_across_files")
+    assert (conflict.severity, conflict.file, conflict.row) == ("error", "sites-二镇.csv", 3)
+    assert conflict.params["other_row"] == 4 and conflict.params["columns"] == "radius_m"
+    text = conflict.message("zh")
+    assert "sites-二镇.csv 第 3 行" in text and "sites.csv 第 4 行" in text
+
+
+def test_a_part_in_another_format_is_named(make_dataset_folder: MakeFolder) -> None:
+    folder = make_dataset_folder()
+    (folder / "sites-来龙镇.xls").write_bytes(b"old excel")
+    problem = only(validate_dataset(folder), "file_unsupported")
+    assert problem.file == "sites-来龙镇.xls"

@@ -8,12 +8,19 @@ import re
 import folium
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 from small_dataset import make_dataset
 
 from geo.indicators import INDICATORS, classify_indicator
-from geo.maps.views import MapView, build_map, catchments_by_default, category_colours
+from geo.maps.views import (
+    KNOWN_CATEGORY_COLOURS,
+    MapView,
+    build_map,
+    catchments_by_default,
+    category_colours,
+)
 from geo.maps.webmap import (
     LEAFLET_CSS,
     LEAFLET_JS,
@@ -223,9 +230,17 @@ def test_demo_maps_say_so_in_the_legend(summary: Summary) -> None:
 def test_category_colours_are_stable() -> None:
     categories = make_dataset().sites["category"]
     colours = category_colours(categories)
-    assert list(colours) == sorted(colours)  # one site each: alphabetical
     assert len(set(colours.values())) == 4
     assert category_colours(categories) == colours
+
+
+def test_a_category_keeps_its_colour_whatever_else_the_dataset_holds() -> None:
+    # 妇女之家 is the most frequent category in one dataset and the rarest in the other
+    one = category_colours(pd.Series(["妇女之家"] * 5 + ["儿童之家", "助老食堂"]))
+    other = category_colours(pd.Series(["妇女之家"] + ["助老食堂"] * 9 + ["乡村书屋"] * 4))
+    assert one["妇女之家"] == other["妇女之家"] == KNOWN_CATEGORY_COLOURS["妇女之家"]
+    assert one["助老食堂"] == other["助老食堂"]
+    assert len(set(other.values())) == 3
 
 
 def test_coordinates_are_rounded_for_size(summary: Summary) -> None:

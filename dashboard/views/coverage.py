@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
 from dashboard import access_layer, downloads, loader, state, widgets
 from dashboard.loader import ViewParameters
 from geo.dataset import Dataset
-from geo.export.tables import gap_table
+from geo.export.tables import csv_bytes, gap_table, unreached_table, xlsx_bytes
 from geo.maps.views import MapView
 from geo.selection import TownshipDetail, township_detail
 from geo.summary import Summary
@@ -24,46 +27,58 @@ def _site_filters(
         t("filter.kind", lang),
         ["organization", "station"],
         format_func=lambda k: t(f"kind.{k}", lang),
-        key="kinds",
         placeholder=t("kind.all", lang),
+        **state.bind("kinds", "kept.kinds", list),
     )
     categories = sorted(dataset.sites["category"].dropna().astype(str).unique())
     chosen = st.sidebar.multiselect(
-        t("filter.category", lang), categories, key="categories", placeholder=t("kind.all", lang)
+        t("filter.category", lang),
+        categories,
+        placeholder=t("kind.all", lang),
+        **state.bind("categories", "kept.categories", list),
     )
     return (tuple(kinds) or None), (tuple(chosen) or None)
 
 
 def _radius_inputs(dataset: Dataset, groups: tuple[str, ...], lang: str) -> dict[str, float]:
-    radii: dict[str, float] = {}
-    with st.sidebar.expander(t("map.catchments", lang), expanded=False):
+    """A catchment radius per chosen group; the changed ones are kept for every page."""
+    radii = state.selected_radii()
+    with st.sidebar.expander(t("map.catchments", lang), expanded=bool(radii)):
         for code in groups:
             group = dataset.group(code)
-            radii[code] = float(
-                st.number_input(
-                    t("filter.radius", lang, group=group.display(lang)),
-                    min_value=100,
-                    max_value=20000,
-                    value=int(group.radius_m),
-                    step=100,
-                    key=f"radius_{code}",
-                )
+            key = f"radius_{code}"
+            st.session_state[key] = int(radii.get(code, group.radius_m))
+            st.number_input(
+                t("filter.radius", lang, group=group.display(lang)),
+                min_value=100,
+                max_value=20000,
+                step=100,
+                key=key,
+                on_change=_keep_radius,
+                args=(dataset, code),
             )
-    return {c: r for c, r in radii.items() if r != dataset.group(c).radius_m}
+    return {c: r for c, r in state.selected_radii().items() if c in groups}
+
+
+def _keep_radius(dataset: Dataset, code: str) -> None:
+    radii = state.selected_radii()
+    metres = float(st.session_state[f"radius_{code}"])
+    if metres == dataset.group(code).radius_m:
+        radii.pop(code, None)
+    else:
+        radii[code] = metres
+    state.keep(state.RADII_KEY, radii)
 
 
 def _township_picker(dataset: Dataset, lang: str) -> str | None:
     names = dataset.townships.set_index("code")["name"].to_dict()
-    if "township" not in st.session_state:
-        st.session_state["township"] = state.initial_township(dataset) or ""
-    code = st.sidebar.selectbox(
+    st.sidebar.selectbox(
         t("filter.township", lang),
         ["", *names],
         format_func=lambda c: names.get(c, t("filter.township_all", lang)),
-        key="township",
+        **state.bind("township", state.TOWNSHIP_KEY, lambda: state.initial_township(dataset)),
     )
-    state.sync_param("township", code or None)
-    return code or None
+    return state.selected_township()
 
 
 def _clicked_township(result: object) -> str | None:
@@ -79,7 +94,7 @@ def _open_clicked_township() -> None:
     """Map callback: runs before the rerun, so it may still set the township picker."""
     clicked = _clicked_township(st.session_state.get(MAP_KEY))
     if clicked:
-        st.session_state["township"] = clicked
+        state.keep(state.TOWNSHIP_KEY, clicked)
 
 
 def _gap_table(summary: Summary, lang: str) -> None:
@@ -88,7 +103,7 @@ def _gap_table(summary: Summary, lang: str) -> None:
 
 
 def _detail(detail: TownshipDetail, lang: str, dataset: Dataset) -> None:
-    st.subheader(t("coverage.detail", lang, township=detail.name))
+    st.subheader(t("coverage.detail", lang, township=widgets.plain(detail.name)))
     row = detail.row
     cols = st.columns(4)
     cols[0].metric(t("kpi.people", lang), format_count(row["people"], lang))
@@ -103,26 +118,69 @@ def _detail(detail: TownshipDetail, lang: str, dataset: Dataset) -> None:
     widgets.show_table(
         groups[list(columns)].rename(columns=headers), percent=[t("col.coverage", lang)]
     )
+    if len(detail.groups) < len(dataset.group_codes):
+        names = t("export.sep", lang).join(groups["label"])
+        st.caption(t("coverage.by_group_note", lang, groups=names))
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{t('coverage.sites_in', lang)}**")
-        sites = pd.DataFrame(
-            {
-                t("col.site", lang): detail.sites["name"],
-                t("col.kind", lang): detail.sites["kind"].map(lambda k: t(f"kind.{k}", lang)),
-                t("col.category", lang): detail.sites["category"],
-            }
-        )
-        widgets.show_table(sites)
+        if detail.sites.empty:
+            st.caption(t("coverage.no_sites_here", lang))
+        else:
+            widgets.show_table(
+                pd.DataFrame(
+                    {
+                        t("col.site", lang): detail.sites["name"],
+                        t("col.kind", lang): detail.sites["kind"].map(
+                            lambda k: t(f"kind.{k}", lang)
+                        ),
+                        t("col.category", lang): detail.sites["category"],
+                    }
+                )
+            )
     with right:
         st.markdown(f"**{t('coverage.projects_in', lang)}**")
-        projects = pd.DataFrame(
-            {
-                t("col.project", lang): detail.projects["name"],
-                t("col.projects_yuan", lang): detail.projects["amount_yuan"],
-            }
-        )
-        widgets.show_table(projects, decimals={t("col.projects_yuan", lang): 0})
+        if detail.projects.empty:
+            st.caption(t("coverage.no_projects", lang))
+        else:
+            projects = pd.DataFrame(
+                {
+                    t("col.project", lang): detail.projects["name"],
+                    t("col.projects_yuan", lang): detail.projects["amount_yuan"],
+                }
+            )
+            widgets.show_table(projects, decimals={t("col.projects_yuan", lang): 0})
+
+
+def _unreached_list(summary: Summary, township: str | None, name: str, lang: str) -> None:
+    """The villages out of reach (of the township, or the district), sortable, downloadable."""
+    st.subheader(t("coverage.unreached_list", lang, where=name))
+    table = unreached_table(summary, lang, township=township)
+    if table.frame.empty:
+        st.caption(t("coverage.unreached_none", lang))
+        return
+    st.caption(t("coverage.unreached_help", lang))
+    widgets.show_report_table(table, max_rows=12)
+    stem = f"{table.sheet}_{name}_{date.today().isoformat()}"
+    left, right, _ = st.columns([1, 1, 3])
+    left.download_button(
+        t("coverage.download_csv", lang),
+        partial(csv_bytes, table),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        key="unreached_csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    right.download_button(
+        t("coverage.download_xlsx", lang),
+        partial(xlsx_bytes, table),
+        file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="unreached_xlsx",
+        on_click="ignore",
+        icon=":material/download:",
+    )
 
 
 def render() -> None:
@@ -161,11 +219,20 @@ def render() -> None:
         on_change=_open_clicked_township,
     )
     if township:
-        _detail(township_detail(summary, township), lang, cur.dataset)
+        detail = township_detail(summary, township)
+        _detail(detail, lang, cur.dataset)
+        downloads.township_sheet_button(summary, township, detail.name, lang=lang)
+        _unreached_list(summary, township, detail.name, lang)
     else:
         st.caption(t("coverage.pick", lang))
+        _unreached_list(summary, None, t("filter.township_all", lang), lang)
     _gap_table(summary, lang)
     one = groups[0] if len(groups) == 1 else None
     downloads.export_buttons(
-        summary, lang=lang, key="coverage", view="coverage" if one else "indicator", group=one
+        summary,
+        lang=lang,
+        key="coverage",
+        view="coverage" if one else "indicator",
+        group=one,
+        township=township,
     )

@@ -55,8 +55,8 @@ class Attempt:
 def _shown(cur: Current, lang: str) -> None:
     dataset = cur.dataset
     st.subheader(t("data.loaded", lang))
-    colon = t("app.colon", lang)
-    st.markdown(f"**{dataset.name}** · {t('data.source', lang)}{colon}{banner.describe(cur, lang)}")
+    name, colon = widgets.plain(dataset.name), t("app.colon", lang)
+    st.markdown(f"**{name}** · {t('data.source', lang)}{colon}{banner.describe(cur, lang)}")
     st.markdown(
         t(
             "data.counts",
@@ -71,11 +71,12 @@ def _shown(cur: Current, lang: str) -> None:
     if provenance:
         st.markdown(f"**{t('data.provenance', lang)}**")
         colon = t("app.colon", lang)
-        st.markdown("\n".join(f"- **{label}**{colon}{value}" for label, value in provenance))
+        items = (f"- **{label}**{colon}{widgets.plain(value)}" for label, value in provenance)
+        st.markdown("\n".join(items))
     st.markdown(f"**{t('data.groups', lang)}**")
     widgets.show_table(_groups_frame(dataset, lang), decimals={t("col.weight", lang): 2})
     st.subheader(t("data.validation", lang))
-    _report(dataset.warnings, lang)
+    _report(dataset.warnings, lang, name=dataset.name)
 
 
 def _groups_frame(dataset: Dataset, lang: str) -> pd.DataFrame:
@@ -89,7 +90,12 @@ def _groups_frame(dataset: Dataset, lang: str) -> pd.DataFrame:
     )
 
 
-def _report(problems: tuple[Problem, ...] | list[Problem], lang: str) -> None:
+MAX_LISTED = 30
+
+
+def _report(problems: tuple[Problem, ...] | list[Problem], lang: str, *, name: str) -> None:
+    """A verdict, then each problem as a full sentence (file, row, column, what to do): a
+    table column would cut them off at 1440 px. The whole list as a table below."""
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
     if errors:
@@ -97,9 +103,29 @@ def _report(problems: tuple[Problem, ...] | list[Problem], lang: str) -> None:
     elif warnings:
         st.warning(t("data.warnings", lang, n=len(warnings)))
     else:
-        st.success(t("data.valid", lang))
+        st.success(t("data.valid", lang, name=widgets.plain(name)))
+    listed = [*errors, *warnings]
+    for problem in listed[:MAX_LISTED]:
+        # Streamlit's own icon font: an office PC may have no colour-emoji font
+        icon = (
+            ":red[:material/error:]"
+            if problem.severity == "error"
+            else (":orange[:material/warning:]")
+        )
+        st.markdown(f"{icon} {widgets.plain(problem.message(lang))}")
+    if len(listed) > MAX_LISTED:
+        st.caption(t("data.problem_more", lang, n=len(listed) - MAX_LISTED))
     if problems:
-        st.dataframe(widgets.problems_frame(problems, lang), hide_index=True, width="stretch")
+        with st.expander(t("data.problem_table", lang)):
+            frame = widgets.problems_frame(problems, lang)
+            st.dataframe(frame, hide_index=True, width="stretch")
+            st.download_button(
+                "CSV",
+                frame.to_csv(index=False).encode("utf-8-sig"),
+                file_name="problems.csv",
+                mime="text/csv",
+                key=f"problems_csv_{name}",
+            )
 
 
 # --- the versions --------------------------------------------------------------------------
@@ -341,28 +367,30 @@ def _finish(attempt: Attempt, where: str) -> None:
 
 
 def _attempt_report(where: str, lang: str) -> None:
+    """The verdict on the last upload, boxed apart from the report on the data shown."""
     kept = st.session_state.get(REPORT_KEY)
     if kept is None or kept[0] != where:
         return
     attempt: Attempt = kept[1]
     files = "、".join(attempt.files) if lang == "zh" else ", ".join(attempt.files)
-    st.markdown(t("data.judged", lang, files=files))
-    if attempt.version is None:
-        st.error(t("data.upload_failed", lang))
-        if attempt.failure:
-            st.error(attempt.failure)
-        if attempt.problems:
-            _report(attempt.problems, lang)
-        return
-    name = banner.version_name(attempt.version, lang)
-    if attempt.duplicate:
-        st.info(t("data.duplicate", lang, name=name))
-    else:
-        st.success(t("data.draft_saved", lang, name=name))
-    if attempt.base is not None and attempt.layer is not None:
-        layer = _layer_name(attempt.layer, lang)
-        st.caption(t("data.layer_done", lang, layer=layer, base=attempt.base.id))
-    _report(attempt.problems, lang)
+    with st.container(border=True):
+        st.markdown(f"**{t('data.judged', lang, files=files)}**")
+        if attempt.version is None:
+            st.error(t("data.upload_failed", lang))
+            if attempt.failure:
+                st.error(attempt.failure)
+            if attempt.problems:
+                _report(attempt.problems, lang, name=files)
+            return
+        name = banner.version_name(attempt.version, lang)
+        if attempt.duplicate:
+            st.info(t("data.duplicate", lang, name=name))
+        else:
+            st.success(t("data.draft_saved", lang, name=name))
+        if attempt.base is not None and attempt.layer is not None:
+            layer = _layer_name(attempt.layer, lang)
+            st.caption(t("data.layer_done", lang, layer=layer, base=attempt.base.id))
+        _report(attempt.problems, lang, name=name)
 
 
 def _layer_name(layer: str, lang: str) -> str:
@@ -434,7 +462,7 @@ def _actor(lang: str) -> str:
 def render() -> None:
     """The data page."""
     lang = state.lang()
-    cur = source.current()
+    cur = state.current()
     st.title(t("data.title", lang))
     widgets.demo_notice(cur.dataset, lang)
     _message()

@@ -93,6 +93,7 @@ def render() -> None:
         indicator="funding_yuan",
         lang=lang,
         show_sites=False,
+        township=state.selected_township(),
         asset_base=loader.leaflet_asset_base(),
     )
     left, right = st.columns([1, 1])

@@ -9,6 +9,7 @@ from dashboard.loader import ViewParameters
 from geo.indicators import (
     CHOROPLETH_INDICATORS,
     INDICATORS,
+    Scheme,
     classify_indicator,
     format_indicator_value,
     indicator_name,
@@ -20,25 +21,35 @@ from geo.text.i18n import format_count, t
 
 
 def _indicator_picker(lang: str) -> str:
-    if "indicator" not in st.session_state:
-        st.session_state["indicator"] = state.initial_indicator()
-    code = st.sidebar.selectbox(
+    st.sidebar.selectbox(
         t("filter.indicator", lang),
         CHOROPLETH_INDICATORS,
         format_func=lambda c: indicator_name(c, lang),
-        key="indicator",
+        **state.bind("indicator", state.INDICATOR_KEY, state.initial_indicator),
     )
-    state.sync_param("indicator", None if code == CHOROPLETH_INDICATORS[0] else code)
-    return code
+    return state.selected_indicator()
+
+
+def _breaks_picker(indicator: str, lang: str) -> Scheme | None:
+    """Fixed share classes or the data's natural breaks, for the share indicators only."""
+    if INDICATORS[indicator].value_format != "percent":
+        return None
+    return st.sidebar.selectbox(
+        t("filter.breaks", lang),
+        ("fixed", "natural_breaks"),
+        format_func=lambda b: t(f"filter.breaks.{b}", lang),
+        key="breaks",
+        help=t("filter.breaks_help", lang),
+    )
 
 
 # how the ranking's value axis is labelled, by the indicator's value format
 _AXIS = {"percent": "percent", "count": "count", "money": "count"}
 
 
-def _ranking(summary: Summary, indicator: str, lang: str) -> None:
+def _ranking(summary: Summary, indicator: str, breaks: Scheme | None, lang: str) -> None:
     table = summary.townships
-    classes = classify_indicator(table, indicator)
+    classes = classify_indicator(table, indicator, scheme=breaks)
     texts = [format_indicator_value(indicator, v, lang) for v in classes.values]
     title = t("overview.ranking", lang, indicator=indicator_name(indicator, lang))
     fig = charts.ranked_bar(
@@ -86,54 +97,26 @@ def render() -> None:
     cur = state.current()
     groups = widgets.group_picker(cur.dataset, lang)
     indicator = _indicator_picker(lang)
+    breaks = _breaks_picker(indicator, lang)
     basemap = widgets.basemap_picker(lang)
-    summary = state.summary(ViewParameters.of(groups))
-    st.title(t("overview.title", lang) + " · " + cur.dataset.name)
+    summary = state.summary(ViewParameters.of(groups, radii=state.selected_radii()))
+    st.title(t("overview.title", lang) + " · " + widgets.plain(cur.dataset.name))
     widgets.demo_notice(cur.dataset, lang)
-    widgets.kpi_tiles(district_kpis(summary), lang, briefing=False)
+    widgets.kpi_tiles(district_kpis(summary), lang)
     view = MapView(
         indicator=indicator,
         lang=lang,
         basemap=basemap,
         tianditu_key=widgets.tianditu_key(),
+        township=state.selected_township(),
         asset_base=loader.leaflet_asset_base(),
+        breaks=breaks,
     )
     widgets.show_map(build_map(summary, view), key="overview_map", height=640)
     _unassigned(summary, lang)
     left, right = st.columns([1, 1], gap="large")
     with left:
-        _ranking(summary, indicator, lang)
+        _ranking(summary, indicator, breaks, lang)
     with right:
         _quality(summary, lang)
     downloads.export_buttons(summary, lang=lang, key="overview", indicator=indicator)
-
-
-def render_briefing() -> None:
-    """Briefing mode: a large title, the map and four KPI tiles, nothing else."""
-    lang = state.lang()
-    cur = state.current()
-    groups = state.selected_groups()
-    indicator = state.initial_indicator()
-    summary = state.summary(ViewParameters.of(groups))
-    title = t("app.title", lang) + " · " + cur.dataset.name
-    st.title(title)
-    if cur.dataset.demo:
-        st.markdown(
-            "<div style='font-size:1.35rem;color:#92400e;margin:-0.4rem 0 0.6rem 0'>"
-            f"{t('demo.banner', lang)} {t('demo.boundaries', lang)}</div>",
-            unsafe_allow_html=True,
-        )
-    view = MapView(
-        indicator=indicator,
-        lang=lang,
-        briefing=True,
-        asset_base=loader.leaflet_asset_base(),
-    )
-    left, right = st.columns([7, 3], gap="medium")
-    with left:
-        widgets.show_map(build_map(summary, view), key="briefing_map", height=840)
-    with right:
-        widgets.kpi_tiles(district_kpis(summary), lang, briefing=True)
-    exit_link = "./?lang=en" if lang == "en" else "./"
-    link = f"<a href='{exit_link}' target='_self' style='color:#9ca3af'>"
-    st.markdown(link + t("app.briefing_exit", lang) + "</a>", unsafe_allow_html=True)

@@ -6,8 +6,10 @@ remembers the dataset token and the group it was added for.
 
 from __future__ import annotations
 
+import io
 import math
 import tempfile
+from collections.abc import Callable
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -21,6 +23,7 @@ from dashboard import loader, state, widgets
 from geo.access import group_sites
 from geo.dataset import Dataset
 from geo.errors import DatasetError, Problem
+from geo.export.plans import siting_figure
 from geo.export.tables import csv_bytes, report_table, suggestion_table, xlsx_bytes
 from geo.io.candidates import read_candidates
 from geo.io.datum import to_wgs84
@@ -38,6 +41,8 @@ CLICK_KEY = "whatif_last_click"
 CANDIDATES_KEY = "siting_candidates"
 CANDIDATES_SEEN_KEY = "siting_candidates_seen"
 CANDIDATES_REPORT_KEY = "siting_candidates_report"
+GROUP_KEY = "kept.siting_group"
+DEFAULT_K = 3
 DATUM_NAMES = {"wgs84": "WGS-84", "cgcs2000": "CGCS2000", "gcj02": "GCJ-02", "bd09": "BD-09"}
 
 
@@ -45,47 +50,90 @@ DATUM_NAMES = {"wgs84": "WGS-84", "cgcs2000": "CGCS2000", "gcj02": "GCJ-02", "bd
 
 
 def _group_choice(dataset: Dataset, lang: str) -> str:
-    codes = list(dataset.group_codes)
-    if st.session_state.get("siting_group") not in codes:
-        st.session_state["siting_group"] = state.initial_groups(dataset)[0]
-    code = st.sidebar.selectbox(
-        t("siting.group", lang),
-        codes,
-        format_func=lambda c: dataset.group(c).display(lang),
-        key="siting_group",
+    """The one group the page plans for: one of the groups chosen in the sidebar."""
+    chosen = state.selected_groups()
+    names = {c: dataset.group(c).display(lang) for c in chosen}
+
+    def initial() -> str:
+        wanted = st.query_params.get("site_group", "")
+        return wanted if wanted in chosen else chosen[0]
+
+    if state.kept(GROUP_KEY, initial) not in chosen:
+        state.keep(GROUP_KEY, chosen[0])
+    if len(chosen) == 1:
+        st.sidebar.caption(t("siting.group_only", lang, group=names[chosen[0]]))
+        return chosen[0]
+    st.sidebar.selectbox(
+        t("siting.group", lang, n=len(chosen)),
+        list(chosen),
+        format_func=names.__getitem__,
+        help=t("siting.group_help", lang),
+        **state.bind("siting_group", GROUP_KEY, initial),
     )
-    state.sync_param("group", code)
-    return code
+    return str(st.session_state[GROUP_KEY])
+
+
+def _from_url(name: str, allowed: Callable[[float], bool], default: float) -> float:
+    """A number of the siting scenario from the URL, or ``default`` when absent or invalid."""
+    try:
+        value = float(st.query_params.get(name, ""))
+    except ValueError:
+        return default
+    return value if math.isfinite(value) and allowed(value) else default
+
+
+def _count(lang: str) -> int:
+    def initial() -> int:
+        return int(_from_url("k", lambda v: v == int(v) and 1 <= v <= 50, DEFAULT_K))
+
+    st.sidebar.number_input(
+        t("siting.count", lang),
+        min_value=1,
+        max_value=50,
+        step=1,
+        **state.bind("siting_k", "kept.siting_k", initial),
+    )
+    return int(st.session_state["kept.siting_k"])
 
 
 def _reach_metres(dataset: Dataset, group: str, lang: str) -> float:
     """The catchment of a new station, typed in metres or as minutes by a travel mode."""
+    url_group = st.query_params.get("site_group", state.selected_groups()[0])
+    from_url = url_group == group  # the URL's reach is about its group only
+
+    def initial_reach() -> str:
+        return "minutes" if st.query_params.get("reach") == "minutes" else "radius"
+
+    def initial_mode() -> str:
+        mode = st.query_params.get("mode", "")
+        return mode if mode in TRAVEL_MODES else next(iter(TRAVEL_MODES))
+
     kind = st.sidebar.radio(
         t("siting.reach", lang),
         ["radius", "minutes"],
         format_func=lambda k: t(f"siting.reach.{k}", lang),
-        key="siting_reach",
         horizontal=True,
+        **state.bind("siting_reach", "kept.siting_reach", initial_reach),
     )
     mode = st.sidebar.selectbox(
         t("siting.mode", lang),
         list(TRAVEL_MODES),
         format_func=lambda m: TRAVEL_MODES[m].display(lang),
-        key="siting_mode",
+        **state.bind("siting_mode", "kept.siting_mode", initial_mode),
     )
     speed = format_number(TRAVEL_MODES[mode].speed_kmh, decimals=1).removesuffix(".0")
-    default = dataset.group(group).radius_m
+    default = state.selected_radii().get(group, dataset.group(group).radius_m)
     if kind == "radius":
-        metres = float(
-            st.sidebar.number_input(
-                t("siting.radius", lang),
-                min_value=100,
-                max_value=30000,
-                value=int(default),
-                step=100,
-                key=f"siting_radius_{group}",
-            )
+        key = f"siting_radius_{group}"
+        start = _from_url("r", lambda v: 100 <= v <= 30000, default) if from_url else default
+        st.sidebar.number_input(
+            t("siting.radius", lang),
+            min_value=100,
+            max_value=30000,
+            step=100,
+            **state.bind(key, f"kept.{key}", lambda: int(start)),
         )
+        metres = float(st.session_state[f"kept.{key}"])
         minutes = format_number(metres_to_minutes(metres, mode=mode), decimals=0)
         note = t(
             "siting.radius_note",
@@ -96,15 +144,18 @@ def _reach_metres(dataset: Dataset, group: str, lang: str) -> float:
             detour=DEFAULT_DETOUR,
         )
     else:
+        key = f"siting_minutes_{group}_{mode}"  # each mode starts at the group radius
         start = max(1, round(metres_to_minutes(default, mode=mode)))
-        minutes_in = st.sidebar.number_input(
+        if from_url and st.query_params.get("mode", mode) == mode:
+            start = int(_from_url("min", lambda v: v == int(v) and 1 <= v <= 180, start))
+        st.sidebar.number_input(
             t("siting.minutes", lang),
             min_value=1,
             max_value=180,
-            value=start,
             step=1,
-            key=f"siting_minutes_{group}_{mode}",  # each mode starts at the group radius
+            **state.bind(key, f"kept.{key}", lambda: start),
         )
+        minutes_in = int(st.session_state[f"kept.{key}"])
         metres = float(round(minutes_to_metres(minutes_in, mode=mode)))
         note = t(
             "siting.minutes_note",
@@ -247,16 +298,55 @@ def _add_typed_station(token: str, group: str, datum: str) -> None:
 def _capacity(dataset: Dataset, group: str, lang: str) -> float | None:
     known = group_sites(dataset, dataset.group(group))["capacity"].dropna()
     default = round(float(known.median())) if len(known) else 0
-    value = st.number_input(
+    if st.query_params.get("site_group", state.selected_groups()[0]) == group:
+        default = int(_from_url("cap", lambda v: v == int(v) and 0 <= v <= 1_000_000, default))
+    key = f"whatif_capacity_{group}"
+    st.number_input(
         t("whatif.capacity", lang),
         min_value=0,
         max_value=1_000_000,
-        value=default,
         step=10,
-        key=f"whatif_capacity_{group}",
         help=t("whatif.capacity_help", lang),
+        **state.bind(key, f"kept.{key}", lambda: default),
     )
+    value = int(st.session_state[f"kept.{key}"])
     return float(value) if value > 0 else None
+
+
+def _restore_stations(token: str, group: str) -> None:
+    """The first time in a session: the hypothetical stations of a shared link
+    (``?stations=lon,lat;lon,lat``, WGS-84) for the page's group."""
+    if STATIONS_KEY in st.session_state:
+        return
+    st.session_state[STATIONS_KEY] = []
+    for pair in st.query_params.get("stations", "").split(";"):
+        lon, _, lat = pair.partition(",")
+        try:
+            x, y = float(lon), float(lat)
+        except ValueError:
+            continue
+        if -180 <= x <= 180 and -90 <= y <= 90:
+            _add_station(token, group, x, y)
+
+
+def _sync_scenario(
+    group: str, count: int, capacity: float | None, stations: list[dict[str, object]]
+) -> None:
+    """Write the page's scenario to the URL, so that a link restores it exactly."""
+    chosen = state.selected_groups()
+    reach = st.session_state["kept.siting_reach"]
+    mode = st.session_state["kept.siting_mode"]
+    state.sync_param("site_group", None if group == chosen[0] else group)
+    state.sync_param("k", None if count == DEFAULT_K else str(count))
+    state.sync_param("reach", None if reach == "radius" else reach)
+    state.sync_param("mode", None if mode == next(iter(TRAVEL_MODES)) else mode)
+    radius = st.session_state.get(f"kept.siting_radius_{group}")
+    minutes = st.session_state.get(f"kept.siting_minutes_{group}_{mode}")
+    state.sync_param("r", str(radius) if reach == "radius" and radius is not None else None)
+    state.sync_param("min", str(minutes) if reach == "minutes" and minutes is not None else None)
+    state.sync_param("cap", None if capacity is None else f"{capacity:g}")
+    coords = ";".join(f"{float(s['lon']):.6f},{float(s['lat']):.6f}" for s in stations)
+    state.sync_param("stations", coords or None)
 
 
 # --- what the page shows ---------------------------------------------------------------------
@@ -345,7 +435,7 @@ def _station_list(
         return
     names = cur.dataset.townships.set_index("code")["name"].to_dict()
     for station, row in zip(stations, what.stations.itertuples(index=False), strict=True):
-        text, button = st.columns([5, 1.4], vertical_alignment="center")
+        text, button = st.columns([3, 1.3], vertical_alignment="center")
         text.markdown(
             t(
                 "whatif.station",
@@ -406,7 +496,18 @@ def _suggestions(result: SitingResult, cur: state.Current, count: int, lang: str
     report = report_table(table, t("siting.file", lang))
     group = cur.dataset.group(result.group).display(lang)
     stem = f"{t('siting.file', lang)}_{group}_{date.today().isoformat()}"
-    left, right, _ = st.columns([1, 1, 3])
+    left, right, png, pdf, _ = st.columns([1, 1, 1, 1, 1])
+    extra = _hypothetical_frame(_stations(cur.token, result.group), lang)
+    for column, extension, mime in ((png, ".png", "image/png"), (pdf, ".pdf", "application/pdf")):
+        column.download_button(
+            t(f"siting.download_{extension[1:]}", lang),
+            partial(_siting_map_bytes, cur.dataset, result, extra, lang, extension),
+            file_name=f"{stem}{extension}",
+            mime=mime,
+            key=f"siting_map{extension}",
+            on_click="ignore",
+            icon=":material/map:",
+        )
     left.download_button(
         t("siting.download_csv", lang),
         csv_bytes(report),
@@ -429,15 +530,16 @@ def _suggestions(result: SitingResult, cur: state.Current, count: int, lang: str
 
 def _what_if_panel(
     cur: state.Current, group: str, radius: float, lang: str
-) -> tuple[WhatIf, list[dict[str, object]]]:
+) -> tuple[WhatIf, list[dict[str, object]], float | None]:
     """Key figures first (they change at once), then the stations, then the ways to add one."""
     st.subheader(t("whatif.title", lang))
-    st.caption(t("whatif.help", lang, group=cur.dataset.group(group).display(lang)))
+    st.caption(t("whatif.help", lang, group=widgets.plain(cur.dataset.group(group).display(lang))))
     tiles, listing = st.container(), st.container()
     st.toggle(t("whatif.click", lang), value=True, key="whatif_click")
     with st.expander(t("whatif.typed", lang), icon=":material/edit_location_alt:"):
         _typed_station(cur, group, lang)
     capacity = _capacity(cur.dataset, group, lang)
+    _restore_stations(cur.token, group)
     stations = _stations(cur.token, group)
     coords = tuple((float(s["lon"]), float(s["lat"])) for s in stations)
     what = loader.what_if_for(cur.dataset, cur.token, group, coords, radius, capacity)
@@ -448,19 +550,16 @@ def _what_if_panel(
         others = len(_stations(cur.token, None)) - len(stations)
         if others:
             st.caption(t("whatif.other_groups", lang, n=others))
-    return what, stations
+    return what, stations, capacity
 
 
 def render() -> None:
     """The siting page."""
     lang = state.lang()
     cur = state.current()
+    widgets.group_picker(cur.dataset, lang)
     group = _group_choice(cur.dataset, lang)
-    count = int(
-        st.sidebar.number_input(
-            t("siting.count", lang), min_value=1, max_value=50, value=3, step=1, key="siting_k"
-        )
-    )
+    count = _count(lang)
     radius = _reach_metres(cur.dataset, group, lang)
     candidates, candidates_token = _candidates(cur, lang)
     basemap = widgets.basemap_picker(lang)
@@ -483,13 +582,14 @@ def render() -> None:
         st.caption(t("siting.unlocated", lang, n=len(result.unlocated)))
     left, right = st.columns([7, 3], gap="medium")
     with right:
-        what, stations = _what_if_panel(cur, group, radius, lang)
+        what, stations, what_capacity = _what_if_panel(cur, group, radius, lang)
     with left:
         _siting_map(result, stations, cur, basemap, lang)
         st.caption(t("siting.map_help", lang))
     _suggestions(result, cur, count, lang)
     if stations:
         _access_table(what, lang)
+    _sync_scenario(group, count, what_capacity, stations)
 
 
 def _siting_map(
@@ -505,13 +605,28 @@ def _siting_map(
         tianditu_key=widgets.tianditu_key(),
         asset_base=loader.leaflet_asset_base(),
     )
-    extra = pd.DataFrame(
+    extra = _hypothetical_frame(stations, lang)
+    fmap = build_siting_map(cur.dataset, result, view, hypothetical=extra)
+    on_click = partial(_on_map_click, cur.token, result.group, display_datum(basemap))
+    widgets.show_map(fmap, key=MAP_KEY, height=640, returned=["last_clicked"], on_change=on_click)
+
+
+def _hypothetical_frame(stations: list[dict[str, object]], lang: str) -> pd.DataFrame:
+    """The hypothetical stations as the maps take them: ``lon``, ``lat``, ``label``."""
+    return pd.DataFrame(
         {
             "lon": [s["lon"] for s in stations],
             "lat": [s["lat"] for s in stations],
             "label": [t("siting.hyp_label", lang, n=s["n"]) for s in stations],
         }
     )
-    fmap = build_siting_map(cur.dataset, result, view, hypothetical=extra)
-    on_click = partial(_on_map_click, cur.token, result.group, display_datum(basemap))
-    widgets.show_map(fmap, key=MAP_KEY, height=640, returned=["last_clicked"], on_change=on_click)
+
+
+def _siting_map_bytes(
+    dataset: Dataset, result: SitingResult, extra: pd.DataFrame, lang: str, extension: str
+) -> bytes:
+    """The siting map as on the screen (suggestions and hypothetical stations), as a file."""
+    fig = siting_figure(dataset, result, hypothetical=extra, lang=lang)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=extension[1:], dpi=200, facecolor="white")
+    return buffer.getvalue()

@@ -1,8 +1,10 @@
-"""Command line: ``python -m geo validate|summary|access|suggest|export DATASET``, ``store``.
+"""Command line: ``python -m geo validate|summary|access|suggest|export|compare|store ...``.
 
 ``python -m geo store ...`` keeps the office's dataset versions. DATASET is a folder, or a
 stored version: ``store:published``, ``store:published:NAME`` or ``store:ID`` (the store from
 ``--store URL`` or ``ATLAS_STORE``).
+
+``python -m geo compare OLD NEW`` takes two datasets, each a folder or a stored version.
 
 Exit codes: 0 success, 2 invalid input (a readable report, never a traceback), 1 an unexpected
 internal error.
@@ -21,10 +23,12 @@ from pathlib import Path
 import pandas as pd
 
 from geo.access import METHODS, access_to_json, compute_access
-from geo.cli.options import check_budget, chosen_groups
+from geo.cli.options import check_budget, chosen_groups, compared_groups
 from geo.cli.store import add_store_parser
+from geo.compare import Comparison, compare, comparison_to_json
 from geo.dataset import Dataset, Group
 from geo.errors import DatasetError, OptionError, Problem
+from geo.indicators import format_change_pp
 from geo.io.candidates import read_candidates
 from geo.io.source import is_store_reference, load_source
 from geo.io.store.errors import StoreError
@@ -90,9 +94,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     for name, (add_arguments, run) in SUBCOMMANDS.items():
         command = sub.add_parser(name, parents=[common], help=run.__doc__)
-        command.add_argument(
-            "dataset", type=dataset_source, help="dataset folder, or store:published / store:ID"
-        )
+        if name not in _TWO_DATASETS:
+            command.add_argument(
+                "dataset", type=dataset_source, help="dataset folder, or store:published / store:ID"
+            )
         add_arguments(command)
         command.set_defaults(run=run)
     add_store_parser(sub, common)
@@ -160,7 +165,7 @@ def run_summary(args: argparse.Namespace) -> int:
     summary = summarize(dataset, groups=args.group, budget_yuan=args.budget)
     if args.json:
         # Unindented: json's C encoder is used only then, ten times faster at national scale.
-        print(json.dumps(summary_to_json(summary), ensure_ascii=False))
+        print(json.dumps(summary_to_json(summary, args.lang), ensure_ascii=False))
         return EXIT_OK
     if dataset.warnings:
         print(format_problems(dataset.warnings, args.lang), file=sys.stderr)
@@ -331,6 +336,115 @@ def run_export(args: argparse.Namespace) -> int:
     return export(args)
 
 
+# --- compare (one year against another) ---------------------------------------------------------
+
+_COMPARE_COLUMNS = ("township", "status", "coverage_old", "coverage_new", "change",
+                    "opened", "closed", "funding_old", "funding_new")  # fmt: skip
+
+
+def _add_compare_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "old", type=dataset_source, nargs="?",
+        help="the earlier dataset: a folder, or store:ID (none: the version published before)",
+    )  # fmt: skip
+    command.add_argument(
+        "new", type=dataset_source, nargs="?",
+        help="the later dataset: a folder, or store:published (none: the published version)",
+    )  # fmt: skip
+    command.add_argument(
+        "--group", nargs="+", action="extend", metavar="CODE", help="groups (code or label)"
+    )
+    command.add_argument("--json", action="store_true", help="print only JSON")
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    """Compare two datasets (last year and this year): coverage, sites and funding."""
+    if args.old is None or args.new is None:
+        if args.old is not None:
+            raise OptionError("NEW", "", expected="option.expected.new_dataset")
+        args.old, args.new = _published_pair(args.store)
+    old = load_source(args.old, args.store)
+    new = load_source(args.new, args.store)
+    codes = compared_groups(old, new, args.group, args.lang)
+    comparison = compare(old, new, groups=list(codes))
+    if args.json:
+        print(json.dumps(comparison_to_json(comparison), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(format_comparison(comparison, args.lang))
+    return EXIT_OK
+
+
+def _published_pair(store_address: str | None) -> tuple[str, str]:
+    """``store:ID`` of the version published before the published one, and of that one."""
+    from geo.io.store import open_store
+
+    with open_store(store_address) as store:
+        published = store.published()
+        before = store.published_before(published) if published is not None else None
+    if published is None:
+        raise StoreError("no_published", dataset="")
+    if before is None:
+        raise StoreError("nothing_before", id=published.id, label=published.label)
+    return f"store:{before.id}", f"store:{published.id}"
+
+
+def format_comparison(comparison: Comparison, lang: str) -> str:
+    """The comparison as an aligned terminal table, then the sites opened, closed and moved."""
+    old_ds, new_ds = comparison.old.dataset, comparison.new.dataset
+    names = {g.code: g.display(lang) for g in (*old_ds.groups, *new_ds.groups)}
+    rows = [_comparison_row(row, lang) for _, row in comparison.townships.iterrows()]
+    rows.append(_comparison_total(comparison, lang))
+    lines = [t("cli.compare.head", lang, old=old_ds.name, new=new_ds.name)]
+    if old_ds.demo or new_ds.demo:
+        lines.append(t("cli.demo", lang))
+    listed = "、".join(names[c] for c in comparison.groups)
+    lines.append(t("cli.compare.groups", lang, groups=listed))
+    for side, codes in comparison.left_out.items():
+        if codes:
+            listed = "、".join(names[c] for c in codes)
+            lines.append(t(f"cli.compare.left_out.{side}", lang, groups=listed))
+    lines += ["", *_align([_columns([f"compare.{c}" for c in _COMPARE_COLUMNS], lang), *rows])]
+    for key, ids in (("opened", comparison.opened), ("closed", comparison.closed),
+                     ("moved", comparison.moved)):  # fmt: skip
+        if ids:
+            lines.append(t(f"cli.compare.{key}", lang) + ", ".join(ids))
+    return "\n".join(lines)
+
+
+def _comparison_row(row: pd.Series, lang: str) -> list[str]:
+    return [
+        str(row["name"]),
+        t(f"cli.compare.status.{row['status']}", lang),
+        _percent(row["coverage_old"]),
+        _percent(row["coverage_new"]),
+        format_change_pp(row["coverage_change_pp"], unit=False),
+        str(row["sites_opened"]),
+        str(row["sites_closed"]),
+        _yuan(row["funding_yuan_old"]),
+        _yuan(row["funding_yuan_new"]),
+    ]
+
+
+def _comparison_total(comparison: Comparison, lang: str) -> list[str]:
+    totals = comparison.totals()
+    table = comparison.townships
+    return [
+        t("cli.total", lang),
+        "",
+        _percent(totals["coverage_old"]["all"]),
+        _percent(totals["coverage_new"]["all"]),
+        format_change_pp(totals["coverage_change_pp"]["all"], unit=False),
+        str(len(comparison.opened)),
+        str(len(comparison.closed)),
+        _yuan(table["funding_yuan_old"].sum()),
+        _yuan(table["funding_yuan_new"].sum()),
+    ]
+
+
+def _yuan(value: float) -> str:
+    return "—" if pd.isna(value) else f"{round(value):,}"
+
+
 Subcommand = tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
 SUBCOMMANDS: dict[str, Subcommand] = {
     "validate": (_add_validate_arguments, run_validate),
@@ -338,4 +452,6 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "access": (_add_access_arguments, run_access),
     "suggest": (_add_suggest_arguments, run_suggest),
     "export": (_add_export_arguments, run_export),
+    "compare": (_add_compare_arguments, run_compare),
 }
+_TWO_DATASETS = {"compare"}

@@ -1,4 +1,4 @@
-"""``python -m geo export DATASET --what map|pack|tables|html|chart --out FILE``.
+"""``python -m geo export DATASET --what map|pack|tables|html|chart|township --out FILE``.
 
 The format comes from the file's extension. Exit codes as the other commands: 0 written,
 2 invalid input or option (a readable message, no traceback), 1 an unexpected error.
@@ -9,12 +9,13 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Final, cast
 
-from geo.cli.options import check_budget, chosen_groups
+from geo.cli.options import check_budget, chosen_groups, chosen_townships, compared_groups
+from geo.compare import Comparison, compare
 from geo.errors import OptionError, check_choice
 from geo.io.source import load_source
 from geo.summary import Summary, summarize
@@ -39,6 +40,7 @@ EXTENSIONS: Final[dict[str, tuple[str, ...]]] = {
     "pack": (".pdf",),
     "tables": (".xlsx", ".csv"),
     "html": (".html", ".htm"),
+    "township": (".pdf",),
 }
 
 #: The exports that have a public version (``--public``).
@@ -61,12 +63,20 @@ def add_export_arguments(command: argparse.ArgumentParser) -> None:
         help="map: indicator choropleth, coverage of the first --group, or funding",
     )  # fmt: skip
     command.add_argument("--chart", choices=("gaps", "funding"), default="gaps", help="chart")
+    command.add_argument(
+        "--township", nargs="+", action="extend", metavar="CODE",
+        help="township sheets: these townships (code or name); every township when left out",
+    )  # fmt: skip
     command.add_argument("--size", choices=("a4", "16x9"), default="a4", help="page size")
     command.add_argument("--budget", type=int, metavar="YUAN", help="budget to allocate (yuan)")
     command.add_argument("--date", metavar="YYYY-MM-DD", help="date printed (default today)")
     command.add_argument(
         "--public", action="store_true",
         help="public version: small counts read <k (dataset.toml [privacy] min_count)",
+    )  # fmt: skip
+    command.add_argument(
+        "--previous", metavar="DATASET",
+        help="the earlier year's dataset: the pack gets a 'what changed' page",
     )  # fmt: skip
 
 
@@ -76,10 +86,12 @@ def run_export(args: argparse.Namespace) -> int:
     check_budget(args.budget)
     dataset = load_source(args.dataset, args.store)
     chosen_groups(dataset, args.group, args.lang)
+    towns = chosen_townships(dataset, args.township) if args.township else None
     summary = summarize(dataset, groups=args.group, budget_yuan=args.budget)
     try:
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        path = export_summary(summary, args.what, args.out, _options(args))
+        options = replace(_options(args, towns), comparison=_comparison(args, summary))
+        path = export_summary(summary, args.what, args.out, options)
     except OSError as exc:
         print(t("cli.cannot_write", args.lang, path=args.out, error=exc.strerror), file=sys.stderr)
         return EXIT_INVALID
@@ -100,6 +112,15 @@ def _check_options(args: argparse.Namespace) -> None:
         raise OptionError("--what (--public)", args.what, allowed=PUBLIC_EXPORTS)
     if args.date is not None and _parse_date(args.date) is None:
         raise OptionError("--date", args.date, expected="option.expected.date")
+
+
+def _comparison(args: argparse.Namespace, summary: Summary) -> Comparison | None:
+    """The pack's comparison with ``--previous`` (None without it, or for other exports)."""
+    if args.previous is None or args.what != "pack":
+        return None
+    earlier = load_source(args.previous, args.store)
+    codes = compared_groups(earlier, summary.dataset, summary.group_codes, args.lang)
+    return compare(earlier, summary.dataset, groups=list(codes))
 
 
 def _parse_date(value: str) -> date | None:
@@ -131,6 +152,12 @@ class ExportOptions:
         The date printed on the page (default today).
     public
         Write the public version: small counts kept private (``geo.privacy``), marked 公开.
+    comparison
+        This dataset against an earlier year (``geo.compare.compare``): the pack gets its
+        "what changed" page.
+    townships
+        Township codes: the sheets of ``--what township`` (every township when None); a map
+        zooms to the one township given, as the dashboard does when a township is open.
     """
 
     lang: str = "zh"
@@ -141,9 +168,11 @@ class ExportOptions:
     size: str = "a4"
     day: date | None = None
     public: bool = False
+    comparison: Comparison | None = None
+    townships: tuple[str, ...] | None = None
 
 
-def _options(args: argparse.Namespace) -> ExportOptions:
+def _options(args: argparse.Namespace, townships: list[str] | None) -> ExportOptions:
     return ExportOptions(
         lang=args.lang,
         indicator=args.indicator,
@@ -153,6 +182,7 @@ def _options(args: argparse.Namespace) -> ExportOptions:
         size=args.size,
         day=_parse_date(args.date) if args.date else None,
         public=args.public,
+        townships=tuple(townships) if townships else None,
     )
 
 
@@ -166,7 +196,8 @@ def export_summary(
     summary
         From ``geo.summary.summarize``.
     what
-        ``"map"``, ``"chart"``, ``"pack"``, ``"tables"`` or ``"html"`` (see ``EXTENSIONS``).
+        ``"map"``, ``"chart"``, ``"pack"``, ``"tables"``, ``"html"`` or ``"township"`` (see
+        ``EXTENSIONS``).
     path
         The file to write.
     options
@@ -185,10 +216,17 @@ def export_summary(
         raise OptionError("--what (--public)", what, allowed=PUBLIC_EXPORTS)
     if what in ("map", "chart"):
         return _export_figure(summary, what, path, opts)
+    if what == "township":
+        from geo.export.township import write_township_sheets
+
+        codes = list(opts.townships) if opts.townships else None
+        return write_township_sheets(summary, path, codes=codes, lang=lang, day=day)
     if what == "pack":
         from geo.export.pack import build_pack
 
-        return build_pack(summary, path, lang=lang, day=day, indicator=opts.indicator)
+        return build_pack(
+            summary, path, lang=lang, day=day, indicator=opts.indicator, comparison=opts.comparison
+        )
     if what == "tables":
         return _export_tables(summary, path, opts)
     from geo.export.html import write_html
@@ -210,7 +248,13 @@ def _export_tables(summary: Summary, path: Path, opts: ExportOptions) -> Path:
 
 def _export_figure(summary: Summary, what: str, path: Path, opts: ExportOptions) -> Path:
     from geo.export.charts import ChartName, chart_figure
-    from geo.export.maps import MapTheme, map_figure, save_figure
+    from geo.export.maps import (
+        MapTheme,
+        map_figure,
+        project_layers,
+        save_figure,
+        zoom_to_township,
+    )
 
     # chart_figure and map_figure check chart and view against their allowed values
     if what == "chart":
@@ -226,6 +270,8 @@ def _export_figure(summary: Summary, what: str, path: Path, opts: ExportOptions)
             size=opts.size,
             day=opts.day,
         )
+        if opts.townships and len(opts.townships) == 1:  # as on the screen: zoomed to it
+            zoom_to_township(fig.axes[0], project_layers(summary.dataset), opts.townships[0])
     return save_figure(fig, path)
 
 

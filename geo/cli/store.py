@@ -96,14 +96,10 @@ def run_list(args: argparse.Namespace) -> int:
     """Print every version: id, dataset, label, status, who and when."""
     with _open(args) as store:
         versions, where = store.versions(), store.where
-    if args.json:
-        print(json.dumps([v.to_json() for v in versions], ensure_ascii=False, indent=2))
-        return EXIT_OK
-    if not versions:
-        print(t("store.empty", args.lang, where=where))
-        return EXIT_OK
-    head = [t(f"store.col.{c}", args.lang) for c in VERSION_COLUMNS]
-    print(_table([head, *(_version_row(v, args.lang) for v in versions)]))
+    rows = [_version_row(v, args.lang) for v in versions]
+    _print_records(
+        args, [v.to_json() for v in versions], rows, VERSION_COLUMNS, "store.empty", where
+    )
     return EXIT_OK
 
 
@@ -142,15 +138,26 @@ def run_log(args: argparse.Namespace) -> int:
     """Print the audit log: who changed what, when, from which version to which."""
     with _open(args) as store:
         entries, where = store.log(args.limit), store.where
-    if args.json:
-        print(json.dumps([e.to_json() for e in entries], ensure_ascii=False, indent=2))
-        return EXIT_OK
-    if not entries:
-        print(t("store.no_log", args.lang, where=where))
-        return EXIT_OK
-    head = [t(f"store.col.{c}", args.lang) for c in LOG_COLUMNS]
-    print(_table([head, *(_log_row(e, args.lang) for e in entries)]))
+    rows = [_log_row(e, args.lang) for e in entries]
+    _print_records(args, [e.to_json() for e in entries], rows, LOG_COLUMNS, "store.no_log", where)
     return EXIT_OK
+
+
+def _print_records(
+    args: argparse.Namespace,
+    records: list[dict[str, object]],
+    rows: list[list[str]],
+    columns: tuple[str, ...],
+    empty_key: str,
+    where: str,
+) -> None:
+    """``--json``: the records; else the rows under translated headers, or a line if none."""
+    if args.json:
+        print(json.dumps(records, ensure_ascii=False, indent=2))
+    elif not rows:
+        print(t(empty_key, args.lang, where=where))
+    else:
+        print(_table([[t(f"store.col.{c}", args.lang) for c in columns], *rows]))
 
 
 def _log_row(entry: AuditEntry, lang: str) -> list[str]:

@@ -23,17 +23,23 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from geo.compare import Comparison
 from geo.coverage import site_radii
 from geo.dataset import Dataset, Group
 from geo.errors import check_choice
 from geo.export import layout as _layout
 from geo.export.layout import HALO, INK, MUTED, PageText
 from geo.indicators import (
+    CLOSED_COLOUR,
     INDICATORS,
     NO_DATA_COLOUR,
+    OPENED_COLOUR,
     Classification,
+    change_legend_labels,
+    classify_change_pp,
     classify_indicator,
     classify_values,
+    format_change_pp,
     format_indicator_value,
     legend_labels,
 )
@@ -191,6 +197,40 @@ def draw_funding_map(
         for lo, hi, _ in classes.legend
     ]
     return classes, labels
+
+
+def draw_change_map(
+    ax: Axes, layers: MapLayers, comparison: Comparison, *, lang: str = "zh"
+) -> tuple[Classification, list[str]]:
+    """The later year's townships coloured and labelled by the change of coverage (points).
+
+    With the sites opened (filled green) and closed (hollow dark red).
+    """
+    table = comparison.townships.reindex(layers.townships.index)
+    classes = classify_change_pp(table["coverage_change_pp"])
+    layers.townships.plot(ax=ax, color=classes.colours.to_list(), edgecolor=EDGE, linewidth=0.8)
+    _draw_outline(ax, layers)
+    for ids, dataset, fill, edge, size in (
+        (comparison.opened, comparison.new.dataset, OPENED_COLOUR, "white", 26),
+        (comparison.closed, comparison.old.dataset, "white", CLOSED_COLOUR, 24),
+    ):
+        sites = dataset.sites[dataset.sites["id"].isin(ids)].to_crs(layers.crs)
+        if len(sites):
+            ax.scatter(sites.geometry.x, sites.geometry.y, s=size, c=fill, edgecolors=edge,
+                       linewidths=1.2, zorder=6)  # fmt: skip
+    texts = [format_change_pp(v, lang) for v in table["coverage_change_pp"]]
+    _label_townships(ax, layers, pd.Series(texts, index=table.index))
+    return classes, change_legend_labels(lang)
+
+
+def change_site_handles(comparison: Comparison, lang: str) -> list[Line2D]:
+    """Legend entries of the sites opened and closed."""
+    return [
+        Line2D([], [], ls="", marker="o", ms=6, mfc=OPENED_COLOUR, mec="white",
+               label=t("compare.site.opened_n", lang, n=len(comparison.opened))),
+        Line2D([], [], ls="", marker="o", ms=6, mfc="white", mec=CLOSED_COLOUR, mew=1.2,
+               label=t("compare.site.closed_n", lang, n=len(comparison.closed))),
+    ]  # fmt: skip
 
 
 def _district(layers: MapLayers) -> shapely.Geometry:
@@ -455,13 +495,28 @@ def _pick_group(summary: Summary, code: str | None) -> Group:
 
 def finish_map(ax: Axes, layers: MapLayers, lang: str) -> None:
     """Fit the extent to the townships, hide the axes, add the scale bar and north arrow."""
-    _fit_extent(ax, layers.townships.total_bounds)
+    fit_extent(ax, layers.townships.total_bounds)
     ax.set_axis_off()
     _layout.add_scale_bar(ax)
     _layout.add_north_arrow(ax, angle_deg=layers.north_deg, label=t("export.north", lang))
 
 
-def _fit_extent(ax: Axes, bounds: np.ndarray, *, pad: float = 0.04) -> None:
+def zoom_to_township(ax: Axes, layers: MapLayers, code: str) -> None:
+    """Zoom a finished map to township ``code`` and outline it, as the dashboard does.
+
+    The scale bar follows the new extent (it is measured when the figure is drawn).
+
+    Raises
+    ------
+    KeyError
+        For a code that is not a township of the layers.
+    """
+    town = layers.townships.loc[[code]]
+    town.boundary.plot(ax=ax, color=INK, linewidth=2.4, zorder=8)
+    fit_extent(ax, town.total_bounds, pad=0.08)
+
+
+def fit_extent(ax: Axes, bounds: np.ndarray, *, pad: float = 0.04) -> None:
     """Show ``bounds`` (plus ``pad``) at equal scale, widened to the axes' own shape."""
     minx, miny, maxx, maxy = bounds
     margin = pad * max(maxx - minx, maxy - miny)

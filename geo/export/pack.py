@@ -2,7 +2,8 @@
 
 Pages: cover; overview map with key figures; one coverage map per selected group; township
 gap ranking (table and chart); recommended funding (map and table) next to the actual
-projects; the same as a chart; method and provenance. Every page is drawn with matplotlib
+projects; the same as a chart; what changed since the earlier year (when there is one);
+method and provenance. Every page is drawn with matplotlib
 and written with ``PdfPages``; the Chinese font is embedded as TrueType (Type 42), so the
 text stays selectable and searchable.
 """
@@ -20,12 +21,15 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
+from geo.compare import Comparison
 from geo.export import layout as _layout
 from geo.export.charts import draw_funding_chart, draw_gap_chart
 from geo.export.layout import ALERT, INK, MUTED, PageText, wrap_text
 from geo.export.maps import (
     MapLayers,
+    change_site_handles,
     class_legend_handles,
+    draw_change_map,
     draw_figure_rows,
     draw_funding_map,
     draw_map_page,
@@ -33,6 +37,7 @@ from geo.export.maps import (
     page_text,
     project_layers,
 )
+from geo.indicators import format_change_pp
 from geo.selection import district_kpis
 from geo.summary import Summary
 from geo.text.fonts import CjkFont, apply_cjk_font
@@ -179,6 +184,63 @@ def _funding_rows(summary: Summary, lang: str) -> tuple[list[str], list[list[str
     rows = [cells(str(row["name"]), row) for _, row in table.head(MAX_TABLE_ROWS).iterrows()]
     total = table[["unreached", "funding_share", "funding_yuan", "projects_yuan"]].sum()
     rows.append(cells(t("export.total", lang), total))
+    return [t(h, lang) for h in headers], rows
+
+
+def _changes_page(ctx: _Context, comparison: Comparison) -> PackPage:
+    """What changed since the earlier year: the change map and the township table."""
+    lang = ctx.lang
+    fig = _layout.new_page("a4")
+    years = t("compare.years", lang, old=_year(comparison.old), new=_year(comparison.new))
+    title = t("export.pack.changes", lang, years=years)
+    top = _page_header(fig, ctx, title)
+    ax = fig.add_axes((0.02, 0.2, 0.46, top - 0.2))
+    classes, labels = draw_change_map(ax, ctx.layers, comparison, lang=lang)
+    finish_map(ax, ctx.layers, lang)
+    handles = [*class_legend_handles(classes, labels, lang), *change_site_handles(comparison, lang)]
+    fig.legend(
+        handles=handles, loc="lower left", bbox_to_anchor=(0.03, 0.045), ncol=3, fontsize=8,
+        frameon=False, title=t("compare.legend.title", lang), title_fontsize=9, alignment="left",
+    )  # fmt: skip
+    table_ax = fig.add_axes((0.51, 0.08, 0.47, top - 0.08))
+    draw_table(table_ax, *_change_rows(comparison, lang))
+    return PackPage(title, fig)
+
+
+def _year(summary: Summary) -> str:
+    year = summary.dataset.metadata.get("year")
+    return str(year) if year else summary.dataset.name
+
+
+def _change_rows(comparison: Comparison, lang: str) -> tuple[list[str], list[list[str]]]:
+    table = comparison.townships.sort_values(
+        "coverage_change_pp", kind="stable", na_position="last"
+    )
+    headers = ["compare.col.name", "compare.col.coverage_old", "compare.col.coverage_new"]
+    headers += ["compare.col.coverage_change_pp", "compare.col.sites_opened"]
+    headers += ["compare.col.sites_closed"]
+    rows = [
+        [
+            str(row["name"]) + ("" if row["status"] == "both" else "*"),
+            format_percent(row["coverage_old"]),
+            format_percent(row["coverage_new"]),
+            format_change_pp(row["coverage_change_pp"], unit=False),
+            format_number(row["sites_opened"]),
+            format_number(row["sites_closed"]),
+        ]
+        for _, row in table.head(MAX_TABLE_ROWS).iterrows()
+    ]
+    totals = comparison.totals()
+    rows.append(
+        [
+            t("export.total", lang),
+            format_percent(totals["coverage_old"]["all"]),
+            format_percent(totals["coverage_new"]["all"]),
+            format_change_pp(totals["coverage_change_pp"]["all"], unit=False),
+            format_number(len(comparison.opened)),
+            format_number(len(comparison.closed)),
+        ]
+    )
     return [t(h, lang) for h in headers], rows
 
 
@@ -384,13 +446,25 @@ def _text_section(
 
 
 def pack_pages(
-    summary: Summary, *, lang: str = "zh", day: date | None = None, indicator: str = "coverage"
+    summary: Summary,
+    *,
+    lang: str = "zh",
+    day: date | None = None,
+    indicator: str = "coverage",
+    comparison: Comparison | None = None,
 ) -> list[PackPage]:
-    """Every page of the briefing pack, in order (the cover first)."""
+    """Every page of the briefing pack, in order (the cover first).
+
+    With ``comparison`` (this dataset against an earlier year) a "what changed" page comes
+    before the method page.
+    """
     font = apply_cjk_font()
     ctx = _Context(summary, project_layers(summary.dataset), lang, day, font, indicator)
     body = [_overview_page(ctx), *_coverage_pages(ctx), _gap_page(ctx), _funding_page(ctx)]
-    body += [_funding_chart_page(ctx), _method_page(ctx)]
+    body.append(_funding_chart_page(ctx))
+    if comparison is not None:
+        body.append(_changes_page(ctx, comparison))
+    body.append(_method_page(ctx))
     cover = _cover_page(ctx, [p.title for p in body])
     pages = [cover, *body]
     for n, page in enumerate(pages, start=1):
@@ -418,6 +492,7 @@ def build_pack(
     lang: str = "zh",
     day: date | None = None,
     indicator: str = "coverage",
+    comparison: Comparison | None = None,
 ) -> Path:
     """Draw and write the briefing pack for ``summary`` (its groups, budget and parameters).
 
@@ -433,12 +508,14 @@ def build_pack(
         The date printed in the pack (today when None).
     indicator
         The indicator of the overview map.
+    comparison
+        ``geo.compare.compare(earlier, summary.dataset)``: adds the "what changed" page.
 
     Returns
     -------
     Path
     """
-    pages = pack_pages(summary, lang=lang, day=day, indicator=indicator)
+    pages = pack_pages(summary, lang=lang, day=day, indicator=indicator, comparison=comparison)
     title = f"{pages[0].title} – {summary.dataset.name}"
     write_pack(pages, path, title=title)
     return Path(path)

@@ -23,8 +23,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from geo.dataset import Dataset
 from geo.export.layout import today_text
 from geo.privacy import Disclosure, protect, public_groups, public_townships
+from geo.selection import unreached_villages
 from geo.siting import SitingResult
 from geo.summary import Summary
+from geo.text.cells import inert_frame
 from geo.text.i18n import display_width, t
 
 __all__ = [
@@ -41,6 +43,7 @@ __all__ = [
     "suggestion_table",
     "township_table",
     "unassigned_table",
+    "unreached_table",
     "write_csv",
     "write_xlsx",
     "xlsx_bytes",
@@ -93,6 +96,11 @@ _COLUMNS: Final[dict[str, tuple[str, Kind]]] = {
     "lon": ("export.col.lon", "coord"),
     "lat": ("export.col.lat", "coord"),
     "layer": ("export.col.layer", "text"),
+    "village_id": ("export.col.village_id", "text"),
+    "village": ("export.col.village", "text"),
+    "nearest_site": ("export.col.nearest_site", "text"),
+    "distance_m": ("export.col.distance_m", "count"),
+    "site_radius_m": ("export.col.site_radius_m", "count"),
 }
 
 
@@ -257,6 +265,37 @@ def unassigned_table(summary: Summary, lang: str = "zh") -> ReportTable:
     return _finish(pd.concat(parts, ignore_index=True), "export.sheet.unassigned", lang)
 
 
+def unreached_table(
+    summary: Summary,
+    lang: str = "zh",
+    disclosure: Disclosure | None = None,
+    *,
+    township: str | None = None,
+) -> ReportTable:
+    """The villages out of reach per group, with the nearest serving site and its distance.
+
+    One row per village and group, from ``geo.selection.unreached_villages`` (metres). The
+    public version (``disclosure`` given) leaves out the rows of small groups: a village name
+    with "<k" people out of reach would point at a household, as a point on the map would.
+    """
+    hidden = None if disclosure is None else disclosure.hidden
+    villages = unreached_villages(summary, township, hidden)
+    labels = {g.code: g.display(lang) for g in summary.groups}
+    table = pd.DataFrame(
+        {
+            "township": villages["township_name"].fillna(t("map.outside", lang)),
+            "village_id": villages["id"].astype(str),
+            "village": villages["name"],
+            "group": villages["group"].map(labels),
+            "unreached": villages["unreached"].astype(float),
+            "nearest_site": villages["site_name"],
+            "distance_m": villages["distance_m"].astype(float).round(),
+            "site_radius_m": villages["radius_m"].astype(float),
+        }
+    )
+    return _finish(table, "export.sheet.unreached", lang)
+
+
 def report_tables(
     summary: Summary, lang: str = "zh", disclosure: Disclosure | None = None
 ) -> list[ReportTable]:
@@ -264,10 +303,8 @@ def report_tables(
 
     The public version leaves out the list of points in no township: each is one place.
     """
-    tables = [
-        build(summary, lang, disclosure)
-        for build in (township_table, group_table, gap_table, funding_table)
-    ]
+    builders = (township_table, group_table, gap_table, unreached_table, funding_table)
+    tables = [build(summary, lang, disclosure) for build in builders]
     tables.append(sites_table(summary, lang))
     if disclosure is None:
         tables.append(unassigned_table(summary, lang))
@@ -293,7 +330,7 @@ def _general_format(dtype: np.dtype | pd.api.extensions.ExtensionDtype) -> str:
 
 def csv_bytes(table: ReportTable) -> bytes:
     """``table`` as CSV in UTF-8 with BOM (so that Excel on Windows reads the Chinese)."""
-    text = table.frame.to_csv(index=False, lineterminator="\r\n")
+    text = inert_frame(table.frame).to_csv(index=False, lineterminator="\r\n")
     return text.encode("utf-8-sig")
 
 
@@ -308,7 +345,7 @@ def xlsx_bytes(table: ReportTable) -> bytes:
     """``table`` alone in a workbook: header row frozen and styled, number formats set."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        table.frame.to_excel(writer, sheet_name=table.sheet[:31], index=False)
+        inert_frame(table.frame).to_excel(writer, sheet_name=table.sheet[:31], index=False)
         _style_sheet(writer.sheets[table.sheet[:31]], table)
     return buffer.getvalue()
 
@@ -331,11 +368,11 @@ def write_xlsx(
     disclosure = protect(summary) if public else None
     tables = report_tables(summary, lang, disclosure)
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        about = _about_frame(summary.dataset, summary, lang, day, disclosure)
+        about = inert_frame(_about_frame(summary.dataset, summary, lang, day, disclosure))
         about.to_excel(writer, sheet_name=t("export.pack.method", lang)[:31], index=False)
         _style_about(writer.sheets[t("export.pack.method", lang)[:31]])
         for table in tables:
-            table.frame.to_excel(writer, sheet_name=table.sheet[:31], index=False)
+            inert_frame(table.frame).to_excel(writer, sheet_name=table.sheet[:31], index=False)
             _style_sheet(writer.sheets[table.sheet[:31]], table)
     return path
 

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any, TypedDict, TypeGuard
 
 from geo.dataset import DATUMS, DEFAULT_MIN_COUNT, Group
-from geo.errors import Problem
+from geo.errors import DatasetError, Problem
 from geo.funding import MAX_BUDGET_YUAN
+from geo.io.limits import check_file_size
 from geo.io.readers import normalize_name
 
 FILE = "dataset.toml"
@@ -20,6 +21,9 @@ _ERROR_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 # A catchment is a walk, a ride or a district at most: a larger radius is a typo (km for m,
 # extra zeros), and would also cost the coverage search its precision.
 MAX_RADIUS_M = 100_000.0
+# A weight is relative to the reference group (1.0); beyond 1000 it is a typo, and near 1e305
+# the funding scores (weight x people) overflow.
+MAX_WEIGHT = 1000.0
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,10 @@ def read_config(folder: Path) -> tuple[Config | None, list[Problem]]:
     if not path.is_file():
         return None, [Problem("config_missing", FILE)]
     try:
+        check_file_size(path)
         raw = path.read_bytes()
+    except DatasetError as error:
+        return None, list(error.problems)
     except OSError as error:
         return None, [Problem("file_unreadable", FILE, params={"reason": error.strerror})]
     return config_from_bytes(raw)
@@ -212,8 +219,8 @@ def _read_group_numbers(
     else:
         values["radius_m"] = float(radius)
     weight = table.get("weight", 1.0)
-    if not (_is_number(weight) and weight >= 0):
-        problems.append(_bad(f"{where}.weight", "non_negative", weight))
+    if not (_is_number(weight) and 0 <= weight <= MAX_WEIGHT):
+        problems.append(_bad(f"{where}.weight", "weight", weight))
     else:
         values["weight"] = float(weight)
     return problems

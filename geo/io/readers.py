@@ -18,6 +18,7 @@ import datetime as dt
 import io
 import json
 import re
+import tempfile
 import unicodedata
 import warnings
 import zipfile
@@ -32,6 +33,7 @@ import pyogrio
 import pyogrio.errors
 
 from geo.errors import DatasetError, Problem
+from geo.io.limits import check_file_size, check_members, copy_member
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
 __all__ = [
     "LAYER_SUFFIXES",
     "find_layer_file",
+    "find_layer_parts",
     "normalize_name",
     "read_layer",
     "read_table",
@@ -86,6 +89,10 @@ _DAMAGED_ZIP = (
     RuntimeError,
     SyntaxError,
 )
+# The files of a shapefile that are inflated for GDAL (.cpg names the DBF's encoding).
+_SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
+# How much of a DBF's records is looked at to guess its encoding.
+_ENCODING_SAMPLE = 1024 * 1024
 _UNIT_SUFFIX = re.compile(r"\([^()]*\)$")
 _IGNORED_IN_NAMES = re.compile(r"[\s_\-]+")
 
@@ -156,6 +163,33 @@ def find_layer_file(folder: Path | str, stem: str) -> Path | None:
     return matches[0] if matches else None
 
 
+def find_layer_parts(folder: Path | str, stem: str) -> list[Path]:
+    """The files of layer ``stem``: ``<stem>.<ext>`` and the parts ``<stem>-<part>.<ext>``.
+
+    A layer may come in several files of the same kind, one per township for instance
+    (``sites-仰化镇.xlsx``, ``sites-来龙镇.xlsx``); the caller combines them. The main file
+    follows :func:`find_layer_file`; parts are sorted by name.
+
+    Raises
+    ------
+    DatasetError
+        As :func:`find_layer_file`, and ``file_unsupported`` for a part in another format.
+    """
+    main = find_layer_file(folder, stem)
+    accepted = LAYER_SUFFIXES[stem]
+    parts: list[Path] = []
+    for path in sorted(Path(folder).iterdir()):
+        name = path.name.lower()
+        if not name.startswith(stem + "-") or not path.is_file():
+            continue
+        if not any(name.endswith(suffix) for suffix in accepted):
+            expected = [f"{stem}-…{suffix}" for suffix in accepted]
+            problem = Problem("file_unsupported", path.name, params={"expected": expected})
+            raise DatasetError([problem])
+        parts.append(path)
+    return ([main] if main is not None else []) + parts
+
+
 def read_layer(path: Path | str) -> pd.DataFrame:
     """Read one layer file: a table of strings, with a ``geometry`` column for spatial formats.
 
@@ -222,6 +256,7 @@ def _fail(code: str, file: str, **params: object) -> DatasetError:
 
 def _read_bytes(path: Path) -> bytes:
     try:
+        check_file_size(path)
         data = path.read_bytes()
     except OSError as error:
         raise _fail("file_unreadable", path.name, reason=error.strerror or str(error)) from error
@@ -316,8 +351,35 @@ def _parse_csv(file: str, text: str) -> pd.DataFrame:
     except pd.errors.EmptyDataError as error:
         raise _fail("file_empty", file) from error
     frame.index = pd.RangeIndex(2, len(frame) + 2)
-    frame.attrs["problems"] = _unclosed_quote(file, text, frame)
+    problems = _short_rows(file, text, sep, frame) + _unclosed_quote(file, text, frame)
+    frame.attrs["problems"] = problems
     return frame
+
+
+def _short_rows(file: str, text: str, sep: str, frame: pd.DataFrame) -> list[Problem]:
+    """Rows with fewer cells than the header, which pandas pads with blanks without a word.
+
+    A deleted delimiter shifts every later cell one column left, so the row is reported
+    rather than read with a blank in its last column. A blank line is no row and is skipped.
+    """
+    width = frame.shape[1]
+    try:
+        records = csv.reader(io.StringIO(text), delimiter=sep)
+        next(records, None)  # the header
+        counts = [(len(r), any(c.strip() for c in r)) for r in records]
+    except csv.Error:
+        return []  # pandas read it; the unclosed-quote check says what is wrong
+    if len(counts) != len(frame):
+        return []  # the two parsers split records differently: nothing safe to say
+    return [
+        Problem("short_row", file, row=int(row), params=_cells(found, width))
+        for row, (found, filled) in zip(frame.index, counts, strict=True)
+        if filled and found < width
+    ]
+
+
+def _cells(found: int, expected: int) -> dict[str, object]:
+    return {"found": found, "expected": expected}
 
 
 def _unclosed_quote(file: str, text: str, frame: pd.DataFrame) -> list[Problem]:
@@ -348,6 +410,8 @@ def _parse_ragged_csv(file: str, text: str, sep: str) -> pd.DataFrame:
                     "extra_cells", file, row=number, params={"found": len(row), "expected": width}
                 )
             )
+        elif len(row) < width and any(cell.strip() for cell in row):
+            problems.append(Problem("short_row", file, row=number, params=_cells(len(row), width)))
     cells = [(row + [""] * width)[:width] for row in rows[1:]]
     frame = pd.DataFrame(cells, columns=header, dtype=str, index=range(2, len(cells) + 2))
     frame.attrs["problems"] = problems + _unclosed_quote(file, text, frame)
@@ -409,6 +473,8 @@ def _parse_xlsx(path: Path, data: bytes) -> pd.DataFrame:
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_members(archive, path.name)
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (*_DAMAGED_ZIP, InvalidFileException, OSError) as error:
         raise _fail("xlsx_invalid", path.name, reason=str(error) or type(error).__name__) from error
@@ -480,11 +546,18 @@ def _cell_text(value: object) -> str:
 def _read_spatial(path: Path) -> gpd.GeoDataFrame:
     data = _read_bytes(path)
     _check_spatial_magic(path, data)
-    if path.name.lower().endswith(".shp.zip"):
-        source, options = _shapefile_in_zip(path, data)
-        layer = None
-    else:
-        source, options, layer = str(path), _geojson_encoding(path, data), _pick_layer(path)
+    if not path.name.lower().endswith(".shp.zip"):
+        options, layer = _geojson_encoding(path, data), _pick_layer(path)
+        return _read_with_gdal(path, str(path), options, layer, data)
+    del data  # the shapefile is inflated to disk in chunks, not held in memory
+    with tempfile.TemporaryDirectory(prefix="atlas-shp-") as folder:
+        source, options = _shapefile_in_zip(path, Path(folder))
+        return _read_with_gdal(path, source, options, None, b"")
+
+
+def _read_with_gdal(
+    path: Path, source: str, options: dict[str, str], layer: str | int | None, data: bytes
+) -> gpd.GeoDataFrame:
     try:
         with warnings.catch_warnings():
             # GDAL's complaints (a feature with an unknown geometry type gets none, a list in
@@ -547,31 +620,38 @@ def _pick_layer(path: Path) -> str | int | None:
     raise _fail("layer_ambiguous", path.name, found=layers, expected=stem)
 
 
-def _shapefile_in_zip(path: Path, data: bytes) -> tuple[str, dict[str, str]]:
-    """The GDAL path of the shapefile in a zip, and the encoding of its attribute table.
+def _shapefile_in_zip(path: Path, folder: Path) -> tuple[str, dict[str, str]]:
+    """Inflate the shapefile in the zip ``path`` into ``folder``; its path and read options.
 
     Zipping a folder (the usual way on Windows) puts the shapefile in a subfolder of the
-    archive, where GDAL does not look by itself; macOS adds ``__MACOSX/._*`` copies.
+    archive; macOS adds ``__MACOSX/._*`` copies. Only the shapefile's own files are inflated,
+    each within the limits of :mod:`geo.io.limits`, under a plain name (``layer.shp``), so that
+    names in odd encodings or of any length never reach the file system.
     """
     try:
-        return _shapefile_member(path, zipfile.ZipFile(io.BytesIO(data)))
+        with zipfile.ZipFile(path) as archive:
+            check_members(archive, path.name)
+            return _inflate_shapefile(path, archive, folder)
     except _DAMAGED_ZIP as error:
         raise _fail("zip_invalid", path.name) from error
 
 
-def _shapefile_member(path: Path, archive: zipfile.ZipFile) -> tuple[str, dict[str, str]]:
-    """The GDAL path and read options of the one shapefile in ``archive``."""
-    with archive:
-        members = {n.lower(): n for n in archive.namelist() if not _is_zip_junk(n)}
-        shapefiles = [archive.getinfo(n) for key, n in members.items() if key.endswith(".shp")]
-        shp = _pick_shapefile(path, shapefiles)
-        stem = shp.filename[: -len(".shp")]
-        lacking = [ext for ext in (".shx", ".dbf") if (stem + ext).lower() not in members]
-        if lacking:
-            missing = [_zip_label(shp)[: -len(".shp")] + ext for ext in lacking]
-            raise _fail("shapefile_incomplete", path.name, missing=missing)
-        options = _dbf_encoding(archive, members, stem)
-    return f"/vsizip/{path.resolve().as_posix()}/{shp.filename}", options
+def _inflate_shapefile(
+    path: Path, archive: zipfile.ZipFile, folder: Path
+) -> tuple[str, dict[str, str]]:
+    members = {n.lower(): n for n in archive.namelist() if not _is_zip_junk(n)}
+    shapefiles = [archive.getinfo(n) for key, n in members.items() if key.endswith(".shp")]
+    shp = _pick_shapefile(path, shapefiles)
+    stem = shp.filename[: -len(".shp")]
+    lacking = [ext for ext in (".shx", ".dbf") if (stem + ext).lower() not in members]
+    if lacking:
+        missing = [_zip_label(shp)[: -len(".shp")] + ext for ext in lacking]
+        raise _fail("shapefile_incomplete", path.name, missing=missing)
+    for ext in _SHAPEFILE_PARTS:
+        name = members.get((stem + ext).lower())
+        if name is not None:
+            copy_member(archive, archive.getinfo(name), folder / ("layer" + ext), path.name)
+    return str(folder / "layer.shp"), _dbf_encoding(folder)
 
 
 def _is_zip_junk(name: str) -> bool:
@@ -607,15 +687,21 @@ def _pick_shapefile(path: Path, shapefiles: list[zipfile.ZipInfo]) -> zipfile.Zi
     raise _fail("layer_ambiguous", path.name, found=sorted(labels), expected=_layer_stem(path))
 
 
-def _dbf_encoding(archive: zipfile.ZipFile, members: dict[str, str], stem: str) -> dict[str, str]:
-    """Guess the DBF encoding of a shapefile that has no .cpg (often GBK in China)."""
-    if (stem + ".cpg").lower() in members:
+def _dbf_encoding(folder: Path) -> dict[str, str]:
+    """Guess the DBF encoding of a shapefile that has no .cpg (often GBK in China).
+
+    Only the first :data:`_ENCODING_SAMPLE` bytes of the records are looked at.
+    """
+    if (folder / "layer.cpg").exists():
         return {}
-    records = archive.read(members[(stem + ".dbf").lower()])[32:]
+    with (folder / "layer.dbf").open("rb") as dbf:
+        dbf.seek(32)
+        records = dbf.read(_ENCODING_SAMPLE)
     if records.isascii():
         return {}
     try:
-        records.decode("utf-8")
+        # a sample may end inside a character: only a final, complete one must decode
+        codecs.getincrementaldecoder("utf-8")().decode(records, final=False)
     except UnicodeDecodeError:
         return {"encoding": "GB18030"}
     return {"encoding": "UTF-8"}

@@ -14,6 +14,7 @@ import pandas as pd
 
 from geo.dataset import Group
 from geo.errors import check_choice
+from geo.text.cells import inert_frame
 
 __all__ = ["DATASET_TOML_EXAMPLE", "TEMPLATE_LAYERS", "template_frame", "template_xlsx"]
 
@@ -94,7 +95,7 @@ def template_xlsx(layer: str, groups: Sequence[Group]) -> bytes:
     """The template of ``layer`` as an XLSX workbook (one sheet named after the layer)."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        template_frame(layer, groups).to_excel(writer, sheet_name=layer, index=False)
+        inert_frame(template_frame(layer, groups)).to_excel(writer, sheet_name=layer, index=False)
         sheet = writer.sheets[layer]
         sheet.freeze_panes = "A2"
         for column in sheet.columns:

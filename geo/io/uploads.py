@@ -11,13 +11,13 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
+from geo.errors import DatasetError, Problem
 from geo.io.config import FILE as CONFIG_FILE
+from geo.io.limits import DAMAGED_ZIP, check_members, check_name, copy_member
 from geo.io.readers import LAYER_SUFFIXES
 from geo.text.i18n import t
 
 __all__ = ["UploadError", "replace_layer_file", "unpack_upload"]
-
-MAX_UNPACKED_BYTES = 500 * 1024 * 1024
 
 
 class UploadError(ValueError):
@@ -26,21 +26,27 @@ class UploadError(ValueError):
     Parameters
     ----------
     reason
-        ``"not_zip"``, ``"too_big"``, ``"unsafe_path"`` or ``"wrong_format"`` (catalog key
-        ``upload.<reason>``).
+        ``"not_zip"``, ``"unsafe_path"``, ``"wrong_format"`` (catalog key ``upload.<reason>``)
+        or ``"limit"``, a limit of :mod:`geo.io.limits`, told by ``problem``.
     file
         The uploaded file's name, as the user chose it.
     detail
         The offending path inside the zip (``"unsafe_path"``), or the accepted formats
         (``"wrong_format"``).
+    problem
+        The limit exceeded, for ``"limit"``.
     """
 
-    def __init__(self, reason: str, *, file: str, detail: str = "") -> None:
-        self.reason, self.file, self.detail = reason, file, detail
+    def __init__(
+        self, reason: str, *, file: str, detail: str = "", problem: Problem | None = None
+    ) -> None:
+        self.reason, self.file, self.detail, self.problem = reason, file, detail, problem
         super().__init__(self.message("en"))
 
     def message(self, lang: str = "zh") -> str:
         """The problem as one sentence in ``lang`` (``"zh"`` or ``"en"``)."""
+        if self.problem is not None:
+            return self.problem.message(lang)
         return t(f"upload.{self.reason}", lang, file=self.file, detail=self.detail)
 
 
@@ -51,7 +57,8 @@ def unpack_upload(files: Iterable[tuple[str, bytes]], folder: Path) -> Path:
     ----------
     files
         ``(file name, content)`` pairs. A ``.zip`` (but not ``.shp.zip``, a zipped Shapefile
-        layer) is unpacked; other files are written as they are.
+        layer) is unpacked within the limits of :mod:`geo.io.limits`, member by member in
+        bounded chunks; other files are written as they are.
     folder
         An empty folder to write into.
 
@@ -63,10 +70,15 @@ def unpack_upload(files: Iterable[tuple[str, bytes]], folder: Path) -> Path:
     Raises
     ------
     UploadError
-        For a zip that cannot be read or that would unpack outside ``folder``.
+        For a zip that cannot be read, that would unpack outside ``folder``, or that exceeds
+        a limit (size, ratio, members, name length); for a file name too long to write.
     """
     for name, data in files:
         base = PurePosixPath(name.replace("\\", "/")).name
+        try:
+            check_name(base, base)
+        except DatasetError as error:
+            raise UploadError("limit", file=base, problem=error.problems[0]) from error
         if base.lower().endswith(".zip") and not base.lower().endswith(".shp.zip"):
             _extract_zip(data, folder, name=base)
         else:
@@ -78,21 +90,22 @@ def unpack_upload(files: Iterable[tuple[str, bytes]], folder: Path) -> Path:
 def _extract_zip(data: bytes, folder: Path, *, name: str) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as error:
+    except DAMAGED_ZIP as error:
         raise UploadError("not_zip", file=name) from error
     with archive:
-        members = [m for m in archive.infolist() if not m.is_dir()]
-        if sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
-            raise UploadError("too_big", file=name)
-        for member in members:
-            parts = PurePosixPath(member.filename).parts
-            if member.filename.startswith("/") or ".." in parts or "__MACOSX" in parts:
+        try:
+            members = [m for m in check_members(archive, name) if not m.is_dir()]
+            for member in members:
+                parts = PurePosixPath(member.filename).parts
                 if "__MACOSX" in parts:
                     continue
-                raise UploadError("unsafe_path", file=name, detail=member.filename)
-            target = folder.joinpath(*parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(archive.read(member))
+                if member.filename.startswith("/") or ".." in parts:
+                    raise UploadError("unsafe_path", file=name, detail=member.filename)
+                target = folder.joinpath(*parts)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                copy_member(archive, member, target, name)
+        except DatasetError as error:
+            raise UploadError("limit", file=name, problem=error.problems[0]) from error
 
 
 def replace_layer_file(folder: Path, layer: str, name: str, data: bytes) -> Path:

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Required, TypedDict
+from typing import Required, TypedDict, TypeVar
 
 import geopandas as gpd
 import numpy as np
@@ -47,7 +47,14 @@ from geo.io.columns import (
 )
 from geo.io.config import MAX_RADIUS_M, Config, read_config
 from geo.io.datum import to_wgs84
-from geo.io.readers import LAYER_SUFFIXES, find_layer_file, normalize_name, read_layer
+from geo.io.readers import (
+    LAYER_SUFFIXES,
+    find_layer_file,
+    find_layer_parts,
+    normalize_name,
+    read_layer,
+)
+from geo.projection import local_equal_area, lonlat
 
 __all__ = ["CheckedLayers", "check_layers", "lonlat_points", "validate_dataset"]
 
@@ -71,6 +78,7 @@ SITE_COLUMNS = (
     Column("capacity", ("服务能力",), required=False),
     Column("rating", ("评估等级",), required=False),
     Column("inspected", ("年检",), required=False),
+    Column("township", ("所属乡镇", "乡镇"), required=False),
 )
 DEMAND_COLUMNS = (
     Column("id", ("编号",)),
@@ -108,6 +116,9 @@ WHOLE_DISTRICT = ("全区", "全部", "all")
 MAX_COUNT = 2e9
 _CHINA_LON = (73.0, 136.0)
 _CHINA_LAT = (3.0, 54.0)
+
+
+FrameT = TypeVar("FrameT", pd.DataFrame, gpd.GeoDataFrame)
 
 
 @dataclass(frozen=True)
@@ -173,16 +184,16 @@ def check_layers(folder: Path | str) -> tuple[CheckedLayers | None, list[Problem
     problems += found
     townships, sites, demand, projects = None, None, None, None
     if "townships" in paths:
-        townships, found = _check_townships(paths["townships"], ctx)
+        townships, found = _check_townships(paths["townships"][0], ctx)
         problems += found
     if "sites" in paths:
-        sites, found = _check_sites(paths["sites"], ctx)
+        sites, found = _check_parts(paths["sites"], _check_sites, ctx)
         problems += found
     if "demand" in paths:
-        demand, found = _check_demand(paths["demand"], ctx)
+        demand, found = _check_parts(paths["demand"], _check_demand, ctx)
         problems += found
     if "projects" in paths:
-        projects, found = _check_projects(paths["projects"], ctx)
+        projects, found = _check_parts(paths["projects"], _check_projects, ctx)
         problems += found
     if any(p.severity == "error" for p in problems) or config is None:
         return None, problems
@@ -203,21 +214,101 @@ def _context(config: Config | None) -> _Context:
     )
 
 
-def _find_files(folder: Path) -> tuple[dict[str, Path], list[Problem]]:
-    paths: dict[str, Path] = {}
+def _find_files(folder: Path) -> tuple[dict[str, list[Path]], list[Problem]]:
+    paths: dict[str, list[Path]] = {}
     problems: list[Problem] = []
     for stem in LAYERS:
         try:
-            path = find_layer_file(folder, stem)
+            if stem == "townships":  # one boundary file: parts could overlap or leave gaps
+                found = [p for p in [find_layer_file(folder, stem)] if p is not None]
+            else:
+                found = find_layer_parts(folder, stem)
         except DatasetError as error:
             problems += error.problems
             continue
-        if path is not None:
-            paths[stem] = path
+        if found:
+            paths[stem] = found
         elif stem in REQUIRED_LAYERS:
             expected = [stem + suffix for suffix in LAYER_SUFFIXES[stem]]
             problems.append(Problem("file_missing", f"{stem}.*", params={"expected": expected}))
     return paths, problems
+
+
+def _check_parts(
+    paths: list[Path],
+    check: Callable[[Path, _Context], tuple[FrameT | None, list[Problem]]],
+    ctx: _Context,
+) -> tuple[FrameT | None, list[Problem]]:  # the frame type of ``check``
+    """Check each file of a layer on its own, then combine them.
+
+    Each file's problems name it and its rows. A row repeated in another file is dropped with
+    a warning; an id whose rows differ between files is an error naming both files and rows.
+    """
+    problems: list[Problem] = []
+    frames: list[tuple[str, FrameT]] = []
+    for path in paths:
+        frame, found = check(path, ctx)
+        problems += found
+        if frame is not None:
+            frames.append((path.name, frame))
+    if len(paths) == 1 or len(frames) < len(paths):
+        return (frames[0][1] if len(frames) == 1 and len(paths) == 1 else None), problems
+    combined, found = _combine_parts(frames)
+    return combined, problems + found
+
+
+def _combine_parts(frames: list[tuple[str, FrameT]]) -> tuple[FrameT, list[Problem]]:
+    """One frame of the parts; ids met in an earlier file are compared with it."""
+    first_seen: dict[str, tuple[str, int, tuple[object, ...]]] = {}
+    keep: list[FrameT] = []
+    problems: list[Problem] = []
+    for name, frame in frames:
+        rows = np.ones(len(frame), dtype=bool)
+        for i, (row, record) in enumerate(zip(frame.index, _records(frame), strict=True)):
+            key = str(frame["id"].iloc[i])
+            if key not in first_seen:
+                first_seen[key] = (name, int(row), record)
+                continue
+            other_file, other_row, other = first_seen[key]
+            params = {"id": key, "other_file": other_file, "other_row": other_row}
+            if record == other:
+                problems.append(Problem("duplicate_across_files", name, row=int(row),
+                                        params=params, severity="warning"))  # fmt: skip
+                rows[i] = False
+            else:
+                differ = [c if c != "geometry" else "lon/lat"
+                          for c, a, b in zip(_compared(frame), record, other, strict=True)
+                          if a != b]  # fmt: skip
+                params["columns"] = "、".join(differ)
+                problems.append(Problem("conflict_across_files", name, row=int(row), params=params))
+        keep.append(frame[rows])
+    combined = pd.concat(keep, ignore_index=True)
+    if isinstance(keep[0], gpd.GeoDataFrame):
+        combined = gpd.GeoDataFrame(combined, geometry="geometry", crs=keep[0].crs)
+    return combined, problems
+
+
+def _compared(frame: pd.DataFrame) -> list[str]:
+    return [c for c in frame.columns if c != "id"]
+
+
+def _records(frame: pd.DataFrame) -> list[tuple[object, ...]]:
+    """Each row's values as comparable tuples (points to 1e-6 degrees, about 0.1 m)."""
+    columns = []
+    for column in _compared(frame):
+        values = frame[column]
+        if isinstance(values, gpd.GeoSeries):
+            xs, ys = shapely.get_x(values.to_numpy()), shapely.get_y(values.to_numpy())
+            xy = [None if np.isnan(x) else (round(float(x), 6), round(float(y), 6))
+                  for x, y in zip(xs, ys, strict=True)]  # fmt: skip
+            columns.append(xy)
+        else:
+            columns.append([None if _missing(v) else v for v in values])
+    return list(zip(*columns, strict=True)) if columns else [() for _ in range(len(frame))]
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA
 
 
 def _read(path: Path, *, empty_is_error: bool) -> tuple[pd.DataFrame | None, list[Problem]]:
@@ -296,10 +387,21 @@ def _township_geometry(
     )
     values = geometry.to_numpy().copy()
     values[missing | wrong] = None
+    broken = _not_finite(values)
+    problems += row_problems("geometry_not_finite", file, "geometry", frame.index[broken])
+    values[broken] = None
     outside, found = _beyond_degrees(values, frame.index, file)
     values[outside] = None
     values, repaired = _repair_polygons(values, frame.index, file, names)
     return gpd.GeoSeries(values, index=frame.index, crs=WGS84), problems + found + repaired
+
+
+def _not_finite(values: np.ndarray) -> np.ndarray:
+    """Geometries with a NaN or infinite coordinate, which GEOS cannot work with."""
+    coords, owner = shapely.get_coordinates(values, return_index=True)
+    broken = np.zeros(len(values), dtype=bool)
+    broken[owner[~np.isfinite(coords).all(axis=1)]] = True
+    return broken
 
 
 def _beyond_degrees(
@@ -381,6 +483,10 @@ def _to_wgs84(
 ) -> tuple[gpd.GeoSeries, list[Problem]]:
     """Geometries in WGS-84: reprojected from a declared CRS, or shifted from ``datum``."""
     if not _is_lonlat(geometry.crs):
+        if _degrees_in_projected_crs(geometry):
+            crs = str(geometry.crs.to_string()) if geometry.crs is not None else ""
+            dropped = geometry.set_crs(None, allow_override=True)  # type: ignore[call-overload]  # None drops the CRS
+            return dropped, [Problem("crs_mismatch", file, params={"crs": crs})]
         try:
             return geometry.to_crs(WGS84), []
         except pyproj.exceptions.ProjError as error:
@@ -391,6 +497,22 @@ def _to_wgs84(
     if datum not in (None, "wgs84", "cgcs2000"):
         values = shapely.transform(values, lambda xy: _shift(xy, datum))
     return gpd.GeoSeries(values, index=geometry.index, crs=WGS84), []
+
+
+def _degrees_in_projected_crs(geometry: gpd.GeoSeries) -> bool:
+    """A file that declares metres (EPSG:3857, a Gauss-Kruger zone) but holds lon/lat.
+
+    In a projected CRS every coordinate of a whole district within 180 m (x) and 90 m (y) of
+    the false origin does not happen; lon/lat degrees written under the wrong .prj do.
+    """
+    if geometry.crs is None or not geometry.crs.is_projected:
+        return False
+    bounds = shapely.bounds(geometry.to_numpy())  # NaN rows for missing or empty geometries
+    present = ~np.isnan(bounds).any(axis=1)
+    if not present.any():
+        return False
+    extent = np.abs(bounds[present])
+    return bool((extent[:, [0, 2]] <= 180.0).all() and (extent[:, [1, 3]] <= 90.0).all())
 
 
 def _shift(xy: np.ndarray, datum: str) -> np.ndarray:
@@ -600,7 +722,14 @@ def _check_sites(path: Path, ctx: _Context) -> tuple[gpd.GeoDataFrame | None, li
         crs=WGS84,
     )
     sites, found = _place_points(sites, file, ctx)
-    return sites, problems + found
+    problems += found
+    given = _text(frame, mapping, "township")
+    if ctx.township_lookup is not None and given is not None:
+        has_point = sites.geometry.notna().to_numpy()
+        problems += _stated_township_warnings(
+            sites, given, has_point & given.ne("").to_numpy(), file, mapping["township"], ctx
+        )
+    return sites, problems
 
 
 def _point_columns(columns: tuple[Column, ...], frame: pd.DataFrame) -> tuple[Column, ...]:
@@ -798,7 +927,7 @@ def _demand_townships(
     demand["township"] = pd.Series(codes, index=demand.index, dtype=object)
     point_rows = demand[has_point]
     problems += _outside_warning(file, point_rows["id"], point_rows.geometry, codes[has_point])
-    problems += _mismatch_warnings(demand, given, resolved, has_point & ~blank, file, column, ctx)
+    problems += _stated_township_warnings(demand, given, has_point & ~blank, file, column, ctx)
     return problems
 
 
@@ -808,30 +937,63 @@ def _resolve_townships(text: pd.Series, lookup: Mapping[str, str]) -> pd.Series:
     return text.map(table).astype(object)
 
 
-def _mismatch_warnings(
-    demand: gpd.GeoDataFrame,
+def _stated_township_warnings(
+    points: gpd.GeoDataFrame,
     given: pd.Series,
-    resolved: pd.Series,
     rows: np.ndarray,
     file: str,
     column: str | None,
     ctx: _Context,
 ) -> list[Problem]:
-    """Point rows whose township column disagrees with the polygon that holds them."""
-    located = demand["township"].to_numpy()
-    wanted = resolved.to_numpy()
-    differs = rows & pd.notna(located) & (located != wanted)
+    """Warnings for point rows whose stated township is unknown or not the one holding them.
+
+    The point decides; the warning says how far it lies from the stated township's border.
+    """
+    resolved = _resolve_townships(given, ctx.township_lookup or {}).to_numpy()
+    located = points["township"].to_numpy()
     # a township whose name is missing (an error of its own) is named by its code
-    assert ctx.townships is not None
-    names = {c: n or c for c, n in zip(ctx.townships["code"], ctx.townships["name"], strict=True)}
-    return row_problems(
+    towns = ctx.townships
+    assert towns is not None
+    names = {c: n or c for c, n in zip(towns["code"], towns["name"], strict=True)}
+    outside = "—"
+    unknown = rows & pd.isna(resolved)
+    problems = row_problems(
+        "stated_township_unknown",
+        file,
+        column,
+        points.index[unknown],
+        lambda r: {"given": given[r], "found": names.get(points.at[r, "township"], outside),
+                   "townships_file": ctx.townships_file},
+        severity="warning",
+    )  # fmt: skip
+    differs = rows & pd.notna(resolved) & pd.notna(located) & (located != resolved)
+    distances = _distance_to(points.geometry, resolved, differs, towns)
+    return problems + row_problems(
         "township_mismatch",
         file,
         column,
-        demand.index[differs],
-        lambda r: {"found": names.get(demand.at[r, "township"]), "given": given[r]},
+        points.index[differs],
+        lambda r: {"found": names.get(points.at[r, "township"]), "given": given[r],
+                   "distance": f"{distances[points.index.get_loc(r)]:,.0f}"},
         severity="warning",
-    )
+    )  # fmt: skip
+
+
+def _distance_to(
+    geometry: gpd.GeoSeries, codes: np.ndarray, rows: np.ndarray, towns: gpd.GeoDataFrame
+) -> np.ndarray:
+    """Metres from each point of ``rows`` to the township ``codes`` names (NaN elsewhere)."""
+    distance = np.full(len(geometry), np.nan)
+    if not rows.any():
+        return distance
+    # each township drawn in the local equal-area frame of its point, where the point is the
+    # origin and a distance from it is the geodesic one (see geo.projection)
+    points = lonlat(gpd.GeoSeries(geometry[rows], crs=geometry.crs))
+    polygons = towns.to_crs(WGS84).set_index("code").geometry
+    wanted = np.asarray(polygons.reindex(codes[rows]).array, dtype=object)
+    origin = shapely.points(np.zeros((len(points), 2)))
+    distance[rows] = shapely.distance(origin, local_equal_area(wanted, points))
+    return distance
 
 
 # --- projects ------------------------------------------------------------------------------

@@ -119,7 +119,8 @@ class NumberedMarkers(folium.MacroElement):
         {% macro header(this, kwargs) %}
         <style>
         .atlas-num { background: none; border: none; }
-        .atlas-num span {
+        /* scoped by the layer's class: each layer keeps its own colour and size */
+        .{{ this.css_class }} span {
             display: flex; align-items: center; justify-content: center;
             width: {{ this.size_px }}px; height: {{ this.size_px }}px; border-radius: 50%;
             transform: translate(-50%, -50%); box-sizing: border-box;
@@ -189,7 +190,7 @@ def _base_map(
         font_px=view.font_px,
         legend_px=legend_em * view.font_px,
     )
-    add_basemap(fmap, view.basemap, tianditu_key=view.tianditu_key)
+    add_basemap(fmap, view.basemap, tianditu_key=view.tianditu_key, lang=view.lang)
     return fmap, shapes, datum
 
 

@@ -8,6 +8,7 @@ people not reached, and the site markers styled by kind and category.
 from __future__ import annotations
 
 import weakref
+import zlib
 from dataclasses import dataclass
 from html import escape
 from typing import Any, TypedDict, cast
@@ -19,11 +20,9 @@ import pandas as pd
 import shapely
 
 from geo.indicators import (
-    INDICATORS,
     Classification,
+    Scheme,
     classify_indicator,
-    classify_values,
-    compute_indicator,
     format_indicator_value,
     indicator_name,
     legend_labels,
@@ -51,15 +50,18 @@ from geo.text.i18n import format_count, t
 __all__ = [
     "CATCHMENT_GROUP_LIMIT",
     "CATEGORY_COLOURS",
+    "KNOWN_CATEGORY_COLOURS",
     "MapView",
     "build_map",
     "catchments_by_default",
     "category_colours",
 ]
 
-# Warm and dark hues that stand out on the choropleth palettes (which are light and cool).
+# Warm and dark hues that stand out on the choropleth palettes (which are light and cool):
+# the well-known categories have their own (KNOWN_CATEGORY_COLOURS), any other category one of
+# CATEGORY_COLOURS by a hash of its name.
 CATEGORY_COLOURS = (
-    "#d62728", "#ff7f0e", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#9467bd", "#17becf",
+    "#a0522d", "#b8860b", "#6b8e23", "#c71585", "#8b0000", "#4b0082", "#ff1493", "#556b2f",
 )  # fmt: skip
 OTHER_COLOUR = "#444444"
 # Above this many groups the circles of every site for every group cover the whole district
@@ -122,6 +124,9 @@ class MapView:
     public
         The public view (``geo.privacy``): protected township values read "*" in the
         tooltips, and villages are drawn without their small groups.
+    breaks
+        The class breaks of the choropleth; None: the indicator's default (fixed classes for
+        shares, natural breaks for the rest; see ``geo.indicators.classify_indicator``).
     """
 
     indicator: str = "coverage"
@@ -141,6 +146,7 @@ class MapView:
     township_opacity: float = 0.85
     asset_base: str = "leaflet/"
     public: bool = False
+    breaks: Scheme | None = None
 
     @property
     def font_px(self) -> int:
@@ -148,11 +154,42 @@ class MapView:
         return 22 if self.briefing else 14
 
 
+# The categories of the national and local site registers keep one colour everywhere.
+KNOWN_CATEGORY_COLOURS = {
+    "妇女之家": "#ff7f0e",
+    "儿童之家": "#d62728",
+    "日间照料中心": "#8c564b",
+    "驿站": "#e377c2",
+    "社工站": "#9467bd",
+    "女性社会组织": "#bcbd22",
+    "农村社区社会组织": "#7f7f7f",
+    "社会组织": "#17becf",
+}
+
+
 def category_colours(categories: pd.Series) -> dict[str, str]:
-    """A fill colour per site category, the most frequent categories first."""
-    counts = categories.dropna().astype(str).value_counts()
-    ranked = sorted(counts.index, key=lambda c: (-counts[c], c))
-    return {c: CATEGORY_COLOURS[i] for i, c in enumerate(ranked[: len(CATEGORY_COLOURS)])}
+    """A fill colour per site category by its name only: the same in every year and dataset.
+
+    The well-known categories have their own colours (``KNOWN_CATEGORY_COLOURS``); any other
+    category gets the colour of ``CATEGORY_COLOURS`` its name hashes to (CRC-32 of the UTF-8
+    name), or the next free one when another category of the same map has it already. Beyond
+    ``len(CATEGORY_COLOURS)`` other categories the rest share ``OTHER_COLOUR``.
+    """
+    names = sorted(set(categories.dropna().astype(str)))
+    colours = {c: KNOWN_CATEGORY_COLOURS[c] for c in names if c in KNOWN_CATEGORY_COLOURS}
+    taken: set[str] = set()
+    for name in names:
+        if name in colours:
+            continue
+        free = [c for c in CATEGORY_COLOURS if c not in taken]
+        if not free:
+            colours[name] = OTHER_COLOUR
+            continue
+        start = zlib.crc32(name.encode("utf-8")) % len(CATEGORY_COLOURS)
+        ring = CATEGORY_COLOURS[start:] + CATEGORY_COLOURS[:start]
+        colours[name] = next(c for c in ring if c in free)
+        taken.add(colours[name])
+    return colours
 
 
 def catchments_by_default(group_count: int) -> bool:
@@ -194,9 +231,9 @@ def build_map(summary: Summary, view: MapView) -> folium.Map:
         font_px=view.font_px,
         legend_px=15 * view.font_px,
     )
-    add_basemap(fmap, view.basemap, tianditu_key=view.tianditu_key)
+    add_basemap(fmap, view.basemap, tianditu_key=view.tianditu_key, lang=view.lang)
     disclosure = protect(summary) if view.public else None
-    classes = _classify(summary, view.indicator, disclosure)
+    classes = _classify(summary, view, disclosure)
     _add_townships(fmap, summary, drawn, classes, view, disclosure)
     sites = _visible_sites(summary, view)
     if view.show_catchments:
@@ -211,17 +248,10 @@ def build_map(summary: Summary, view: MapView) -> folium.Map:
     return fmap
 
 
-def _classify(summary: Summary, indicator: str, disclosure: Disclosure | None) -> Classification:
-    """The choropleth classes; in the public view protected townships get no class (grey).
-
-    Their values then also stay out of the class bounds, which the legend prints.
-    """
-    if disclosure is None:
-        return classify_indicator(summary.townships, indicator)
-    values = compute_indicator(summary.townships, indicator)
-    shown = indicator_shown(disclosure, indicator).reindex(values.index).fillna(False)
-    palette = INDICATORS[indicator].palette
-    return classify_values(values.where(shown.astype(bool)), palette=palette)
+def _classify(summary: Summary, view: MapView, disclosure: Disclosure | None) -> Classification:
+    """The choropleth classes; in the public view protected townships get no class (grey)."""
+    shown = None if disclosure is None else indicator_shown(disclosure, view.indicator)
+    return classify_indicator(summary.townships, view.indicator, scheme=view.breaks, shown=shown)
 
 
 @dataclass(frozen=True)

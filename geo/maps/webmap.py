@@ -549,8 +549,54 @@ _TILES: Final[dict[str, tuple[str, str, str]]] = {
 }
 
 
-def add_basemap(fmap: folium.Map, basemap: str, *, tianditu_key: str | None = None) -> None:
+class TileErrorNotice(folium.MacroElement):
+    """A note on the map when the base map's tiles fail to load, instead of a blank map.
+
+    Offices often have no internet; the data layers stay usable underneath the note.
+    """
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>
+        .atlas-tile-error { background: #fff7ed; color: #9a3412; border: 1px solid #fdba74;
+            border-radius: 4px; padding: 0.35em 0.7em; font-size: 13px; max-width: 22em; }
+        </style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function () {
+            var loaded = 0, failed = 0, shown = false;
+            {{ this.layer }}.on('tileload', function () { loaded += 1; });
+            {{ this.layer }}.on('tileerror', function () {
+                failed += 1;
+                if (shown || loaded > 0 || failed < 2) { return; }
+                shown = true;
+                var note = L.control({position: 'topright'});
+                note.onAdd = function () {
+                    var div = L.DomUtil.create('div', 'atlas-tile-error');
+                    div.textContent = {{ this.message|tojson }};
+                    return div;
+                };
+                note.addTo({{ this._parent.get_name() }});
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, layer: folium.TileLayer, message: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # branca's MacroElement.__init__
+        self._name = "TileErrorNotice"
+        self.layer = layer.get_name()
+        self.message = message
+
+
+def add_basemap(
+    fmap: folium.Map, basemap: str, *, tianditu_key: str | None = None, lang: str = "zh"
+) -> None:
     """Add an online tile layer under the data (nothing for ``"none"``).
+
+    A note on the map, in ``lang``, shows when its tiles cannot be loaded.
 
     Raises
     ------
@@ -566,7 +612,10 @@ def add_basemap(fmap: folium.Map, basemap: str, *, tianditu_key: str | None = No
             msg = "the Tianditu base map needs a key (tianditu_key)"
             raise ValueError(msg)
         url = url.replace("{key}", tianditu_key)
-    folium.TileLayer(url, attr=attribution, subdomains=subdomains, max_zoom=18).add_to(fmap)
+    tiles = folium.TileLayer(url, attr=attribution, subdomains=subdomains, max_zoom=18)
+    tiles.add_to(fmap)
+    name = t(f"basemap.{basemap}", lang)
+    TileErrorNotice(tiles, t("basemap.offline", lang, name=name)).add_to(fmap)
     if basemap == "tianditu":
         annotation = url.replace("T=vec_w", "T=cva_w")
         folium.TileLayer(annotation, attr=attribution, subdomains=subdomains, overlay=True).add_to(

@@ -79,7 +79,16 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
         "可多选；指标按所选群体合计。",
         "Pick one or more; figures add up the chosen groups.",
     ),
+    "filter.groups_all": ("全部群体", "All groups"),
     "filter.indicator": ("地图指标", "Map indicator"),
+    "filter.breaks": ("分级方式", "Classes"),
+    "filter.breaks.fixed": ("固定分级（0-20-40-60-80-100%）", "Fixed (0-20-40-60-80-100%)"),
+    "filter.breaks.natural_breaks": ("按本数据自然断点", "Natural breaks of these data"),
+    "filter.breaks_help": (
+        "固定分级便于不同年度、不同群体的地图直接比较；自然断点更能拉开本数据内部的差别。",
+        "Fixed classes make maps of different years and groups comparable; natural breaks "
+        "separate these data's own values better.",
+    ),
     "filter.township": ("乡镇（街道）", "Township"),
     "filter.township_all": ("全区", "Whole district"),
     "filter.kind": ("站点类型", "Site kind"),
@@ -91,8 +100,13 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
     "basemap.tianditu": ("天地图", "Tianditu"),
     "basemap.gaode": ("高德地图", "Gaode (AMap)"),
     "basemap.tianditu_nokey": (
-        "天地图需要密钥：在 secrets 或环境变量 TIANDITU_KEY 中设置。",
-        "Tianditu needs a key: set it in the secrets or the TIANDITU_KEY variable.",
+        "天地图底图尚未启用：需要系统管理员配置天地图密钥（TIANDITU_KEY）。地图暂不显示底图。",
+        "The Tianditu base map is not set up: the app's administrator has to add a Tianditu "
+        "key (TIANDITU_KEY). The map shows no base map meanwhile.",
+    ),
+    "basemap.offline": (
+        "无法加载{name}底图（可能未联网）：仅显示乡镇边界和数据。",
+        "The {name} base map cannot be loaded (no internet?): townships and data only.",
     ),
     "basemap.online_note": (
         "在线底图需要联网；离线环境下请选择“无”。",
@@ -115,6 +129,7 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
         "{organizations} organizations · {stations} stations",
     ),
     "kpi.projects": ("{n}个项目", "{n} projects"),
+    "kpi.projects_one": ("{n}个项目", "{n} project"),
     "kpi.covered_of": ("已覆盖 {covered} 人", "{covered} within reach"),
     # indicators (names used by geo.indicators)
     "indicator.coverage": ("所选群体覆盖率", "Coverage of selected groups"),
@@ -132,7 +147,7 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
     "map.sites": ("服务点位", "Service sites"),
     "map.catchments": ("服务半径", "Catchments"),
     "map.unreached": ("未覆盖村居", "Villages out of reach"),
-    "map.show_catchments": ("显示服务半径圈", "Show catchment circles"),
+    "map.show_catchments": ("显示服务半径圈", "Catchment circles"),
     "map.show_catchments_help": (
         "每个点位按所选群体的服务半径画圈。选了三个以上群体时圈会互相重叠，默认不显示。",
         "A circle of each group's radius around every site. With three or more groups the "
@@ -180,6 +195,32 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
     "coverage.no_sites": ("所选条件下没有服务点位。", "No sites match the filters."),
     "coverage.sites_in": ("本乡镇点位", "Sites in this township"),
     "coverage.projects_in": ("本乡镇创投项目", "Venture projects here"),
+    "coverage.by_group_note": (
+        "只列服务所选群体（{groups}）的点位和项目，以及未写明群体的项目。",
+        "Only the sites and projects that serve the chosen groups ({groups}), and projects "
+        "that name no group.",
+    ),
+    "coverage.no_sites_here": (
+        "本乡镇没有服务所选群体的点位。",
+        "No site here serves the chosen groups.",
+    ),
+    "coverage.no_projects": (
+        "本乡镇没有相关的创投项目。",
+        "No venture project here for these groups.",
+    ),
+    "coverage.unreached_list": ("未覆盖村居清单：{where}", "Villages out of reach: {where}"),
+    "coverage.unreached_help": (
+        "每行是一个村居中某一群体的未覆盖人数，以及为该群体服务的最近点位和直线距离（米）。"
+        "点击表头可排序。",
+        "One row per village and group: the people out of reach and the nearest site serving "
+        "that group, with the straight-line distance in metres. Click a header to sort.",
+    ),
+    "coverage.unreached_none": (
+        "所选群体在这里都已覆盖。",
+        "Everyone of the chosen groups here is within reach.",
+    ),
+    "coverage.download_csv": ("下载 CSV", "Download CSV"),
+    "coverage.download_xlsx": ("下载 Excel", "Download Excel"),
     # funding page
     "funding.title": ("公益创投资金分配", "Venture funding allocation"),
     "funding.formula": (
@@ -234,27 +275,34 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
         "{townships} 个乡镇，{sites} 个点位，{demand} 条需求记录，{projects} 个创投项目",
         "{townships} townships, {sites} sites, {demand} demand rows, {projects} projects",
     ),
-    "data.validation": ("校验报告", "Validation report"),
-    "data.valid": ("数据校验通过，没有发现问题。", "The data passed validation: no problems."),
+    "data.validation": ("当前数据的校验结果", "Checks of the current data"),
+    "data.valid": (
+        "当前数据（{name}）校验通过，没有发现问题。",
+        "The current data ({name}) passed every check.",
+    ),
+    "data.problem_more": (
+        "另有 {n} 条，见下方完整表格。",
+        "{n} more: see the full table below.",
+    ),
+    "data.problem_table": ("完整问题表（可下载 CSV）", "Every problem as a table (CSV download)"),
     "data.warnings": ("{n} 条提示（数据仍可使用）", "Warnings: {n} (the data still loads)"),
     "data.errors": ("{n} 个错误，数据未被采用", "Errors: {n}; the data was not used"),
     "data.upload": ("上传数据集", "Upload a dataset"),
     "data.upload_help": (
         "上传整个数据集文件夹的 zip 压缩包，或分别上传 dataset.toml、townships、sites、"
-        "demand（以及可选的 projects）文件。每次上传单独校验；校验通过后保存为草稿版本，"
-        "只在您的会话中预览，发布后所有人可见。",
+        "demand（以及可选的 projects）文件。各乡镇分别报送的同一图层可一起上传，文件名写成 "
+        "sites-仰化镇.xlsx、sites-来龙镇.xlsx 这样，系统会合并并报告重复和冲突。"
+        "每次上传单独校验；校验通过后保存为草稿版本，只在您的会话中预览，发布后所有人可见。",
         "Upload a zip of a dataset folder, or the files themselves (dataset.toml, townships, "
-        "sites, demand, optionally projects). Each upload is checked on its own; a valid one "
+        "sites, demand, optionally projects). A layer sent in one file per township can be "
+        "uploaded together, named like sites-仰化镇.xlsx, sites-来龙镇.xlsx: they are combined, "
+        "and repeats or conflicts are reported. Each upload is checked on its own; a valid one "
         "is saved as a draft version that only you preview until it is published.",
     ),
     "data.upload_zip_bad": ("无法读取上传的文件：{error}", "Cannot read the upload: {error}"),
     "upload.not_zip": (
         "{file} 不是有效的 zip 压缩包（文件可能已损坏，或只是把扩展名改成了 .zip）。",
         "{file} is not a valid zip archive (it may be damaged, or only renamed to .zip).",
-    ),
-    "upload.too_big": (
-        "{file} 解压后超过 500 MB，无法载入。",
-        "{file} unpacks to more than 500 MB and cannot be loaded.",
     ),
     "upload.unsafe_path": (
         "{file} 中有指向文件夹外的路径：{detail}",
@@ -365,6 +413,7 @@ _EXPORTS: dict[str, tuple[str, str]] = {
         "Venture funding: recommended and actual",
     ),
     "export.pack.funding_chart": ("建议分配与实际资助对比", "Recommended vs actual funding"),
+    "export.pack.changes": ("与上年相比的变化（{years}）", "What changed ({years})"),
     "export.pack.method": ("方法与数据说明", "Method and provenance"),
     "export.pack.page": ("第 {n} 页，共 {total} 页", "Page {n} of {total}"),
     "export.method.coverage": (
@@ -405,6 +454,46 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "export.sheet.funding": ("资金分配", "Funding"),
     "export.sheet.sites": ("服务点位", "Sites"),
     "export.sheet.unassigned": ("不在乡镇内的点位", "Outside townships"),
+    "export.sheet.unreached": ("未覆盖村居", "Villages out of reach"),
+    "export.township.title": ("{township}服务覆盖一页纸", "{township}: one-page summary"),
+    "export.township.this": ("本乡镇", "This township"),
+    "export.siting.title": (
+        "{district}：{group}新增站点选址建议",
+        "{district}: new stations for {group}",
+    ),
+    "export.siting.sub": (
+        "建议新增 {k} 个站点，每个服务半径 {radius} 米；紫色为规划人员假设的站点",
+        "{k} suggested stations, each reaching {radius} m; purple: stations the planner placed",
+    ),
+    "siting.download_png": ("地图（PNG）", "Map (PNG)"),
+    "siting.download_pdf": ("地图（PDF）", "Map (PDF)"),
+    "export.ui.township": ("乡镇一页纸（PDF）", "One-page township sheet (PDF)"),
+    "export.file.township": ("乡镇一页纸", "township-sheet"),
+    "export.township.groups": ("分群体覆盖", "Coverage by group"),
+    "export.township.reached_all": (
+        "所选群体均在服务半径内",
+        "Within reach for every chosen group",
+    ),
+    "export.township.unreached_dot": (
+        "未覆盖村居（按未覆盖人数）",
+        "Village out of reach (by people)",
+    ),
+    "export.township.figure": ("指标", "Figure"),
+    "export.township.district": ("全区", "District"),
+    "export.township.rank_col": ("排名", "Rank"),
+    "export.township.rank": ("{n}/{total}", "{n} of {total}"),
+    "export.township.coverage_here": ("本乡镇覆盖率", "Coverage here"),
+    "export.township.coverage_district": ("全区覆盖率", "District coverage"),
+    "export.township.villages": ("未覆盖村居（{n} 个）", "Villages out of reach ({n})"),
+    "export.township.sites": ("服务点位（{n} 个）", "Sites ({n})"),
+    "export.township.projects": ("公益创投项目（{n} 个）", "Venture projects ({n})"),
+    "export.township.more": ("另有 {n} 行，见“全部表格”", "{n} more rows in the tables workbook"),
+    "export.township.year": ("年度", "Year"),
+    "export.col.village_id": ("村居编号", "Village ID"),
+    "export.col.village": ("村居", "Village"),
+    "export.col.nearest_site": ("最近的服务点位", "Nearest serving site"),
+    "export.col.distance_m": ("距离（米）", "Distance (m)"),
+    "export.col.site_radius_m": ("该点位服务半径（米）", "Its reach (m)"),
     "export.col.rank": ("排名", "Rank"),
     "export.col.id": ("编号", "ID"),
     "export.col.site_name": ("名称", "Name"),
@@ -469,7 +558,12 @@ _SITING: dict[str, tuple[str, str]] = {
         "reach; existing sites stay. Candidates are the villages, or a list you upload.",
     ),
     # sidebar
-    "siting.group": ("服务群体", "Beneficiary group"),
+    "siting.group": ("选址针对的群体（所选 {n} 个之一）", "Plan for (one of the {n} chosen)"),
+    "siting.group_only": ("选址针对：{group}", "Planning for: {group}"),
+    "siting.group_help": (
+        "选址一次只能针对一个群体；可选的是上面“服务群体”中选中的群体。",
+        "Siting plans for one group at a time: one of the groups chosen above.",
+    ),
     "siting.count": ("新增站点数 K", "New stations (K)"),
     "siting.reach": ("服务范围", "Reach"),
     "siting.reach.radius": ("半径（米）", "Radius (m)"),
@@ -767,6 +861,120 @@ _VERSIONS: dict[str, tuple[str, str]] = {
 
 
 # --------------------------------------------------------------------------------------------
+# Year against year and the briefing deck: keys "page.compare", "compare.*", "deck.*"
+# --------------------------------------------------------------------------------------------
+_COMPARE: dict[str, tuple[str, str]] = {
+    "page.compare": ("年度对比", "Year on year"),
+    "meta.outline_source": ("区界来源", "District outline"),
+    "compare.title": ("年度对比", "This year against last year"),
+    "compare.years": ("{old} → {new}", "{old} → {new}"),
+    "compare.none": (
+        "没有可对比的上一年度数据。示例数据自带 2020 年数据；"
+        "数据仓库中的已发布版本与它之前发布的版本对比；"
+        "两个文件夹可用命令行对比：python -m geo compare 上年文件夹 今年文件夹。",
+        "No earlier year to compare with. The demo comes with 2020; a published version is "
+        "compared with the version published before it; two folders can be compared on the "
+        "command line: python -m geo compare OLD NEW.",
+    ),
+    "compare.left_out": (
+        "只有一个年度有的服务群体不参与对比：{groups}",
+        "Groups only one year has are not compared: {groups}",
+    ),
+    "compare.pp": ("{value}个百分点", "{value} pp"),
+    "compare.kpi.coverage": ("覆盖率", "Coverage"),
+    "compare.kpi.unreached": ("未覆盖（人）", "Out of reach"),
+    "compare.kpi.opened": ("新增站点/组织", "Sites opened"),
+    "compare.kpi.closed": ("撤销站点/组织", "Sites closed"),
+    "compare.kpi.moved": ("{n} 处位置变动（超过 50 米）", "{n} moved more than 50 m"),
+    "compare.kpi.was": ("上年 {value}", "last year {value}"),
+    "compare.gains": ("覆盖率提高最多", "Biggest gains"),
+    "compare.losses": ("覆盖率下降最多", "Biggest losses"),
+    "compare.no_gains": ("没有乡镇覆盖率提高。", "No township gained coverage."),
+    "compare.no_losses": ("没有乡镇覆盖率下降。", "No township lost coverage."),
+    "compare.rank_line": (
+        "{name}：{old} → {new}（{change}）",
+        "{name}: {old} → {new} ({change})",
+    ),
+    "compare.table": ("各乡镇对比", "Township by township"),
+    "compare.sites_table": ("站点变化", "Sites that changed"),
+    "compare.status.both": ("两年都有", "both years"),
+    "compare.status.old_only": ("仅上年有", "last year only"),
+    "compare.status.new_only": ("仅今年有", "this year only"),
+    "compare.col.name": ("乡镇", "Township"),
+    "compare.col.status": ("状态", "Status"),
+    "compare.col.coverage_old": ("上年覆盖率", "Coverage last year"),
+    "compare.col.coverage_new": ("今年覆盖率", "Coverage this year"),
+    "compare.col.coverage_change_pp": ("变化（百分点）", "Change (pp)"),
+    "compare.col.unreached_new": ("今年未覆盖（人）", "Out of reach now"),
+    "compare.col.sites_opened": ("新增站点", "Opened"),
+    "compare.col.sites_closed": ("撤销站点", "Closed"),
+    "compare.col.funding_yuan_old": ("上年建议资金（元）", "Recommended last year"),
+    "compare.col.funding_yuan_new": ("今年建议资金（元）", "Recommended this year"),
+    "compare.col.site": ("站点/组织", "Site"),
+    "compare.col.change": ("变化", "Change"),
+    "compare.col.township": ("乡镇", "Township"),
+    "compare.col.move_m": ("移动距离（米）", "Moved (m)"),
+    "compare.site.opened": ("今年新增", "opened this year"),
+    "compare.site.closed": ("今年已撤销", "closed since last year"),
+    "compare.site.moved": ("位置变动", "moved"),
+    "compare.site.opened_n": ("新增站点/组织（{n}）", "Opened ({n})"),
+    "compare.site.closed_n": ("撤销站点/组织（{n}）", "Closed ({n})"),
+    "compare.legend.title": ("覆盖率变化（百分点）", "Change of coverage (pp)"),
+    "compare.legend.below": ("下降超过 {bound}", "below {bound}"),
+    "compare.legend.above": ("提高超过 {bound}", "above {bound}"),
+    "compare.legend.same": ("基本持平（±1）", "about the same (±1)"),
+    "compare.legend.one_year": ("仅一个年度有 / 无服务对象", "one year only / no people"),
+    "compare.tip.both": (
+        "覆盖率 {old} → {new}（{change}）；新增站点 {opened}，撤销 {closed}",
+        "coverage {old} → {new} ({change}); {opened} opened, {closed} closed",
+    ),
+    "compare.tip.old_only": ("仅上年数据有此乡镇（覆盖率 {old}）", "last year only ({old})"),
+    "compare.tip.new_only": ("仅今年数据有此乡镇（覆盖率 {new}）", "this year only ({new})"),
+    # the briefing deck
+    "deck.prev": ("‹ 上一页", "‹ Previous"),
+    "deck.next": ("下一页 ›", "Next ›"),
+    "deck.keys": ("← → 键翻页", "← → keys turn the page"),
+    "deck.groups": ("服务群体：{groups}", "Groups: {groups}"),
+    "deck.groups_all": ("全部 {n} 类服务群体", "all {n} beneficiary groups"),
+    "deck.s1.title": ("全区服务覆盖", "Service coverage in the district"),
+    "deck.s2.title": ("覆盖最薄弱的乡镇", "Where it is worst"),
+    "deck.s2.lead": (
+        "未覆盖人数最多的 {n} 个乡镇",
+        "The {n} townships with the most people out of reach",
+    ),
+    "deck.s2.line": (
+        "未覆盖 {unreached} 人 · 覆盖率 {coverage} · 服务对象 {people} 人",
+        "{unreached} out of reach · coverage {coverage} · {people} people",
+    ),
+    "deck.s3.title": ("下一轮公益创投资金建议分配", "Recommended split of the next funding round"),
+    "deck.s3.recommended": (
+        "建议（下一轮）：共 {budget}",
+        "Recommendation for the next round: {budget} in all",
+    ),
+    "deck.s3.actual": (
+        "上一轮实际（{year}年）：共 {amount}",
+        "Last round's actual ({year}): {amount}",
+    ),
+    "deck.s3.actual_any": ("上一轮实际：共 {amount}", "Last round's actual: {amount}"),
+    "deck.s3.col.recommended": ("建议（下一轮）", "Recommended (next)"),
+    "deck.s3.col.actual": ("上一轮实际", "Last round actual"),
+    "deck.s3.basis": (
+        "按各乡镇未覆盖人数（乘群体权重）分配；这是建议，不是已下达的资金。",
+        "Split by the people out of reach in each township (times the group weights); a "
+        "recommendation, not money already granted.",
+    ),
+    "deck.s4.title": ("与上年相比的变化", "What changed since last year"),
+    "deck.s4.none": (
+        "没有上一年度的数据，无法比较。",
+        "There is no earlier year to compare with.",
+    ),
+    "deck.change_since": ("比上年 {change}", "{change} on last year"),
+    "deck.count_since": ("比上年 {change}", "{change} on last year"),
+    "deck.sites_since": ("新增 {opened} · 撤销 {closed}", "{opened} opened · {closed} closed"),
+}
+
+
+# --------------------------------------------------------------------------------------------
 # Argument values that do not fit (geo.errors.OptionError)
 # --------------------------------------------------------------------------------------------
 _OPTIONS: dict[str, tuple[str, str]] = {
@@ -784,6 +992,14 @@ _OPTIONS: dict[str, tuple[str, str]] = {
         "a whole number of yuan from 0 to {most:,}",
     ),
     "option.expected.non_negative": ("不小于 0 的数", "a number >= 0"),
+    "option.expected.shared_groups": (
+        "两个数据集共有的服务群体（它们没有共同的群体）",
+        "groups both datasets have (they share none)",
+    ),
+    "option.expected.new_dataset": (
+        "与 OLD 一起写出的新数据集（或两个都不写：对比数据仓库中最近两次发布的版本）",
+        "the NEW dataset beside OLD (or neither: the store's last two published versions)",
+    ),
     "option.expected.date": ("日期（YYYY-MM-DD）", "a date as YYYY-MM-DD"),
 }
 
@@ -917,6 +1133,11 @@ _CLI: dict[str, tuple[str, str]] = {
         "数据仓库中还没有已发布的版本{dataset}",
         "The store has no published version{dataset} yet",
     ),
+    "store.error.nothing_before": (
+        "版本 {id}（{label}）之前没有发布过其他版本，无从对比；请写出两个数据集：compare 旧 新",
+        "No version was published before version {id} ({label}), so there is nothing to "
+        "compare it with; name both datasets: compare OLD NEW",
+    ),
     "store.error.which_dataset": (
         "仓库中有多个数据集（{names}），请写 store:published:名称",
         "The store holds several datasets ({names}); write store:published:NAME",
@@ -948,6 +1169,31 @@ _CLI: dict[str, tuple[str, str]] = {
         "Writing to the store failed and nothing was saved (the published version is "
         "untouched): {reason}",
     ),
+    "cli.compare.head": ("{old} → {new}", "{old} -> {new}"),
+    "cli.compare.groups": ("对比的服务群体：{groups}", "Groups compared: {groups}"),
+    "cli.compare.left_out.old_only": (
+        "只有旧数据集有、未对比的服务群体：{groups}",
+        "Groups only the old dataset has (not compared): {groups}",
+    ),
+    "cli.compare.left_out.new_only": (
+        "只有新数据集有、未对比的服务群体：{groups}",
+        "Groups only the new dataset has (not compared): {groups}",
+    ),
+    "cli.col.compare.township": ("乡镇", "Township"),
+    "cli.col.compare.status": ("状态", "Status"),
+    "cli.col.compare.coverage_old": ("覆盖率(旧)", "Cov. old"),
+    "cli.col.compare.coverage_new": ("覆盖率(新)", "Cov. new"),
+    "cli.col.compare.change": ("变化(百分点)", "Change (pp)"),
+    "cli.col.compare.opened": ("新增站点", "Opened"),
+    "cli.col.compare.closed": ("撤销站点", "Closed"),
+    "cli.col.compare.funding_old": ("建议资金(旧)", "Funding old"),
+    "cli.col.compare.funding_new": ("建议资金(新)", "Funding new"),
+    "cli.compare.status.both": ("两年都有", "both"),
+    "cli.compare.status.old_only": ("仅旧数据", "old only"),
+    "cli.compare.status.new_only": ("仅新数据", "new only"),
+    "cli.compare.opened": ("新增站点/组织：", "Sites opened: "),
+    "cli.compare.closed": ("撤销站点/组织：", "Sites closed: "),
+    "cli.compare.moved": ("位置变动超过 50 米：", "Sites moved more than 50 m: "),
 }
 
 
@@ -976,6 +1222,16 @@ _PROBLEMS: dict[str, tuple[str, str]] = {
     "problem.file_ambiguous": (
         "同一图层有多个文件：{files}；请只保留一个。",
         "several files for the same layer: {files}; keep only one.",
+    ),
+    "problem.duplicate_across_files": (
+        "编号“{id}”的这一行与 {other_file} 第 {other_row} 行完全相同，只保留一条。",
+        "id '{id}' repeats {other_file} row {other_row} exactly; it is kept once.",
+    ),
+    "problem.conflict_across_files": (
+        "编号“{id}”也出现在 {other_file} 第 {other_row} 行，但内容不同（{columns}）；"
+        "请核对后只保留正确的一条。",
+        "id '{id}' is also in {other_file} row {other_row}, with other values ({columns}); "
+        "keep only the right one.",
     ),
     "problem.file_unreadable": ("无法读取文件：{reason}。", "the file cannot be read: {reason}."),
     "problem.file_empty": ("文件是空的。", "the file is empty."),
@@ -1038,6 +1294,59 @@ _PROBLEMS: dict[str, tuple[str, str]] = {
     "problem.extra_cells": (
         "该行有 {found} 个单元格，比表头的 {expected} 列多。",
         "this row has {found} cells, more than the {expected} columns of the header.",
+    ),
+    # limits of the read path (geo/io/limits.py) and what else hostile files hold
+    "problem.zip_member_damaged": (
+        "ZIP 压缩包中的“{member}”已损坏，或实际内容与压缩包记录的大小不符；请重新压缩。",
+        "the zip member '{member}' is damaged, or holds more than the archive says it does; "
+        "zip the files again.",
+    ),
+    "problem.file_too_big": (
+        "文件有 {found}，超过上限 {limit}；请只保留本数据集需要的行和列。",
+        "the file is {found}, over the limit of {limit}; keep only the rows and columns "
+        "this dataset needs.",
+    ),
+    "problem.zip_member_too_big": (
+        "压缩包中的“{member}”解压后有 {found}，超过单个文件的上限 {limit}。",
+        "the member '{member}' unpacks to {found}, over the limit of {limit} per file.",
+    ),
+    "problem.zip_too_big": (
+        "压缩包解压后共有 {found}，超过上限 {limit}。",
+        "the archive unpacks to {found} in all, over the limit of {limit}.",
+    ),
+    "problem.zip_ratio": (
+        "压缩包中的“{member}”压缩比为 {found}，超过上限 {limit}（疑似“压缩炸弹”）。",
+        "the member '{member}' is compressed {found}, beyond the limit of {limit} "
+        "(it looks like a zip bomb).",
+    ),
+    "problem.zip_too_many": (
+        "压缩包中有 {found} 个文件，超过上限 {limit} 个。",
+        "the archive holds {found} members, over the limit of {limit}.",
+    ),
+    "problem.zip_name_too_long": (
+        "压缩包中的文件名“{member}”有 {found} 字节，超过上限 {limit} 字节。",
+        "the member name '{member}' is {found} bytes long, over the limit of {limit}.",
+    ),
+    "problem.zip_path_conflict": (
+        "压缩包中的“{member}”既是文件又是文件夹，无法解压；请重新压缩。",
+        "'{member}' is both a file and a folder in the archive; zip the files again.",
+    ),
+    "problem.short_row": (
+        "该行只有 {found} 个单元格，比表头的 {expected} 列少；"
+        "可能少了一个分隔符（逗号），后面各格会错位，请补齐。",
+        "this row has {found} cells, fewer than the {expected} columns of the header; a "
+        "delimiter (comma) may be missing, which shifts the later cells; complete the row.",
+    ),
+    "problem.geometry_not_finite": (
+        "边界坐标中有非数字（NaN 或无穷大），无法使用。",
+        "the boundary has a coordinate that is not a number (NaN or infinity).",
+    ),
+    "problem.crs_mismatch": (
+        "文件声明的坐标系是 {crs}（单位为米），但坐标都在经纬度范围内；"
+        "所有点都会落在乡镇之外。请删除或更正 .prj 等坐标系说明，或导出为 EPSG:4326。",
+        "the file declares {crs} (metres) but every coordinate looks like lon/lat degrees, "
+        "which would put every point outside every township; fix or remove the declared "
+        "CRS (.prj), or export in EPSG:4326.",
     ),
     # dataset.toml
     "problem.toml_invalid": (
@@ -1103,8 +1412,15 @@ _PROBLEMS: dict[str, tuple[str, str]] = {
         "this row has no lon/lat, so its township must be given.",
     ),
     "problem.township_mismatch": (
-        "点位于“{found}”境内，与所填乡镇“{given}”不一致；以点的位置为准。",
-        "the point lies in '{found}', not in the township given ('{given}'); its location decides.",
+        "点位于“{found}”境内，与所填乡镇“{given}”不一致（距“{given}”边界 {distance} 米）；"
+        "以点的位置为准，请核对坐标或所填乡镇。",
+        "the point lies in '{found}', not in the township given ('{given}'), {distance} m "
+        "from its border; the location decides: check the coordinates or the township.",
+    ),
+    "problem.stated_township_unknown": (
+        "所填乡镇“{given}”不在 {townships_file} 中；以点的位置（{found}）为准。",
+        "the township given ('{given}') is not in {townships_file}; the location decides "
+        "({found}).",
     ),
     "problem.outside_townships": (
         "{count} 个点不在任何乡镇边界内，不计入任何乡镇：{ids}。",
@@ -1146,6 +1462,7 @@ _EXPECTED: dict[str, tuple[str, str]] = {
     # radii, the one kind of value that must be positive: at most geo.io.config.MAX_RADIUS_M
     "expected.positive": ("大于 0、不超过 100000 的米数", "metres, more than 0 and at most 100000"),
     "expected.non_negative": ("不小于 0 的数字", "a number not below 0"),
+    "expected.weight": (" 0 到 1000 之间的数字", "a number from 0 to 1000"),
     "expected.yuan": (" 0 到 1 万亿之间的元数", "yuan, from 0 to 10^12"),
     "expected.year": ("四位数的年份", "a four-digit year"),
     "expected.bool": (" true 或 false", "true or false"),
@@ -1180,7 +1497,7 @@ def _build_catalog(*sections: dict[str, tuple[str, str]]) -> dict[str, dict[str,
 
 
 CATALOG: Final[dict[str, dict[str, str]]] = _build_catalog(
-    _DASHBOARD, _VERSIONS, _EXPORTS, _SITING, _OPTIONS, _CLI, _PROBLEMS, _EXPECTED
+    _DASHBOARD, _VERSIONS, _EXPORTS, _SITING, _OPTIONS, _CLI, _PROBLEMS, _EXPECTED, _COMPARE
 )
 
 

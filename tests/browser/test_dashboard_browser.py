@@ -42,7 +42,7 @@ def test_the_map_draws_every_township_and_site(
 
 
 def test_no_request_leaves_localhost_on_any_page(app_url: str, offline_page: OfflinePage) -> None:
-    for page in ("overview", "coverage", "funding", "data"):
+    for page in ("overview", "coverage", "funding", "compare", "data"):
         offline_page.page.goto(f"{app_url}/{page}")
         offline_page.page.get_by_role("heading", level=1).first.wait_for(timeout=30_000)
         if page != "data":
@@ -51,7 +51,17 @@ def test_no_request_leaves_localhost_on_any_page(app_url: str, offline_page: Off
     assert offline_page.outside == []
 
 
-def test_briefing_mode_hides_the_sidebar_and_shows_four_tiles(
+def _fits_without_scrolling(page: object) -> bool:
+    return page.evaluate(
+        """() => [document.scrollingElement, document.querySelector("[data-testid='stMain']")]
+            .filter(Boolean).every(e => e.scrollHeight <= e.clientHeight + 1)"""
+    )
+
+
+DECK_TITLES = ("全区服务覆盖", "覆盖最薄弱的乡镇", "下一轮公益创投资金建议分配", "与上年相比的变化")
+
+
+def test_the_briefing_deck_fits_the_projector_and_turns_with_the_arrow_keys(
     app_url: str, projector_page: OfflinePage, screenshot_dir: Path
 ) -> None:
     started = time.monotonic()
@@ -62,14 +72,44 @@ def test_briefing_mode_hides_the_sidebar_and_shows_four_tiles(
     assert not page.locator("[data-testid='stSidebar']").is_visible()
     assert page.locator("[data-testid='stMetric']").count() == 4
     assert frame.locator("path.atlas-townships").count() == 12
+    assert frame.locator("path.atlas-sites").count() == 0  # markers off: the choropleth reads
     legend_size = frame.locator(".atlas-legend").evaluate("e => getComputedStyle(e).fontSize")
     assert float(legend_size.removesuffix("px")) >= 20
     box = page.locator(MAP_FRAME).first.bounding_box()
     assert box is not None and box["height"] >= 700 and box["width"] >= 1100
-    page.wait_for_timeout(800)
-    page.screenshot(path=screenshot_dir / "briefing_1920x1080.png")
+    for number, title in enumerate(DECK_TITLES, start=1):
+        heading = page.get_by_role("heading", level=1).first
+        heading.filter(has_text=title).wait_for(timeout=30_000)
+        _map(projector_page)
+        page.wait_for_timeout(1200)
+        assert "服务群体：全部 7 类服务群体" in page.locator(".deck-sub").inner_text()
+        assert _fits_without_scrolling(page), f"slide {number} scrolls"
+        page.screenshot(path=screenshot_dir / f"briefing_slide{number}_1920x1080.png")
+        page.locator("body").press("ArrowRight")
+    assert page.url.endswith("slide=4")
+    page.locator("body").press("ArrowLeft")
+    page.get_by_role("heading", level=1).first.filter(has_text=DECK_TITLES[2]).wait_for()
+    # a link per slide
+    page.locator(".deck-nav a", has_text="2").click()
+    page.get_by_role("heading", level=1).first.filter(has_text=DECK_TITLES[1]).wait_for()
     assert visible_after < 15  # generous here; the bench measures the real figure
     assert projector_page.outside == []
+
+
+def test_the_compare_page_maps_the_change_and_the_sites(
+    app_url: str, offline_page: OfflinePage, screenshot_dir: Path
+) -> None:
+    offline_page.page.goto(f"{app_url}/compare")
+    frame = _map(offline_page)
+    assert frame.locator("path.atlas-townships").count() == 12
+    legend = frame.locator(".atlas-legend").inner_text()
+    assert legend.startswith("覆盖率变化（百分点）")
+    assert "新增站点/组织（31）" in legend and "撤销站点/组织（10）" in legend
+    assert frame.locator("path.atlas-sitesopened").count() == 31
+    assert frame.locator("path.atlas-sitesclosed").count() == 10
+    offline_page.page.wait_for_timeout(800)
+    offline_page.page.screenshot(path=screenshot_dir / "compare.png", full_page=True)
+    assert offline_page.outside == []
 
 
 def test_clicking_a_township_opens_its_detail(app_url: str, offline_page: OfflinePage) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,30 @@ def test_an_invalid_folder_is_reported_and_not_stored(
     assert "sites" in err
     code, out, _ = _run(capsys, "store", "list", "--json", "--store", url)
     assert json.loads(out) == []
+
+
+def test_compare_without_datasets_takes_the_last_two_published_versions(
+    store_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch
+):
+    monkeypatch.setenv("ATLAS_STORE", store_url)
+    earlier = tmp_path / "2020"
+    shutil.copytree(DEMO.parent / "suyu-2020", earlier)
+    toml = earlier / "dataset.toml"  # the same dataset, a year earlier
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace("（示例数据，2020年）", "（示例数据）"),
+        encoding="utf-8",
+    )
+    assert _run(capsys, "store", "add", str(earlier), "--label", "2020年度")[0] == 0
+    assert _run(capsys, "store", "publish", "1")[0] == 0
+    code, _, err = _run(capsys, "compare", "--lang", "en")
+    assert code == 2
+    assert "No version was published before version 1" in err
+    assert _run(capsys, "store", "add", str(DEMO), "--label", "2021年度")[0] == 0
+    assert _run(capsys, "store", "publish", "2")[0] == 0
+    code, out, _ = _run(capsys, "compare", "--json")
+    assert code == 0
+    assert json.loads(out) == json.loads(_run(capsys, "compare", "store:1", "store:2", "--json")[1])
+    assert json.loads(out)["old"]["dataset"]["year"] == 2020
+    code, _, err = _run(capsys, "compare", "store:1")
+    assert code == 2
+    assert "NEW" in err

@@ -345,6 +345,24 @@ class Store:
             raise StoreError("which_dataset", names=names)
         return rows[0] if rows else None
 
+    def published_before(self, version: VersionInfo) -> VersionInfo | None:
+        """The version that was published before ``version`` replaced it (from the audit log).
+
+        None when ``version`` was its dataset's first published version, or when the one
+        before has been archived since.
+        """
+        for entry in self.log():
+            if (
+                entry.action in {"publish", "rollback"}
+                and entry.dataset == version.dataset
+                and entry.to_version == version.id
+            ):
+                if entry.from_version is None:
+                    return None
+                before = self.version(entry.from_version)
+                return None if before.status == "archived" else before
+        return None
+
     def resolve(self, reference: str) -> int:
         """The version id that ``published``, ``published:NAME`` or ``ID`` names now."""
         text = reference.removeprefix(STORE_PREFIX).strip()

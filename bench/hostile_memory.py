@@ -1,0 +1,103 @@
+"""Peak memory of the read path on hostile files: the CLI, and the dashboard's upload path.
+
+Builds the full-size cases of ``tests/fixtures/hostile.py`` (once, into --cases) and runs
+each in a fresh Python process, which reports its own peak resident memory (ru_maxrss):
+
+- ``validate FOLDER`` on the command line, for each dataset folder;
+- the data page's upload path (unpack the zip, validate, load: the geo calls the server
+  makes when "校验并载入" is pressed), for each zip.
+
+``--code DIR`` runs another checkout's geo/ (e.g. the previous release) for a before/after.
+
+    .venv/bin/python bench/hostile_memory.py [--cases DIR] [--code DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FOLDERS = ("shp_bomb", "lying_shp", "big_csv")
+ZIPS = ("shp_bomb.zip", "lying_shp.zip", "big_csv.zip", "lying.zip")
+
+_CLI = """
+import contextlib, io, resource, sys
+from geo.cli.commands import main
+err = io.StringIO()
+with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+    code = main(["validate", sys.argv[1], "--lang", "en"])
+lines = [l for l in err.getvalue().splitlines() if l.startswith(("error", "internal"))]
+print(f"exit {code}: {lines[0] if lines else 'valid'}")
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+_UPLOAD = """
+import resource, sys, tempfile
+from pathlib import Path
+from geo.io.load import load_dataset
+from geo.io.uploads import UploadError, unpack_upload
+from geo.io.validate import validate_dataset
+path = Path(sys.argv[1])
+with tempfile.TemporaryDirectory() as tmp:
+    try:
+        folder = unpack_upload([(path.name, path.read_bytes())], Path(tmp))
+        errors = [p for p in validate_dataset(folder) if p.severity == "error"]
+        if errors:
+            outcome = "refused: " + errors[0].message("en")
+        else:
+            load_dataset(folder)
+            outcome = "accepted"
+    except UploadError as error:
+        outcome = "refused: " + error.message("en")
+    except Exception as error:
+        outcome = f"crashed: {type(error).__name__}: {error}"
+print(outcome)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def measure(script: str, target: Path, code: Path) -> tuple[str, float, float]:
+    """(outcome, peak MB, seconds) of ``script`` run on ``target`` in a fresh process."""
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(target)],
+        cwd=code,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - started
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or len(lines) < 2:
+        tail = done.stderr.strip().splitlines()[-1:] or ["?"]
+        return f"process failed ({done.returncode}): {tail[0]}", float("nan"), seconds
+    return lines[0][:110], int(lines[1]) / 1024, seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=Path, default=Path(tempfile.gettempdir()) / "hostile")
+    parser.add_argument("--code", type=Path, default=ROOT)
+    args = parser.parse_args()
+    if not (args.cases / "lying.zip").exists():
+        subprocess.run(
+            [sys.executable, "-m", "tests.fixtures.hostile", str(args.cases)], cwd=ROOT, check=True
+        )
+    for name in FOLDERS:
+        outcome, peak, seconds = measure(_CLI, args.cases / name, args.code)
+        print(f"CLI validate {name}: peak {peak:.0f} MB, {seconds:.1f} s; {outcome}")
+    for name in ZIPS:
+        outcome, peak, seconds = measure(_UPLOAD, args.cases / name, args.code)
+        print(f"upload {name}: peak {peak:.0f} MB, {seconds:.1f} s; {outcome}")
+
+
+if __name__ == "__main__":
+    main()

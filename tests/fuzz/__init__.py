@@ -1,0 +1,1 @@
+"""A seeded mutation fuzzer for dataset folders (see ``tests/fuzz/fuzz.py``)."""
