@@ -64,15 +64,20 @@ def keyed(run: Run, key: str) -> str:
     raise KeyError(f"no widget {key!r} on {run.page}")
 
 
+async def upload_on_data_page(session: Session, name: str, data: bytes) -> Run:
+    """On the 数据 page: type who acts, choose the file, press 校验并保存为草稿; the run after."""
+    page = await session.run("data")
+    await session.run("data", values={keyed(page, "actor_input"): "负载测试"})
+    files = await session.upload([(name, data)])
+    chosen = await session.run("data", values={keyed(page, "upload_files_0"): files})
+    return await session.run("data", values={keyed(chosen, "upload_go"): True})
+
+
 async def office_worker(url: str, upload: bytes) -> float:
     """Upload, validate and save a draft, preview it on the overview; seconds taken."""
     started = time.perf_counter()
     async with Session.open(url) as session:
-        data = await session.run("data")
-        await session.run("data", values={keyed(data, "actor_input"): "负载测试"})
-        files = await session.upload([("dataset.zip", upload)])
-        chosen = await session.run("data", values={keyed(data, "upload_files_0"): files})
-        saved = await session.run("data", values={keyed(chosen, "upload_go"): True})
+        saved = await upload_on_data_page(session, "dataset.zip", upload)
         alerts = " ".join(saved.texts("alert"))
         if "已保存为草稿" not in alerts or saved.errors:
             raise RuntimeError(f"the upload was not saved as a draft: {alerts[:300]}")
