@@ -106,9 +106,11 @@ async def _upload_case(url: str, name: str, data: bytes) -> str:
         run = await upload_on_data_page(session, name, data)
     if run.errors:
         return f"TRACEBACK: {run.errors[0]}"
-    said = [t for t in run.texts("alert") if "上传" in t or "文件" in t or "校验" in t]
-    saved = any("已保存为草稿" in t for t in said)
-    return ("SAVED: " if saved else "refused: ") + " | ".join(said[-2:])
+    if any("已保存为草稿" in t for t in run.texts("alert")):
+        return "SAVED as a draft"
+    problems = [t.split(" ", 1)[1] for t in run.texts("markdown") if ":material/error:" in t]
+    said = [t for t in run.texts("alert") if t.startswith("无法读取")] + problems
+    return "refused: " + (said[0] if said else "?")
 
 
 def server_peaks(cases: Path) -> None:
@@ -135,7 +137,7 @@ def server_peaks(cases: Path) -> None:
                 seconds = time.perf_counter() - started
                 peak = server_use(server.pid).peak_mb
                 print(
-                    f"server upload {name} ({len(data) / 2**20:.1f} MB): peak {peak:.0f} MB "
+                    f"server upload {name} ({len(data) / 2**20:.2f} MB): peak {peak:.0f} MB "
                     f"(+{peak - base:.0f} MB over {base:.0f} MB), {seconds:.1f} s; {outcome[:160]}"
                 )
         with open_store(store) as opened:
