@@ -138,7 +138,7 @@ def server_peaks(cases: Path) -> None:
                 peak = server_use(server.pid).peak_mb
                 print(
                     f"server upload {name} ({len(data) / 2**20:.2f} MB): peak {peak:.0f} MB "
-                    f"(+{peak - base:.0f} MB over {base:.0f} MB), {seconds:.1f} s; {outcome[:160]}"
+                    f"({peak - base:+.0f} MB over {base:.0f} MB), {seconds:.1f} s; {outcome[:160]}"
                 )
         with open_store(store) as opened:
             print(f"versions in the store afterwards: {len(opened.versions())}")
