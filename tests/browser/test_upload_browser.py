@@ -83,6 +83,12 @@ def test_an_uploaded_dataset_becomes_a_draft_previewed_on_every_page(
     assert "测试数据" in sidebar.inner_text() and "草稿" in sidebar.inner_text()
     page.get_by_role("link", name="总览").click()
     page.get_by_text("草稿预览").first.wait_for(timeout=60_000)
+    heading = page.get_by_role("heading", level=1).filter(has_text="总览").first
+    heading.wait_for(timeout=60_000)
+    assert "测试数据" in heading.inner_text()  # the draft's name, not the demo's
+    page.frame_locator("iframe[title*='st_folium']").first.locator(
+        "path.atlas-townships"
+    ).first.wait_for(timeout=60_000)
     page.screenshot(path=str(screenshot_dir / "upload_draft_overview.png"))
     assert _versions(store) == before + 1
     assert "Traceback" not in page.content()
