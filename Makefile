@@ -11,6 +11,10 @@ STAMP := $(VENV)/.installed-test
 # uv installs into .venv; --inexact leaves uv itself (and the other set) in place.
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
+# uv writes no .pyc files unless asked (pip does); without them every process, each test's
+# Streamlit server too, compiles its imports from source, which costs 10-40 s under
+# PYTHONDONTWRITEBYTECODE=1 or on a read-only install.
+export UV_COMPILE_BYTECODE := 1
 SYNC := $(UV) sync --locked --inexact --quiet
 PORT ?= 8501
 # 127.0.0.1: this machine only. HOST=0.0.0.0 opens the app to the network.

@@ -410,11 +410,17 @@ def _log(store: Store, lang: str) -> None:
                 t("log.at", lang): [banner.local_time(e.at) for e in entries],
                 t("log.actor", lang): [e.actor for e in entries],
                 t("log.action", lang): [t(f"log.{e.action}", lang) for e in entries],
-                t("log.from", lang): [e.from_version or "" for e in entries],
-                t("log.to", lang): [e.to_version or "" for e in entries],
+                # text, not numbers mixed with blanks: the table must not depend on how a
+                # pyarrow version converts a mixed column
+                t("log.from", lang): [_version_text(e.from_version) for e in entries],
+                t("log.to", lang): [_version_text(e.to_version) for e in entries],
             }
         )
         widgets.show_table(frame)
+
+
+def _version_text(version: int | None) -> str:
+    return "" if version is None else str(version)
 
 
 def _templates(dataset: Dataset, lang: str) -> None:
