@@ -515,13 +515,23 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "export.about.date": ("制表日期", "Date"),
     "export.about.status": ("数据状态", "Data status"),
     "export.about.edition": ("版本", "Edition"),
+    "funding.withheld": (
+        "公开版不显示建议分配：它由各乡镇未覆盖人数算出，可推算出小数字。",
+        "The public view leaves out the recommended split: it follows every township's count "
+        "out of reach, and would give small counts away.",
+    ),
+    "edition.public": ("公开版：不足阈值的小数字不显示", "Public view: small counts withheld"),
+    "edition.internal": (
+        "内部版：含全部数字，勿外传",
+        "Internal view: every count, not for release",
+    ),
     "export.edition.internal": (
         "内部（含全部数字，勿外传）",
         "Internal (all counts; not for release)",
     ),
     "export.edition.public": (
-        "公开（1 至 {top} 人的数字显示为“<{k}”，可据此推算出小数字的数显示为“*”）",
-        'Public (counts from 1 to {top} read "<{k}"; figures that would give one away by '
+        "公开（不足 {k} 人的数字显示为“<{k}”，可据此推算出小数字的数显示为“*”）",
+        'Public (counts under {k} read "<{k}"; figures that would give one away by '
         'subtraction read "*")',
     ),
     "export.about.group": ("{group}：服务半径（米）/ 权重", "{group}: radius (m) / weight"),
