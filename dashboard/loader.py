@@ -35,6 +35,7 @@ from geo.io.load import load_dataset
 from geo.io.store import Store, StoreError, VersionInfo, open_store
 from geo.maps.webmap import leaflet_asset_dir
 from geo.planning import WhatIf, compare_stations
+from geo.privacy import public_summary
 from geo.siting import SitingResult, suggest_sites
 from geo.summary import Summary, summarize
 
@@ -204,9 +205,13 @@ def summary_for(
     _dataset: Dataset,
     token: str,  # noqa: ARG001 - the cache key that stands for the unhashed dataset
     parameters: ViewParameters,
+    *,
+    public: bool = False,
 ) -> Summary:
-    """``geo.summary.summarize`` for the dataset ``token`` under these parameters."""
-    return summarize(parameters.apply(_dataset), groups=list(parameters.groups))
+    """``geo.summary.summarize`` for the dataset ``token`` under these parameters; its public
+    edition (``geo.privacy.public_summary``) when ``public``."""
+    summary = summarize(parameters.apply(_dataset), groups=list(parameters.groups))
+    return public_summary(summary) if public else summary
 
 
 # --- siting and accessibility (the siting page and the coverage page's accessibility layer) ---
