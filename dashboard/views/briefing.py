@@ -252,6 +252,11 @@ def _slide_worst(summary: Summary, comparison: Comparison | None, lang: str) -> 
         + "</div></div>"
         for rank, (_, row) in enumerate(worst.iterrows(), start=1)
     ]
+    if summary.disclosure is not None:  # the ranking leaves out the townships it cannot show
+        withheld = int((~summary.disclosure.townships["unreached"]).sum())
+        if withheld:
+            note = escape(t("deck.s2.withheld", lang, n=withheld))
+            cards.append(f"<div class='deck-note'>{note}</div>")
     with right:
         lead = escape(t("deck.s2.lead", lang, n=len(worst)))
         st.markdown(f"<div class='deck-h'>{lead}</div>" + "".join(cards), unsafe_allow_html=True)

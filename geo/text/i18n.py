@@ -934,6 +934,10 @@ _COMPARE: dict[str, tuple[str, str]] = {
     "compare.legend.above": ("提高超过 {bound}", "above {bound}"),
     "compare.legend.same": ("基本持平（±1）", "about the same (±1)"),
     "compare.legend.one_year": ("仅一个年度有 / 无服务对象", "one year only / no people"),
+    "compare.legend.one_year_or_protected": (
+        "仅一个年度有 / 无服务对象 / 不公开（小数字）",
+        "one year only / no people / withheld (small counts)",
+    ),
     "compare.tip.both": (
         "覆盖率 {old} → {new}（{change}）；新增站点 {opened}，撤销 {closed}",
         "coverage {old} → {new} ({change}); {opened} opened, {closed} closed",
@@ -951,6 +955,11 @@ _COMPARE: dict[str, tuple[str, str]] = {
     "deck.s2.lead": (
         "未覆盖人数最多的 {n} 个乡镇",
         "The {n} townships with the most people out of reach",
+    ),
+    "deck.s2.withheld": (
+        "另有 {n} 个乡镇的未覆盖人数不公开（可推算出小数字），未参与排名。",
+        "{n} more townships keep their count out of reach private (it would give small counts "
+        "away) and are not ranked.",
     ),
     "deck.s2.line": (
         "未覆盖 {unreached} 人 · 覆盖率 {coverage} · 服务对象 {people} 人",
