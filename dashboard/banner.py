@@ -86,7 +86,6 @@ def notice(cur: Current, lang: str) -> None:
 
 def briefing(cur: Current, lang: str) -> None:
     """One small grey line (orange for a draft) under the briefing screen."""
-    edition(st, lang)
     if cur.version is None:
         return
     text = t(

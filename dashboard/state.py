@@ -27,7 +27,6 @@ from geo.compare import Comparison, shared_groups
 from geo.dataset import Dataset
 from geo.errors import OptionError
 from geo.indicators import CHOROPLETH_INDICATORS
-from geo.privacy import public_comparison
 from geo.summary import Summary
 
 LANG_KEY = "lang"
@@ -247,8 +246,8 @@ def comparison(groups: tuple[str, ...] | None = None) -> Comparison | None:
         return None
     chosen = groups if groups is not None else selected_groups()
     codes = tuple(c for c in shared if c in chosen) or shared
-    found = loader.comparison_for(old, cur.dataset, f"previous:{cur.token}", codes)
-    return public_comparison(found) if public_view() else found
+    token = f"previous:{cur.token}"
+    return loader.comparison_for(old, cur.dataset, token, codes, public=public_view())
 
 
 def summary(parameters: ViewParameters | None = None) -> Summary:

@@ -38,6 +38,8 @@ _CSS = """
 <style>
 .deck-sub { font-size: 1.45rem; color: #374151; margin: -0.5rem 0 0.2rem 0; }
 .deck-sub .demo { color: #92400e; }
+.deck-sub .edition.public { color: #1d4ed8; }
+.deck-sub .edition.internal { color: #b45309; }
 .deck-card { background: #f5f7fa; border-left: 10px solid #2c7fb8; border-radius: 8px;
     padding: 0.55rem 1.1rem; margin-bottom: 0.7rem; }
 .deck-card.loss { border-left-color: #b2182b; }
@@ -140,6 +142,10 @@ def _subtitle(summary: Summary, lang: str) -> None:
     text = escape(t("deck.groups", lang, groups=named))
     if dataset.demo:
         text += f" · <span class='demo'>{escape(t('demo.short', lang))}</span>"
+    edition = "public" if summary.public else "internal"
+    text += (
+        f" · <span class='edition {edition}'>{escape(t(f'edition.{edition}_short', lang))}</span>"
+    )
     st.markdown(f"<div class='deck-sub'>{text}</div>", unsafe_allow_html=True)
 
 

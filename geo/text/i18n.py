@@ -520,6 +520,8 @@ _EXPORTS: dict[str, tuple[str, str]] = {
         "The public view leaves out the recommended split: it follows every township's count "
         "out of reach, and would give small counts away.",
     ),
+    "edition.public_short": ("公开版", "Public view"),
+    "edition.internal_short": ("内部版", "Internal view"),
     "edition.public": ("公开版：不足阈值的小数字不显示", "Public view: small counts withheld"),
     "edition.internal": (
         "内部版：含全部数字，勿外传",
