@@ -180,21 +180,29 @@ def protect(summary: Summary, min_count: int | None = None) -> Disclosure:
 
 
 class _Cells:
-    """The village cells of one summary, by township and group."""
+    """The hidden village cells of one summary, grouped by township and group once."""
 
     def __init__(
         self, demand: pd.DataFrame, reached: pd.DataFrame, hidden: pd.DataFrame, k: int
     ) -> None:
-        self.demand, self.hidden, self.k = demand, hidden, k
-        self.reached = reached.reindex(demand.index)
-        self.town = demand["township"].astype(object)
+        self.k = k
+        reached = reached.reindex(demand.index)
+        town = demand["township"].astype(object).to_numpy()
+        # (township, group) -> its hidden cells: count, and reached (None: a township-level row)
+        self.cells: dict[tuple[str, str], list[tuple[float, bool | None]]] = {}
+        for code in hidden.columns:
+            rows = hidden[code].to_numpy(bool)
+            known = reached[code].notna().to_numpy(bool)[rows]
+            within = reached[code].eq(True).to_numpy(bool)[rows]
+            counts = demand[code].to_numpy(float)[rows]
+            for place, value, has, how in zip(town[rows], counts, known, within, strict=True):
+                cell = (float(value), bool(how) if has else None)
+                self.cells.setdefault((str(place), code), []).append(cell)
 
     def values(self, town: str, code: str, reach: bool | None = None) -> list[float]:
         """The hidden counts of ``code`` in ``town`` (only those with that reach if given)."""
-        rows = (self.town == town) & self.hidden[code]
-        if reach is not None:
-            rows &= self.reached[code].eq(reach).fillna(False).astype(bool)
-        return [float(v) for v in self.demand.loc[rows, code]]
+        cells = self.cells.get((town, code), [])
+        return [v for v, how in cells if reach is None or how is reach]
 
     def township_group(self, town: str, code: str, summary: Summary) -> dict[str, bool]:
         """Rules 2-4 for one township and group."""
@@ -202,7 +210,7 @@ class _Cells:
         people = float(summary.demand[code][town])
         covered = float(summary.covered[code][town])
         exact_people = not (pinned(self.values(town, code), k) or below(people, k))
-        area_hidden = ((self.town == town) & self.hidden[code] & self.reached[code].isna()).any()
+        area_hidden = any(how is None for _, how in self.cells.get((town, code), []))
         split_ok = not (
             area_hidden
             or pinned(self.values(town, code, True), k)
