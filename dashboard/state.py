@@ -246,7 +246,7 @@ def comparison(groups: tuple[str, ...] | None = None) -> Comparison | None:
         return None
     chosen = groups if groups is not None else selected_groups()
     codes = tuple(c for c in shared if c in chosen) or shared
-    token = f"previous:{cur.token}"
+    token = f"{cur.token}:previous"
     return loader.comparison_for(old, cur.dataset, token, codes, public=public_view())
 
 
