@@ -440,7 +440,7 @@ def _read_plain_csv(lines: _PlainLines, sep: str) -> pd.DataFrame | None:
         return None
     if table.num_rows != len(lines.cells) - 1:
         return None
-    frame = table.to_pandas()
+    frame: pd.DataFrame = table.to_pandas()
     frame.index = pd.RangeIndex(2, len(frame) + 2)
     frame.attrs["problems"] = []
     return frame
@@ -459,7 +459,7 @@ def _short_plain_rows(
     if len(cells) != len(frame):
         return []  # the two parsers split records differently: nothing safe to say
     problems = []
-    for position in np.flatnonzero(cells < width):  # few: a blank line or a lost delimiter
+    for position in np.flatnonzero(cells < width).tolist():  # few: blank or a lost delimiter
         found = lines.line(position + 1).split(sep)
         if any(c.strip() for c in found):
             row = int(frame.index[position])
