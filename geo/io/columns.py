@@ -127,6 +127,8 @@ def required_text(text: pd.Series, file: str, column: str) -> list[Problem]:
 
 def unique_values(text: pd.Series, file: str, column: str) -> list[Problem]:
     """``duplicate_value`` for each repeat of a non-blank value, naming its first row."""
+    if _all_distinct(text):
+        return []  # the usual case, told by Arrow's hash table without a Python object
     filled = text[text.ne("")]
     repeated = filled[filled.duplicated(keep="first")]
     if repeated.empty:
@@ -140,6 +142,17 @@ def unique_values(text: pd.Series, file: str, column: str) -> list[Problem]:
         repeated.index,
         lambda r: {"value": repeated[r], "first": int(first[repeated[r]])},
     )
+
+
+def _all_distinct(text: pd.Series) -> bool:
+    """Whether no filled cell repeats (blank cells may)."""
+    try:
+        cells = pa.array(text.array, type=pa.large_string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return False  # not all strings: the caller looks row by row
+    blank = pc.sum(pc.equal(cells, "")).as_py() or 0
+    distinct = len(pc.unique(cells))
+    return distinct - (1 if blank else 0) == len(cells) - blank
 
 
 def parse_numbers(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
