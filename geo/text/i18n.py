@@ -170,6 +170,11 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
     # overview
     "overview.title": ("总览", "Overview"),
     "overview.ranking": ("乡镇排名：{indicator}", "Township ranking: {indicator}"),
+    "overview.ranking_cut": (
+        "共 {n} 个乡镇，图中列出最高和最低的各 {k} 个；完整排名见导出的表格。",
+        "{n} townships: the chart shows the {k} highest and the {k} lowest; the exported "
+        "table ranks them all.",
+    ),
     "overview.quality": ("社会组织评估与年检", "Organizations rated and inspected"),
     "overview.quality_note": (
         "评估参与率低、年检率低是报告指出的薄弱环节。",
