@@ -210,6 +210,11 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
         "No venture project here for these groups.",
     ),
     "coverage.unreached_list": ("未覆盖村居清单：{where}", "Villages out of reach: {where}"),
+    "coverage.unreached_cut": (
+        "共 {n} 行，表中列出未覆盖人数最多的 {shown} 行；下载的 CSV/Excel 含全部行。",
+        "{n} rows: the table shows the {shown} with the most people out of reach; the CSV "
+        "and Excel downloads hold every row.",
+    ),
     "coverage.unreached_help": (
         "每行是一个村居中某一群体的未覆盖人数，以及为该群体服务的最近点位和直线距离（米）。"
         "点击表头可排序。",
