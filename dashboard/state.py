@@ -232,7 +232,7 @@ def comparison(groups: tuple[str, ...] | None = None) -> Comparison | None:
         return None
     chosen = groups if groups is not None else selected_groups()
     codes = tuple(c for c in shared if c in chosen) or shared
-    return loader.comparison_for(old, cur.dataset, f"previous:{cur.token}", codes)
+    return loader.comparison_for(old, cur.dataset, f"{cur.token}:previous", codes)
 
 
 def summary(parameters: ViewParameters | None = None) -> Summary:
