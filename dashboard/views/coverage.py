@@ -163,22 +163,22 @@ def _unreached_list(summary: Summary, township: str | None, name: str, lang: str
     widgets.show_report_table(table, max_rows=12)
     stem = f"{table.sheet}_{name}_{date.today().isoformat()}"
     left, right, _ = st.columns([1, 1, 3])
-    left.download_button(
+    downloads.deferred_button(
         t("coverage.download_csv", lang),
         partial(csv_bytes, table),
         file_name=f"{stem}.csv",
         mime="text/csv",
         key="unreached_csv",
-        on_click="ignore",
+        where=left,
         icon=":material/download:",
     )
-    right.download_button(
+    downloads.deferred_button(
         t("coverage.download_xlsx", lang),
         partial(xlsx_bytes, table),
         file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="unreached_xlsx",
-        on_click="ignore",
+        where=right,
         icon=":material/download:",
     )
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import banner, loader, source, state, widgets
+from dashboard import banner, downloads, loader, source, state, widgets
 from dashboard.source import Current
 from geo.dataset import Dataset
 from geo.errors import DatasetError, Problem
@@ -176,12 +176,13 @@ def _versions(cur: Current, store: Store, actor: str, lang: str) -> None:
         key="version_publish",
         width="stretch",
     )
-    download.download_button(
+    downloads.deferred_button(
         t("data.download_zip", lang),
-        data=lambda: loader.version_zip(store, chosen.id, chosen.content_hash),
+        lambda: loader.version_zip(store, chosen.id, chosen.content_hash),
         file_name=f"{chosen.dataset}-v{chosen.id}.zip",
         mime="application/zip",
         key="version_download",
+        where=download,
         width="stretch",
     )
     if loader.configured_source() is not None:
