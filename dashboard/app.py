@@ -25,6 +25,10 @@ PAGES = (
 )
 
 
+#: Pages the public view (``state.public_view``) does not offer.
+PLANNER_PAGES = ("siting", "data")
+
+
 def _sidebar_controls(lang: str) -> None:
     choice = st.sidebar.radio(
         t("app.language", lang),
@@ -64,9 +68,12 @@ def main() -> None:
     except (DatasetError, StoreError) as error:
         widgets.source_failure(error, loader.configured_source(), lang)
         return
+    # the public view has no planner's tools: no siting (villages by name and count), no data
+    hidden = PLANNER_PAGES if state.public_view() else ()
     pages = {
         name: st.Page(func, title=t(f"page.{name}", lang), icon=icon, url_path=name)
         for name, func, icon in PAGES
+        if name not in hidden
     }
     # Every page keeps its own URL (/overview, /coverage, ...): the root is a hidden page that
     # forwards to the page ?page=NAME asks for (the overview when none), keeping the other
