@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import banner, loader, source, state, widgets
+from dashboard import banner, loader, source, sso, state, widgets
 from dashboard.views import briefing as deck
 from dashboard.views import compare, coverage, data, funding, overview, siting
 from geo.errors import DatasetError
@@ -59,6 +59,7 @@ def main() -> None:
     )
     lang, briefing = state.lang(), state.briefing()
     widgets.apply_styles(briefing=briefing)
+    sso.gate(lang)  # with single sign-on configured, nobody sees the atlas before signing in
     try:
         current = source.resolve()
     except (DatasetError, StoreError) as error:

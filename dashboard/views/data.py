@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import banner, loader, source, state, widgets
+from dashboard import banner, loader, source, sso, state, widgets
 from dashboard.source import Current
 from geo.dataset import Dataset
 from geo.errors import DatasetError, Problem
@@ -472,9 +472,11 @@ def render() -> None:
         st.error(cur.store_error.message(lang) if cur.store_error else "")
         _templates(cur.dataset, lang)
         return
-    actor = _actor(lang)
-    _versions(cur, store, actor, lang)
-    _upload(store, actor, lang)
-    _replace_layer(store, loader.published_version(store), actor, lang)
-    _log(store, lang)
+    identity = sso.current()  # signed in through single sign-on: their name and role decide
+    if identity is None or identity.may_change:
+        actor = identity.name if identity else _actor(lang)
+        _versions(cur, store, actor, lang)
+        _upload(store, actor, lang)
+        _replace_layer(store, loader.published_version(store), actor, lang)
+        _log(store, lang)
     _templates(cur.dataset, lang)

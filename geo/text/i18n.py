@@ -847,6 +847,76 @@ _VERSIONS: dict[str, tuple[str, str]] = {
 
 
 # --------------------------------------------------------------------------------------------
+# Single sign-on (st.login and the [atlas_sso] role mapping): keys "sso.*"
+# --------------------------------------------------------------------------------------------
+_SSO: dict[str, tuple[str, str]] = {
+    "sso.title": ("登录", "Sign in"),
+    "sso.intro": (
+        "本系统使用单位的统一身份认证登录。点击下方按钮，在单位的登录页面输入账号和密码后会自动返回。",
+        "This atlas signs you in through your office's single sign-on. Press the button, sign "
+        "in on your office's page, and you will be brought back here.",
+    ),
+    "sso.button": ("使用单位账号登录", "Sign in with the office account"),
+    "sso.signed_in": ("已登录：{name}（{role}）", "Signed in: {name} ({role})"),
+    "sso.logout": ("退出登录", "Sign out"),
+    "sso.role.admin": ("管理员", "admin"),
+    "sso.role.planner": ("规划人员", "planner"),
+    "sso.role.viewer": ("查看人员", "viewer"),
+    "sso.refused.no_role": (
+        "{name} 已通过单位认证，但未被授权使用本系统（{claim} 中没有对应的组或角色）。"
+        "请联系管理员开通。",
+        "{name} signed in with the office, but has no role in the atlas (no group or role "
+        "in {claim} is mapped to one). Ask your administrator for access.",
+    ),
+    "sso.refused.disabled": (
+        "账号 {name} 已被管理员停用，无法登录。",
+        "The account {name} was disabled by an administrator and cannot sign in.",
+    ),
+    "sso.refused.local_account": (
+        "本系统已有名为 {name} 的本地账号，统一认证不能使用该名称登录。请联系管理员。",
+        "The atlas already has a local account named {name}; single sign-on cannot sign in "
+        "under that name. Ask your administrator.",
+    ),
+    "sso.refused.no_name": (
+        "单位认证返回的身份信息中没有可用的账号名（{claim}），无法登录。",
+        "The office's sign-in named no usable account ({claim}), so you cannot sign in.",
+    ),
+    "sso.store_unavailable": (
+        "数据仓库无法打开，登录无法记录，因此暂不能登录：{message}",
+        "The store cannot be opened, so the sign-in cannot be recorded and is refused: {message}",
+    ),
+    "sso.config_invalid": (
+        "单点登录配置（secrets.toml 的 [atlas_sso] 部分）有误：{message}",
+        "The single sign-on settings ([atlas_sso] in secrets.toml) are wrong: {message}",
+    ),
+    "sso.error.unknown_key": (
+        "不认识的设置 {keys}（可用：{known}）",
+        "unknown settings {keys} (known: {known})",
+    ),
+    "sso.error.no_claim": (
+        "缺少 role_claim：请写明哪个声明（如 groups、roles）给出角色",
+        "role_claim is missing: name the claim (e.g. groups, roles) that gives the role",
+    ),
+    "sso.error.bad_default": (
+        'default 只能是 "none"（拒绝）或 "viewer"（查看），而不是 {value}',
+        'default must be "none" (refuse) or "viewer", not {value}',
+    ),
+    "sso.error.bad_values": (
+        '{role} 应是字符串列表，例如 ["atlas-{role}s"]',
+        '{role} must be a list of strings, e.g. ["atlas-{role}s"]',
+    ),
+    "sso.error.no_roles": (
+        "admin、planner、viewer 都没有列出任何值，而 default 为 none：没有人能登录",
+        "admin, planner and viewer list no values while default is none: nobody could sign in",
+    ),
+    "log.login": ("登录", "signed in"),
+    "log.login_denied": ("登录被拒", "sign-in refused"),
+    "store.action.login": ("登录", "sign in"),
+    "store.action.login_denied": ("登录被拒", "sign-in refused"),
+}
+
+
+# --------------------------------------------------------------------------------------------
 # Year against year and the briefing deck: keys "page.compare", "compare.*", "deck.*"
 # --------------------------------------------------------------------------------------------
 _COMPARE: dict[str, tuple[str, str]] = {
@@ -1478,7 +1548,7 @@ def _build_catalog(*sections: dict[str, tuple[str, str]]) -> dict[str, dict[str,
 
 
 CATALOG: Final[dict[str, dict[str, str]]] = _build_catalog(
-    _DASHBOARD, _VERSIONS, _EXPORTS, _SITING, _OPTIONS, _CLI, _PROBLEMS, _EXPECTED, _COMPARE
+    _DASHBOARD, _VERSIONS, _EXPORTS, _SITING, _OPTIONS, _CLI, _PROBLEMS, _EXPECTED, _COMPARE, _SSO
 )
 
 
