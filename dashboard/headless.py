@@ -13,7 +13,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -48,7 +48,11 @@ def is_local(url: str) -> bool:
 
 @contextmanager
 def serve_dashboard(
-    *, log: Path | None = None, timeout_s: float = 60, env: Mapping[str, str] | None = None
+    *,
+    log: Path | None = None,
+    timeout_s: float = 60,
+    env: Mapping[str, str] | None = None,
+    options: Sequence[str] = (),
 ) -> Iterator[str]:
     """Run ``streamlit run dashboard/app.py`` on a free port; yield its URL once it answers.
 
@@ -60,12 +64,14 @@ def serve_dashboard(
         How long to wait for the health check before giving up with ``RuntimeError``.
     env
         Extra environment variables for the server (``ATLAS_DATA``, ``ATLAS_STORE``, ...).
+    options
+        Extra Streamlit options, e.g. ``["--secrets.files", "path/to/secrets.toml"]``.
     """
     port = free_port()
     command = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
         "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        "--server.headless", "true", "--browser.gatherUsageStats", "false", *options,
     ]  # fmt: skip
     with ExitStack() as stack:
         output = stack.enter_context(log.open("wb")) if log else subprocess.DEVNULL

@@ -147,6 +147,7 @@ def gate(lang: str) -> Identity | None:
     try:
         identity = sso_identity(lang)
     except RefusedError as refused:
+        st.title(t("app.title", lang))
         st.error(refused.text)
         logout_button(lang)
         st.stop()
