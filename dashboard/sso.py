@@ -155,7 +155,7 @@ def gate(lang: str) -> Identity | None:
         _login_page(lang)
         st.stop()
     st.sidebar.caption(
-        t("sso.signed_in", lang, name=identity.display, role=t(f"sso.role.{identity.role}", lang))
+        t("sso.signed_in", lang, name=identity.display, role=t(f"role.{identity.role}", lang))
     )
     logout_button(lang, where=st.sidebar)
     return identity

@@ -23,9 +23,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
-__all__ = ["ROLES", "RoleMapping", "SsoConfigError", "claim_values", "role_mapping"]
+from geo.io.store.roles import ROLES
 
-ROLES: Final = ("admin", "planner", "viewer")  # strongest first
+__all__ = ["RoleMapping", "SsoConfigError", "claim_values", "role_mapping"]
+
+STRONGEST_FIRST: Final = tuple(reversed(ROLES))
 SECTION: Final = "atlas_sso"
 _DEFAULTS: Final = ("none", "viewer")
 _FALLBACK_NAMES: Final = ("preferred_username", "email", "sub")
@@ -68,7 +70,7 @@ class RoleMapping:
         True
         """
         values = claim_values(claims, self.role_claim)
-        for role in ROLES:
+        for role in STRONGEST_FIRST:
             if values & getattr(self, role):
                 return role
         return self.default

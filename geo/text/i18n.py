@@ -859,9 +859,6 @@ _SSO: dict[str, tuple[str, str]] = {
     "sso.button": ("使用单位账号登录", "Sign in with the office account"),
     "sso.signed_in": ("已登录：{name}（{role}）", "Signed in: {name} ({role})"),
     "sso.logout": ("退出登录", "Sign out"),
-    "sso.role.admin": ("管理员", "admin"),
-    "sso.role.planner": ("规划人员", "planner"),
-    "sso.role.viewer": ("查看人员", "viewer"),
     "sso.refused.no_role": (
         "{name} 已通过单位认证，但未被授权使用本系统（{claim} 中没有对应的组或角色）。"
         "请联系管理员开通。",
@@ -910,9 +907,13 @@ _SSO: dict[str, tuple[str, str]] = {
         "admin, planner and viewer list no values while default is none: nobody could sign in",
     ),
     "log.login": ("登录", "signed in"),
-    "log.login_denied": ("登录被拒", "sign-in refused"),
-    "store.action.login": ("登录", "sign in"),
-    "store.action.login_denied": ("登录被拒", "sign-in refused"),
+    "log.login_failed": ("登录失败", "failed login"),
+    "store.login_reason.no_role": ("无对应角色（单点登录）", "no mapped role (single sign-on)"),
+    "store.login_reason.local_account": (
+        "同名本地账号（单点登录）",
+        "a local account has that name (single sign-on)",
+    ),
+    "store.login_reason.no_name": ("无账号名（单点登录）", "no account name (single sign-on)"),
 }
 
 
@@ -1225,6 +1226,83 @@ _CLI: dict[str, tuple[str, str]] = {
         "Writing to the store failed and nothing was saved (the published version is "
         "untouched): {reason}",
     ),
+    "store.error.bad_role": (
+        "无法识别的角色 {role}：应为 {roles} 之一",
+        "Unknown role {role}: expected one of {roles}",
+    ),
+    "store.error.bad_user_name": (
+        "用户名不能为空，不超过 {max} 个字符，且不能含控制字符",
+        "A user name must not be empty, be at most {max} characters and hold no control characters",
+    ),
+    "store.error.short_password": (
+        "密码太短：至少需要 {n} 个字符",
+        "The password is too short: at least {n} characters are needed",
+    ),
+    "store.error.user_exists": ("用户 {name} 已存在", "The user {name} exists already"),
+    "store.error.no_user": ("没有用户 {name}", "There is no user {name}"),
+    "store.error.login_failed": (
+        "用户名或密码错误，或账户已停用",
+        "Wrong user name or password, or the account is disabled",
+    ),
+    "store.error.login_wait": (
+        "登录失败次数过多，请 {seconds} 秒后再试",
+        "Too many failed logins: try again in {seconds} s",
+    ),
+    "store.error.login_locked": (
+        "连续登录失败，账户已锁定，请 {minutes} 分钟后再试，或请管理员重设密码",
+        "Too many failed logins in a row: the account is locked; try again in {minutes} min, "
+        "or ask an administrator to reset the password",
+    ),
+    "store.error.password_mismatch": (
+        "两次输入的密码不一致，未作任何更改",
+        "The two passwords differ; nothing was changed",
+    ),
+    "store.error.no_password": (
+        "未读到密码：请在提示时输入，或从标准输入提供一行",
+        "No password was read: type it at the prompt, or give one line on standard input",
+    ),
+    "store.error.forbidden": (
+        "无权执行此操作：需要 {needed} 或更高的角色（当前：{role}）",
+        "Not allowed: this needs the role {needed} or higher (yours: {role})",
+    ),
+    "store.action.user_add": ("添加用户", "add user"),
+    "store.action.user_role": ("更改角色", "change role"),
+    "store.action.user_disable": ("停用用户", "disable user"),
+    "store.action.user_enable": ("启用用户", "enable user"),
+    "store.action.user_password": ("重设密码", "reset password"),
+    "store.action.login": ("登录", "log in"),
+    "store.action.login_failed": ("登录失败", "failed login"),
+    "store.col.subject": ("对象", "Subject"),
+    "store.login_reason.unknown": ("无此用户", "no such user"),
+    "store.login_reason.password": ("密码错误", "wrong password"),
+    "store.login_reason.disabled": ("账户已停用", "account disabled"),
+    "store.login_reason.locked": ("账户等待或锁定中", "account waiting or locked"),
+    "users.added": ("已添加用户 {name}（{role}）", "Added the user {name} ({role})"),
+    "users.role_set": ("用户 {name} 的角色已改为 {role}", "{name} now has the role {role}"),
+    "users.disabled": (
+        "用户 {name} 已停用（记录保留，不能再登录）",
+        "{name} is disabled (kept in the log; can no longer log in)",
+    ),
+    "users.enabled": ("用户 {name} 已重新启用", "{name} is enabled again"),
+    "users.password_set": ("用户 {name} 的密码已重设", "The password of {name} was reset"),
+    "users.prompt": ("{name} 的密码：", "Password for {name}: "),
+    "users.prompt_again": ("再输入一次：", "Once more: "),
+    "users.none": (
+        "还没有用户：{where}（仪表盘对所有人开放）",
+        "No users yet: {where} (the dashboard is open to everyone)",
+    ),
+    "users.col.name": ("用户名", "Name"),
+    "users.col.role": ("角色", "Role"),
+    "users.col.status": ("状态", "Status"),
+    "users.col.last_login": ("上次登录", "Last login"),
+    "users.col.created_at": ("创建时间", "Created"),
+    "users.status.active": ("正常", "active"),
+    "users.status.disabled": ("已停用", "disabled"),
+    "users.status.locked": ("已锁定", "locked"),
+    "users.status.sso": ("单点登录", "single sign-on"),
+    "role.viewer": ("查看者", "viewer"),
+    "role.planner": ("规划人员", "planner"),
+    "role.admin": ("管理员", "admin"),
     "cli.compare.head": ("{old} → {new}", "{old} -> {new}"),
     "cli.compare.groups": ("对比的服务群体：{groups}", "Groups compared: {groups}"),
     "cli.compare.left_out.old_only": (

@@ -148,7 +148,7 @@ def test_planner_viewer_and_unmapped_people_sign_in_through_the_provider(
         planner = OfflinePage(browser, 1600, 1000)
         _sign_in(planner, app, "li.planner", screenshot_dir)
         main = _data_page_finished(planner)
-        assert t("sso.signed_in", name="李规划", role=t("sso.role.planner")) in _sidebar(planner)
+        assert t("sso.signed_in", name="李规划", role=t("role.planner")) in _sidebar(planner)
         assert t("data.upload") in main
         assert planner.page.get_by_role("button", name=t("data.save_draft")).count() == 1
         planner.page.wait_for_timeout(800)
@@ -157,7 +157,7 @@ def test_planner_viewer_and_unmapped_people_sign_in_through_the_provider(
         viewer = OfflinePage(browser, 1600, 1000)
         _sign_in(viewer, app, "wang.viewer")
         main = _data_page_finished(viewer)
-        assert t("sso.signed_in", name="王查看", role=t("sso.role.viewer")) in _sidebar(viewer)
+        assert t("sso.signed_in", name="王查看", role=t("role.viewer")) in _sidebar(viewer)
         assert t("data.loaded") in main
         assert t("data.upload") not in main
         assert viewer.page.get_by_role("button", name=t("data.save_draft")).count() == 0
@@ -181,8 +181,8 @@ def test_planner_viewer_and_unmapped_people_sign_in_through_the_provider(
     assert log == [
         ("li.planner", "login"),
         ("wang.viewer", "login"),
-        ("zhao.none", "login_denied"),
-        ("zhao.none", "login_denied"),
+        ("zhao.none", "login_failed"),
+        ("zhao.none", "login_failed"),
     ]
 
 
@@ -192,9 +192,7 @@ def test_with_default_viewer_an_unmapped_person_may_look(
     with _atlas(provider, tmp_path, default="viewer") as app:
         _sign_in(offline_page, app, "zhao.none")
         main = _data_page_finished(offline_page)
-        assert t("sso.signed_in", name="赵无权", role=t("sso.role.viewer")) in _sidebar(
-            offline_page
-        )
+        assert t("sso.signed_in", name="赵无权", role=t("role.viewer")) in _sidebar(offline_page)
         assert t("data.upload") not in main
     assert _outside_the_provider_page(offline_page) == []
     accounts, _ = _accounts(tmp_path)

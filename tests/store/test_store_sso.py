@@ -46,7 +46,7 @@ def test_first_login_creates_the_account_without_password_and_audits_it(
     [entry] = store.log()
     assert (entry.actor, entry.action) == ("li", "login")
     assert entry.detail == {
-        "method": "sso",
+        "via": "sso",
         "claim": "groups",
         "values": ["atlas-planners", "staff"],
         "role": "planner",
@@ -85,7 +85,7 @@ def test_no_mapped_value_is_refused_and_audited_without_an_account(
     [entry] = store.log()
     assert (entry.actor, entry.action, entry.detail["reason"]) == (
         "zhao",
-        "login_denied",
+        "login_failed",
         "no_role",
     )
 
@@ -112,7 +112,7 @@ def test_a_disabled_account_is_refused_whatever_the_claim_says(
         result = record_login(store, _claims("li", "atlas-admins"), MAPPING, new=new)
         assert (result.allowed, result.refused) == (False, "disabled")
     assert _users(store) == {"li": ("admin", None, True)}
-    assert [e.action for e in store.log()] == ["login_denied", "login_denied", "login"]
+    assert [e.action for e in store.log()] == ["login_failed", "login_failed", "login"]
 
 
 def test_sso_never_takes_over_a_local_password_account(open_test_store: Callable[[], Any]) -> None:

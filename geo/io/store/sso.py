@@ -3,14 +3,16 @@
 On a person's first SSO login an account appears in ``users`` with no password (it cannot be
 used for a local login); at every login its role follows the identity provider's claim. An
 admin can still disable the account: a disabled account is refused whatever the claim says.
-Every login, let in or refused, is one audit row (action ``login`` or ``login_denied``,
-``detail.method = "sso"``) in the same transaction as the account change.
+Every login, let in or refused, is one audit row (action ``login`` or ``login_failed`` with
+``detail.via = "sso"``, as :mod:`geo.io.store.users` writes them for passwords) in the same
+transaction as the account change.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Final
 
 import sqlalchemy as sa
@@ -73,7 +75,7 @@ def record_login(
     if name is not None and len(name) > _NAME_LENGTH:
         name = None
     role = mapping.role(claims)
-    detail: dict[str, object] = {"method": "sso", "claim": mapping.role_claim}
+    detail: dict[str, object] = {"via": "sso", "claim": mapping.role_claim}
     detail["values"] = mapping.values(claims)
     users = schema.users.c
     # The store's own write transaction and audit writer: the account change and its audit
@@ -88,11 +90,11 @@ def record_login(
         if refused is not None:
             actor = name or str(claims.get("sub", "?"))[:_NAME_LENGTH]
             store._audit(
-                connection, actor, "login_denied", None, None, None, **detail, reason=refused
+                connection, actor, "login_failed", None, None, None, **detail, reason=refused
             )
             return SignIn(name, None, refused=refused)
         assert name is not None and role is not None  # _refusal checked both
-        previous = _keep_account(connection, name, role, row)
+        previous = _keep_account(connection, name, role, row, _now())
         if new or previous != role:
             store._audit(
                 connection,
@@ -121,22 +123,15 @@ def _refusal(name: str | None, role: str | None, row: sa.Row[Any] | None) -> str
 
 
 def _keep_account(
-    connection: sa.Connection, name: str, role: str, row: sa.Row[Any] | None
+    connection: sa.Connection, name: str, role: str, row: sa.Row[Any] | None, now: datetime
 ) -> str | None:
     """Create the account, or set its role to the claim's; the role it had before, if any."""
     users = schema.users
     if row is None:
-        connection.execute(
-            sa.insert(users),
-            {
-                "name": name,
-                "role": role,
-                "password_hash": None,
-                "disabled": False,
-                "created_at": _now(),
-            },
-        )
+        values = {"name": name, "role": role, "password_hash": None, "disabled": False}
+        connection.execute(sa.insert(users), {**values, "created_at": now, "last_login": now})
         return None
-    if row.role != role:
-        connection.execute(sa.update(users).where(users.c.name == name).values(role=role))
+    connection.execute(
+        sa.update(users).where(users.c.name == name).values(role=role, last_login=now)
+    )
     return str(row.role)
