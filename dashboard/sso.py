@@ -16,6 +16,7 @@ What the rest of the dashboard uses:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 import streamlit as st
 
@@ -24,7 +25,10 @@ from geo.io.sso import SECTION, RoleMapping, SsoConfigError, role_mapping
 from geo.io.store import StoreError
 from geo.text.i18n import t
 
-SIGN_IN_KEY = "sso.sign_in"  # (the token's subject, the SignIn recorded for it)
+if TYPE_CHECKING:
+    from geo.io.store.sso import SignIn
+
+SIGN_IN_KEY = "sso.sign_in"  # (the sign-in's token id, the SignIn recorded for it)
 CHANGING_ROLES = ("planner", "admin")
 
 
@@ -50,6 +54,11 @@ class RefusedError(Exception):
         self.text = text
 
 
+def _signed_in() -> bool:
+    # st.user has no is_logged_in until Streamlit has read an identity cookie (and in AppTest)
+    return bool(st.user.get("is_logged_in", False))
+
+
 def sso_configured() -> bool:
     """Whether the secrets have Streamlit's ``[auth]`` section."""
     return st.secrets.load_if_toml_exists() and "auth" in st.secrets
@@ -71,36 +80,42 @@ def sso_identity(lang: str) -> Identity | None:
         The settings are wrong, the store cannot record the login, or the person is refused
         (no mapped claim value, a disabled account, a local account of that name).
     """
-    if not sso_configured() or not st.user.is_logged_in:
+    if not sso_configured():
         return None
-    from geo.io.store.sso import SignIn, record_login
-
+    try:
+        mapping = _mapping()  # checked before anyone signs in: IT sees a mistake at once
+    except SsoConfigError as error:
+        raise RefusedError(t("sso.config_invalid", lang, message=error.message(lang))) from None
+    if not _signed_in():
+        return None
     claims = st.user.to_dict()
-    subject = str(claims.get("sub", ""))
-    kept = st.session_state.get(SIGN_IN_KEY)
-    if kept is None or kept[0] != subject:
-        try:
-            mapping = _mapping()
-            store = loader.office_store(loader.configured_store())
-            token = _token_id(claims)
-            seen = _recorded_sign_ins()
-            kept = (subject, record_login(store, claims, mapping, new=token not in seen))
-            seen.add(token)
-        except SsoConfigError as error:
-            text = t("sso.config_invalid", lang, message=error.message(lang))
-            raise RefusedError(text) from None
-        except StoreError as error:
-            text = t("sso.store_unavailable", lang, message=error.message(lang))
-            raise RefusedError(text) from None
-        st.session_state[SIGN_IN_KEY] = kept
-    sign_in: SignIn = kept[1]
+    sign_in = _sign_in(claims, mapping, lang)
     if not sign_in.allowed:
-        who = sign_in.name or subject
-        claim = mapping_claim()
-        raise RefusedError(t(f"sso.refused.{sign_in.refused}", lang, name=who, claim=claim))
+        who = sign_in.name or str(claims.get("sub", "?"))
+        text = t(f"sso.refused.{sign_in.refused}", lang, name=who, claim=mapping.role_claim)
+        raise RefusedError(text)
     assert sign_in.name is not None and sign_in.role is not None  # allowed
-    display = str(claims.get("name") or sign_in.name)
-    return Identity(sign_in.name, sign_in.role, display)
+    return Identity(sign_in.name, sign_in.role, str(claims.get("name") or sign_in.name))
+
+
+def _sign_in(claims: dict[str, object], mapping: RoleMapping, lang: str) -> SignIn:
+    """This session's sign-in, recorded in the store the first time the session sees it."""
+    from geo.io.store.sso import record_login
+
+    token = _token_id(claims)
+    kept = st.session_state.get(SIGN_IN_KEY)
+    if kept is not None and kept[0] == token:
+        return cast("SignIn", kept[1])
+    try:
+        store = loader.office_store(loader.configured_store())
+        seen = _recorded_sign_ins()
+        sign_in = record_login(store, claims, mapping, new=token not in seen)
+    except StoreError as error:
+        text = t("sso.store_unavailable", lang, message=error.message(lang))
+        raise RefusedError(text) from None
+    seen.add(token)
+    st.session_state[SIGN_IN_KEY] = (token, sign_in)
+    return sign_in
 
 
 @st.cache_resource(show_spinner=False)
@@ -112,14 +127,6 @@ def _recorded_sign_ins() -> set[str]:
 def _token_id(claims: dict[str, object]) -> str:
     """One sign-in at the provider: its ID token's subject, issue time and nonce."""
     return "|".join(str(claims.get(key, "")) for key in ("sub", "iat", "nonce"))
-
-
-def mapping_claim() -> str:
-    """The claim the roles come from, for messages ("?" when the settings are unreadable)."""
-    try:
-        return _mapping().role_claim
-    except SsoConfigError:
-        return "?"
 
 
 def login_button(lang: str) -> None:
@@ -164,9 +171,10 @@ def gate(lang: str) -> Identity | None:
 def current() -> Identity | None:
     """The identity :func:`gate` let in this session, without touching the store again."""
     kept = st.session_state.get(SIGN_IN_KEY)
-    if kept is None or not kept[1].allowed or not st.user.is_logged_in:
+    if kept is None or not kept[1].allowed or not _signed_in():
         return None
-    sign_in = kept[1]
+    sign_in: SignIn = kept[1]
+    assert sign_in.name is not None and sign_in.role is not None  # allowed
     return Identity(sign_in.name, sign_in.role, str(st.user.get("name") or sign_in.name))
 
 

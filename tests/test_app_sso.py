@@ -1,0 +1,52 @@
+"""AppTest: with single sign-on configured, nobody sees the atlas before signing in, and wrong
+``[atlas_sso]`` settings are named on the page. (The sign-in itself runs through a real OpenID
+provider in tests/browser/test_sso_browser.py.)"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.text.i18n import t
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+AUTH = {
+    "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+    "cookie_secret": "test-only-cookie-secret-0123456789abcdef",
+    "client_id": "atlas",
+    "client_secret": "atlas-secret",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+
+
+def _open(atlas_sso: dict[str, object], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("ATLAS_STORE", str(tmp_path / "atlas.sqlite"))
+    app = AppTest.from_file(APP, default_timeout=90)
+    app.secrets["auth"] = AUTH
+    app.secrets["atlas_sso"] = atlas_sso
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def test_the_sign_in_page_shows_only_the_button(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = _open({"role_claim": "groups", "planner": ["atlas-planners"]}, tmp_path, monkeypatch)
+    assert [b.label for b in app.button] == [t("sso.button")]
+    assert app.subheader[0].value == t("sso.title")
+    assert [title.value for title in app.title] == [t("app.title")]
+    assert not app.metric and not app.sidebar.button  # none of the atlas: its figures, exports
+    assert not (tmp_path / "atlas.sqlite").exists()  # nothing recorded before a sign-in
+
+
+def test_wrong_settings_are_named_before_anyone_signs_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = _open({"role_claim": "groups", "planer": ["atlas-planners"]}, tmp_path, monkeypatch)
+    [error] = app.error
+    assert "planer" in error.value
+    assert error.value.startswith(t("sso.config_invalid", message="")[:8])
+    assert t("sso.button") not in [b.label for b in app.button]
