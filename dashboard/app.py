@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import banner, loader, source, sso, state, widgets
+from dashboard import auth, banner, loader, source, state, widgets
 from dashboard.views import briefing as deck
 from dashboard.views import compare, coverage, data, funding, overview, siting
 from geo.errors import DatasetError
@@ -59,12 +59,6 @@ def main() -> None:
     )
     lang, briefing = state.lang(), state.briefing()
     widgets.apply_styles(briefing=briefing)
-    sso.gate(lang)  # with single sign-on configured, nobody sees the atlas before signing in
-    try:
-        current = source.resolve()
-    except (DatasetError, StoreError) as error:
-        widgets.source_failure(error, loader.configured_source(), lang)
-        return
     pages = {
         name: st.Page(func, title=t(f"page.{name}", lang), icon=icon, url_path=name)
         for name, func, icon in PAGES
@@ -76,6 +70,17 @@ def main() -> None:
         lambda: _forward(pages), title=t("app.title", lang), url_path="", default=True,
         visibility="hidden",
     )  # fmt: skip
+    store, store_error = source.open_office_store()
+    if auth.gate(store, store_error, lang) is None:
+        # The login page instead of any page; the navigation keeps the URL asked for (/data),
+        # which the login then opens.
+        st.navigation([router, *pages.values()], position="hidden")
+        return
+    try:
+        current = source.resolve()
+    except (DatasetError, StoreError) as error:
+        widgets.source_failure(error, loader.configured_source(), lang)
+        return
     page = st.navigation([router, *pages.values()], position="hidden" if briefing else "sidebar")
     if briefing:
         deck.render()

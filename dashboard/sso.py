@@ -2,48 +2,41 @@
 
 It is configured when ``.streamlit/secrets.toml`` has Streamlit's ``[auth]`` section; the
 ``[atlas_sso]`` section maps a claim to the atlas role (see :mod:`geo.io.sso` and the README).
-Streamlit reads the identity cookie when a session starts, so a login is recorded in the store
-(account, role from the claim, audit row) once per session, by :func:`sso_identity`.
+Streamlit keeps the identity in a signed cookie and reads it when a session starts; the login
+sessions themselves (limits, sign-out, roles on the pages) are :mod:`dashboard.auth`'s, which
+asks this module, when a session has nobody signed in:
 
-What the rest of the dashboard uses:
+- :func:`sso_configured` -- whether SSO is set up (then accounts are on);
+- :func:`take_sign_in` -- the identity of a fresh SSO sign-in, recorded in the store;
+- :func:`login_button`, :func:`sign_out`, :func:`show_refusal`.
 
-- :func:`sso_configured` -- whether SSO is set up at all;
-- :func:`sso_identity` -- who signed in, with the role the claim gives (None: nobody);
-- :func:`login_button`, :func:`logout_button`;
-- :func:`gate` -- the login page, or the refusal, when SSO is on and nobody may see the app.
+A sign-in is one ID token (its subject, issue time and nonce). It starts one login session:
+once that session has ended (signed out, or past its limits), the same token does not start
+another, and a token older than the session limit starts none; the person signs in again at
+the provider (often without typing anything, while the provider's own session lasts).
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
 
 import streamlit as st
 
-from dashboard import loader, state
 from geo.io.sso import SECTION, RoleMapping, SsoConfigError, role_mapping
-from geo.io.store import StoreError
+from geo.io.store import Store, StoreError
+from geo.io.store.sso import SignIn, record_login
 from geo.text.i18n import t
 
-if TYPE_CHECKING:
-    from geo.io.store.sso import SignIn
-
-SIGN_IN_KEY = "sso.sign_in"  # (the sign-in's token id, the SignIn recorded for it)
-CHANGING_ROLES = ("planner", "admin")
+SIGN_IN_KEY = "sso.sign_in"  # (the token id, the SignIn recorded for it) of this session
 
 
 @dataclass(frozen=True)
 class Identity:
-    """A person signed in through SSO: their account name, role and display name."""
+    """A person let in through SSO: the account name and the role the claim gives."""
 
     name: str
     role: str
-    display: str
-
-    @property
-    def may_change(self) -> bool:
-        """Whether the role may add and publish versions (planner or admin)."""
-        return self.role in CHANGING_ROLES
 
 
 class RefusedError(Exception):
@@ -54,14 +47,46 @@ class RefusedError(Exception):
         self.text = text
 
 
-def _signed_in() -> bool:
-    # st.user has no is_logged_in until Streamlit has read an identity cookie (and in AppTest)
-    return bool(st.user.get("is_logged_in", False))
-
-
 def sso_configured() -> bool:
     """Whether the secrets have Streamlit's ``[auth]`` section."""
     return st.secrets.load_if_toml_exists() and "auth" in st.secrets
+
+
+def take_sign_in(store: Store, lang: str, *, max_age_s: float) -> Identity | None:
+    """The identity of a fresh SSO sign-in, recorded in ``store``; None when there is none.
+
+    Fresh: the identity cookie's ID token is younger than ``max_age_s`` and has not started a
+    login session that has ended since. The first time a session sees a token, the login is
+    written to the store (:func:`geo.io.store.sso.record_login`: the account, its role from
+    the claim, the audit row; a second session of the same token adds no audit row).
+
+    Raises
+    ------
+    RefusedError
+        The ``[atlas_sso]`` settings are wrong (checked before anyone signs in), the store
+        cannot record the login, or the person is refused (no mapped claim value, a disabled
+        account, a local account of that name).
+    """
+    try:
+        mapping = _mapping()
+    except SsoConfigError as error:
+        raise RefusedError(t("sso.config_invalid", lang, message=error.message(lang))) from None
+    if not st.user.get("is_logged_in", False):  # no such key before a cookie (and in AppTest)
+        return None
+    claims = st.user.to_dict()
+    token = _token_id(claims)
+    kept = st.session_state.get(SIGN_IN_KEY)
+    if kept is not None and kept[0] == token:
+        if not kept[1].allowed:
+            raise _refusal(kept[1], mapping, lang)
+        _ended_sign_ins().add(token)  # it signed this session in, and that session has ended
+    if token in _ended_sign_ins() or _age_s(claims) > max_age_s:
+        return None
+    sign_in = _record(store, claims, mapping, token, lang)
+    if not sign_in.allowed:
+        raise _refusal(sign_in, mapping, lang)
+    assert sign_in.name is not None and sign_in.role is not None  # allowed
+    return Identity(sign_in.name, sign_in.role)
 
 
 def _mapping() -> RoleMapping:
@@ -69,129 +94,65 @@ def _mapping() -> RoleMapping:
     return role_mapping(section.to_dict() if hasattr(section, "to_dict") else section)
 
 
-def sso_identity(lang: str) -> Identity | None:
-    """Who signed in through SSO, recorded in the store on the session's first call.
-
-    Returns None when SSO is not configured or nobody has signed in.
-
-    Raises
-    ------
-    RefusedError
-        The settings are wrong, the store cannot record the login, or the person is refused
-        (no mapped claim value, a disabled account, a local account of that name).
-    """
-    if not sso_configured():
-        return None
+def _record(
+    store: Store, claims: dict[str, object], mapping: RoleMapping, token: str, lang: str
+) -> SignIn:
+    recorded = _recorded_sign_ins()
     try:
-        mapping = _mapping()  # checked before anyone signs in: IT sees a mistake at once
-    except SsoConfigError as error:
-        raise RefusedError(t("sso.config_invalid", lang, message=error.message(lang))) from None
-    if not _signed_in():
-        return None
-    claims = st.user.to_dict()
-    sign_in = _sign_in(claims, mapping, lang)
-    if not sign_in.allowed:
-        who = sign_in.name or str(claims.get("sub", "?"))
-        text = t(f"sso.refused.{sign_in.refused}", lang, name=who, claim=mapping.role_claim)
-        raise RefusedError(text)
-    assert sign_in.name is not None and sign_in.role is not None  # allowed
-    return Identity(sign_in.name, sign_in.role, str(claims.get("name") or sign_in.name))
-
-
-def _sign_in(claims: dict[str, object], mapping: RoleMapping, lang: str) -> SignIn:
-    """This session's sign-in, recorded in the store the first time the session sees it."""
-    from geo.io.store.sso import record_login
-
-    token = _token_id(claims)
-    kept = st.session_state.get(SIGN_IN_KEY)
-    if kept is not None and kept[0] == token:
-        return cast("SignIn", kept[1])
-    try:
-        store = loader.office_store(loader.configured_store())
-        seen = _recorded_sign_ins()
-        sign_in = record_login(store, claims, mapping, new=token not in seen)
+        sign_in = record_login(store, claims, mapping, new=token not in recorded)
     except StoreError as error:
-        text = t("sso.store_unavailable", lang, message=error.message(lang))
-        raise RefusedError(text) from None
-    seen.add(token)
+        raise RefusedError(t("sso.store_unavailable", lang, message=error.message(lang))) from None
+    recorded.add(token)
     st.session_state[SIGN_IN_KEY] = (token, sign_in)
     return sign_in
 
 
-@st.cache_resource(show_spinner=False)
-def _recorded_sign_ins() -> set[str]:
-    """The sign-ins this server has recorded: a reload opens a new session, not a new login."""
-    return set()
+def _refusal(sign_in: SignIn, mapping: RoleMapping, lang: str) -> RefusedError:
+    who = sign_in.name or "?"
+    return RefusedError(
+        t(f"sso.refused.{sign_in.refused}", lang, name=who, claim=mapping.role_claim)
+    )
 
 
 def _token_id(claims: dict[str, object]) -> str:
-    """One sign-in at the provider: its ID token's subject, issue time and nonce."""
     return "|".join(str(claims.get(key, "")) for key in ("sub", "iat", "nonce"))
+
+
+def _age_s(claims: dict[str, object]) -> float:
+    issued = claims.get("iat")
+    return time.time() - float(issued) if isinstance(issued, int | float) else 0.0
+
+
+@st.cache_resource(show_spinner=False)
+def _recorded_sign_ins() -> set[str]:
+    """Tokens whose login this server has written: a reload is a new session, not a login."""
+    return set()
+
+
+@st.cache_resource(show_spinner=False)
+def _ended_sign_ins() -> set[str]:
+    """Tokens whose login session has ended (signed out, expired): they start no other."""
+    return set()
 
 
 def login_button(lang: str) -> None:
     """The button that sends the visitor to the office's sign-in page."""
-    if st.button(t("sso.button", lang), type="primary", key="sso_login"):
+    if st.button(t("sso.button", lang), type="primary", key="sso_login", icon=":material/badge:"):
         st.login()
 
 
-def logout_button(lang: str, *, where: object = st) -> None:
-    """The button that signs out (of the atlas and, where it supports it, the provider)."""
-    if where.button(t("sso.logout", lang), key="sso_logout"):  # type: ignore[attr-defined]
-        st.session_state.pop(SIGN_IN_KEY, None)
-        st.logout()
+def sign_out() -> None:
+    """End the SSO sign-in: its token starts no session again, and the cookie is dropped (and
+    the provider's session, where the provider supports it)."""
+    kept = st.session_state.pop(SIGN_IN_KEY, None)
+    if kept is not None:
+        _ended_sign_ins().add(kept[0])
+    st.logout()
 
 
-def gate(lang: str) -> Identity | None:
-    """With SSO configured: the signed-in identity, else the login page or the refusal.
-
-    Without SSO returns None and draws nothing; otherwise either returns the identity (and
-    shows who is signed in in the sidebar) or stops the script after drawing the login page
-    or why the person is refused.
-    """
-    if not sso_configured():
-        return None
-    try:
-        identity = sso_identity(lang)
-    except RefusedError as refused:
-        st.title(t("app.title", lang))
-        st.error(refused.text)
-        logout_button(lang)
-        st.stop()
-    if identity is None:
-        _login_page(lang)
-        st.stop()
-    st.sidebar.caption(
-        t("sso.signed_in", lang, name=identity.display, role=t(f"role.{identity.role}", lang))
-    )
-    logout_button(lang, where=st.sidebar)
-    return identity
-
-
-def current() -> Identity | None:
-    """The identity :func:`gate` let in this session, without touching the store again."""
-    kept = st.session_state.get(SIGN_IN_KEY)
-    if kept is None or not kept[1].allowed or not _signed_in():
-        return None
-    sign_in: SignIn = kept[1]
-    assert sign_in.name is not None and sign_in.role is not None  # allowed
-    return Identity(sign_in.name, sign_in.role, str(st.user.get("name") or sign_in.name))
-
-
-def _login_page(lang: str) -> None:
-    choice = st.radio(
-        t("app.language", lang),
-        ["zh", "en"],
-        format_func=lambda code: "中文" if code == "zh" else "English",
-        index=0 if lang == "zh" else 1,
-        horizontal=True,
-        key="sso_language",
-    )
-    if choice != lang:
-        st.session_state[state.LANG_KEY] = choice
-        state.sync_param("lang", None if choice == "zh" else "en")
-        st.rerun()
+def show_refusal(refused: RefusedError, lang: str) -> None:
+    """Why the signed-in person is not let in, and the way out (to sign in as someone else)."""
     st.title(t("app.title", lang))
-    st.subheader(t("sso.title", lang))
-    st.write(t("sso.intro", lang))
-    login_button(lang)
+    st.error(refused.text)
+    if st.button(t("auth.log_out", lang), key="sso_logout"):
+        sign_out()

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo.io.store import open_store
 from geo.text.i18n import t
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
@@ -35,11 +36,12 @@ def test_the_sign_in_page_shows_only_the_button(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = _open({"role_claim": "groups", "planner": ["atlas-planners"]}, tmp_path, monkeypatch)
-    assert [b.label for b in app.button] == [t("sso.button")]
-    assert app.subheader[0].value == t("sso.title")
+    assert [b.label for b in app.button] == [t("sso.button")]  # no local account: no form
+    assert not app.text_input
     assert [title.value for title in app.title] == [t("app.title")]
     assert not app.metric and not app.sidebar.button  # none of the atlas: its figures, exports
-    assert not (tmp_path / "atlas.sqlite").exists()  # nothing recorded before a sign-in
+    with open_store(str(tmp_path / "atlas.sqlite")) as store:
+        assert store.log() == []  # nothing recorded before a sign-in
 
 
 def test_wrong_settings_are_named_before_anyone_signs_in(
@@ -50,3 +52,15 @@ def test_wrong_settings_are_named_before_anyone_signs_in(
     assert "planer" in error.value
     assert error.value.startswith(t("sso.config_invalid", message="")[:8])
     assert t("sso.button") not in [b.label for b in app.button]
+
+
+def test_with_a_local_account_the_password_form_stays_beside_the_button(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from geo.io.store.users import add_user
+
+    with open_store(str(tmp_path / "atlas.sqlite")) as store:
+        add_user(store, "it.admin", "admin", "a long local password", by="setup")
+    app = _open({"role_claim": "groups", "planner": ["atlas-planners"]}, tmp_path, monkeypatch)
+    assert [b.label for b in app.button] == [t("sso.button"), t("auth.log_in")]
+    assert len(app.text_input) == 2  # name and password

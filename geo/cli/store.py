@@ -170,19 +170,8 @@ def _log_row(entry: AuditEntry, lang: str) -> list[str]:
         entry.dataset or "",
         "" if entry.from_version is None else str(entry.from_version),
         "" if entry.to_version is None else str(entry.to_version),
-        log_subject(entry, lang),
+        entry.subject(lang),
     ]
-
-
-def log_subject(entry: AuditEntry, lang: str) -> str:
-    """Whom a user change or login concerns, and how: ``li → planner``, ``密码错误``."""
-    parts = [str(entry.detail.get("user", ""))]
-    if "role" in entry.detail:
-        parts.append(f"→ {entry.detail['role']}")
-    reason = entry.detail.get("reason")
-    if reason is not None:
-        parts.append(t(f"store.login_reason.{reason}", lang))
-    return " ".join(p for p in parts if p)
 
 
 def run_archive(args: argparse.Namespace) -> int:

@@ -45,6 +45,32 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
     ),
     "app.briefing_exit": ("退出汇报模式", "Leave briefing mode"),
     "app.colon": ("：", ": "),
+    "auth.log_in": ("登录", "Log in"),
+    "auth.log_out": ("退出登录", "Log out"),
+    "auth.name": ("用户名", "User name"),
+    "auth.password": ("密码", "Password"),
+    "auth.signed_in": ("已登录：{name}（{role}）", "Logged in: {name} ({role})"),
+    "auth.help": (
+        "没有账户或忘记密码，请联系本单位的系统管理员。",
+        "No account, or forgot the password? Ask your office's administrator.",
+    ),
+    "auth.expired": (
+        "会话已过期，请重新登录。",
+        "The session has expired; please log in again.",
+    ),
+    "auth.refused": (
+        "该账户已停用或已删除，请联系管理员。",
+        "This account is disabled or gone; ask your administrator.",
+    ),
+    "auth.logged_out": ("已退出登录。", "Logged out."),
+    "auth.bad_setting": (
+        "服务器的登录设置有误，请管理员修正：{problem}",
+        "The server's login settings are wrong; the administrator must fix them: {problem}",
+    ),
+    "auth.needs": (
+        "此操作需要{role}或更高的角色。",
+        "This needs the role {role} or higher.",
+    ),
     "app.dataset": ("当前数据：{name}", "Current data: {name}"),
     "app.source_invalid": (
         "配置的数据集 {source} 有错误，无法打开。以下是验证报告；请修正文件后刷新页面。",
@@ -843,6 +869,31 @@ _VERSIONS: dict[str, tuple[str, str]] = {
     "log.publish": ("发布", "published"),
     "log.rollback": ("回滚", "rolled back"),
     "log.archive": ("归档", "archived"),
+    "log.subject": ("对象", "Subject"),
+    "log.user_add": ("添加用户", "user added"),
+    "log.user_role": ("更改角色", "role changed"),
+    "log.user_disable": ("停用用户", "user disabled"),
+    "log.user_enable": ("启用用户", "user enabled"),
+    "log.user_password": ("重设密码", "password reset"),
+    "log.login": ("登录", "logged in"),
+    "log.login_failed": ("登录失败", "login failed"),
+    "data.archive": ("归档此版本", "Archive this version"),
+    "data.archived": (
+        "已归档：{name}（数据已删除，记录保留）",
+        "Archived: {name} (data removed, record kept)",
+    ),
+    "data.viewer_note": (
+        "您以查看者身份浏览已发布的版本。添加、发布数据需要规划人员账户。",
+        "You are viewing the published version as a viewer. Adding and publishing data needs "
+        "a planner account.",
+    ),
+    "data.users": ("用户", "Users"),
+    "data.users_help": (
+        "在服务器上用命令管理账户：geo users add 姓名 --role planner、set-role、disable、"
+        "reset-password。",
+        "Manage accounts on the server with: geo users add NAME --role planner, set-role, "
+        "disable, reset-password.",
+    ),
 }
 
 
@@ -850,15 +901,7 @@ _VERSIONS: dict[str, tuple[str, str]] = {
 # Single sign-on (st.login and the [atlas_sso] role mapping): keys "sso.*"
 # --------------------------------------------------------------------------------------------
 _SSO: dict[str, tuple[str, str]] = {
-    "sso.title": ("登录", "Sign in"),
-    "sso.intro": (
-        "本系统使用单位的统一身份认证登录。点击下方按钮，在单位的登录页面输入账号和密码后会自动返回。",
-        "This atlas signs you in through your office's single sign-on. Press the button, sign "
-        "in on your office's page, and you will be brought back here.",
-    ),
     "sso.button": ("使用单位账号登录", "Sign in with the office account"),
-    "sso.signed_in": ("已登录：{name}（{role}）", "Signed in: {name} ({role})"),
-    "sso.logout": ("退出登录", "Sign out"),
     "sso.refused.no_role": (
         "{name} 已通过单位认证，但未被授权使用本系统（{claim} 中没有对应的组或角色）。"
         "请联系管理员开通。",
@@ -906,8 +949,6 @@ _SSO: dict[str, tuple[str, str]] = {
         "admin、planner、viewer 都没有列出任何值，而 default 为 none：没有人能登录",
         "admin, planner and viewer list no values while default is none: nobody could sign in",
     ),
-    "log.login": ("登录", "signed in"),
-    "log.login_failed": ("登录失败", "failed login"),
     "store.login_reason.no_role": ("无对应角色（单点登录）", "no mapped role (single sign-on)"),
     "store.login_reason.local_account": (
         "同名本地账号（单点登录）",

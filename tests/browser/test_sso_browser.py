@@ -117,9 +117,9 @@ def _sign_in(page: OfflinePage, app: str, who: str, screenshot_dir: Path | None 
     page.page.goto(app + "/data")
 
 
-def _data_page_finished(page: OfflinePage) -> str:
-    """The data page's text once it has drawn its last section (the templates)."""
-    page.page.get_by_text(t("data.templates")).first.wait_for(timeout=60_000)
+def _data_page_finished(page: OfflinePage, last: str = t("data.templates")) -> str:
+    """The data page's text once it has drawn its ``last`` section (a planner's: templates)."""
+    page.page.get_by_text(last).first.wait_for(timeout=60_000)
     return page.page.locator("[data-testid=stMain]").inner_text()
 
 
@@ -148,7 +148,7 @@ def test_planner_viewer_and_unmapped_people_sign_in_through_the_provider(
         planner = OfflinePage(browser, 1600, 1000)
         _sign_in(planner, app, "li.planner", screenshot_dir)
         main = _data_page_finished(planner)
-        assert t("sso.signed_in", name="李规划", role=t("role.planner")) in _sidebar(planner)
+        assert t("auth.signed_in", name="li.planner", role=t("role.planner")) in _sidebar(planner)
         assert t("data.upload") in main
         assert planner.page.get_by_role("button", name=t("data.save_draft")).count() == 1
         planner.page.wait_for_timeout(800)
@@ -156,8 +156,8 @@ def test_planner_viewer_and_unmapped_people_sign_in_through_the_provider(
 
         viewer = OfflinePage(browser, 1600, 1000)
         _sign_in(viewer, app, "wang.viewer")
-        main = _data_page_finished(viewer)
-        assert t("sso.signed_in", name="王查看", role=t("role.viewer")) in _sidebar(viewer)
+        main = _data_page_finished(viewer, last=t("data.viewer_note"))
+        assert t("auth.signed_in", name="wang.viewer", role=t("role.viewer")) in _sidebar(viewer)
         assert t("data.loaded") in main
         assert t("data.upload") not in main
         assert viewer.page.get_by_role("button", name=t("data.save_draft")).count() == 0
@@ -191,8 +191,10 @@ def test_with_default_viewer_an_unmapped_person_may_look(
 ) -> None:
     with _atlas(provider, tmp_path, default="viewer") as app:
         _sign_in(offline_page, app, "zhao.none")
-        main = _data_page_finished(offline_page)
-        assert t("sso.signed_in", name="赵无权", role=t("role.viewer")) in _sidebar(offline_page)
+        main = _data_page_finished(offline_page, last=t("data.viewer_note"))
+        assert t("auth.signed_in", name="zhao.none", role=t("role.viewer")) in _sidebar(
+            offline_page
+        )
         assert t("data.upload") not in main
     assert _outside_the_provider_page(offline_page) == []
     accounts, _ = _accounts(tmp_path)
