@@ -321,4 +321,5 @@ def _signed_in_sidebar(visitor: Visitor, lang: str) -> None:
         sign_out("auth.logged_out")
         if visitor.via == "sso":
             sso.sign_out()  # drops the identity cookie too, which would sign the session in again
+            st.stop()  # the browser leaves for the sign-out address (a rerun would cancel it)
         st.rerun()

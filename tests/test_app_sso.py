@@ -4,6 +4,7 @@ provider in tests/browser/test_sso_browser.py.)"""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,28 @@ def test_with_a_local_account_the_password_form_stays_beside_the_button(
     app = _open({"role_claim": "groups", "planner": ["atlas-planners"]}, tmp_path, monkeypatch)
     assert [b.label for b in app.button] == [t("sso.button"), t("auth.log_in")]
     assert len(app.text_input) == 2  # name and password
+
+
+def _signed_in_as(app: AppTest, sub: str, groups: list[str], *, age_s: float) -> AppTest:
+    """The identity cookie Streamlit would have after a sign-in ``age_s`` seconds ago."""
+    issued = int(time.time() - age_s)
+    app.user = {"is_logged_in": True, "sub": sub, "groups": groups, "iat": issued, "nonce": sub}
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def test_a_fresh_sign_in_opens_the_atlas_and_an_old_one_asks_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ATLAS_SESSION_HOURS", "1")
+    mapping = {"role_claim": "groups", "planner": ["atlas-planners"]}
+    fresh = _signed_in_as(_open(mapping, tmp_path, monkeypatch), "li", ["atlas-planners"], age_s=60)
+    signed_in = t("auth.signed_in", name="li", role=t("role.planner"))
+    assert signed_in in [c.value for c in fresh.sidebar.caption]
+    stale = _signed_in_as(
+        _open(mapping, tmp_path, monkeypatch), "wu", ["atlas-planners"], age_s=4000
+    )
+    assert [b.label for b in stale.button] == [t("sso.button")]  # sign in at the provider again
+    with open_store(str(tmp_path / "atlas.sqlite")) as store:
+        assert [(e.actor, e.action) for e in store.log()] == [("li", "login")]

@@ -153,6 +153,11 @@ def test_planner_viewer_and_unmapped_people_sign_in_through_the_provider(
         assert planner.page.get_by_role("button", name=t("data.save_draft")).count() == 1
         planner.page.wait_for_timeout(800)
         planner.page.screenshot(path=screenshot_dir / "sso-planner.png")
+        sidebar = planner.page.locator("[data-testid=stSidebar]")
+        sidebar.get_by_role("button", name=t("auth.log_out")).click()
+        planner.page.wait_for_url(lambda url: "/data" not in url, timeout=30_000)
+        planner.page.goto(app + "/data")  # the identity cookie is gone: the login page again
+        planner.page.get_by_role("button", name=t("sso.button")).wait_for(timeout=60_000)
 
         viewer = OfflinePage(browser, 1600, 1000)
         _sign_in(viewer, app, "wang.viewer")
