@@ -64,7 +64,7 @@ def record_login(
     new
         Whether this is a fresh sign-in at the provider. A new browser session with the same
         identity cookie (``new=False``) is checked again (a disabled account is refused) but
-        writes a ``login`` row only when the account had to change.
+        writes nothing unless the account has to change (then a ``login`` row with it).
 
     Returns
     -------
@@ -77,15 +77,15 @@ def record_login(
     role = mapping.role(claims)
     detail: dict[str, object] = {"via": "sso", "claim": mapping.role_claim}
     detail["values"] = mapping.values(claims)
-    users = schema.users.c
+    if not new and name is not None:  # another session of a sign-in: usually nothing to write
+        with store._read() as connection:
+            row = _account(connection, name)
+        if row is not None and row.role == role and _refusal(name, role, row) is None:
+            return SignIn(name, role, previous_role=role)
     # The store's own write transaction and audit writer: the account change and its audit
     # row are one transaction, queued behind other writers.
     with store._write() as connection:
-        row = (
-            None
-            if name is None
-            else connection.execute(sa.select(schema.users).where(users.name == name)).first()
-        )
+        row = None if name is None else _account(connection, name)
         refused = _refusal(name, role, row)
         if refused is not None:
             actor = name or str(claims.get("sub", "?"))[:_NAME_LENGTH]
@@ -108,6 +108,10 @@ def record_login(
                 previous_role=previous,
             )
         return SignIn(name, role, created=row is None, previous_role=previous)
+
+
+def _account(connection: sa.Connection, name: str) -> sa.Row[Any] | None:
+    return connection.execute(sa.select(schema.users).where(schema.users.c.name == name)).first()
 
 
 def _refusal(name: str | None, role: str | None, row: sa.Row[Any] | None) -> str | None:
