@@ -15,6 +15,8 @@ from geo.errors import OptionError, Problem
 
 SITE_KINDS = ("organization", "station")
 DATUMS = ("wgs84", "cgcs2000", "gcj02", "bd09")
+#: The public view's threshold when ``dataset.toml`` has no ``[privacy] min_count``.
+DEFAULT_MIN_COUNT = 5
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,9 @@ class Dataset:
         ``id``, ``name``, ``org`` (str), ``year`` (int), ``amount_yuan`` (float),
         ``groups`` (tuple of group codes), ``townships`` (tuple of township codes),
         ``person_times`` (float, NaN = not given). Empty frame with these columns if absent.
+
+    ``min_count`` is the public view's threshold (``[privacy] min_count``): village counts
+    from 1 to ``min_count - 1`` are shown as "<min_count" there (see ``geo.privacy``).
     """
 
     name: str
@@ -72,6 +77,7 @@ class Dataset:
     warnings: tuple[Problem, ...] = ()
     source: Path | None = None
     metadata: dict[str, object] = field(default_factory=dict)
+    min_count: int = DEFAULT_MIN_COUNT
 
     @property
     def group_codes(self) -> tuple[str, ...]:

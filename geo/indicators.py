@@ -318,15 +318,23 @@ def change_legend_labels(lang: str = "zh") -> list[str]:
 
 
 def classify_indicator(
-    townships: pd.DataFrame, code: str, *, k: int = MAX_CLASSES, scheme: Scheme | None = None
+    townships: pd.DataFrame,
+    code: str,
+    *,
+    k: int = MAX_CLASSES,
+    scheme: Scheme | None = None,
+    shown: pd.Series | None = None,
 ) -> Classification:
     """Compute indicator ``code`` from the summary table and classify it with its palette.
 
     ``scheme`` None: fixed share classes (:data:`SHARE_BOUNDS`) for percentages, natural breaks
-    for the others.
+    for the others. ``shown`` (township -> bool) withholds the others' values: they get no
+    class and stay out of the class bounds (the public view, ``geo.privacy``).
     """
     indicator = _get_indicator(code)
     values = compute_indicator(townships, code)
+    if shown is not None:
+        values = values.where(shown.reindex(values.index).fillna(False).astype(bool))
     if scheme is None:
         scheme = "fixed" if indicator.value_format == "percent" else "natural_breaks"
     return classify_values(values, k=k, scheme=scheme, palette=indicator.palette)

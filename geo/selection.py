@@ -88,8 +88,11 @@ def site_catchment_radii(sites: gpd.GeoDataFrame, groups: Collection[Group]) -> 
     return pd.Series(radii, index=sites.index, name="radius_m")
 
 
-def unreached_points(summary: Summary) -> gpd.GeoDataFrame:
+def unreached_points(summary: Summary, hidden: pd.DataFrame | None = None) -> gpd.GeoDataFrame:
     """Demand points (villages, communities) with people of the summary's groups out of reach.
+
+    ``hidden`` (demand id x group, from ``geo.privacy.protect``) leaves those cells out: the
+    public map does not place a small group at its village.
 
     Returns
     -------
@@ -104,6 +107,8 @@ def unreached_points(summary: Summary) -> gpd.GeoDataFrame:
     points = demand[demand.geometry.notna()].set_index("id")
     covered = summary.point_covered.reindex(points.index)[codes]
     people = points[codes].astype(float)
+    if hidden is not None:
+        people = people.where(~hidden.reindex(points.index)[codes].fillna(False).astype(bool), 0.0)
     not_reached = people.where(covered.eq(False), 0.0).sum(axis=1)
     result = points.assign(unreached=not_reached, people=people.sum(axis=1))
     result = result[result["unreached"] > 0].reset_index()
@@ -111,7 +116,9 @@ def unreached_points(summary: Summary) -> gpd.GeoDataFrame:
     return result[columns].sort_values("unreached", ascending=False, kind="stable")
 
 
-def unreached_villages(summary: Summary, township: str | None = None) -> pd.DataFrame:
+def unreached_villages(
+    summary: Summary, township: str | None = None, hidden: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The villages out of reach, per group, with the nearest site serving the group.
 
     One row per village and group: a list a planner can act on.
@@ -126,6 +133,10 @@ def unreached_villages(summary: Summary, township: str | None = None) -> pd.Data
         From ``geo.summary.summarize`` (its groups and catchment radii).
     township
         A township code to keep only its villages; None for the whole district.
+    hidden
+        Demand id x group (``geo.privacy.protect``): those cells are left out, as the public
+        map leaves them out; a row naming a village and a small group would point at a
+        household.
 
     Returns
     -------
@@ -147,6 +158,8 @@ def unreached_villages(summary: Summary, township: str | None = None) -> pd.Data
     for group in summary.groups:
         people = points[group.code].to_numpy(dtype=float)
         out = covered[group.code].eq(False).to_numpy() & (people > 0)
+        if hidden is not None:
+            out &= ~hidden[group.code].reindex(points["id"]).fillna(False).to_numpy(bool)
         sites = group_sites(dataset, group)
         rows = pd.DataFrame(
             {

@@ -30,7 +30,8 @@ def workbook(summary: Summary, tmp_path_factory: pytest.TempPathFactory) -> Path
 
 def test_one_sheet_per_table_with_frozen_bold_headers(workbook: Path) -> None:
     book = openpyxl.load_workbook(workbook)
-    assert book.sheetnames[: len(SHEETS)] == SHEETS
+    assert book.sheetnames == ["方法与数据说明", *SHEETS]
+    assert book.worksheets[0]["B2"].value.startswith("内部")
     for name in SHEETS:
         sheet = book[name]
         assert sheet.freeze_panes == "A2"

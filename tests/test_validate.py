@@ -427,6 +427,24 @@ def test_every_message_names_its_file(make_dataset_folder: MakeFolder) -> None:
             assert "{" not in message, message
 
 
+@pytest.mark.parametrize("value", ["1", "4.5", '"five"', "true"])
+def test_privacy_min_count_must_be_a_whole_number_of_at_least_2(
+    make_dataset_folder: MakeFolder, value: str
+) -> None:
+    toml = DEFAULT_TOML.replace("[[groups]]", f"[privacy]\nmin_count = {value}\n\n[[groups]]", 1)
+    problem = only(validate_dataset(make_dataset_folder(toml=toml)), "bad_value")
+    assert problem.column == "privacy.min_count"
+    assert "不小于 2 的整数" in problem.message("zh")
+
+
+def test_privacy_min_count_defaults_to_5_and_is_read(make_dataset_folder: MakeFolder) -> None:
+    from geo.io.load import load_dataset
+
+    assert load_dataset(make_dataset_folder()).min_count == 5
+    toml = DEFAULT_TOML.replace("[[groups]]", "[privacy]\nmin_count = 10\n\n[[groups]]", 1)
+    assert load_dataset(make_dataset_folder(toml=toml)).min_count == 10
+
+
 def test_a_site_whose_stated_township_disagrees_is_a_warning_with_the_distance(
     make_dataset_folder: MakeFolder,
 ) -> None:

@@ -23,6 +23,7 @@ from geo.text.i18n import t
 
 __all__ = [
     "EXTENSIONS",
+    "PUBLIC_EXPORTS",
     "ExportOptions",
     "add_export_arguments",
     "export_bytes",
@@ -41,6 +42,9 @@ EXTENSIONS: Final[dict[str, tuple[str, ...]]] = {
     "html": (".html", ".htm"),
     "township": (".pdf",),
 }
+
+#: The exports that have a public version (``--public``).
+PUBLIC_EXPORTS: Final = ("tables", "html")
 
 
 def add_export_arguments(command: argparse.ArgumentParser) -> None:
@@ -66,6 +70,10 @@ def add_export_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--size", choices=("a4", "16x9"), default="a4", help="page size")
     command.add_argument("--budget", type=int, metavar="YUAN", help="budget to allocate (yuan)")
     command.add_argument("--date", metavar="YYYY-MM-DD", help="date printed (default today)")
+    command.add_argument(
+        "--public", action="store_true",
+        help="public version: small counts read <k (dataset.toml [privacy] min_count)",
+    )  # fmt: skip
     command.add_argument(
         "--previous", metavar="DATASET",
         help="the earlier year's dataset: the pack gets a 'what changed' page",
@@ -100,6 +108,8 @@ def _check_options(args: argparse.Namespace) -> None:
     from geo.indicators import INDICATORS  # mapclassify: imported only when exporting
 
     check_choice("--indicator", args.indicator, INDICATORS)
+    if args.public and args.what not in PUBLIC_EXPORTS:
+        raise OptionError("--what (--public)", args.what, allowed=PUBLIC_EXPORTS)
     if args.date is not None and _parse_date(args.date) is None:
         raise OptionError("--date", args.date, expected="option.expected.date")
 
@@ -140,6 +150,8 @@ class ExportOptions:
         ``"a4"`` or ``"16x9"``.
     day
         The date printed on the page (default today).
+    public
+        Write the public version: small counts kept private (``geo.privacy``), marked 公开.
     comparison
         This dataset against an earlier year (``geo.compare.compare``): the pack gets its
         "what changed" page.
@@ -155,6 +167,7 @@ class ExportOptions:
     chart: str = "gaps"
     size: str = "a4"
     day: date | None = None
+    public: bool = False
     comparison: Comparison | None = None
     townships: tuple[str, ...] | None = None
 
@@ -168,6 +181,7 @@ def _options(args: argparse.Namespace, townships: list[str] | None) -> ExportOpt
         chart=args.chart,
         size=args.size,
         day=_parse_date(args.date) if args.date else None,
+        public=args.public,
         townships=tuple(townships) if townships else None,
     )
 
@@ -198,6 +212,8 @@ def export_summary(
     if path.suffix.lower() not in EXTENSIONS.get(what, ()):
         msg = f"--what {what} cannot write {path.suffix or path.name!r}: use {EXTENSIONS.get(what)}"
         raise ValueError(msg)
+    if opts.public and what not in PUBLIC_EXPORTS:
+        raise OptionError("--what (--public)", what, allowed=PUBLIC_EXPORTS)
     if what in ("map", "chart"):
         return _export_figure(summary, what, path, opts)
     if what == "township":
@@ -212,14 +228,22 @@ def export_summary(
             summary, path, lang=lang, day=day, indicator=opts.indicator, comparison=opts.comparison
         )
     if what == "tables":
-        from geo.export.tables import township_table, write_csv, write_xlsx
-
-        if path.suffix.lower() == ".csv":
-            return write_csv(township_table(summary, lang), path)
-        return write_xlsx(summary, path, lang=lang, day=day)
+        return _export_tables(summary, path, opts)
     from geo.export.html import write_html
 
-    return write_html(summary, path, indicator=opts.indicator, lang=lang, day=day)
+    return write_html(
+        summary, path, indicator=opts.indicator, lang=lang, day=day, public=opts.public
+    )
+
+
+def _export_tables(summary: Summary, path: Path, opts: ExportOptions) -> Path:
+    from geo.export.tables import township_table, write_csv, write_xlsx
+    from geo.privacy import protect
+
+    if path.suffix.lower() == ".csv":
+        disclosure = protect(summary) if opts.public else None
+        return write_csv(township_table(summary, opts.lang, disclosure), path)
+    return write_xlsx(summary, path, lang=opts.lang, day=opts.day, public=opts.public)
 
 
 def _export_figure(summary: Summary, what: str, path: Path, opts: ExportOptions) -> Path:

@@ -9,14 +9,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypedDict, TypeGuard
 
-from geo.dataset import DATUMS, Group
+from geo.dataset import DATUMS, DEFAULT_MIN_COUNT, Group
 from geo.errors import DatasetError, Problem
 from geo.funding import MAX_BUDGET_YUAN
 from geo.io.limits import check_file_size
 from geo.io.readers import normalize_name
 
 FILE = "dataset.toml"
-_KNOWN_KEYS = {"name", "demo", "coordinates", "budget_yuan", "groups"}
+_KNOWN_KEYS = {"name", "demo", "coordinates", "budget_yuan", "groups", "privacy"}
 _ERROR_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 # A catchment is a walk, a ride or a district at most: a larger radius is a typo (km for m,
 # extra zeros), and would also cost the coverage search its precision.
@@ -35,6 +35,7 @@ class Config:
     coordinates: str | None = None
     budget_yuan: int | None = None
     groups: tuple[Group, ...] = ()
+    min_count: int = DEFAULT_MIN_COUNT
     metadata: dict[str, object] = field(default_factory=dict)
 
 
@@ -69,13 +70,25 @@ def config_from_bytes(raw: bytes) -> tuple[Config | None, list[Problem]]:
     coordinates, datum_problems = _read_datum(data)
     groups, group_problems = _read_groups(data.get("groups"))
     scalars, scalar_problems = _read_scalars(data)
+    min_count, privacy_problems = _read_privacy(data.get("privacy", {}))
     config = Config(
+        min_count=min_count,
         coordinates=coordinates,
         groups=groups,
         metadata={k: v for k, v in data.items() if k not in _KNOWN_KEYS},
         **scalars,
     )
-    return config, datum_problems + group_problems + scalar_problems
+    return config, datum_problems + group_problems + scalar_problems + privacy_problems
+
+
+def _read_privacy(table: object) -> tuple[int, list[Problem]]:
+    """``[privacy] min_count``: a whole number of at least 2 (1 would hide nothing)."""
+    if not isinstance(table, dict):
+        return DEFAULT_MIN_COUNT, [_bad("privacy", "table", type(table).__name__)]
+    value = table.get("min_count", DEFAULT_MIN_COUNT)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 2:
+        return DEFAULT_MIN_COUNT, [_bad("privacy.min_count", "min_count", value)]
+    return value, []
 
 
 def _parse_toml(raw: bytes) -> tuple[dict[str, object] | None, list[Problem]]:

@@ -85,6 +85,7 @@ def _assemble(layers: CheckedLayers) -> Dataset:
         warnings=layers.warnings,
         source=layers.folder,
         metadata=dict(config.metadata),
+        min_count=config.min_count,
     )
 
 

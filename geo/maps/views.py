@@ -42,6 +42,7 @@ from geo.maps.webmap import (
     style_index,
     to_display_datum,
 )
+from geo.privacy import PROTECTED, Disclosure, indicator_shown, protect
 from geo.selection import filter_sites, site_catchment_radii, unreached_points
 from geo.summary import Summary
 from geo.text.i18n import format_count, t
@@ -120,6 +121,9 @@ class MapView:
         Fill opacity of the choropleth (lighter where points must stand out on it).
     asset_base
         Where the browser finds ``leaflet.js``/``leaflet.css`` (see ``geo.maps.webmap.new_map``).
+    public
+        The public view (``geo.privacy``): protected township values read "*" in the
+        tooltips, and villages are drawn without their small groups.
     breaks
         The class breaks of the choropleth; None: the indicator's default (fixed classes for
         shares, natural breaks for the rest; see ``geo.indicators.classify_indicator``).
@@ -141,6 +145,7 @@ class MapView:
     site_scale: float = 1.0
     township_opacity: float = 0.85
     asset_base: str = "leaflet/"
+    public: bool = False
     breaks: Scheme | None = None
 
     @property
@@ -227,18 +232,26 @@ def build_map(summary: Summary, view: MapView) -> folium.Map:
         legend_px=15 * view.font_px,
     )
     add_basemap(fmap, view.basemap, tianditu_key=view.tianditu_key, lang=view.lang)
-    classes = classify_indicator(summary.townships, view.indicator, scheme=view.breaks)
-    _add_townships(fmap, summary, drawn, classes, view)
+    disclosure = protect(summary) if view.public else None
+    classes = _classify(summary, view, disclosure)
+    _add_townships(fmap, summary, drawn, classes, view, disclosure)
     sites = _visible_sites(summary, view)
     if view.show_catchments:
         _add_catchments(fmap, summary, sites, datum)
     if view.show_unreached:
-        _add_unreached(fmap, summary, datum, view)
+        hidden = None if disclosure is None else disclosure.hidden
+        _add_unreached(fmap, summary, datum, view, hidden)
     colours = category_colours(summary.dataset.sites["category"])
     if view.show_sites:
         _add_sites(fmap, summary, sites, colours, datum, view)
     _add_legend(fmap, summary, classes, colours, view)
     return fmap
+
+
+def _classify(summary: Summary, view: MapView, disclosure: Disclosure | None) -> Classification:
+    """The choropleth classes; in the public view protected townships get no class (grey)."""
+    shown = None if disclosure is None else indicator_shown(disclosure, view.indicator)
+    return classify_indicator(summary.townships, view.indicator, scheme=view.breaks, shown=shown)
 
 
 @dataclass(frozen=True)
@@ -298,11 +311,15 @@ def _add_townships(
     drawn: DisplayTownships,
     classes: Classification,
     view: MapView,
+    disclosure: Disclosure | None = None,
 ) -> None:
     table = summary.townships
     position = drawn.shapes.index.get_indexer(table.index)
     name = indicator_name(view.indicator, view.lang)
     values = [format_indicator_value(view.indicator, v, view.lang) for v in classes.values]
+    if disclosure is not None:
+        shown = indicator_shown(disclosure, view.indicator).reindex(table.index)
+        values = [v if ok else PROTECTED for v, ok in zip(values, shown, strict=True)]
     selected = table.index == view.township
     styles, index = style_index(
         [
@@ -362,8 +379,14 @@ def _add_catchments(
     ).add_to(fmap)
 
 
-def _add_unreached(fmap: folium.Map, summary: Summary, datum: str, view: MapView) -> None:
-    points = unreached_points(summary)
+def _add_unreached(
+    fmap: folium.Map,
+    summary: Summary,
+    datum: str,
+    view: MapView,
+    hidden: pd.DataFrame | None = None,
+) -> None:
+    points = unreached_points(summary, hidden)
     if points.empty:
         return
     if len(points) > MAX_VILLAGE_MARKERS:
@@ -480,7 +503,8 @@ def _add_legend(
         )
     )
     if classes.has_missing:
-        swatches.append((t("legend.no_data", lang), "#d9d9d9"))
+        missing = "legend.no_data_or_protected" if view.public else "legend.no_data"
+        swatches.append((t(missing, lang), "#d9d9d9"))
     symbols: list[tuple[str, str, str, int]] = []
     if view.show_sites and view.colour_by_category:
         symbols += [

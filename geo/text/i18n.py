@@ -164,6 +164,10 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
     "indicator.funding_per_person": ("人均创投资金（元）", "Funding per person (yuan)"),
     "indicator.funding_yuan": ("建议分配资金", "Recommended allocation"),
     "legend.no_data": ("无数据", "No data"),
+    "legend.no_data_or_protected": (
+        "无数据或不公开（小数字）",
+        "No data, or withheld (small counts)",
+    ),
     # map
     "map.township": ("乡镇", "Township"),
     "map.sites": ("服务点位", "Service sites"),
@@ -536,6 +540,16 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "export.about.value": ("内容", "Value"),
     "export.about.date": ("制表日期", "Date"),
     "export.about.status": ("数据状态", "Data status"),
+    "export.about.edition": ("版本", "Edition"),
+    "export.edition.internal": (
+        "内部（含全部数字，勿外传）",
+        "Internal (all counts; not for release)",
+    ),
+    "export.edition.public": (
+        "公开（1 至 {top} 人的数字显示为“<{k}”，可据此推算出小数字的数显示为“*”）",
+        'Public (counts from 1 to {top} read "<{k}"; figures that would give one away by '
+        'subtraction read "*")',
+    ),
     "export.about.group": ("{group}：服务半径（米）/ 权重", "{group}: radius (m) / weight"),
     # download buttons on the dashboard pages
     "export.ui.title": ("导出报告材料", "Export for reports"),
@@ -1581,6 +1595,11 @@ _EXPECTED: dict[str, tuple[str, str]] = {
     "expected.year": ("四位数的年份", "a four-digit year"),
     "expected.bool": (" true 或 false", "true or false"),
     "expected.text": ("文字", "text"),
+    "expected.table": (
+        " [privacy] 表（如 min_count = 5）",
+        "a [privacy] table (e.g. min_count = 5)",
+    ),
+    "expected.min_count": ("不小于 2 的整数（如 5）", "a whole number of at least 2 (e.g. 5)"),
     "expected.table_list": (" [[groups]] 表", "[[groups]] tables"),
     "expected.kind": (
         " organization（组织）或 station（站点）",

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import is_object_dtype
 
-from geo.dataset import Dataset, Group
+from geo.dataset import DEFAULT_MIN_COUNT, Dataset, Group
 from geo.errors import Problem
 from geo.io.config import config_from_bytes
 
@@ -98,6 +98,7 @@ def decode_dataset(
         projects=projects,
         warnings=decode_problems(report),
         metadata=dict(config.metadata) if config else {},
+        min_count=config.min_count if config else DEFAULT_MIN_COUNT,
     )
 
 
