@@ -1238,10 +1238,6 @@ _CLI: dict[str, tuple[str, str]] = {
         "用户名或密码错误，或账户已停用",
         "Wrong user name or password, or the account is disabled",
     ),
-    "store.error.login_wait": (
-        "登录失败次数过多，请 {seconds} 秒后再试",
-        "Too many failed logins: try again in {seconds} s",
-    ),
     "store.error.login_locked": (
         "连续登录失败，账户已锁定，请 {minutes} 分钟后再试，或请管理员重设密码",
         "Too many failed logins in a row: the account is locked; try again in {minutes} min, "
