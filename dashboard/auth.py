@@ -274,7 +274,8 @@ def _login_form(store: Store, lang: str, *, key: str) -> None:
     note = st.session_state.get(NOTE_KEY)
     if note:
         st.info(t(note, lang))
-    with st.form(key, border=False):
+    # cleared on submit: the password does not stay in the session's state on the server
+    with st.form(key, border=False, clear_on_submit=True):
         name = st.text_input(t("auth.name", lang), key=f"{key}_name", autocomplete="username")
         password = st.text_input(
             t("auth.password", lang),
