@@ -294,7 +294,8 @@ def _login_form(store: Store, lang: str, *, key: str) -> None:
         sso.login_button(lang)
         if not any(not user.sso for user in users(store)):
             return  # no local account to log in to: the password form would only puzzle
-    with st.form(key, border=False):
+    # cleared on submit: the password does not stay in the session's state on the server
+    with st.form(key, border=False, clear_on_submit=True):
         name = st.text_input(t("auth.name", lang), key=f"{key}_name", autocomplete="username")
         password = st.text_input(
             t("auth.password", lang),

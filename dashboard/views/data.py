@@ -18,6 +18,7 @@ import streamlit as st
 
 from dashboard import auth, banner, loader, source, state, widgets
 from dashboard.source import Current
+from dashboard.views import accounts
 from geo.dataset import Dataset
 from geo.errors import DatasetError, Problem
 from geo.io.config import FILE as CONFIG_FILE
@@ -482,29 +483,6 @@ def _message() -> None:
     (st.success if kind == "success" else st.error)(text)
 
 
-def _users(store: Store, lang: str) -> None:
-    """The accounts, for admins (changed with ``geo users`` on the server)."""
-    from geo.io.store.users import users
-
-    with st.expander(t("data.users", lang)):
-        st.caption(t("data.users_help", lang))
-        found = users(store)
-        frame = pd.DataFrame(
-            {
-                t("users.col.name", lang): [u.name for u in found],
-                t("users.col.role", lang): [t(f"role.{u.role}", lang) for u in found],
-                t("users.col.status", lang): [
-                    t("users.status." + ("disabled" if u.disabled else "active"), lang)
-                    for u in found
-                ],
-                t("users.col.last_login", lang): [
-                    banner.local_time(u.last_login) if u.last_login else "" for u in found
-                ],
-            }
-        )
-        widgets.show_table(frame)
-
-
 def _actor(lang: str) -> str:
     """Who acts: the logged-in account; in the open atlas a name typed in, kept under a key of
     its own (a widget's key is dropped on the other pages)."""
@@ -547,5 +525,5 @@ def render() -> None:
     if auth.can("admin"):
         _log(store, lang)
     if auth.current_user().signed_in and auth.can("admin"):
-        _users(store, lang)
+        accounts.render(store, lang)
     _templates(cur.dataset, lang)

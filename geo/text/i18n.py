@@ -902,11 +902,17 @@ _VERSIONS: dict[str, tuple[str, str]] = {
         "a planner account.",
     ),
     "data.users": ("用户", "Users"),
+    "accounts.pick": ("账户", "Account"),
+    "accounts.set_role": ("更改角色", "Change the role"),
+    "accounts.disable": ("停用此账户", "Disable this account"),
+    "accounts.enable": ("重新启用此账户", "Enable this account again"),
+    "accounts.new_password": ("{name} 的新密码", "New password for {name}"),
+    "accounts.reset": ("重设密码", "Reset the password"),
     "data.users_help": (
-        "在服务器上用命令管理账户：geo users add 姓名 --role planner、set-role、disable、"
-        "reset-password。",
-        "Manage accounts on the server with: geo users add NAME --role planner, set-role, "
-        "disable, reset-password.",
+        "新账户在服务器上添加：geo users add 姓名 --role planner"
+        "（该命令也可更改角色、停用、重设密码）。",
+        "New accounts are added on the server: geo users add NAME --role planner (which also "
+        "changes roles, disables and resets passwords).",
     ),
 }
 
@@ -1299,10 +1305,6 @@ _CLI: dict[str, tuple[str, str]] = {
         "用户名或密码错误，或账户已停用",
         "Wrong user name or password, or the account is disabled",
     ),
-    "store.error.login_wait": (
-        "登录失败次数过多，请 {seconds} 秒后再试",
-        "Too many failed logins: try again in {seconds} s",
-    ),
     "store.error.login_locked": (
         "连续登录失败，账户已锁定，请 {minutes} 分钟后再试，或请管理员重设密码",
         "Too many failed logins in a row: the account is locked; try again in {minutes} min, "
@@ -1315,6 +1317,12 @@ _CLI: dict[str, tuple[str, str]] = {
     "store.error.no_password": (
         "未读到密码：请在提示时输入，或从标准输入提供一行",
         "No password was read: type it at the prompt, or give one line on standard input",
+    ),
+    "store.error.own_account": (
+        "不能在此更改或停用自己的账户（以免没有管理员）；"
+        "请另一位管理员操作，或在服务器上用 geo users",
+        "You cannot change or disable your own account here (there might be no admin left); "
+        "ask another admin, or use geo users on the server",
     ),
     "store.error.forbidden": (
         "无权执行此操作：需要 {needed} 或更高的角色（当前：{role}）",

@@ -69,6 +69,7 @@ def test_the_login_page_is_chinese_first_and_shows_no_data(
     offline_page.page.get_by_label("Password", exact=True).fill("not the password")
     offline_page.page.get_by_role("button", name="Log in").click()
     offline_page.page.get_by_text("Wrong user name or password").wait_for(timeout=60_000)
+    assert offline_page.page.get_by_label("Password", exact=True).input_value() == ""
     assert offline_page.outside == []
 
 

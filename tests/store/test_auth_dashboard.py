@@ -191,3 +191,40 @@ def test_a_wrong_setting_is_named(monkeypatch):
     app = _app(page="data")
     assert "ATLAS_ANONYMOUS" in _text(app)
     assert "login_name" not in _keys(app)
+
+
+def test_an_admin_changes_a_role_and_disables_an_account_but_not_their_own(office: str):
+    app = _log_in(_app(page="data"), "admin")
+    assert "admin" not in app.selectbox(key="accounts_pick").options  # not their own
+    app.selectbox(key="accounts_pick").set_value("viewer").run()
+    app.selectbox(key="accounts_role").set_value("planner").run()
+    app.button(key="accounts_set_role").click().run()
+    assert "viewer 的角色已改为 规划人员" in _text(app)
+    app.selectbox(key="accounts_pick").set_value("planner").run()
+    app.button(key="accounts_disable").click().run()
+    app.text_input(key="pw_1").set_value("a new password")
+    app.text_input(key="pw_2").set_value("a new password")
+    [reset] = [b for b in app.button if b.label == "重设密码"]
+    reset.click().run()
+    with open_store(office) as store:
+        found = {u.name: u for u in users.users(store)}
+        log = [(e.actor, e.action, e.detail.get("user")) for e in store.log()[:3]]
+    assert found["viewer"].role == "planner"
+    assert found["planner"].disabled
+    assert log == [
+        ("admin", "user_password", "planner"),
+        ("admin", "user_disable", "planner"),
+        ("admin", "user_role", "viewer"),
+    ]
+
+
+def test_a_planner_cannot_reach_the_accounts_even_by_a_replayed_click(office: str):
+    app = _log_in(_app(page="data"), "admin")
+    app.selectbox(key="accounts_pick").set_value("viewer").run()
+    with open_store(office) as store:
+        users.set_role(store, "admin", "planner", by="setup")
+    app.selectbox(key="accounts_role").set_value("admin")
+    app.button(key="accounts_set_role").click().run()  # drawn while they were an admin
+    with open_store(office) as store:
+        assert users.find_user(store, "viewer").role == "viewer"
+    assert "accounts_pick" not in _keys(app)

@@ -53,6 +53,7 @@ def test_failures_make_the_account_wait_then_lock_it(open_test_store):
         assert failed.value.reason == "login_failed"
         waits.append(users.find_user(store, "li").locked_until - at)
     assert [w.total_seconds() for w in waits] == [1, 2, 4, 8, 900]
+
     locked_at = start + timedelta(hours=4)
     # locked: even the right password is refused, without being checked
     with pytest.raises(LoginError) as refused:
@@ -62,6 +63,19 @@ def test_failures_make_the_account_wait_then_lock_it(open_test_store):
     user = users.login(store, "li", PASSWORD, now=locked_at + timedelta(minutes=16))
     assert user.failed_logins == 0
     assert user.locked_until is None
+
+
+def test_within_a_wait_the_right_password_gets_the_wrong_ones_answer(open_test_store):
+    store = open_test_store()
+    users.add_user(store, "li", "planner", PASSWORD, by="root")
+    start = datetime.now(UTC)
+    with pytest.raises(LoginError):
+        users.login(store, "li", "wrong password", now=start)
+    with pytest.raises(LoginError) as waiting:
+        users.login(store, "li", PASSWORD, now=start + timedelta(seconds=0.5))
+    assert waiting.value.reason == "login_failed"
+    assert users.find_user(store, "li").failed_logins == 1  # a try in the wait is not counted
+    assert users.login(store, "li", PASSWORD, now=start + timedelta(seconds=2)).name == "li"
 
 
 def test_unknown_disabled_and_wrong_get_one_answer(open_test_store):

@@ -9,8 +9,9 @@ Passwords are kept only as Argon2id hashes (argon2-cffi, RFC 9106's low-memory p
 hash made with weaker parameters than this release's is replaced at the next good login. A
 password never appears in the store, an error, or the audit log.
 
-A failed login makes the next attempt on that account wait (1, 2, 4, 8 seconds); the fifth
-failure in a row locks the account for 15 minutes (each further failure locks it again). A
+A failed login makes the account refuse every attempt for a moment (1, 2, 4, 8 seconds, with
+the answer a wrong password gets); the fifth failure in a row locks the account for 15
+minutes, and says so (each further failure locks it again). A
 good login clears the count. An unknown name costs the same hash verification as a known one,
 so that timing does not tell which names exist; unknown names, wrong passwords and disabled
 accounts all get the same answer.
@@ -104,8 +105,8 @@ class User:
 class LoginError(StoreError):
     """A refused login.
 
-    ``"login_failed"`` (no such name, wrong password, disabled), or ``"login_wait"`` /
-    ``"login_locked"`` with ``until``, when another attempt is allowed.
+    ``"login_failed"`` (no such name, wrong password, disabled, or an account still waiting
+    after a failure), or ``"login_locked"`` with ``until``, when another attempt is allowed.
     """
 
     def __init__(self, reason: str, /, until: datetime | None = None) -> None:
@@ -289,8 +290,9 @@ def login(store: Store, name: str, password: str, *, now: datetime | None = None
     ------
     LoginError
         ``login_failed`` for an unknown name, a wrong password, a disabled or single-sign-on
-        account (one answer for all); ``login_wait`` / ``login_locked`` while the account
-        waits after failures (the password is not even checked then).
+        account, or one that waits a few seconds after a failure (one answer for all, so that
+        a quick second try does not tell which names exist); ``login_locked`` once locked. The
+        password is not even checked while an account waits or is locked.
     """
     now = now or _now()
     name = name.strip()[:MAX_NAME]
@@ -303,8 +305,10 @@ def login(store: Store, name: str, password: str, *, now: datetime | None = None
     locked_until = _utc(row._mapping["locked_until"]) if row is not None else None
     if row is not None and locked_until is not None and locked_until > now:
         _log_attempt(store, name, "login_failed", reason="locked")
-        reason = "login_locked" if row._mapping["failed_logins"] >= LOCK_AFTER else "login_wait"
-        raise LoginError(reason, until=locked_until)
+        if row._mapping["failed_logins"] >= LOCK_AFTER:
+            raise LoginError("login_locked", until=locked_until)
+        _verify(dummy, password)  # as long as any other refusal
+        raise LoginError("login_failed")
     good = _verify(stored or dummy, password) and stored is not None
     if row is None or not good or row._mapping["disabled"]:
         why = "unknown" if row is None else ("disabled" if good else "password")
