@@ -5,11 +5,16 @@ each in a fresh Python process, which reports its own peak resident memory (ru_m
 
 - ``validate FOLDER`` on the command line, for each dataset folder;
 - the data page's upload path (unpack the zip, validate, load: the geo calls the server
-  makes when "校验并载入" is pressed), for each zip.
+  makes when "校验并保存为草稿" is pressed), for each zip;
+- with ``--server``, the server itself: the dashboard on loopback with a fresh store, each
+  zip (and two small ones: a zip holding both ``d/x`` and ``d/x/y``, and a member name of
+  300 bytes) uploaded through the data page by a protocol client
+  (``bench/streamlit_client.py``), the server's peak resident memory (VmHWM, reset before
+  each case through ``/proc/PID/clear_refs``) and what the page said.
 
 ``--code DIR`` runs another checkout's geo/ (e.g. the previous release) for a before/after.
 
-    .venv/bin/python bench/hostile_memory.py [--cases DIR] [--code DIR]
+    .venv/bin/python bench/hostile_memory.py [--cases DIR] [--code DIR] [--server]
 """
 
 from __future__ import annotations
@@ -82,15 +87,76 @@ def measure(script: str, target: Path, code: Path) -> tuple[str, float, float]:
     return lines[0][:110], int(lines[1]) / 1024, seconds
 
 
+def small_cases() -> dict[str, bytes]:
+    """The two small hostile zips: a file and a folder of one name, a 300-byte member name."""
+    sys.path.insert(0, str(ROOT))
+    from tests.fixtures.hostile import zip_of
+
+    return {
+        "nested.zip": zip_of({"d/x": b"a", "d/x/y": b"b"}),
+        "long_name.zip": zip_of({"d/" + "名" * 100 + ".csv": b"id,name\n1,a\n"}),
+    }
+
+
+async def _upload_case(url: str, name: str, data: bytes) -> str:
+    from held_memory import upload_on_data_page
+    from streamlit_client import Session
+
+    async with Session.open(url) as session:
+        run = await upload_on_data_page(session, name, data)
+    if run.errors:
+        return f"TRACEBACK: {run.errors[0]}"
+    if any("已保存为草稿" in t for t in run.texts("alert")):
+        return "SAVED as a draft"
+    problems = [t.split(" ", 1)[1] for t in run.texts("markdown") if ":material/error:" in t]
+    said = [t for t in run.texts("alert") if t.startswith("无法读取")] + problems
+    return "refused: " + (said[0] if said else "?")
+
+
+def server_peaks(cases: Path) -> None:
+    """Each hostile zip uploaded through the data page of one server: its peak memory."""
+    import asyncio
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from load_dashboard import reset_peak, server_use
+
+    from dashboard.headless import dashboard_process
+    from geo.io.store import open_store
+
+    uploads = {name: (cases / name).read_bytes() for name in ZIPS} | small_cases()
+    with tempfile.TemporaryDirectory() as tmp:
+        store = f"sqlite:///{Path(tmp) / 'atlas.sqlite'}"
+        env = {"ATLAS_STORE": store, "ATLAS_DATA": ""}
+        with dashboard_process(log=Path(tmp) / "server.log", env=env) as (url, server):
+            asyncio.run(_upload_case(url, "warm.zip", small_cases()["nested.zip"]))
+            for name, data in uploads.items():
+                base = server_use(server.pid).rss_mb
+                reset_peak(server.pid)
+                started = time.perf_counter()
+                outcome = asyncio.run(_upload_case(url, name, data))
+                seconds = time.perf_counter() - started
+                peak = server_use(server.pid).peak_mb
+                print(
+                    f"server upload {name} ({len(data) / 2**20:.2f} MB): peak {peak:.0f} MB "
+                    f"({peak - base:+.0f} MB over {base:.0f} MB), {seconds:.1f} s; {outcome[:160]}"
+                )
+        with open_store(store) as opened:
+            print(f"versions in the store afterwards: {len(opened.versions())}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=Path, default=Path(tempfile.gettempdir()) / "hostile")
     parser.add_argument("--code", type=Path, default=ROOT)
+    parser.add_argument("--server", action="store_true", help="only the server's figures")
     args = parser.parse_args()
     if not (args.cases / "lying.zip").exists():
         subprocess.run(
             [sys.executable, "-m", "tests.fixtures.hostile", str(args.cases)], cwd=ROOT, check=True
         )
+    if args.server:
+        server_peaks(args.cases)
+        return
     for name in FOLDERS:
         outcome, peak, seconds = measure(_CLI, args.cases / name, args.code)
         print(f"CLI validate {name}: peak {peak:.0f} MB, {seconds:.1f} s; {outcome}")

@@ -56,6 +56,23 @@ def serve_dashboard(
 ) -> Iterator[str]:
     """Run ``streamlit run dashboard/app.py`` on a free port; yield its URL once it answers.
 
+    See :func:`dashboard_process` for the parameters.
+    """
+    with dashboard_process(log=log, timeout_s=timeout_s, env=env, options=options) as (url, _):
+        yield url
+
+
+@contextmanager
+def dashboard_process(
+    *,
+    log: Path | None = None,
+    timeout_s: float = 60,
+    env: Mapping[str, str] | None = None,
+    options: Sequence[str] = (),
+    app: Path = ROOT / "dashboard" / "app.py",
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """The dashboard on a free port: its URL and its process (whose /proc a benchmark reads).
+
     Parameters
     ----------
     log
@@ -65,11 +82,14 @@ def serve_dashboard(
     env
         Extra environment variables for the server (``ATLAS_DATA``, ``ATLAS_STORE``, ...).
     options
-        Extra Streamlit options, e.g. ``["--secrets.files", "path/to/secrets.toml"]``.
+        More ``streamlit run`` options, e.g. ``("--server.disconnectedSessionTTL", "2")`` or
+        ``["--secrets.files", "path/to/secrets.toml"]``.
+    app
+        The app to run (another checkout's, for a before/after); it runs in its repository.
     """
     port = free_port()
     command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+        sys.executable, "-m", "streamlit", "run", str(app),
         "--server.port", str(port), "--server.address", "127.0.0.1",
         "--server.headless", "true", "--browser.gatherUsageStats", "false", *options,
     ]  # fmt: skip
@@ -77,7 +97,7 @@ def serve_dashboard(
         output = stack.enter_context(log.open("wb")) if log else subprocess.DEVNULL
         process = subprocess.Popen(
             command,
-            cwd=ROOT,
+            cwd=app.parent.parent,
             stdout=output,
             stderr=subprocess.STDOUT,
             env={**os.environ, **(env or {})},
@@ -85,7 +105,7 @@ def serve_dashboard(
         stack.callback(_stop, process)
         url = f"http://127.0.0.1:{port}"
         _wait_until_healthy(url, process, timeout_s)
-        yield url
+        yield url, process
 
 
 def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], timeout_s: float) -> None:

@@ -5,6 +5,13 @@ signature of a folder's files, or a hash of the uploaded bytes); the cached func
 keyed by that token and the parameters, never by the frames themselves. A stored version
 never changes, so what is cached for its token never goes stale.
 
+Only data every visitor sees (the demo, the configured folder, the published or configured
+version) is cached for the whole server. Data one session alone shows (a draft it previews,
+an older version a link names, an uploaded candidate list) has a *private* token
+(:func:`private_token`): it and everything computed from it are kept in that session's state,
+so they are released with the session, instead of staying in a server-wide cache (up to 64
+summaries of drafts nobody looks at any more) after the tab is closed.
+
 The configuration read here: ``ATLAS_DATA`` (or ``--data`` after ``--`` on the
 ``streamlit run`` command line), a dataset folder or a store reference such as ``store:12``,
 and ``ATLAS_STORE``, the store's address. Which data a session shows is decided in
@@ -14,15 +21,18 @@ and ``ATLAS_STORE``, the store's address. Which data a session shows is decided 
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
+import inspect
 import io
 import os
 import sys
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Any, Final, TypeVar
 
 import geopandas as gpd
 import streamlit as st
@@ -35,6 +45,7 @@ from geo.io.load import load_dataset
 from geo.io.store import Store, StoreError, VersionInfo, open_store
 from geo.maps.webmap import leaflet_asset_dir
 from geo.planning import WhatIf, compare_stations
+from geo.privacy import public_comparison, public_summary
 from geo.siting import SitingResult, suggest_sites
 from geo.summary import Summary, summarize
 
@@ -45,6 +56,10 @@ DATA_ENV: Final = "ATLAS_DATA"
 STORE_ENV: Final = "ATLAS_STORE"
 
 Pairs = tuple[tuple[str, float], ...]
+R = TypeVar("R")
+PRIVATE: Final = "session:"  # the prefix of a token whose data only one session shows
+MEMO_KEY: Final = "loader.private"  # session state: (private token, its computed results)
+MEMO_ENTRIES: Final = 16  # results kept per session for its private data (least recent go)
 
 
 @dataclass(frozen=True)
@@ -144,15 +159,88 @@ def office_store(url: str | None) -> Store:
     return open_store(url)
 
 
+def private_token(token: str) -> str:
+    """The token of data that only this session shows (see the module docstring)."""
+    return token if token.startswith(PRIVATE) else PRIVATE + token
+
+
+def forget_private(keep: str | None = None) -> None:
+    """Release this session's private data and results, except those of token ``keep``."""
+    memo = st.session_state.get(MEMO_KEY)
+    if memo is not None and (keep is None or memo[0] != private_token(keep)):
+        del st.session_state[MEMO_KEY]
+
+
+def _private_memo(token: str) -> OrderedDict[tuple[object, ...], Any]:
+    """This session's results for its private ``token`` (those of another token are dropped:
+    a session shows one dataset at a time)."""
+    memo = st.session_state.get(MEMO_KEY)
+    if memo is None or memo[0] != token:
+        memo = (token, OrderedDict())
+        st.session_state[MEMO_KEY] = memo
+    return memo[1]
+
+
+def _shared_cache(max_entries: int) -> Callable[[Callable[..., R]], Callable[..., R]]:
+    """Cache ``compute`` with ``st.cache_data`` for every visitor's data; for a private token
+    (or an uploaded candidate list), keep its result in the session's state instead, under
+    the key Streamlit's cache would use (the arguments whose names do not start with ``_``)."""
+
+    def decorate(compute: Callable[..., R]) -> Callable[..., R]:
+        shared = st.cache_data(show_spinner=False, max_entries=max_entries)(compute)
+        return _per_session(compute, shared)
+
+    return decorate
+
+
+def _per_session(compute: Callable[..., R], shared: Callable[..., R]) -> Callable[..., R]:
+    signature = inspect.signature(compute)
+
+    @functools.wraps(compute)
+    def call(*args: object, **kwargs: object) -> R:
+        bound = signature.bind(*args, **kwargs)
+        token = str(bound.arguments["token"])
+        if not token.startswith(PRIVATE) and bound.arguments.get("candidates_token") is None:
+            return shared(*args, **kwargs)
+        memo = _private_memo(private_token(token))
+        key = (compute.__name__, *(v for k, v in bound.arguments.items() if k[0] != "_"))
+        if key in memo:
+            memo.move_to_end(key)
+        else:
+            memo[key] = compute(*args, **kwargs)
+            while len(memo) > MEMO_ENTRIES:
+                memo.popitem(last=False)
+        return memo[key]
+
+    return call
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
-def version_dataset(_store: Store, version_id: int, content_hash: str) -> Dataset:  # noqa: ARG001
-    """Stored version ``version_id`` (``content_hash`` keys the cache across stores)."""
+def _shared_version(_store: Store, version_id: int, content_hash: str) -> Dataset:  # noqa: ARG001
     return _store.load(version_id)
 
 
-def version_token(info: VersionInfo) -> str:
+def version_dataset(
+    store: Store, version_id: int, content_hash: str, *, private: bool = False
+) -> Dataset:
+    """Stored version ``version_id`` (``content_hash`` keys the cache across stores): from
+    the server's cache, or when ``private`` (a draft this session previews) kept in the
+    session alone."""
+    if not private:
+        return _shared_version(store, version_id, content_hash)
+    token = private_token(f"version:{version_id}:{content_hash[:16]}")
+    memo = _private_memo(token)
+    key = ("dataset",)
+    if key not in memo:
+        memo[key] = store.load(version_id)
+    memo.move_to_end(key)  # the least recently used entry goes first: never the dataset
+    return memo[key]  # type: ignore[no-any-return]
+
+
+def version_token(info: VersionInfo, *, private: bool = False) -> str:
     """The cache token of a stored version: it never changes, so neither does its data."""
-    return f"version:{info.id}:{info.content_hash[:16]}"
+    token = f"version:{info.id}:{info.content_hash[:16]}"
+    return private_token(token) if private else token
 
 
 def published_version(store: Store) -> VersionInfo | None:
@@ -183,15 +271,19 @@ def demo_previous_dataset() -> Dataset:
     return load_dataset(DEMO_PREVIOUS_DIR)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@_shared_cache(max_entries=32)
 def comparison_for(
     _old: Dataset,
     _new: Dataset,
     token: str,  # noqa: ARG001 - the cache key that stands for the two unhashed datasets
     groups: tuple[str, ...],
+    *,
+    public: bool = False,
 ) -> Comparison:
-    """``geo.compare.compare`` of the pair ``token`` over ``groups``."""
-    return compare(_old, _new, groups=list(groups))
+    """``geo.compare.compare`` of the pair ``token`` over ``groups``; as the public may read
+    it (``geo.privacy.public_comparison``) when ``public``."""
+    found = compare(_old, _new, groups=list(groups))
+    return public_comparison(found) if public else found
 
 
 def token_for(data: bytes) -> str:
@@ -199,20 +291,24 @@ def token_for(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@_shared_cache(max_entries=64)
 def summary_for(
     _dataset: Dataset,
     token: str,  # noqa: ARG001 - the cache key that stands for the unhashed dataset
     parameters: ViewParameters,
+    *,
+    public: bool = False,
 ) -> Summary:
-    """``geo.summary.summarize`` for the dataset ``token`` under these parameters."""
-    return summarize(parameters.apply(_dataset), groups=list(parameters.groups))
+    """``geo.summary.summarize`` for the dataset ``token`` under these parameters; its public
+    edition (``geo.privacy.public_summary``) when ``public``."""
+    summary = summarize(parameters.apply(_dataset), groups=list(parameters.groups))
+    return public_summary(summary) if public else summary
 
 
 # --- siting and accessibility (the siting page and the coverage page's accessibility layer) ---
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@_shared_cache(max_entries=64)
 def siting_for(
     _dataset: Dataset,
     token: str,  # noqa: ARG001 - the cache key that stands for the unhashed dataset
@@ -228,7 +324,7 @@ def siting_for(
     return suggest_sites(_dataset, group, count, radius_m=radius_m, candidates=_candidates)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@_shared_cache(max_entries=64)
 def what_if_for(
     _dataset: Dataset,
     token: str,  # noqa: ARG001 - the cache key that stands for the unhashed dataset
@@ -244,7 +340,7 @@ def what_if_for(
     return compare_stations(_dataset, group, lon, lat, radius_m=radius_m, capacity=capacity)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@_shared_cache(max_entries=64)
 def access_for(
     _dataset: Dataset,
     token: str,  # noqa: ARG001 - the cache key that stands for the unhashed dataset

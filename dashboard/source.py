@@ -108,9 +108,10 @@ def resolve() -> Current:
     if store is not None:
         _read_link_once(store, base)
     pinned = _pinned_version(store, base) if store is not None else None
-    if pinned is not None:
-        dataset = loader.version_dataset(store, pinned.id, pinned.content_hash)
-        cur = Current(dataset, loader.version_token(pinned), pinned, base, store=store)
+    if pinned is not None:  # this session's alone: kept in the session, not server-wide
+        dataset = loader.version_dataset(store, pinned.id, pinned.content_hash, private=True)
+        token = loader.version_token(pinned, private=True)
+        cur = Current(dataset, token, pinned, base, store=store)
     elif base is not None:
         dataset = loader.version_dataset(store, base.id, base.content_hash)
         cur = Current(dataset, loader.version_token(base), base, base, store=store)
@@ -120,6 +121,7 @@ def resolve() -> Current:
         cur = Current(dataset, token, folder=folder, store=store, store_error=store_error)
     else:
         cur = Current(loader.demo_dataset(), loader.DEMO_TOKEN, store=store)
+    loader.forget_private(keep=cur.token)
     st.session_state[CURRENT_KEY] = cur
     _sync_version_param(cur.version.id if cur.version is not None else None)
     return cur

@@ -7,7 +7,9 @@ top of the published version; links that carry a version; a store that cannot be
 
 from __future__ import annotations
 
+import gc
 import io
+import weakref
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -335,3 +337,39 @@ def test_with_several_datasets_published_the_newest_is_shown(
         store.publish(store.add(renamed_folder, label="新名称").version.id)
     app = open_app(page="data")
     assert "第 2 版「新名称」" in sidebar(app)
+
+
+def test_a_draft_a_session_previews_is_released_with_the_session(
+    store_url: str, dataset_folder: Path
+) -> None:
+    """A draft lives in the sessions that preview it, not in the server-wide caches: once the
+    sessions are gone (here: their AppTest objects), nothing holds the draft's data (with
+    the draft in the server-wide caches, up to 8 datasets and 64 summaries stay)."""
+    from dashboard import loader, source
+
+    with open_store(store_url) as store:
+        store.publish(store.add(dataset_folder, label="2025年度").version.id)
+    seen = open_app(page="coverage")  # the published version: cached for every visitor
+    again = open_app(page="coverage")
+    shown = seen.session_state[source.CURRENT_KEY].dataset
+    assert again.session_state[source.CURRENT_KEY].dataset is shown
+    del seen, again
+
+    uploader = upload(open_app(page="data"), "mine.zip", zip_of(dataset_folder, change=_renamed))
+    colleague = open_app(page="coverage", v="2")  # the draft's link, opened by a colleague
+    drafts = [app.session_state[source.CURRENT_KEY] for app in (uploader, colleague)]
+    assert [d.version.status for d in drafts] == ["draft", "draft"]
+    assert all(d.token.startswith(loader.PRIVATE) for d in drafts)
+    assert colleague.session_state[loader.MEMO_KEY][1]  # its summary, kept in the session
+    released = [weakref.ref(d.dataset) for d in drafts]
+    del uploader, colleague, drafts
+    gc.collect()
+    assert [ref() for ref in released] == [None, None]
+
+
+def _renamed(name: str, data: bytes) -> bytes:
+    return (
+        data.replace("测试数据".encode(), "测试数据草稿".encode())
+        if name == "dataset.toml"
+        else data
+    )

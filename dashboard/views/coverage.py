@@ -106,10 +106,15 @@ def _detail(detail: TownshipDetail, lang: str, dataset: Dataset) -> None:
     st.subheader(t("coverage.detail", lang, township=widgets.plain(detail.name)))
     row = detail.row
     cols = st.columns(4)
-    cols[0].metric(t("kpi.people", lang), format_count(row["people"], lang))
-    cols[1].metric(t("kpi.coverage", lang), format_percent(row["coverage"]))
+    cols[0].metric(
+        t("kpi.people", lang), widgets.figure_text(row["people"], partial(format_count, lang=lang))
+    )
+    cols[1].metric(t("kpi.coverage", lang), widgets.figure_text(row["coverage"], format_percent))
     cols[2].metric(t("kpi.sites", lang), format_count(row["organizations"] + row["stations"], lang))
-    cols[3].metric(t("col.funding_yuan", lang), format_yuan(row["funding_yuan"], lang))
+    cols[3].metric(
+        t("col.funding_yuan", lang),
+        widgets.figure_text(row["funding_yuan"], partial(format_yuan, lang=lang)),
+    )
     groups = detail.groups.assign(
         label=[dataset.group(c).display(lang) for c in detail.groups.index]
     )
@@ -221,7 +226,8 @@ def render() -> None:
     if township:
         detail = township_detail(summary, township)
         _detail(detail, lang, cur.dataset)
-        downloads.township_sheet_button(summary, township, detail.name, lang=lang)
+        if not summary.public:  # a planner's working sheet of named villages: internal only
+            downloads.township_sheet_button(summary, township, detail.name, lang=lang)
         _unreached_list(summary, township, detail.name, lang)
     else:
         st.caption(t("coverage.pick", lang))

@@ -541,13 +541,25 @@ _EXPORTS: dict[str, tuple[str, str]] = {
     "export.about.date": ("制表日期", "Date"),
     "export.about.status": ("数据状态", "Data status"),
     "export.about.edition": ("版本", "Edition"),
+    "funding.withheld": (
+        "公开版不显示建议分配：它由各乡镇未覆盖人数算出，可推算出小数字。",
+        "The public view leaves out the recommended split: it follows every township's count "
+        "out of reach, and would give small counts away.",
+    ),
+    "edition.public_short": ("公开版", "Public view"),
+    "edition.internal_short": ("内部版", "Internal view"),
+    "edition.public": ("公开版：不足阈值的小数字不显示", "Public view: small counts withheld"),
+    "edition.internal": (
+        "内部版：含全部数字，勿外传",
+        "Internal view: every count, not for release",
+    ),
     "export.edition.internal": (
         "内部（含全部数字，勿外传）",
         "Internal (all counts; not for release)",
     ),
     "export.edition.public": (
-        "公开（1 至 {top} 人的数字显示为“<{k}”，可据此推算出小数字的数显示为“*”）",
-        'Public (counts from 1 to {top} read "<{k}"; figures that would give one away by '
+        "公开（不足 {k} 人的数字显示为“<{k}”，可据此推算出小数字的数显示为“*”）",
+        'Public (counts under {k} read "<{k}"; figures that would give one away by '
         'subtraction read "*")',
     ),
     "export.about.group": ("{group}：服务半径（米）/ 权重", "{group}: radius (m) / weight"),
@@ -1042,6 +1054,10 @@ _COMPARE: dict[str, tuple[str, str]] = {
     "compare.legend.above": ("提高超过 {bound}", "above {bound}"),
     "compare.legend.same": ("基本持平（±1）", "about the same (±1)"),
     "compare.legend.one_year": ("仅一个年度有 / 无服务对象", "one year only / no people"),
+    "compare.legend.one_year_or_protected": (
+        "仅一个年度有 / 无服务对象 / 不公开（小数字）",
+        "one year only / no people / withheld (small counts)",
+    ),
     "compare.tip.both": (
         "覆盖率 {old} → {new}（{change}）；新增站点 {opened}，撤销 {closed}",
         "coverage {old} → {new} ({change}); {opened} opened, {closed} closed",
@@ -1059,6 +1075,11 @@ _COMPARE: dict[str, tuple[str, str]] = {
     "deck.s2.lead": (
         "未覆盖人数最多的 {n} 个乡镇",
         "The {n} townships with the most people out of reach",
+    ),
+    "deck.s2.withheld": (
+        "另有 {n} 个乡镇的未覆盖人数不公开（可推算出小数字），未参与排名。",
+        "{n} more townships keep their count out of reach private (it would give small counts "
+        "away) and are not ranked.",
     ),
     "deck.s2.line": (
         "未覆盖 {unreached} 人 · 覆盖率 {coverage} · 服务对象 {people} 人",

@@ -127,7 +127,11 @@ def test_an_online_base_map_offline_says_so_on_the_map(
     page.goto(f"{app_url}/overview?lang=en")
     frame = page.frame_locator(MAP_FRAME).first
     frame.locator("path.atlas-townships").first.wait_for(timeout=90_000)
-    page.get_by_role("combobox", name="Base map").click()
+    base_map = page.get_by_role("combobox", name="Base map")
+    # A click that scrolls the sidebar closes the list it opens.
+    base_map.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    base_map.click()
     page.get_by_role("option", name="OpenStreetMap").click()
     note = page.frame_locator(MAP_FRAME).first.locator(".atlas-tile-error")
     note.wait_for(timeout=90_000)
