@@ -1,7 +1,7 @@
 """In a real Chromium: the login page, and what each role may do on the data page.
 
-A viewer who types the data page's URL gets the login page, then a data page with nothing to
-upload or publish; a link to a draft shows a viewer the published version.
+A viewer who types the data page's URL gets the login page, then the public view of the
+published version: no data page, nothing to upload or publish, not the draft the link named.
 """
 
 from __future__ import annotations
@@ -40,13 +40,13 @@ def office_url(
         yield address
 
 
-def _log_in(page: OfflinePage, url: str, name: str) -> None:
+def _log_in(page: OfflinePage, url: str, name: str, heading: str = "已载入的数据") -> None:
     page.page.goto(url)
     page.page.get_by_label("用户名").fill(name, timeout=60_000)
     page.page.get_by_label("密码", exact=True).fill(PASSWORD)
     page.page.get_by_role("button", name="登录").click()
     page.page.get_by_text(f"已登录：{name}").wait_for(timeout=60_000)
-    page.page.get_by_role("heading", name="已载入的数据").wait_for(timeout=60_000)
+    page.page.get_by_role("heading", name=heading).wait_for(timeout=60_000)
 
 
 def _main_text(page: OfflinePage) -> str:
@@ -76,15 +76,19 @@ def test_the_login_page_is_chinese_first_and_shows_no_data(
 def test_a_viewer_reaches_no_upload_or_publish_even_by_url(
     office_url: str, offline_page: OfflinePage, screenshot_dir: Path
 ) -> None:
-    _log_in(offline_page, office_url + "/data?v=2", "viewer")
-    offline_page.page.get_by_text("您以查看者身份浏览已发布的版本").wait_for(timeout=60_000)
-    offline_page.page.screenshot(path=screenshot_dir / "data_viewer.png")
-    text = _main_text(offline_page)
-    assert "2022年度" in text
+    _log_in(offline_page, office_url + "/data?v=2", "viewer", heading="总览")
+    page = offline_page.page
+    sidebar = page.locator("[data-testid=stSidebar]")
+    sidebar.get_by_text("公开版").first.wait_for(timeout=60_000)
+    page.screenshot(path=screenshot_dir / "data_viewer.png")
+    assert "/data" not in page.url  # the public view has no data page: the overview instead
+    assert "2022年度" in sidebar.inner_text()
+    text = _main_text(offline_page) + sidebar.inner_text()
     assert "2023年度" not in text  # the draft the link named
     for absent in ("上传数据集", "数据版本", "发布此版本", "变更记录", "校验并保存为草稿"):
         assert absent not in text
-    assert "v=1" in offline_page.page.url
+    assert "v=2" not in page.url
+    assert page.locator("[data-testid=stSidebarNav] a[href$='/data']").count() == 0
 
 
 def test_a_planner_may_upload_and_publish_but_not_roll_back(
