@@ -63,9 +63,18 @@ def public_view() -> bool:
     page change cannot drop it), and always for viewers and anonymous visitors
     (:func:`dashboard.auth.public`). Planners see the internal edition, every count.
     """
+    return public_asked() or auth.public()
+
+
+def public_asked() -> bool:
+    """Whether the URL asked for the public view (``?view=public``), kept for the session.
+
+    Only this is written back to the URL: the public view a viewer's role imposes is not, so a
+    planner who logs in later in the same tab sees every count.
+    """
     if not st.session_state.get(PUBLIC_KEY):
         st.session_state[PUBLIC_KEY] = st.query_params.get("view") == "public"
-    return bool(st.session_state[PUBLIC_KEY]) or auth.public()
+    return bool(st.session_state[PUBLIC_KEY])
 
 
 def sync_param(name: str, value: str | None) -> None:
@@ -210,7 +219,7 @@ def sync_url(page: str) -> None:
     sync_param("radius", ",".join(f"{c}:{radii[c]:g}" for c in dataset.group_codes if c in radii))
     indicator = selected_indicator()
     sync_param("indicator", None if indicator == CHOROPLETH_INDICATORS[0] else indicator)
-    sync_param("view", "public" if public_view() else None)
+    sync_param("view", "public" if public_asked() else None)
 
 
 def previous_source() -> Callable[[], Dataset] | None:
