@@ -89,8 +89,12 @@ def coverage_map(summary: Summary, view: MapView, parameters: ViewParameters) ->
     """
     lang = view.lang
     left, middle, right = st.columns([5, 2.6, 2.4], vertical_alignment="bottom")
-    with left:
-        layer = _layer_choice(lang)
+    # the accessibility layers place each village with its people of a group, small ones too:
+    # a planner's analysis, not in the public view
+    layer = "coverage"
+    if not summary.public:
+        with left:
+            layer = _layer_choice(lang)
     if layer == "coverage":
         with middle:
             catchments = _catchment_toggle(len(summary.group_codes), lang)

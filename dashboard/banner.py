@@ -1,5 +1,6 @@
-"""Which data a page shows, said on every page: the sidebar line, the notice above a page when
-the session shows a draft or an older version, and a discreet line in briefing mode."""
+"""Which data a page shows, said on every page: the edition (公开 / 内部), the sidebar line,
+the notice above a page when the session shows a draft or an older version, and a discreet
+line in briefing mode."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from datetime import datetime
 from pathlib import Path
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
-from dashboard import source
+from dashboard import source, state
 from dashboard.source import Current
 from dashboard.widgets import plain
 from geo.io.store import VersionInfo
@@ -44,10 +46,19 @@ def describe(cur: Current, lang: str) -> str:
 
 
 def sidebar(cur: Current, lang: str) -> None:
-    """The sidebar line under the dataset's name."""
+    """The edition badge (公开 / 内部) and the line under the dataset's name."""
+    edition(st.sidebar, lang)
     st.sidebar.caption(
         t("app.dataset", lang, name=plain(cur.dataset.name)) + "  \n" + describe(cur, lang)
     )
+
+
+def edition(where: DeltaGenerator, lang: str) -> None:
+    """The edition shown: 公开 (small counts kept private) or 内部 (every count)."""
+    if state.public_view():
+        where.badge(t("edition.public", lang), icon=":material/public:", color="blue")
+    else:
+        where.badge(t("edition.internal", lang), icon=":material/lock:", color="orange")
 
 
 def notice(cur: Current, lang: str) -> None:

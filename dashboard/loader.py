@@ -45,6 +45,7 @@ from geo.io.load import load_dataset
 from geo.io.store import Store, StoreError, VersionInfo, open_store
 from geo.maps.webmap import leaflet_asset_dir
 from geo.planning import WhatIf, compare_stations
+from geo.privacy import public_comparison, public_summary
 from geo.siting import SitingResult, suggest_sites
 from geo.summary import Summary, summarize
 
@@ -276,9 +277,13 @@ def comparison_for(
     _new: Dataset,
     token: str,  # noqa: ARG001 - the cache key that stands for the two unhashed datasets
     groups: tuple[str, ...],
+    *,
+    public: bool = False,
 ) -> Comparison:
-    """``geo.compare.compare`` of the pair ``token`` over ``groups``."""
-    return compare(_old, _new, groups=list(groups))
+    """``geo.compare.compare`` of the pair ``token`` over ``groups``; as the public may read
+    it (``geo.privacy.public_comparison``) when ``public``."""
+    found = compare(_old, _new, groups=list(groups))
+    return public_comparison(found) if public else found
 
 
 def token_for(data: bytes) -> str:
@@ -291,9 +296,13 @@ def summary_for(
     _dataset: Dataset,
     token: str,  # noqa: ARG001 - the cache key that stands for the unhashed dataset
     parameters: ViewParameters,
+    *,
+    public: bool = False,
 ) -> Summary:
-    """``geo.summary.summarize`` for the dataset ``token`` under these parameters."""
-    return summarize(parameters.apply(_dataset), groups=list(parameters.groups))
+    """``geo.summary.summarize`` for the dataset ``token`` under these parameters; its public
+    edition (``geo.privacy.public_summary``) when ``public``."""
+    summary = summarize(parameters.apply(_dataset), groups=list(parameters.groups))
+    return public_summary(summary) if public else summary
 
 
 # --- siting and accessibility (the siting page and the coverage page's accessibility layer) ---

@@ -8,8 +8,8 @@ kept choices to the URL on every page, so a link opens the same view of the same
 ``page``, ``group`` (comma-separated codes), ``township``, ``radius`` (``code:metres`` pairs
 that differ from the dataset's), ``indicator``, ``lang``, ``mode=briefing``, ``v`` (the stored
 version shown, see :mod:`dashboard.source`), and on the siting page its scenario (see
-``dashboard.views.siting``). When the data shown changes, the choices about its groups and
-townships are forgotten (:func:`_forget_choices`).
+``dashboard.views.siting``), ``view=public`` (:func:`public_view`). When the data shown
+changes, the choices about its groups and townships are forgotten (:func:`_forget_choices`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import TypeVar
 
 import streamlit as st
 
-from dashboard import loader, source
+from dashboard import auth, loader, source
 from dashboard.loader import ViewParameters
 from dashboard.source import Current
 from geo.compare import Comparison, shared_groups
@@ -31,6 +31,7 @@ from geo.summary import Summary
 
 LANG_KEY = "lang"
 BRIEFING_KEY = "briefing"
+PUBLIC_KEY = "public_view"
 GROUPS_KEY = "kept.groups"
 TOWNSHIP_KEY = "kept.township"
 RADII_KEY = "kept.radii"
@@ -52,6 +53,28 @@ def briefing() -> bool:
     if BRIEFING_KEY not in st.session_state:
         st.session_state[BRIEFING_KEY] = st.query_params.get("mode") == "briefing"
     return bool(st.session_state[BRIEFING_KEY])
+
+
+def public_view() -> bool:
+    """Whether this session sees the public edition: small counts kept private (geo.privacy).
+
+    The one place that decides; every page, table, tooltip and download follows it through
+    :func:`summary`: ``?view=public`` in the URL, kept for the session once seen (a
+    page change cannot drop it), and always for viewers and anonymous visitors
+    (:func:`dashboard.auth.public`). Planners see the internal edition, every count.
+    """
+    return public_asked() or auth.public()
+
+
+def public_asked() -> bool:
+    """Whether the URL asked for the public view (``?view=public``), kept for the session.
+
+    Only this is written back to the URL: the public view a viewer's role imposes is not, so a
+    planner who logs in later in the same tab sees every count.
+    """
+    if not st.session_state.get(PUBLIC_KEY):
+        st.session_state[PUBLIC_KEY] = st.query_params.get("view") == "public"
+    return bool(st.session_state[PUBLIC_KEY])
 
 
 def sync_param(name: str, value: str | None) -> None:
@@ -196,6 +219,7 @@ def sync_url(page: str) -> None:
     sync_param("radius", ",".join(f"{c}:{radii[c]:g}" for c in dataset.group_codes if c in radii))
     indicator = selected_indicator()
     sync_param("indicator", None if indicator == CHOROPLETH_INDICATORS[0] else indicator)
+    sync_param("view", "public" if public_asked() else None)
 
 
 def previous_source() -> Callable[[], Dataset] | None:
@@ -232,11 +256,16 @@ def comparison(groups: tuple[str, ...] | None = None) -> Comparison | None:
         return None
     chosen = groups if groups is not None else selected_groups()
     codes = tuple(c for c in shared if c in chosen) or shared
-    return loader.comparison_for(old, cur.dataset, f"{cur.token}:previous", codes)
+    token = f"{cur.token}:previous"
+    return loader.comparison_for(old, cur.dataset, token, codes, public=public_view())
 
 
 def summary(parameters: ViewParameters | None = None) -> Summary:
-    """The cached summary of the current dataset (default: the chosen groups and radii)."""
+    """The cached summary of the current dataset (default: the chosen groups and radii).
+
+    The public edition (``geo.privacy.public_summary``) when :func:`public_view`: whatever a
+    page draws or writes from it keeps the small counts private.
+    """
     cur = current()
     chosen = parameters or ViewParameters.of(selected_groups(), radii=selected_radii())
-    return loader.summary_for(cur.dataset, cur.token, chosen)
+    return loader.summary_for(cur.dataset, cur.token, chosen, public=public_view())

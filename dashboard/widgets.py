@@ -16,8 +16,10 @@ from geo.dataset import Dataset, Group
 from geo.errors import DatasetError, Problem
 from geo.export.tables import ReportTable
 from geo.io.store import StoreError
-from geo.selection import DistrictKpis
-from geo.text.i18n import format_count, format_percent, format_yuan, t
+from geo.privacy import district_shown, public_text
+from geo.selection import district_kpis
+from geo.summary import Summary
+from geo.text.i18n import format_count, format_number, format_percent, format_yuan, t
 
 _BASE_CSS = """
 <style>
@@ -111,8 +113,33 @@ def groups_text(groups: Sequence[Group], dataset: Dataset, lang: str) -> str:
     return "、".join(g.display(lang) for g in groups)
 
 
-def kpi_tiles(kpis: DistrictKpis, lang: str) -> None:
-    """The headline figures as five metric tiles in a row."""
+def district_texts(summary: Summary, lang: str) -> dict[str, str]:
+    """The district's people, covered, out-of-reach and coverage figures as the summary's
+    edition shows them: "<k" or "*" where the public one keeps them (``geo.privacy``)."""
+    kpis = district_kpis(summary)
+    shown = district_shown(summary)
+    k = summary.disclosure.min_count if summary.disclosure is not None else 0
+    return {
+        "people": public_text(kpis.people, shown["people"], format_count(kpis.people, lang), k),
+        "covered": public_text(kpis.covered, shown["covered"], format_count(kpis.covered, lang), k),
+        "unreached": public_text(
+            kpis.unreached, shown["unreached"], format_count(kpis.unreached, lang), k
+        ),
+        "coverage": public_text(
+            0, shown["coverage"], format_percent(kpis.coverage), k, count=False
+        ),
+    }
+
+
+def figure_text(value: object, number: Callable[[float], str]) -> str:
+    """A figure formatted, or the public edition's "<k" / "*" as it is."""
+    return value if isinstance(value, str) else number(float(value))  # type: ignore[arg-type]
+
+
+def kpi_tiles(summary: Summary, lang: str) -> None:
+    """The headline figures as five metric tiles in a row (as the summary's edition shows)."""
+    kpis = district_kpis(summary)
+    texts = district_texts(summary, lang)
     funding_label = (
         t("kpi.funding", lang, year=kpis.funding_year)
         if kpis.funding_year
@@ -121,11 +148,11 @@ def kpi_tiles(kpis: DistrictKpis, lang: str) -> None:
     tiles = [
         (t("kpi.organizations", lang), format_count(kpis.organizations, lang), None),
         (t("kpi.stations", lang), format_count(kpis.stations, lang), None),
-        (t("kpi.people", lang), format_count(kpis.people, lang), None),
+        (t("kpi.people", lang), texts["people"], None),
         (
             t("kpi.coverage", lang),
-            format_percent(kpis.coverage),
-            t("kpi.covered_of", lang, covered=format_count(kpis.covered, lang)),
+            texts["coverage"],
+            t("kpi.covered_of", lang, covered=texts["covered"]),
         ),
         (
             funding_label,
@@ -217,7 +244,10 @@ def show_table(
     for column in shown.columns:
         values = shown[column]
         if column in percent:
-            shown[column] = values.map(format_percent)
+            shown[column] = values.map(lambda v: v if isinstance(v, str) else format_percent(v))
+        elif values.map(lambda v: isinstance(v, str) and v[:1] in "<*").any():
+            # the public edition's "<5" and "*" among the numbers: all shown as text
+            shown[column] = values.map(lambda v: v if isinstance(v, str) else format_number(v))
         elif pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
             if decimals and column in decimals:
                 shown[column] = values.round(decimals[column])

@@ -5,7 +5,8 @@ The package is laid out by tier:
 - the analysis, one concept a module, flat: :mod:`geo.dataset`, :mod:`geo.coverage`,
   :mod:`geo.access`, :mod:`geo.siting` (with the solver in :mod:`geo.cover`),
   :mod:`geo.travel`, :mod:`geo.funding`, :mod:`geo.summary`, :mod:`geo.selection`,
-  :mod:`geo.indicators`, :mod:`geo.planning`, :mod:`geo.projection`, :mod:`geo.compare`;
+  :mod:`geo.indicators`, :mod:`geo.planning`, :mod:`geo.projection`, :mod:`geo.compare`,
+  :mod:`geo.privacy` (small counts kept out of the public edition);
 - :mod:`geo.io`: files -> :class:`Dataset` (readers, the column contract, dataset.toml,
   validation, datum conversion, uploads, templates, candidate lists);
 - :mod:`geo.text`: the string catalog, number formats, fonts, provenance;
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from geo.io.candidates import read_candidates
     from geo.io.load import load_dataset
     from geo.io.validate import validate_dataset
+    from geo.privacy import public_summary
     from geo.siting import SitingResult, suggest_sites
     from geo.summary import Summary, summarize, summary_to_json
 
@@ -58,6 +60,7 @@ _PUBLIC: dict[str, str] = {
     "read_candidates": "geo.io.candidates",
     "load_dataset": "geo.io.load",
     "validate_dataset": "geo.io.validate",
+    "public_summary": "geo.privacy",
     "SitingResult": "geo.siting",
     "suggest_sites": "geo.siting",
     "Summary": "geo.summary",
@@ -82,6 +85,7 @@ __all__ = [
     "compute_access",
     "compute_coverage",
     "load_dataset",
+    "public_summary",
     "read_candidates",
     "resolve_groups",
     "suggest_sites",

@@ -36,12 +36,15 @@ other tables a reader might combine (e.g. an earlier export of different groups)
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Final
+from dataclasses import dataclass, replace
+from typing import Final, TypeVar
 
+import numpy as np
 import pandas as pd
 
+from geo.compare import Comparison
 from geo.dataset import DEFAULT_MIN_COUNT
+from geo.indicators import compute_indicator, format_indicator_value
 from geo.summary import Summary
 
 __all__ = [
@@ -50,10 +53,17 @@ __all__ = [
     "PROTECTED",
     "Disclosure",
     "below",
+    "district_shown",
+    "gap_ranking",
     "indicator_shown",
+    "indicator_texts",
     "pinned",
     "protect",
+    "public_comparison",
+    "public_demand",
     "public_groups",
+    "public_summary",
+    "public_text",
     "public_townships",
     "public_village_counts",
 ]
@@ -63,6 +73,7 @@ FIGURES: Final = ("people", "covered", "unreached")
 #: What a figure protected against subtraction shows.
 PROTECTED: Final = "*"
 _FUNDING: Final = ("funding_score", "funding_share", "funding_yuan")
+_Frame = TypeVar("_Frame", bound=pd.DataFrame)
 
 
 def pinned(hidden: Iterable[float], min_count: int) -> bool:
@@ -169,21 +180,29 @@ def protect(summary: Summary, min_count: int | None = None) -> Disclosure:
 
 
 class _Cells:
-    """The village cells of one summary, by township and group."""
+    """The hidden village cells of one summary, grouped by township and group once."""
 
     def __init__(
         self, demand: pd.DataFrame, reached: pd.DataFrame, hidden: pd.DataFrame, k: int
     ) -> None:
-        self.demand, self.hidden, self.k = demand, hidden, k
-        self.reached = reached.reindex(demand.index)
-        self.town = demand["township"].astype(object)
+        self.k = k
+        reached = reached.reindex(demand.index)
+        town = demand["township"].astype(object).to_numpy()
+        # (township, group) -> its hidden cells: count, and reached (None: a township-level row)
+        self.cells: dict[tuple[str, str], list[tuple[float, bool | None]]] = {}
+        for code in hidden.columns:
+            rows = hidden[code].to_numpy(bool)
+            known = reached[code].notna().to_numpy(bool)[rows]
+            within = reached[code].eq(True).to_numpy(bool, na_value=False)[rows]
+            counts = demand[code].to_numpy(float)[rows]
+            for place, value, has, how in zip(town[rows], counts, known, within, strict=True):
+                cell = (float(value), bool(how) if has else None)
+                self.cells.setdefault((str(place), code), []).append(cell)
 
     def values(self, town: str, code: str, reach: bool | None = None) -> list[float]:
         """The hidden counts of ``code`` in ``town`` (only those with that reach if given)."""
-        rows = (self.town == town) & self.hidden[code]
-        if reach is not None:
-            rows &= self.reached[code].eq(reach).fillna(False).astype(bool)
-        return [float(v) for v in self.demand.loc[rows, code]]
+        cells = self.cells.get((town, code), [])
+        return [v for v, how in cells if reach is None or how is reach]
 
     def township_group(self, town: str, code: str, summary: Summary) -> dict[str, bool]:
         """Rules 2-4 for one township and group."""
@@ -191,7 +210,7 @@ class _Cells:
         people = float(summary.demand[code][town])
         covered = float(summary.covered[code][town])
         exact_people = not (pinned(self.values(town, code), k) or below(people, k))
-        area_hidden = ((self.town == town) & self.hidden[code] & self.reached[code].isna()).any()
+        area_hidden = any(how is None for _, how in self.cells.get((town, code), []))
         split_ok = not (
             area_hidden
             or pinned(self.values(town, code, True), k)
@@ -253,12 +272,51 @@ def _show(value: float, exact: bool, k: int) -> object:
     return f"<{k}" if below(value, k) else PROTECTED
 
 
+def public_summary(summary: Summary, min_count: int | None = None) -> Summary:
+    """The public edition of ``summary``: the same figures, carrying their :class:`Disclosure`.
+
+    Whatever draws or writes a summary (maps, tables, charts, the pack, the dashboard) reads
+    ``summary.disclosure`` and keeps the protected counts out. Applying it twice is harmless.
+    """
+    if summary.disclosure is not None and min_count is None:
+        return summary
+    return replace(summary, disclosure=protect(summary, min_count))
+
+
+def public_text(value: float, exact: bool, text: str, k: int, *, count: bool = True) -> str:
+    """``text`` (``value`` formatted) where exact, else ``"<k"`` (a small count) or ``"*"``.
+
+    Examples
+    --------
+    >>> public_text(3, False, "3", 5), public_text(12, False, "12", 5), public_text(9, True, "9", 5)
+    ('<5', '*', '9')
+    >>> public_text(0.4, False, "40%", 5, count=False)
+    '*'
+    """
+    if exact:
+        return text
+    return f"<{k}" if count and below(value, k) else PROTECTED
+
+
+def public_demand(demand: _Frame, disclosure: Disclosure) -> _Frame:
+    """``demand`` (rows with an ``id``) with its hidden cells set to 0: what a public map places.
+
+    A village whose only people are small groups then has no one to draw.
+    """
+    codes = [c for c in disclosure.hidden.columns if c in demand.columns]
+    hidden = disclosure.hidden.reindex(demand["id"].astype(str))[codes].fillna(False)
+    out = demand.copy()
+    out[codes] = out[codes].mask(hidden.to_numpy(bool), 0)
+    return out
+
+
 #: The figures each township indicator is computed from (all must be exact to show it).
 _INDICATOR_FIGURES: Final[dict[str, tuple[str, ...]]] = {
     "coverage": ("people", "covered"),
     "unreached": ("unreached",),
     "sites_per_1000": ("people",),
-    "funding_per_person": ("people", "funding"),
+    "funding_per_person": ("people",),  # the projects' yuan are public
+    "funding_yuan": ("funding",),
 }
 
 
@@ -267,6 +325,75 @@ def indicator_shown(disclosure: Disclosure, indicator: str) -> pd.Series:
     exact = disclosure.townships.assign(funding=disclosure.funding)
     needed = list(_INDICATOR_FIGURES.get(indicator, FIGURES))
     return exact[needed].all(axis=1)
+
+
+def indicator_texts(summary: Summary, indicator: str, lang: str = "zh") -> pd.Series:
+    """Township code -> the value of ``indicator`` as the summary's edition prints it.
+
+    Formatted by ``geo.indicators.format_indicator_value``; in the public edition "<k" (a
+    small out-of-reach count) or "*" where :func:`indicator_shown` says no.
+    """
+    values = compute_indicator(summary.townships, indicator)
+    texts = [format_indicator_value(indicator, v, lang) for v in values]
+    disclosure = summary.disclosure
+    if disclosure is not None:
+        shown = indicator_shown(disclosure, indicator).reindex(values.index).fillna(False)
+        k, count = disclosure.min_count, indicator == "unreached"
+        texts = [
+            public_text(v, bool(ok), text, k, count=count)
+            for v, ok, text in zip(values, shown, texts, strict=True)
+        ]
+    return pd.Series(texts, index=values.index, dtype=object)
+
+
+def district_shown(summary: Summary) -> dict[str, bool]:
+    """Whether the district figures over the summary's groups may be read exactly.
+
+    Keys ``people``, ``covered``, ``unreached`` and ``coverage``; all True for the internal
+    edition.
+    """
+    if summary.disclosure is None:
+        return dict.fromkeys(("people", "covered", "unreached", "coverage"), True)
+    exact = {str(name): bool(v) for name, v in summary.disclosure.district.items()}
+    return {**exact, "coverage": exact["people"] and exact["covered"]}
+
+
+def public_comparison(comparison: Comparison) -> Comparison:
+    """Two years compared as the public may read them: each year under its own rule.
+
+    A township's figure of a year is NaN where that year's public edition keeps it, and a
+    change where either year's does; ``old`` and ``new`` become the public editions (their
+    district figures: :func:`district_shown`).
+    """
+    old, new = public_summary(comparison.old), public_summary(comparison.new)
+    table = comparison.townships.copy()
+    frames = {}
+    for side, summary in (("old", old), ("new", new)):
+        assert summary.disclosure is not None
+        exact = summary.disclosure.townships.reindex(table.index).fillna(False).astype(bool)
+        for name in FIGURES:
+            table[f"{name}_{side}"] = table[f"{name}_{side}"].where(exact[name])
+        table[f"coverage_{side}"] = table[f"coverage_{side}"].where(
+            exact["people"] & exact["covered"]
+        )
+        if not summary.disclosure.funding:
+            table[f"funding_yuan_{side}"] = np.nan
+        groups = summary.disclosure.township_groups
+        frames[side] = (groups["people"] & groups["covered"]).reindex(table.index).fillna(False)
+    both = table["coverage_old"].notna() & table["coverage_new"].notna()
+    table["coverage_change_pp"] = table["coverage_change_pp"].where(both)
+    per_group = frames["old"].astype(bool) & frames["new"].astype(bool)
+    return replace(
+        comparison,
+        old=old,
+        new=new,
+        townships=table,
+        coverage_old=comparison.coverage_old.where(frames["old"].astype(bool)),
+        coverage_new=comparison.coverage_new.where(frames["new"].astype(bool)),
+        coverage_change_pp=comparison.coverage_change_pp.where(per_group),
+        covered_change=comparison.covered_change.where(per_group),
+        demand_change=comparison.demand_change.where(per_group),
+    )
 
 
 def public_village_counts(summary: Summary, disclosure: Disclosure) -> pd.DataFrame:
@@ -303,6 +430,18 @@ def public_townships(summary: Summary, disclosure: Disclosure) -> pd.DataFrame:
         for column in _FUNDING:
             table[column] = PROTECTED
     return table
+
+
+def gap_ranking(townships: pd.DataFrame) -> pd.DataFrame:
+    """Township rows, most people out of reach first (then lower coverage); "<k" / "*" last.
+
+    The public rows (:func:`public_townships`) that are protected come last, in their own
+    order: a rank between two shown figures would bound the hidden one.
+    """
+    keys = townships[["unreached", "coverage"]].apply(pd.to_numeric, errors="coerce")
+    order = keys.sort_values(["unreached", "coverage"], ascending=[False, True], kind="stable")
+    ranked: pd.DataFrame = townships.loc[order.index]
+    return ranked
 
 
 def public_groups(summary: Summary, disclosure: Disclosure) -> dict[str, pd.DataFrame]:

@@ -21,6 +21,7 @@ from geo.access import group_sites
 from geo.coverage import site_radii
 from geo.dataset import Dataset, Group, project_serves, serves_any
 from geo.errors import check_choice
+from geo.privacy import public_groups, public_townships
 from geo.projection import geocentric, geodesic_m, lonlat
 from geo.summary import Summary
 
@@ -233,7 +234,8 @@ def township_detail(summary: Summary, code: str) -> TownshipDetail:
     """The detail of township ``code`` under the summary's groups.
 
     ``groups`` has one row per selected group (index: group code) with ``label``, ``demand``,
-    ``covered``, ``unreached`` and ``coverage``; ``sites`` are the township's sites serving
+    ``covered``, ``unreached`` and ``coverage`` (in the public edition, ``geo.privacy``, "<k"
+    or "*" where it keeps a figure, in ``row`` too); ``sites`` are the township's sites serving
     any selected group; ``projects`` the venture projects that name the township.
 
     Raises
@@ -253,10 +255,19 @@ def township_detail(summary: Summary, code: str) -> TownshipDetail:
         index=pd.Index(codes, name="group"),
     )
     groups["unreached"] = groups["demand"] - groups["covered"]
+    row = cast(pd.Series, summary.townships.loc[code])
+    if summary.disclosure is not None:  # the public edition: "<k" and "*" where it says so
+        shown = public_groups(summary, summary.disclosure)
+        columns = {"demand": "people", "covered": "covered", "unreached": "unreached"}
+        columns["coverage"] = "coverage"
+        groups = groups.astype(dict.fromkeys(columns, object))
+        for column, figure in columns.items():
+            groups[column] = shown[figure].loc[code, codes].to_numpy()
+        row = cast(pd.Series, public_townships(summary, summary.disclosure).loc[code])
     return TownshipDetail(
         code=code,
         name=str(summary.townships.at[code, "name"]),
-        row=cast(pd.Series, summary.townships.loc[code]),
+        row=row,
         groups=groups,
         sites=filter_sites(summary.dataset.sites, groups=codes, township=code),
         projects=_projects_in(summary.dataset, code, codes),

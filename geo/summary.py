@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -12,6 +12,9 @@ import pandas as pd
 from geo.coverage import compute_coverage, coverage_ratio
 from geo.dataset import Dataset, Group, project_serves, resolve_groups, serves_any
 from geo.funding import allocate_budget, funding_scores, funding_shares
+
+if TYPE_CHECKING:
+    from geo.privacy import Disclosure
 
 __all__ = ["Summary", "summarize", "summary_to_json"]
 
@@ -52,6 +55,10 @@ class Summary:
         Demand id x group: True/False for point rows, NaN for township-level rows.
     unassigned_sites, unassigned_demand
         Ids of points that lie in no township.
+    disclosure
+        None for the internal edition (every count shown). The public edition
+        (``geo.privacy.public_summary``) carries what the public may read: every map, table,
+        chart and pack drawn from such a summary keeps its small counts private.
     """
 
     dataset: Dataset
@@ -64,6 +71,12 @@ class Summary:
     point_covered: pd.DataFrame
     unassigned_sites: tuple[str, ...]
     unassigned_demand: tuple[str, ...]
+    disclosure: Disclosure | None = None
+
+    @property
+    def public(self) -> bool:
+        """Whether this is the public edition (``geo.privacy.public_summary``)."""
+        return self.disclosure is not None
 
     @property
     def group_codes(self) -> list[str]:

@@ -13,7 +13,7 @@ Stations: S1 (500, 1000) in A, S2 (9000, 1000) in E.
        S = 5 over 2 cells -> people exact; but covered 10 - 8 = 2 over the one reached hidden
        cell pins it -> covered and coverage "*", unreached 3 "<5"
 District: the cells below protected townships (A, C, D: 3, 4, 4, 1, 1) sum to 13 over 5 cells
--> not pinned, the district total 76 is exact.
+-> not pinned, the district total 89 is exact.
 """
 
 from __future__ import annotations

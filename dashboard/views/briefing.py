@@ -24,6 +24,7 @@ from geo.compare import Comparison
 from geo.indicators import format_change_pp as pp
 from geo.maps.change import build_change_map
 from geo.maps.views import MapView, build_map
+from geo.privacy import PROTECTED, district_shown, public_townships
 from geo.selection import district_kpis
 from geo.summary import Summary
 from geo.text.i18n import format_count, format_percent, format_yuan, t
@@ -37,6 +38,8 @@ _CSS = """
 <style>
 .deck-sub { font-size: 1.45rem; color: #374151; margin: -0.5rem 0 0.2rem 0; }
 .deck-sub .demo { color: #92400e; }
+.deck-sub .edition.public { color: #1d4ed8; }
+.deck-sub .edition.internal { color: #b45309; }
 .deck-card { background: #f5f7fa; border-left: 10px solid #2c7fb8; border-radius: 8px;
     padding: 0.55rem 1.1rem; margin-bottom: 0.7rem; }
 .deck-card.loss { border-left-color: #b2182b; }
@@ -139,6 +142,10 @@ def _subtitle(summary: Summary, lang: str) -> None:
     text = escape(t("deck.groups", lang, groups=named))
     if dataset.demo:
         text += f" · <span class='demo'>{escape(t('demo.short', lang))}</span>"
+    edition = "public" if summary.public else "internal"
+    text += (
+        f" · <span class='edition {edition}'>{escape(t(f'edition.{edition}_short', lang))}</span>"
+    )
     st.markdown(f"<div class='deck-sub'>{text}</div>", unsafe_allow_html=True)
 
 
@@ -165,11 +172,12 @@ def _slide_overview(summary: Summary, comparison: Comparison | None, lang: str) 
         widgets.show_map(build_map(summary, _view(lang, "coverage")), key="deck_map_1",
                          height=MAP_HEIGHT)  # fmt: skip
     kpis = district_kpis(summary)
+    texts = widgets.district_texts(summary, lang)
     change = comparison.townships if comparison is not None else None
     totals = comparison.totals() if comparison is not None else None
     coverage_delta = (
         t("deck.change_since", lang, change=pp(totals["coverage_change_pp"]["all"], lang))
-        if totals is not None
+        if totals is not None and comparison is not None and _both_shown(comparison, "coverage")
         else None
     )
     unreached_delta = None
@@ -178,7 +186,8 @@ def _slide_overview(summary: Summary, comparison: Comparison | None, lang: str) 
     )
     if change is not None and comparison is not None:
         was = float(change["unreached_old"].sum())
-        unreached_delta = t("deck.count_since", lang, change=f"{kpis.unreached - was:+,.0f}")
+        if _both_shown(comparison, "unreached") and change["unreached_old"].notna().all():
+            unreached_delta = t("deck.count_since", lang, change=f"{kpis.unreached - was:+,.0f}")
         sites_delta = t(
             "deck.sites_since", lang, opened=len(comparison.opened), closed=len(comparison.closed)
         )
@@ -188,8 +197,8 @@ def _slide_overview(summary: Summary, comparison: Comparison | None, lang: str) 
         else t("kpi.funding_any", lang)
     )
     tiles = [
-        (t("kpi.coverage", lang), format_percent(kpis.coverage), coverage_delta, "normal"),
-        (t("kpi.unreached", lang), format_count(kpis.unreached, lang), unreached_delta, "inverse"),
+        (t("kpi.coverage", lang), texts["coverage"], coverage_delta, "normal"),
+        (t("kpi.unreached", lang), texts["unreached"], unreached_delta, "inverse"),
         (t("kpi.sites", lang), format_count(kpis.organizations + kpis.stations, lang),
          sites_delta, "off"),
         (funding_label, format_yuan(kpis.funding_yuan, lang),
@@ -204,14 +213,26 @@ def _slide_overview(summary: Summary, comparison: Comparison | None, lang: str) 
 # --- slide 2: where it is worst ---------------------------------------------------------------
 
 
+def _both_shown(comparison: Comparison, figure: str) -> bool:
+    """Whether both years' district ``figure`` may be read (always, internally)."""
+    return district_shown(comparison.old)[figure] and district_shown(comparison.new)[figure]
+
+
 def worst_townships(summary: Summary, count: int = WORST_COUNT) -> pd.DataFrame:
     """The ``count`` townships with the most people out of reach (ties: lower coverage first),
-    leaving out townships where nobody is."""
+    leaving out townships where nobody is. The public edition names only townships whose
+    count it shows, with their figures as it shows them ("<k", "*")."""
     table = summary.townships[summary.townships["unreached"] > 0]
+    if summary.disclosure is not None:
+        exact = summary.disclosure.townships["unreached"].reindex(table.index).fillna(False)
+        table = table[exact.astype(bool)]
     ordered = table.assign(_cov=table["coverage"].fillna(0)).sort_values(
         ["unreached", "_cov"], ascending=[False, True], kind="stable"
     )
-    return ordered.drop(columns="_cov").head(count)
+    worst = ordered.drop(columns="_cov").head(count)
+    if summary.disclosure is not None:
+        return public_townships(summary, summary.disclosure).loc[worst.index]
+    return worst
 
 
 def _slide_worst(summary: Summary, comparison: Comparison | None, lang: str) -> None:
@@ -229,14 +250,19 @@ def _slide_worst(summary: Summary, comparison: Comparison | None, lang: str) -> 
             t(
                 "deck.s2.line",
                 lang,
-                unreached=format_count(row["unreached"], lang),
-                coverage=format_percent(row["coverage"]),
-                people=format_count(row["people"], lang),
+                unreached=widgets.figure_text(row["unreached"], lambda v: format_count(v, lang)),
+                coverage=widgets.figure_text(row["coverage"], format_percent),
+                people=widgets.figure_text(row["people"], lambda v: format_count(v, lang)),
             )
         )
         + "</div></div>"
         for rank, (_, row) in enumerate(worst.iterrows(), start=1)
     ]
+    if summary.disclosure is not None:  # the ranking leaves out the townships it cannot show
+        withheld = int((~summary.disclosure.townships["unreached"]).sum())
+        if withheld:
+            note = escape(t("deck.s2.withheld", lang, n=withheld))
+            cards.append(f"<div class='deck-note'>{note}</div>")
     with right:
         lead = escape(t("deck.s2.lead", lang, n=len(worst)))
         st.markdown(f"<div class='deck-h'>{lead}</div>" + "".join(cards), unsafe_allow_html=True)
@@ -260,9 +286,14 @@ def _slide_funding(summary: Summary, comparison: Comparison | None, lang: str) -
         else t("deck.s3.actual_any", lang, amount=format_yuan(actual_total, lang))
     )
     recommended = t("deck.s3.recommended", lang, budget=format_yuan(summary.budget_yuan, lang))
+    withheld = summary.disclosure is not None and not summary.disclosure.funding
+
+    def rec(value: float) -> str:
+        return PROTECTED if withheld else format_yuan(value, lang)
+
     rows = "".join(
         f"<tr><td>{escape(str(row['name']))}</td>"
-        f"<td class='rec'>{escape(format_yuan(row['funding_yuan'], lang))}</td>"
+        f"<td class='rec'>{escape(rec(row['funding_yuan']))}</td>"
         f"<td>{escape(format_yuan(row['projects_yuan'], lang))}</td></tr>"
         for _, row in table.iterrows()
     )
@@ -295,6 +326,13 @@ def _slide_changes(summary: Summary, comparison: Comparison | None, lang: str) -
         view = MapView(lang=lang, briefing=True, asset_base=loader.leaflet_asset_base())
         widgets.show_map(build_change_map(comparison, view), key="deck_map_4", height=MAP_HEIGHT)
     totals = comparison.totals()
+
+    def shown_pct(side: str, key: str) -> str:
+        year = comparison.old if side == "old" else comparison.new
+        return format_percent(totals[key]["all"]) if district_shown(year)["coverage"] else "*"
+
+    both = _both_shown(comparison, "coverage")
+    change = pp(totals["coverage_change_pp"]["all"], lang) if both else PROTECTED
     years = t(
         "compare.years",
         lang,
@@ -304,9 +342,9 @@ def _slide_changes(summary: Summary, comparison: Comparison | None, lang: str) -
     headline = (
         "<div class='deck-card'>"
         f"<div class='line'>{escape(t('kpi.coverage', lang))} {escape(years)}</div>"
-        f"<div class='big'>{format_percent(totals['coverage_old']['all'])} → "
-        f"{format_percent(totals['coverage_new']['all'])}</div>"
-        f"<div class='line'>{escape(pp(totals['coverage_change_pp']['all'], lang))} · "
+        f"<div class='big'>{shown_pct('old', 'coverage_old')} → "
+        f"{shown_pct('new', 'coverage_new')}</div>"
+        f"<div class='line'>{escape(change)} · "
         + escape(
             t(
                 "deck.sites_since",
@@ -363,7 +401,10 @@ def _navigation(slide: int, lang: str) -> None:
         f"{n}</a>"
         for n in range(1, SLIDES + 1)
     )
-    exit_link = "./?lang=en" if lang == "en" else "./"
+    kept = {"lang": "en"} if lang == "en" else {}
+    if state.public_asked():  # a new session from this link must stay in the public view
+        kept["view"] = "public"
+    exit_link = "./?" + urlencode(kept) if kept else "./"
     links.markdown(
         f"<div class='deck-nav'>{numbered}<span class='hint'>{escape(t('deck.keys', lang))}</span>"
         f"<a class='exit' href='{exit_link}' target='_self'>"

@@ -11,6 +11,7 @@ from geo.compare import Comparison
 from geo.indicators import format_change_pp as pp
 from geo.maps.change import build_change_map
 from geo.maps.views import MapView
+from geo.privacy import PROTECTED, district_shown
 from geo.text.i18n import format_count, format_percent, t
 
 TABLE_COLUMNS = (
@@ -24,19 +25,24 @@ def kpis(comparison: Comparison, lang: str) -> None:
     totals = comparison.totals()
     table = comparison.townships
     unreached_old, unreached_new = table["unreached_old"].sum(), table["unreached_new"].sum()
+    old, new = district_shown(comparison.old), district_shown(comparison.new)
+    coverage = (
+        format_percent(totals["coverage_new"]["all"]),
+        pp(totals["coverage_change_pp"]["all"], lang),
+    )
+    unreached = (format_count(unreached_new, lang), f"{unreached_new - unreached_old:+,.0f}")
+    # the public view (geo.privacy.public_comparison): a figure or change that a year keeps
+    if not new["coverage"]:
+        coverage = (PROTECTED, None)
+    elif not old["coverage"]:
+        coverage = (coverage[0], None)
+    if not new["unreached"] or table["unreached_new"].isna().any():
+        unreached = (PROTECTED, None)
+    elif not old["unreached"] or table["unreached_old"].isna().any():
+        unreached = (unreached[0], None)
     tiles = [
-        (
-            t("compare.kpi.coverage", lang),
-            format_percent(totals["coverage_new"]["all"]),
-            pp(totals["coverage_change_pp"]["all"], lang),
-            "normal",
-        ),
-        (
-            t("compare.kpi.unreached", lang),
-            format_count(unreached_new, lang),
-            f"{unreached_new - unreached_old:+,.0f}",
-            "inverse",
-        ),
+        (t("compare.kpi.coverage", lang), *coverage, "normal"),
+        (t("compare.kpi.unreached", lang), *unreached, "inverse"),
         (
             t("compare.kpi.opened", lang),
             format_count(len(comparison.opened), lang),

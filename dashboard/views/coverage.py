@@ -113,10 +113,15 @@ def _detail(detail: TownshipDetail, lang: str, dataset: Dataset) -> None:
     st.subheader(t("coverage.detail", lang, township=widgets.plain(detail.name)))
     row = detail.row
     cols = st.columns(4)
-    cols[0].metric(t("kpi.people", lang), format_count(row["people"], lang))
-    cols[1].metric(t("kpi.coverage", lang), format_percent(row["coverage"]))
+    cols[0].metric(
+        t("kpi.people", lang), widgets.figure_text(row["people"], partial(format_count, lang=lang))
+    )
+    cols[1].metric(t("kpi.coverage", lang), widgets.figure_text(row["coverage"], format_percent))
     cols[2].metric(t("kpi.sites", lang), format_count(row["organizations"] + row["stations"], lang))
-    cols[3].metric(t("col.funding_yuan", lang), format_yuan(row["funding_yuan"], lang))
+    cols[3].metric(
+        t("col.funding_yuan", lang),
+        widgets.figure_text(row["funding_yuan"], partial(format_yuan, lang=lang)),
+    )
     groups = detail.groups.assign(
         label=[dataset.group(c).display(lang) for c in detail.groups.index]
     )
@@ -176,22 +181,22 @@ def _unreached_list(summary: Summary, township: str | None, name: str, lang: str
         st.caption(t("coverage.unreached_cut", lang, shown=len(shown.frame), n=count))
     stem = f"{table.sheet}_{name}_{date.today().isoformat()}"
     left, right, _ = st.columns([1, 1, 3])
-    left.download_button(
+    downloads.deferred_button(
         t("coverage.download_csv", lang),
         partial(csv_bytes, table),
         file_name=f"{stem}.csv",
         mime="text/csv",
         key="unreached_csv",
-        on_click="ignore",
+        where=left,
         icon=":material/download:",
     )
-    right.download_button(
+    downloads.deferred_button(
         t("coverage.download_xlsx", lang),
         partial(xlsx_bytes, table),
         file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="unreached_xlsx",
-        on_click="ignore",
+        where=right,
         icon=":material/download:",
     )
 
@@ -234,7 +239,8 @@ def render() -> None:
     if township:
         detail = township_detail(summary, township)
         _detail(detail, lang, cur.dataset)
-        downloads.township_sheet_button(summary, township, detail.name, lang=lang)
+        if not summary.public:  # a planner's working sheet of named villages: internal only
+            downloads.township_sheet_button(summary, township, detail.name, lang=lang)
         _unreached_list(summary, township, detail.name, lang)
     else:
         st.caption(t("coverage.pick", lang))

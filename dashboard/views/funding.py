@@ -44,15 +44,12 @@ def _parameters(
 
 def _charts(summary: Summary, lang: str) -> None:
     table = summary.townships
-    fig = charts.grouped_bar(
-        table["name"],
-        {
-            t("funding.recommended", lang): table["funding_yuan"],
-            t("funding.actual", lang): table["projects_yuan"],
-        },
-        title=t("funding.chart", lang),
-        lang=lang,
-    )
+    series = {t("funding.actual", lang): table["projects_yuan"]}
+    if summary.disclosure is None or summary.disclosure.funding:
+        series = {t("funding.recommended", lang): table["funding_yuan"], **series}
+    else:  # the allocation follows every out-of-reach count: withheld in the public view
+        st.caption(t("funding.withheld", lang))
+    fig = charts.grouped_bar(table["name"], series, title=t("funding.chart", lang), lang=lang)
     st.plotly_chart(fig, width="stretch", config={"displayModeBar": False})
 
 

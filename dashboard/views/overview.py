@@ -12,11 +12,10 @@ from geo.indicators import (
     INDICATORS,
     Scheme,
     classify_indicator,
-    format_indicator_value,
     indicator_name,
 )
 from geo.maps.views import MapView, build_map
-from geo.selection import district_kpis
+from geo.privacy import indicator_shown, indicator_texts
 from geo.summary import Summary
 from geo.text.i18n import format_count, t
 
@@ -63,10 +62,9 @@ def _ranked_rows(values: pd.Series) -> pd.Index:
 
 def _ranking(summary: Summary, indicator: str, breaks: Scheme | None, lang: str) -> None:
     table = summary.townships
-    classes = classify_indicator(table, indicator, scheme=breaks)
-    texts = pd.Series(
-        [format_indicator_value(indicator, v, lang) for v in classes.values], index=table.index
-    )
+    shown = None if summary.disclosure is None else indicator_shown(summary.disclosure, indicator)
+    classes = classify_indicator(table, indicator, scheme=breaks, shown=shown)
+    texts = indicator_texts(summary, indicator, lang).reindex(table.index)
     title = t("overview.ranking", lang, indicator=indicator_name(indicator, lang))
     rows = _ranked_rows(classes.values)
     fig = charts.ranked_bar(
@@ -122,7 +120,7 @@ def render() -> None:
     summary = state.summary(ViewParameters.of(groups, radii=state.selected_radii()))
     st.title(t("overview.title", lang) + " · " + widgets.plain(cur.dataset.name))
     widgets.demo_notice(cur.dataset, lang)
-    widgets.kpi_tiles(district_kpis(summary), lang)
+    widgets.kpi_tiles(summary, lang)
     view = MapView(
         indicator=indicator,
         lang=lang,

@@ -27,6 +27,7 @@ import pandas as pd
 from geo.access import METHODS, access_to_json, compute_access
 from geo.cli.options import check_budget, chosen_groups, compared_groups
 from geo.cli.store import add_store_parser
+from geo.cli.users import add_users_parser
 from geo.compare import Comparison, compare, comparison_to_json
 from geo.dataset import Dataset, Group
 from geo.errors import DatasetError, OptionError, Problem
@@ -120,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
         add_arguments(command)
         command.set_defaults(run=run)
     add_store_parser(sub, common)
+    add_users_parser(sub, common)
     return parser
 
 

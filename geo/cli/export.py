@@ -18,6 +18,7 @@ from geo.cli.options import check_budget, chosen_groups, chosen_townships, compa
 from geo.compare import Comparison, compare
 from geo.errors import OptionError, check_choice
 from geo.io.source import load_source
+from geo.privacy import public_summary
 from geo.summary import Summary, summarize
 from geo.text.i18n import t
 
@@ -43,8 +44,9 @@ EXTENSIONS: Final[dict[str, tuple[str, ...]]] = {
     "township": (".pdf",),
 }
 
-#: The exports that have a public version (``--public``).
-PUBLIC_EXPORTS: Final = ("tables", "html")
+#: The exports that have a public edition (``--public``). Not the township sheets: each is a
+#: planner's working list of one township's named villages and their nearest sites.
+PUBLIC_EXPORTS: Final = ("map", "chart", "pack", "tables", "html")
 
 
 def add_export_arguments(command: argparse.ArgumentParser) -> None:
@@ -212,8 +214,10 @@ def export_summary(
     if path.suffix.lower() not in EXTENSIONS.get(what, ()):
         msg = f"--what {what} cannot write {path.suffix or path.name!r}: use {EXTENSIONS.get(what)}"
         raise ValueError(msg)
-    if opts.public and what not in PUBLIC_EXPORTS:
+    if (opts.public or summary.public) and what not in PUBLIC_EXPORTS:
         raise OptionError("--what (--public)", what, allowed=PUBLIC_EXPORTS)
+    if opts.public:
+        summary = public_summary(summary)
     if what in ("map", "chart"):
         return _export_figure(summary, what, path, opts)
     if what == "township":
@@ -231,19 +235,15 @@ def export_summary(
         return _export_tables(summary, path, opts)
     from geo.export.html import write_html
 
-    return write_html(
-        summary, path, indicator=opts.indicator, lang=lang, day=day, public=opts.public
-    )
+    return write_html(summary, path, indicator=opts.indicator, lang=lang, day=day)
 
 
 def _export_tables(summary: Summary, path: Path, opts: ExportOptions) -> Path:
     from geo.export.tables import township_table, write_csv, write_xlsx
-    from geo.privacy import protect
 
     if path.suffix.lower() == ".csv":
-        disclosure = protect(summary) if opts.public else None
-        return write_csv(township_table(summary, opts.lang, disclosure), path)
-    return write_xlsx(summary, path, lang=opts.lang, day=opts.day, public=opts.public)
+        return write_csv(township_table(summary, opts.lang), path)
+    return write_xlsx(summary, path, lang=opts.lang, day=opts.day)
 
 
 def _export_figure(summary: Summary, what: str, path: Path, opts: ExportOptions) -> Path:

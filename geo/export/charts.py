@@ -21,6 +21,7 @@ from geo.errors import check_choice
 from geo.export import layout as _layout
 from geo.export.layout import INK, MUTED, PageText
 from geo.export.maps import page_text
+from geo.privacy import public_text
 from geo.summary import Summary
 from geo.text.fonts import apply_cjk_font
 from geo.text.i18n import format_count, format_yuan, t
@@ -45,30 +46,62 @@ def _style_axes(ax: Axes) -> None:
 
 
 def draw_gap_chart(ax: Axes, summary: Summary, *, lang: str = "zh") -> None:
-    """Horizontal bars of people out of reach per township, the largest gap on top."""
-    table = summary.townships.sort_values("unreached", ascending=True, kind="stable")
-    table = table.tail(MAX_BARS)
+    """Horizontal bars of people out of reach per township, the largest gap on top.
+
+    In the public edition a protected township gets no bar, reads "<k" or "*" and comes last
+    (as in the gap table: a rank between two shown figures would bound the hidden one).
+    """
+    table = _gap_rows(summary, lang).sort_values(["exact", "bar"], kind="stable").tail(MAX_BARS)
     y = np.arange(len(table))
-    ax.barh(y, table["unreached"], color=GAP, height=0.65)
+    ax.barh(y, table["bar"], color=GAP, height=0.65)
     ax.set_yticks(y, table["name"])
-    top = float(table["unreached"].max()) if len(table) else 0.0
-    for yi, value in zip(y, table["unreached"], strict=True):
-        ax.text(
-            value + top * 0.01, float(yi), format_count(value, lang), va="center", size=8, color=INK
-        )
+    top = float(table["bar"].max()) if len(table) else 0.0
+    for yi, value, text in zip(y, table["bar"], table["text"], strict=True):
+        ax.text(value + top * 0.01, float(yi), text, va="center", size=8, color=INK)
     ax.set_xlim(0, top * 1.15 if top > 0 else 1)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_count(v, lang)))
     _style_axes(ax)
+    if summary.public:  # the bars carry their values; a tick at 2 or 4 would read as a count
+        ax.tick_params(axis="x", labelbottom=False)
+
+
+def _gap_rows(summary: Summary, lang: str) -> pd.DataFrame:
+    """Per township: name, bar length (0 where protected), label text, whether exact."""
+    table = summary.townships
+    value = table["unreached"].astype(float)
+    texts = [format_count(v, lang) for v in value]
+    exact = pd.Series(True, index=table.index)
+    disclosure = summary.disclosure
+    if disclosure is not None:
+        exact = disclosure.townships["unreached"].reindex(table.index).fillna(False).astype(bool)
+        k = disclosure.min_count
+        texts = [public_text(v, ok, s, k) for v, ok, s in zip(value, exact, texts, strict=True)]
+    return pd.DataFrame(
+        {
+            "name": table["name"],
+            "bar": value.where(exact, 0.0),
+            "text": texts,
+            "exact": exact,
+        }
+    )
 
 
 def draw_funding_chart(ax: Axes, summary: Summary, *, lang: str = "zh") -> None:
-    """Recommended allocation next to the actual project amounts, per township (grouped bars)."""
+    """Recommended allocation next to the actual project amounts, per township (grouped bars).
+
+    The public edition draws the actual amounts only when the allocation is withheld
+    (``geo.privacy.Disclosure.funding``): it would give small counts away.
+    """
     table = summary.townships.sort_values("funding_yuan", ascending=True, kind="stable")
+    withheld = summary.disclosure is not None and not summary.disclosure.funding
+    if withheld:
+        table = summary.townships.sort_values("projects_yuan", ascending=True, kind="stable")
     table = table.tail(MAX_BARS)
     y = np.arange(len(table))
     height = 0.38
-    ax.barh(y + height / 2, table["funding_yuan"], height, color=RECOMMENDED,
-            label=t("funding.recommended", lang))  # fmt: skip
+    recommended = t("funding.recommended", lang) + (t("app.colon", lang) + "*" if withheld else "")
+    ax.barh(y + height / 2, table["funding_yuan"] * (0 if withheld else 1), height,
+            color=RECOMMENDED, label=recommended)  # fmt: skip
     ax.barh(y - height / 2, table["projects_yuan"], height, color=ACTUAL,
             label=t("funding.actual", lang))  # fmt: skip
     ax.set_yticks(y, table["name"])

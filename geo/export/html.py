@@ -14,10 +14,8 @@ from pathlib import Path
 import folium
 
 from geo.export.maps import page_text
-from geo.export.tables import edition_text
 from geo.maps.views import MapView, build_map
 from geo.maps.webmap import page, remote_assets, standalone_html
-from geo.privacy import protect
 from geo.summary import Summary
 
 __all__ = ["html_page", "write_html"]
@@ -42,7 +40,6 @@ def html_page(
     day: date | None = None,
     catchments: bool = True,
     unreached: bool = True,
-    public: bool = False,
 ) -> str:
     """The choropleth of ``indicator`` with sites, catchments and villages out of reach.
 
@@ -58,27 +55,23 @@ def html_page(
         Date printed in the title box (today when None).
     catchments, unreached
         Draw the catchment circles and the villages out of reach.
-    public
-        The public version (``geo.privacy``): protected township values read "*", villages
-        are drawn without their small groups; the title box says 公开 (else 内部).
 
     Returns
     -------
     str
-        A complete HTML page with no http(s) script or stylesheet.
+        A complete HTML page with no http(s) script or stylesheet. Its title box says 公开
+        for a public summary (``geo.privacy.public_summary``: protected values read "*", no
+        village drawn for a small group), else 内部.
     """
     view = MapView(
         indicator=indicator,
         lang=lang,
         show_catchments=catchments,
         show_unreached=unreached,
-        public=public,
     )
     fmap = build_map(summary, view)
     text = page_text(summary, view="indicator", indicator=indicator, lang=lang, day=day)
-    disclosure = protect(summary) if public else None
-    edition = edition_text(disclosure, summary.dataset.min_count, lang)
-    _add_title_box(fmap, text.title, (*text.subtitle, edition), text.badge)
+    _add_title_box(fmap, text.title, text.subtitle, text.badge)
     page = standalone_html(fmap, title=text.title)
     leftovers = remote_assets(page)
     if leftovers:

@@ -20,7 +20,8 @@ from matplotlib.font_manager import FontProperties
 from matplotlib_scalebar.scalebar import ScaleBar
 
 from geo.errors import check_choice
-from geo.text.i18n import display_width
+from geo.summary import Summary
+from geo.text.i18n import display_width, t
 
 PageSize = Literal["a4", "16x9"]
 
@@ -174,3 +175,13 @@ def wrap_text(text: str, width: int) -> list[str]:
                 line += token
         lines.append(line.rstrip())
     return lines
+
+
+def edition_text(summary: Summary, lang: str = "zh") -> str:
+    """The edition for a cover, title block or first sheet: 内部 (every count) or 公开.
+
+    Every export says which it is (``export.edition.internal`` / ``export.edition.public``).
+    """
+    if summary.disclosure is None:
+        return t("export.edition.internal", lang)
+    return t("export.edition.public", lang, k=summary.disclosure.min_count)

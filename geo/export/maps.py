@@ -8,7 +8,7 @@ labels, a scale bar and a north arrow. Figures are plain ``matplotlib.figure.Fig
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Final, Literal
@@ -40,9 +40,9 @@ from geo.indicators import (
     classify_indicator,
     classify_values,
     format_change_pp,
-    format_indicator_value,
     legend_labels,
 )
+from geo.privacy import PROTECTED, indicator_shown, indicator_texts, public_demand, public_text
 from geo.projection import local_metric_crs
 from geo.selection import filter_sites
 from geo.summary import Summary
@@ -58,6 +58,7 @@ __all__ = [
     "draw_funding_map",
     "draw_indicator_map",
     "draw_map_page",
+    "edition_layers",
     "finish_map",
     "map_figure",
     "page_text",
@@ -124,6 +125,17 @@ def project_layers(dataset: Dataset) -> MapLayers:
     )
 
 
+def edition_layers(layers: MapLayers, summary: Summary) -> MapLayers:
+    """``layers`` as the summary's edition may draw them: the public one places no small group.
+
+    The hidden cells (``geo.privacy``) are set to 0, so their villages get no point and the
+    size legend is scaled on the shown villages only.
+    """
+    if summary.disclosure is None:
+        return layers
+    return replace(layers, demand=public_demand(layers.demand, summary.disclosure))
+
+
 def _centre_lonlat(townships: gpd.GeoDataFrame) -> tuple[float, float]:
     minx, miny, maxx, maxy = townships.to_crs("EPSG:4326").total_bounds
     return (minx + maxx) / 2, (miny + maxy) / 2
@@ -142,14 +154,14 @@ def draw_indicator_map(
     (Classification, list of str)
         The classes and their legend labels, for the side panel.
     """
-    classes = classify_indicator(summary.townships, indicator)
+    disclosure = summary.disclosure
+    shown = None if disclosure is None else indicator_shown(disclosure, indicator)
+    classes = classify_indicator(summary.townships, indicator, shown=shown)
     colours = classes.colours.reindex(layers.townships.index).fillna(NO_DATA_COLOUR)
     layers.townships.plot(ax=ax, color=colours.to_list(), edgecolor="white", linewidth=1.2)
     _draw_outline(ax, layers)
     _draw_sites(ax, filter_sites(layers.sites, groups=summary.group_codes), size=7, alpha=0.75)
-    values = classes.values.reindex(layers.townships.index)
-    texts = [format_indicator_value(indicator, v, lang) for v in values]
-    _label_townships(ax, layers, pd.Series(texts, index=values.index))
+    _label_townships(ax, layers, indicator_texts(summary, indicator, lang))
     return classes, legend_labels(classes, indicator, lang)
 
 
@@ -171,7 +183,12 @@ def draw_coverage_map(
     _draw_demand(ax, layers, summary, group.code)
     _draw_sites(ax, sites, size=14, alpha=1.0)
     coverage = summary.coverage[group.code].reindex(layers.townships.index)
-    texts = [t("export.label.coverage", lang, value=format_percent(v)) for v in coverage]
+    values = [format_percent(v) for v in coverage]
+    if summary.disclosure is not None:
+        exact = summary.disclosure.township_groups
+        shown = (exact["people"] & exact["covered"])[group.code].reindex(coverage.index)
+        values = [v if ok else PROTECTED for v, ok in zip(values, shown, strict=True)]
+    texts = [t("export.label.coverage", lang, value=v) for v in values]
     _label_townships(ax, layers, pd.Series(texts, index=coverage.index))
 
 
@@ -180,17 +197,22 @@ def draw_funding_map(
 ) -> tuple[Classification, list[str]]:
     """Townships coloured by the recommended allocation, labelled with recommended and actual."""
     table = summary.townships.reindex(layers.townships.index)
-    classes = classify_values(table["funding_yuan"].astype(float), palette="Purples")
+    funding = table["funding_yuan"].astype(float)
+    withheld = summary.disclosure is not None and not summary.disclosure.funding
+    if withheld:  # the public edition: the allocation would give small counts away
+        funding = pd.Series(np.nan, index=funding.index)
+    classes = classify_values(funding, palette="Purples")
     layers.townships.plot(
         ax=ax, color=classes.colours.fillna(NO_DATA_COLOUR).to_list(), edgecolor="white", lw=1.2
     )
     _draw_outline(ax, layers)
     texts = [
-        t("export.label.recommended", lang, value=format_yuan(rec, lang))
+        t("export.label.recommended", lang,
+          value=PROTECTED if withheld else format_yuan(rec, lang))
         + "\n"
         + t("export.label.actual", lang, value=format_yuan(act, lang))
         for rec, act in zip(table["funding_yuan"], table["projects_yuan"], strict=True)
-    ]
+    ]  # fmt: skip
     _label_townships(ax, layers, pd.Series(texts, index=table.index))
     labels = [
         format_yuan(lo, lang) if lo == hi else f"{format_yuan(lo, lang)} – {format_yuan(hi, lang)}"
@@ -343,6 +365,7 @@ def page_text(
     lines.append(_parameter_line(summary, view, groups, lang))
     source = _source_text(ds)
     lines.append(t("export.sub.meta", lang, date=_layout.today_text(day, lang), source=source))
+    lines.append(_layout.edition_text(summary, lang))
     note = t("export.note.demo" if ds.demo else "export.note.real", lang)
     footer = t("export.footer", lang, source=source, note=note)
     badge = t("export.badge.demo", lang) if ds.demo else None
@@ -447,7 +470,7 @@ def draw_map_page(
 
     The briefing pack adds its key figures to the returned panel, below the legend.
     """
-    layers = layers or project_layers(summary.dataset)
+    layers = edition_layers(layers or project_layers(summary.dataset), summary)
     chosen = _pick_group(summary, group) if view == "coverage" else None
     text = page_text(summary, view=view, group=chosen, indicator=indicator, lang=lang, day=day)
     top = min(_layout.MAP_RECT[1] + _layout.MAP_RECT[3], _layout.draw_page_text(fig, text) - 0.015)
@@ -466,7 +489,8 @@ def draw_map_page(
                 ax, layers, summary, indicator=indicator, lang=lang
             )
             title = INDICATORS[indicator].name(lang)
-        _class_legend(panel, classes, labels, title, lang, sites=view == "indicator")
+        _class_legend(panel, classes, labels, title, lang, sites=view == "indicator",
+                      public=summary.public)  # fmt: skip
     finish_map(ax, layers, lang)
     return panel
 
@@ -536,14 +560,16 @@ def fit_extent(ax: Axes, bounds: np.ndarray, *, pad: float = 0.04) -> None:
 # --- legends ------------------------------------------------------------------------------------
 
 
-def class_legend_handles(classes: Classification, labels: list[str], lang: str) -> list[Patch]:
-    """One patch per class (and one for townships without a value)."""
+def class_legend_handles(
+    classes: Classification, labels: list[str], lang: str, *, public: bool = False
+) -> list[Patch]:
+    """One patch per class (and one for townships without a value, or withheld if public)."""
     handles = [
         Patch(facecolor=colour, edgecolor=EDGE, linewidth=0.5, label=label)
         for (_, _, colour), label in zip(classes.legend, labels, strict=True)
     ]
     if classes.has_missing:
-        no_data = t("legend.no_data", lang)
+        no_data = t("legend.no_data_or_protected" if public else "legend.no_data", lang)
         handles.append(Patch(facecolor=NO_DATA_COLOUR, edgecolor=EDGE, label=no_data))
     return handles
 
@@ -556,8 +582,9 @@ def _class_legend(
     lang: str,
     *,
     sites: bool = True,
+    public: bool = False,
 ) -> None:
-    handles: list[Patch | Line2D] = list(class_legend_handles(classes, labels, lang))
+    handles: list[Patch | Line2D] = list(class_legend_handles(classes, labels, lang, public=public))
     if sites:
         handles += _site_handles(lang)
     _legend(panel, handles, title)
@@ -568,6 +595,8 @@ def _coverage_legend(
 ) -> None:
     reference = _size_reference(layers.demand[group.code])
     samples = _round_samples(reference)
+    if summary.disclosure is not None:  # a sample below k would read as a small count
+        samples = [n for n in samples if n >= summary.disclosure.min_count]
     handles: list[Patch | Line2D] = [
         Patch(
             facecolor=CATCHMENT,
@@ -650,10 +679,25 @@ def _group_figures(panel: Axes, summary: Summary, group: Group, lang: str) -> No
     code = group.code
     people = float(summary.demand[code].sum())
     covered = float(summary.covered[code].sum())
+    texts = {
+        "people": format_count(people, lang),
+        "unreached": format_count(people - covered, lang),
+        "coverage": format_percent(covered / people if people else None),
+    }
+    if summary.disclosure is not None:
+        exact = {f: bool(v) for f, v in summary.disclosure.district_groups.loc[code].items()}
+        k = summary.disclosure.min_count
+        texts["people"] = public_text(people, exact["people"], texts["people"], k)
+        texts["unreached"] = public_text(
+            people - covered, exact["unreached"], texts["unreached"], k
+        )
+        texts["coverage"] = public_text(
+            0, exact["people"] and exact["covered"], texts["coverage"], k, count=False
+        )
     rows = [
-        (t("kpi.people", lang), format_count(people, lang)),
-        (t("kpi.unreached", lang), format_count(people - covered, lang)),
-        (t("kpi.coverage", lang), format_percent(covered / people if people else None)),
+        (t("kpi.people", lang), texts["people"]),
+        (t("kpi.unreached", lang), texts["unreached"]),
+        (t("kpi.coverage", lang), texts["coverage"]),
         (t("export.kpi.radius", lang), _distance(group.radius_m)),
     ]
     draw_figure_rows(panel, rows, top=0.3)

@@ -10,6 +10,7 @@ text stays selectable and searchable.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -33,11 +34,13 @@ from geo.export.maps import (
     draw_figure_rows,
     draw_funding_map,
     draw_map_page,
+    edition_layers,
     finish_map,
     page_text,
     project_layers,
 )
 from geo.indicators import format_change_pp
+from geo.privacy import PROTECTED, gap_ranking, public_text, public_townships
 from geo.selection import district_kpis
 from geo.summary import Summary
 from geo.text.fonts import CjkFont, apply_cjk_font
@@ -82,12 +85,21 @@ def _kpis(summary: Summary, lang: str) -> list[tuple[str, str]]:
         if kpis.funding_year
         else t("kpi.funding_any", lang)
     )
+    people = format_count(kpis.people, lang)
+    coverage = format_percent(kpis.coverage)
+    unreached = format_count(kpis.unreached, lang)
+    if summary.disclosure is not None:
+        exact, k = summary.disclosure.district, summary.disclosure.min_count
+        people = public_text(kpis.people, bool(exact["people"]), people, k)
+        split = bool(exact["people"] and exact["covered"])
+        coverage = public_text(0, split, coverage, k, count=False)
+        unreached = public_text(kpis.unreached, bool(exact["unreached"]), unreached, k)
     return [
         (t("kpi.organizations", lang), format_count(kpis.organizations, lang)),
         (t("kpi.stations", lang), format_count(kpis.stations, lang)),
-        (t("kpi.people", lang), format_count(kpis.people, lang)),
-        (t("kpi.coverage", lang), format_percent(kpis.coverage)),
-        (t("kpi.unreached", lang), format_count(kpis.unreached, lang)),
+        (t("kpi.people", lang), people),
+        (t("kpi.coverage", lang), coverage),
+        (t("kpi.unreached", lang), unreached),
         (funding_label, format_yuan(kpis.funding_yuan, lang)),
     ]
 
@@ -124,15 +136,15 @@ def _gap_page(ctx: _Context) -> PackPage:
     fig = _layout.new_page("a4")
     title = t("export.pack.gaps", lang)
     top = _page_header(fig, ctx, title)
-    table = summary.townships.sort_values(["unreached", "coverage"], ascending=[False, True])
+    table = gap_ranking(_shown_townships(summary))
     rows = [
         [
             str(rank),
             str(row["name"]),
-            format_number(row["people"]),
-            format_number(row["covered"]),
-            format_number(row["unreached"]),
-            format_percent(row["coverage"]),
+            _cell(row["people"], format_number),
+            _cell(row["covered"], format_number),
+            _cell(row["unreached"], format_number),
+            _cell(row["coverage"], format_percent),
             format_number(row["organizations"] + row["stations"]),
         ]
         for rank, (_, row) in enumerate(table.head(MAX_TABLE_ROWS).iterrows(), start=1)
@@ -147,6 +159,18 @@ def _gap_page(ctx: _Context) -> PackPage:
     return PackPage(title, fig)
 
 
+def _shown_townships(summary: Summary) -> pd.DataFrame:
+    """The township rows of the summary's edition: "<k" and "*" where the public one keeps them."""
+    if summary.disclosure is None:
+        return summary.townships
+    return public_townships(summary, summary.disclosure)
+
+
+def _cell(value: object, number: Callable[[float], str]) -> str:
+    """A number formatted, or the public edition's "<k" / "*" as it is."""
+    return value if isinstance(value, str) else number(float(value))  # type: ignore[arg-type]
+
+
 def _funding_page(ctx: _Context) -> PackPage:
     lang, summary = ctx.lang, ctx.summary
     fig = _layout.new_page("a4")
@@ -156,7 +180,8 @@ def _funding_page(ctx: _Context) -> PackPage:
     classes, labels = draw_funding_map(ax, ctx.layers, summary, lang=lang)
     finish_map(ax, ctx.layers, lang)
     fig.legend(
-        handles=class_legend_handles(classes, labels, lang), loc="lower left",
+        handles=class_legend_handles(classes, labels, lang, public=summary.public),
+        loc="lower left",
         bbox_to_anchor=(0.03, 0.055), ncol=3, fontsize=8, frameon=False,
         title=t("export.legend.funding", lang), title_fontsize=9, alignment="left",
     )  # fmt: skip
@@ -166,25 +191,42 @@ def _funding_page(ctx: _Context) -> PackPage:
 
 
 def _funding_rows(summary: Summary, lang: str) -> tuple[list[str], list[list[str]]]:
-    table = summary.townships.sort_values("funding_yuan", ascending=False, kind="stable")
+    order = summary.townships.sort_values("funding_yuan", ascending=False, kind="stable").index
+    if summary.disclosure is not None and not summary.disclosure.funding:
+        order = summary.townships.sort_values("projects_yuan", ascending=False).index
+    table = _shown_townships(summary).loc[order]
     headers = ["col.name", "col.unreached", "col.funding_share", "col.funding_yuan"]
     headers += ["col.projects_yuan", "export.col.difference"]
 
     def cells(name: str, row: pd.Series) -> list[str]:
-        diff = row["funding_yuan"] - row["projects_yuan"]
+        funding = row["funding_yuan"]
+        diff = PROTECTED if isinstance(funding, str) else _signed(funding - row["projects_yuan"])
         return [
             name,
-            format_number(row["unreached"]),
-            format_percent(row["funding_share"]),
-            format_number(row["funding_yuan"]),
+            _cell(row["unreached"], format_number),
+            _cell(row["funding_share"], format_percent),
+            _cell(funding, format_number),
             format_number(row["projects_yuan"]),
-            _signed(diff),
+            diff,
         ]
 
     rows = [cells(str(row["name"]), row) for _, row in table.head(MAX_TABLE_ROWS).iterrows()]
-    total = table[["unreached", "funding_share", "funding_yuan", "projects_yuan"]].sum()
-    rows.append(cells(t("export.total", lang), total))
+    rows.append(cells(t("export.total", lang), _funding_total(summary)))
     return [t(h, lang) for h in headers], rows
+
+
+def _funding_total(summary: Summary) -> pd.Series:
+    """The total row: the district's out-of-reach count as its edition shows it.
+
+    The allocation's total is the budget and its share 100 %, public either way.
+    """
+    columns = ["unreached", "funding_share", "funding_yuan", "projects_yuan"]
+    total = summary.townships[columns].sum().astype(object)
+    disclosure = summary.disclosure
+    if disclosure is not None and not disclosure.district["unreached"]:
+        value = float(total["unreached"])
+        total["unreached"] = public_text(value, False, "", disclosure.min_count)
+    return total
 
 
 def _changes_page(ctx: _Context, comparison: Comparison) -> PackPage:
@@ -339,6 +381,7 @@ def _cover_page(ctx: _Context, contents: list[str]) -> PackPage:
     if ds.warnings:
         status += t("export.pack.warnings", lang, n=len(ds.warnings))
     lines = [
+        _layout.edition_text(ctx.summary, lang),
         t("export.pack.date", lang, date=_layout.today_text(ctx.day, lang)),
         t("export.pack.status", lang, status=status),
         t("export.pack.source", lang, source=ds.metadata.get("source") or ds.name),
@@ -346,7 +389,9 @@ def _cover_page(ctx: _Context, contents: list[str]) -> PackPage:
     y = 0.54
     for line in lines:
         for part in wrap_text(line, 64):
-            fig.text(0.07, y, part, size=11.5, color=ALERT if ds.demo and line == lines[1] else INK)
+            alert = (ds.demo and line == lines[2]) or line == lines[0]
+            fig.text(0.07, y, part, size=11.5, color=ALERT if alert else INK,
+                     weight="bold" if line == lines[0] else "normal")  # fmt: skip
             y -= 0.04
     _contents(fig, contents, lang, top=min(y - 0.04, 0.38))
     _cover_outline(fig, ctx)
@@ -390,8 +435,7 @@ def _method_page(ctx: _Context) -> PackPage:
     headers += ["col.people", "col.coverage"]
     rows = [
         [g.display(lang), g.category or "", format_number(g.radius_m), f"{g.weight:g}",
-         format_number(summary.demand[g.code].sum()),
-         format_percent(_ratio(summary.covered[g.code].sum(), summary.demand[g.code].sum()))]
+         *_group_cells(summary, g.code)]
         for g in summary.groups
     ]  # fmt: skip
     fig.text(
@@ -407,8 +451,18 @@ def _method_page(ctx: _Context) -> PackPage:
     return PackPage(title, fig)
 
 
-def _ratio(part: float, whole: float) -> float | None:
-    return part / whole if whole else None
+def _group_cells(summary: Summary, code: str) -> list[str]:
+    """A group's district people and coverage, as the summary's edition shows them."""
+    people, covered = float(summary.demand[code].sum()), float(summary.covered[code].sum())
+    cells = [format_number(people), format_percent(covered / people if people else None)]
+    if summary.disclosure is None:
+        return cells
+    exact = summary.disclosure.district_groups.loc[code]
+    k = summary.disclosure.min_count
+    return [
+        public_text(people, bool(exact["people"]), cells[0], k),
+        public_text(0, bool(exact["people"] and exact["covered"]), cells[1], k, count=False),
+    ]
 
 
 def _provenance(ctx: _Context) -> list[str]:
@@ -456,13 +510,15 @@ def pack_pages(
     """Every page of the briefing pack, in order (the cover first).
 
     With ``comparison`` (this dataset against an earlier year) a "what changed" page comes
-    before the method page.
+    before the method page; not in the public edition (``summary.public``), whose rule
+    (``geo.privacy``) covers one year: two years' coverage could be differenced.
     """
     font = apply_cjk_font()
-    ctx = _Context(summary, project_layers(summary.dataset), lang, day, font, indicator)
+    layers = edition_layers(project_layers(summary.dataset), summary)
+    ctx = _Context(summary, layers, lang, day, font, indicator)
     body = [_overview_page(ctx), *_coverage_pages(ctx), _gap_page(ctx), _funding_page(ctx)]
     body.append(_funding_chart_page(ctx))
-    if comparison is not None:
+    if comparison is not None and not summary.public:
         body.append(_changes_page(ctx, comparison))
     body.append(_method_page(ctx))
     cover = _cover_page(ctx, [p.title for p in body])

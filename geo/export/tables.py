@@ -21,8 +21,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from geo.dataset import Dataset
-from geo.export.layout import today_text
-from geo.privacy import Disclosure, protect, public_groups, public_townships
+from geo.export.layout import edition_text, today_text
+from geo.privacy import gap_ranking, public_groups, public_townships
 from geo.selection import unreached_villages
 from geo.siting import SitingResult
 from geo.summary import Summary
@@ -33,7 +33,6 @@ __all__ = [
     "NUMBER_FORMATS",
     "ReportTable",
     "csv_bytes",
-    "edition_text",
     "funding_table",
     "gap_table",
     "group_table",
@@ -122,34 +121,32 @@ def _finish(frame: pd.DataFrame, sheet_key: str, lang: str) -> ReportTable:
     return ReportTable(t(sheet_key, lang), out, formats)
 
 
-def _townships(summary: Summary, disclosure: Disclosure | None) -> pd.DataFrame:
-    """The township rows, as the public sees them when ``disclosure`` is given."""
+def _townships(summary: Summary) -> pd.DataFrame:
+    """The township rows, as the public sees them in the public edition."""
+    disclosure = summary.disclosure
     rows = summary.townships if disclosure is None else public_townships(summary, disclosure)
     return rows.rename_axis("code").reset_index()
 
 
-def township_table(
-    summary: Summary, lang: str = "zh", disclosure: Disclosure | None = None
-) -> ReportTable:
+def township_table(summary: Summary, lang: str = "zh") -> ReportTable:
     """One row per township: sites, people, reach, quality shares, projects, recommendation.
 
-    With ``disclosure`` (``geo.privacy.protect``) the public version: small counts read "<k",
-    counts that would give one away by subtraction "*".
+    In the public edition (``geo.privacy.public_summary``) small counts read "<k", counts that
+    would give one away by subtraction "*".
     """
-    table = _townships(summary, disclosure)
+    table = _townships(summary)
     columns = ["code", "name", "organizations", "stations", "people", "covered", "unreached"]
     columns += ["coverage", "rated_share", "inspected_share", "projects", "projects_yuan"]
     columns += ["funding_score", "funding_share", "funding_yuan"]
     return _finish(table[columns], "export.sheet.townships", lang)
 
 
-def group_table(
-    summary: Summary, lang: str = "zh", disclosure: Disclosure | None = None
-) -> ReportTable:
+def group_table(summary: Summary, lang: str = "zh") -> ReportTable:
     """Township x group in long form: people, covered, out of reach and coverage per group.
 
-    With ``disclosure`` the public version, as :func:`township_table`.
+    The public edition as :func:`township_table`.
     """
+    disclosure = summary.disclosure
     names = summary.townships["name"]
     figures = {
         "people": summary.demand.astype(float),
@@ -176,32 +173,25 @@ def group_table(
 _GROUP_FIGURES = ("people", "covered", "unreached", "coverage")
 
 
-def gap_table(
-    summary: Summary, lang: str = "zh", disclosure: Disclosure | None = None
-) -> ReportTable:
+def gap_table(summary: Summary, lang: str = "zh") -> ReportTable:
     """Townships ranked by people out of reach (most first), with coverage and sites.
 
-    In the public version (``disclosure`` given) the townships whose figures are protected come
-    last in their own order: a rank between two shown figures would bound the hidden one.
+    In the public edition the townships whose figures are protected come last in their own
+    order: a rank between two shown figures would bound the hidden one.
     """
-    table = _townships(summary, disclosure)
-    keys = table[["unreached", "coverage"]].apply(pd.to_numeric, errors="coerce")
-    order = keys.sort_values(["unreached", "coverage"], ascending=[False, True], kind="stable")
-    table = table.loc[order.index]
+    table = gap_ranking(_townships(summary))
     table.insert(0, "rank", np.arange(1, len(table) + 1))
     columns = ["rank", "code", "name", "people", "covered", "unreached", "coverage"]
     columns += ["organizations", "stations"]
     return _finish(table[columns], "export.sheet.gaps", lang)
 
 
-def funding_table(
-    summary: Summary, lang: str = "zh", disclosure: Disclosure | None = None
-) -> ReportTable:
+def funding_table(summary: Summary, lang: str = "zh") -> ReportTable:
     """Recommended allocation next to the venture projects' actual amounts per township.
 
-    With ``disclosure`` the public version, as :func:`township_table`.
+    The public edition as :func:`township_table`.
     """
-    table = _townships(summary, disclosure)
+    table = _townships(summary)
     yuan = pd.to_numeric(table["funding_yuan"], errors="coerce")
     table["difference"] = (yuan - table["projects_yuan"]).astype(object).where(yuan.notna(), "*")
     columns = ["code", "name", "unreached", "funding_score", "funding_share", "funding_yuan"]
@@ -266,19 +256,15 @@ def unassigned_table(summary: Summary, lang: str = "zh") -> ReportTable:
 
 
 def unreached_table(
-    summary: Summary,
-    lang: str = "zh",
-    disclosure: Disclosure | None = None,
-    *,
-    township: str | None = None,
+    summary: Summary, lang: str = "zh", *, township: str | None = None
 ) -> ReportTable:
     """The villages out of reach per group, with the nearest serving site and its distance.
 
     One row per village and group, from ``geo.selection.unreached_villages`` (metres). The
-    public version (``disclosure`` given) leaves out the rows of small groups: a village name
-    with "<k" people out of reach would point at a household, as a point on the map would.
+    public edition leaves out the rows of small groups: a village name with "<k" people out
+    of reach would point at a household, as a point on the map would.
     """
-    hidden = None if disclosure is None else disclosure.hidden
+    hidden = None if summary.disclosure is None else summary.disclosure.hidden
     villages = unreached_villages(summary, township, hidden)
     labels = {g.code: g.display(lang) for g in summary.groups}
     table = pd.DataFrame(
@@ -309,24 +295,21 @@ def most_unreached(table: ReportTable, most: int) -> ReportTable:
     """
     if len(table.frame) <= most:
         return table
-    people = table.frame.iloc[:, _UNREACHED_PEOPLE].astype(float)
+    people = pd.to_numeric(table.frame.iloc[:, _UNREACHED_PEOPLE], errors="coerce")
     top = people.nlargest(most, keep="first").index
     return replace(table, frame=table.frame.loc[table.frame.index.isin(top)])
 
 
-def report_tables(
-    summary: Summary, lang: str = "zh", disclosure: Disclosure | None = None
-) -> list[ReportTable]:
-    """The tables of a report, in sheet order (public versions when ``disclosure`` is given).
+def report_tables(summary: Summary, lang: str = "zh") -> list[ReportTable]:
+    """The tables of a report, in sheet order (the public edition's for a public summary).
 
-    The public version leaves out the list of points in no township: each is one place.
+    The public edition leaves out the list of points in no township: each is one place.
     """
-    builders = (township_table, group_table, gap_table, unreached_table, funding_table)
-    tables = [build(summary, lang, disclosure) for build in builders]
-    tables.append(sites_table(summary, lang))
-    if disclosure is None:
-        tables.append(unassigned_table(summary, lang))
-    return tables
+    builders = [township_table, group_table, gap_table, unreached_table, funding_table]
+    builders.append(sites_table)
+    if not summary.public:
+        builders.append(unassigned_table)
+    return [build(summary, lang) for build in builders]
 
 
 def report_table(frame: pd.DataFrame, sheet: str) -> ReportTable:
@@ -374,19 +357,17 @@ def write_xlsx(
     *,
     lang: str = "zh",
     day: date | None = None,
-    public: bool = False,
 ) -> Path:
     """A sheet about the data (internal or public first), then every report table, one a sheet.
 
     Headers are bold on grey with the row frozen and an auto filter; every numeric column has
     an Excel number format (thousands separators, percentages with one decimal, yuan).
-    ``public`` writes the public version (``geo.privacy``).
+    A public summary (``geo.privacy.public_summary``) writes the public edition.
     """
     path = Path(path)
-    disclosure = protect(summary) if public else None
-    tables = report_tables(summary, lang, disclosure)
+    tables = report_tables(summary, lang)
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        about = inert_frame(_about_frame(summary.dataset, summary, lang, day, disclosure))
+        about = inert_frame(_about_frame(summary.dataset, summary, lang, day))
         about.to_excel(writer, sheet_name=t("export.pack.method", lang)[:31], index=False)
         _style_about(writer.sheets[t("export.pack.method", lang)[:31]])
         for table in tables:
@@ -424,7 +405,6 @@ def _about_frame(
     summary: Summary,
     lang: str,
     day: date | None,
-    disclosure: Disclosure | None = None,
 ) -> pd.DataFrame:
     status = (
         t("export.pack.status_demo", lang)
@@ -432,7 +412,7 @@ def _about_frame(
         else t("export.pack.status_real", lang, name=dataset.name)
     )
     rows = [
-        (t("export.about.edition", lang), edition_text(disclosure, dataset.min_count, lang)),
+        (t("export.about.edition", lang), edition_text(summary, lang)),
         (t("data.loaded", lang), dataset.name),
         (t("export.about.status", lang), status),
         (t("data.source", lang), str(dataset.metadata.get("source") or dataset.name)),
@@ -444,19 +424,6 @@ def _about_frame(
         for g in summary.groups
     ]
     return pd.DataFrame(rows, columns=[t("export.about.item", lang), t("export.about.value", lang)])
-
-
-def edition_text(disclosure: Disclosure | None, min_count: int, lang: str = "zh") -> str:
-    """The edition for a cover or first sheet: 内部 (every count) or 公开 (small counts kept).
-
-    Examples
-    --------
-    >>> edition_text(None, 5)
-    '内部（含全部数字，勿外传）'
-    """
-    if disclosure is None:
-        return t("export.edition.internal", lang)
-    return t("export.edition.public", lang, k=min_count, top=min_count - 1)
 
 
 def _style_about(sheet: Worksheet) -> None:

@@ -144,7 +144,12 @@ def _add_legend(fmap: folium.Map, comparison: Comparison, missing: bool, view: M
     lang = view.lang
     swatches = list(zip(change_legend_labels(lang), CHANGE_COLOURS, strict=True))
     if missing:
-        swatches.append((t("compare.legend.one_year", lang), NO_DATA_COLOUR))
+        key = (
+            "compare.legend.one_year_or_protected"
+            if comparison.new.public
+            else "compare.legend.one_year"
+        )
+        swatches.append((t(key, lang), NO_DATA_COLOUR))
     symbols: list[tuple[str, str, str, int]] = []
     if view.show_sites:
         symbols = [

@@ -42,7 +42,7 @@ from geo.maps.webmap import (
     style_index,
     to_display_datum,
 )
-from geo.privacy import PROTECTED, Disclosure, indicator_shown, protect
+from geo.privacy import Disclosure, indicator_shown, indicator_texts
 from geo.selection import filter_sites, site_catchment_radii, unreached_points
 from geo.summary import Summary
 from geo.text.i18n import format_count, t
@@ -121,9 +121,6 @@ class MapView:
         Fill opacity of the choropleth (lighter where points must stand out on it).
     asset_base
         Where the browser finds ``leaflet.js``/``leaflet.css`` (see ``geo.maps.webmap.new_map``).
-    public
-        The public view (``geo.privacy``): protected township values read "*" in the
-        tooltips, and villages are drawn without their small groups.
     breaks
         The class breaks of the choropleth; None: the indicator's default (fixed classes for
         shares, natural breaks for the rest; see ``geo.indicators.classify_indicator``).
@@ -145,7 +142,6 @@ class MapView:
     site_scale: float = 1.0
     township_opacity: float = 0.85
     asset_base: str = "leaflet/"
-    public: bool = False
     breaks: Scheme | None = None
 
     @property
@@ -232,7 +228,9 @@ def build_map(summary: Summary, view: MapView) -> folium.Map:
         legend_px=15 * view.font_px,
     )
     add_basemap(fmap, view.basemap, tianditu_key=view.tianditu_key, lang=view.lang)
-    disclosure = protect(summary) if view.public else None
+    # the public edition (geo.privacy.public_summary): protected township values read "*" in
+    # the tooltips, and villages are drawn without their small groups
+    disclosure = summary.disclosure
     classes = _classify(summary, view, disclosure)
     _add_townships(fmap, summary, drawn, classes, view, disclosure)
     sites = _visible_sites(summary, view)
@@ -318,8 +316,7 @@ def _add_townships(
     name = indicator_name(view.indicator, view.lang)
     values = [format_indicator_value(view.indicator, v, view.lang) for v in classes.values]
     if disclosure is not None:
-        shown = indicator_shown(disclosure, view.indicator).reindex(table.index)
-        values = [v if ok else PROTECTED for v, ok in zip(values, shown, strict=True)]
+        values = list(indicator_texts(summary, view.indicator, view.lang).reindex(table.index))
     selected = table.index == view.township
     styles, index = style_index(
         [
@@ -503,7 +500,7 @@ def _add_legend(
         )
     )
     if classes.has_missing:
-        missing = "legend.no_data_or_protected" if view.public else "legend.no_data"
+        missing = "legend.no_data_or_protected" if summary.public else "legend.no_data"
         swatches.append((t(missing, lang), "#d9d9d9"))
     symbols: list[tuple[str, str, str, int]] = []
     if view.show_sites and view.colour_by_category:
