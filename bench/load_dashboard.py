@@ -104,10 +104,11 @@ def _checked(run: Run, page: str) -> Run:
 
 async def _download(session: Session, button: Element, done: Walk) -> bytes | None:
     """The file behind ``button``, clicked up to three times while the link was gone
-    (None when it never came).
+    (None when it never came); every 404 is counted.
 
-    Streamlit deletes a file made on a click once two script runs of *any* session have
-    finished before it was fetched; under load that can happen before the fetch.
+    Streamlit alone deletes a file made on a click once two script runs of *any* session have
+    finished, which under load came before the fetch; ``dashboard.downloads.deferred_button``
+    keeps it for the session, so a 404 here is a regression.
     """
     for _ in range(3):
         try:

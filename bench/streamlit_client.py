@@ -167,24 +167,31 @@ class Session:
 
     async def download(self, button: Element) -> bytes:
         """The file behind a download button (a deferred one is made now, as on a click)."""
-        url = button.proto.url
-        if button.proto.deferred_file_id:
-            message = BackMsg()
-            request = message.backend_operation_request
-            request.request_id = uuid.uuid4().hex
-            request.session_id = self.session_id
-            request.deferred_file.file_id = button.proto.deferred_file_id
-            await self._connection.send(message.SerializeToString())
-            while True:
-                reply = await self._receive()
-                response = reply.backend_operation_response
-                if reply.WhichOneof("type") == "backend_operation_response" and (
-                    response.request_id == request.request_id
-                ):
-                    if response.error_msg:
-                        raise ServerError(f"{button.label}: {response.error_msg}")
-                    url = response.deferred_file.url
-                    break
+        return await self.fetch(await self.file_url(button))
+
+    async def file_url(self, button: Element) -> str:
+        """The address of the file behind a download button; a deferred file is made now, as
+        on a click, and the address is what the browser is then sent to fetch."""
+        if not button.proto.deferred_file_id:
+            return str(button.proto.url)
+        message = BackMsg()
+        request = message.backend_operation_request
+        request.request_id = uuid.uuid4().hex
+        request.session_id = self.session_id
+        request.deferred_file.file_id = button.proto.deferred_file_id
+        await self._connection.send(message.SerializeToString())
+        while True:
+            reply = await self._receive()
+            response = reply.backend_operation_response
+            if reply.WhichOneof("type") == "backend_operation_response" and (
+                response.request_id == request.request_id
+            ):
+                if response.error_msg:
+                    raise ServerError(f"{button.label}: {response.error_msg}")
+                return str(response.deferred_file.url)
+
+    async def fetch(self, url: str) -> bytes:
+        """GET a file the server serves (``urllib.error.HTTPError`` when it answers an error)."""
         return await asyncio.to_thread(self._http, "GET", url, None, {})
 
     async def upload(self, files: Sequence[tuple[str, bytes]]) -> list[Upload]:

@@ -6,9 +6,11 @@ figure comes from geo/ through the cached wrappers in ``dashboard.loader``.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import streamlit as st
 
-from dashboard import banner, loader, source, state, widgets
+from dashboard import auth, banner, loader, source, state, widgets
 from dashboard.views import briefing as deck
 from dashboard.views import compare, coverage, data, funding, overview, siting
 from geo.errors import DatasetError
@@ -53,6 +55,25 @@ def _forward(pages: dict[str, st.Page]) -> None:
     st.switch_page(target, query_params=st.query_params.to_dict())
 
 
+def _pages(lang: str, hidden: Collection[str]) -> list[st.Page]:
+    """The router, then every page not hidden, each at its own URL (/overview, /coverage, ...).
+
+    The root is a hidden page that forwards to the page ?page=NAME asks for (the overview when
+    none), keeping the other parameters. Were the overview the default page, /overview itself
+    would be "not found".
+    """
+    pages = {
+        name: st.Page(func, title=t(f"page.{name}", lang), icon=icon, url_path=name)
+        for name, func, icon in PAGES
+        if name not in hidden
+    }
+    router = st.Page(
+        lambda: _forward(pages), title=t("app.title", lang), url_path="", default=True,
+        visibility="hidden",
+    )  # fmt: skip
+    return [router, *pages.values()]
+
+
 def main() -> None:
     """Configure the page, then run the page the URL asks for."""
     st.set_page_config(
@@ -63,6 +84,12 @@ def main() -> None:
     )
     lang, briefing = state.lang(), state.briefing()
     widgets.apply_styles(briefing=briefing)
+    store, store_error = source.open_office_store()
+    if auth.gate(store, store_error, lang) is None:
+        # The login page instead of any page; the navigation keeps the URL asked for (/data),
+        # which the login then opens.
+        st.navigation(_pages(lang, hidden=()), position="hidden")
+        return
     try:
         current = source.resolve()
     except (DatasetError, StoreError) as error:
@@ -70,19 +97,7 @@ def main() -> None:
         return
     # the public view has no planner's tools: no siting (villages by name and count), no data
     hidden = PLANNER_PAGES if state.public_view() else ()
-    pages = {
-        name: st.Page(func, title=t(f"page.{name}", lang), icon=icon, url_path=name)
-        for name, func, icon in PAGES
-        if name not in hidden
-    }
-    # Every page keeps its own URL (/overview, /coverage, ...): the root is a hidden page that
-    # forwards to the page ?page=NAME asks for (the overview when none), keeping the other
-    # parameters. Were the overview the default page, /overview itself would be "not found".
-    router = st.Page(
-        lambda: _forward(pages), title=t("app.title", lang), url_path="", default=True,
-        visibility="hidden",
-    )  # fmt: skip
-    page = st.navigation([router, *pages.values()], position="hidden" if briefing else "sidebar")
+    page = st.navigation(_pages(lang, hidden=hidden), position="hidden" if briefing else "sidebar")
     if briefing:
         deck.render()
         banner.briefing(current, lang)

@@ -1,7 +1,8 @@
 """Download buttons for the view on the page: map (PNG/PDF), briefing pack, tables, HTML map.
 
 Files are made only when a button is clicked (Streamlit runs the callable then, on its own
-thread), so the buttons cost nothing on a rerun.
+thread), so the buttons cost nothing on a rerun; :func:`deferred_button` keeps such a file
+until the browser has fetched it, which Streamlit alone does not (see there).
 """
 
 from __future__ import annotations
@@ -11,9 +12,12 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from functools import partial
-from typing import Final
+from typing import Any, Final
 
 import streamlit as st
+from streamlit import runtime
+from streamlit.delta_generator import DeltaGenerator
+from streamlit.runtime.scriptrunner import ScriptRunContext, add_script_run_ctx, get_script_run_ctx
 
 from dashboard import state
 from geo.cli.export import ExportOptions, export_bytes
@@ -38,6 +42,93 @@ _BUTTONS: Final = (
     ),
     ("export.ui.html", "html", ".html", "export.file.html", "text/html"),
 )
+
+
+def deferred_button(
+    label: str,
+    make: Callable[[], bytes],
+    *,
+    file_name: str,
+    mime: str,
+    key: str,
+    where: DeltaGenerator | None = None,
+    **options: Any,
+) -> None:
+    """A download button whose file is made by ``make`` only when it is clicked.
+
+    Streamlit stores a file made on a click with no session referring to it, and the end of
+    any two script runs, of any session, deletes such a file: on a busy server that happens
+    before the browser's request for it arrives, and the click gets "404 not found". Here the
+    file is also registered for the session that clicked, as a file its page shows is, so it
+    stays until that session's next run (the click itself reruns nothing).
+
+    Parameters
+    ----------
+    label
+        The button's text.
+    make
+        Makes the file's bytes (on Streamlit's thread for deferred files, without a script
+        context: no ``st`` calls).
+    file_name, mime
+        The saved file's name and MIME type.
+    key
+        The button's key, unique on the page.
+    where
+        The container (a column, say) to put the button in; the page when None.
+    **options
+        More ``st.download_button`` options (``icon``, ``width``, ...).
+    """
+    session = get_script_run_ctx(suppress_warning=True)
+    target = st if where is None else where
+    target.download_button(
+        label,
+        data=partial(_made_and_kept, make, session, mime, file_name, key),
+        file_name=file_name,
+        mime=mime,
+        key=key,
+        on_click="ignore",  # a rerun of the session would release the file at once
+        **options,
+    )
+
+
+def _made_and_kept(
+    make: Callable[[], bytes],
+    session: ScriptRunContext | None,
+    mime: str,
+    file_name: str,
+    slot: str,
+) -> bytes:
+    """``make()``'s bytes, registered for ``session`` first (see :func:`deferred_button`)."""
+    data = make()
+    if session is not None and runtime.exists():
+        _keep_for_session(session, data, mime, file_name, slot)
+    return data
+
+
+def _keep_for_session(
+    session: ScriptRunContext, data: bytes, mime: str, file_name: str, slot: str
+) -> None:
+    """Register ``data`` as a file of ``session`` at the coordinate ``slot``.
+
+    The same bytes, type and name give the same file as the one Streamlit stores for the
+    click, so this reference keeps that file. Streamlit's media manager takes the session
+    from the calling thread's script context, hence the short thread that carries it.
+    """
+    server = runtime.get_instance()
+    if not server.is_active_session(session.session_id):
+        return  # the tab is gone: nobody will fetch the file
+    files = server.media_file_mgr
+    register = threading.Thread(
+        target=files.add,
+        args=(data, mime, f"download:{slot}", file_name, True),
+        name="download-keep",
+    )
+    add_script_run_ctx(register, session)
+    register.start()
+    register.join()
+    if not server.is_active_session(session.session_id):
+        # the tab closed meanwhile and its references may be cleared already: hold nothing
+        files.clear_session_refs(session.session_id)
 
 
 @st.cache_resource(show_spinner=False)
@@ -118,13 +209,13 @@ def export_buttons(
             st.info(t("export.ui.font_wait", lang), icon=":material/hourglass_top:")
         columns = st.columns(len(_BUTTONS))
         for column, (label, what, extension, name, mime) in zip(columns, _BUTTONS, strict=True):
-            column.download_button(
+            deferred_button(
                 t(label, lang),
-                data=partial(_file_bytes, summary, what, extension, previous, options),
+                partial(_file_bytes, summary, what, extension, previous, options),
                 file_name=f"{district}_{t(name, lang)}_{stamp}{extension}",
                 mime=mime,
                 key=f"{key}_export_{what}{extension}",
-                on_click="ignore",
+                where=column,
                 width="stretch",
             )
 
@@ -133,9 +224,9 @@ def township_sheet_button(summary: Summary, township: str, name: str, *, lang: s
     """A download button for the township's one-page sheet (A4 PDF)."""
     _prepare_font()
     stamp = date.today().isoformat()
-    st.download_button(
+    deferred_button(
         t("export.ui.township", lang),
-        data=partial(
+        partial(
             export_bytes,
             summary,
             "township",
@@ -145,6 +236,5 @@ def township_sheet_button(summary: Summary, township: str, name: str, *, lang: s
         file_name=f"{name}_{t('export.file.township', lang)}_{stamp}.pdf",
         mime="application/pdf",
         key=f"township_sheet_{township}",
-        on_click="ignore",
         icon=":material/picture_as_pdf:",
     )

@@ -48,13 +48,17 @@ def is_local(url: str) -> bool:
 
 @contextmanager
 def serve_dashboard(
-    *, log: Path | None = None, timeout_s: float = 60, env: Mapping[str, str] | None = None
+    *,
+    log: Path | None = None,
+    timeout_s: float = 60,
+    env: Mapping[str, str] | None = None,
+    options: Sequence[str] = (),
 ) -> Iterator[str]:
     """Run ``streamlit run dashboard/app.py`` on a free port; yield its URL once it answers.
 
     See :func:`dashboard_process` for the parameters.
     """
-    with dashboard_process(log=log, timeout_s=timeout_s, env=env) as (url, _):
+    with dashboard_process(log=log, timeout_s=timeout_s, env=env, options=options) as (url, _):
         yield url
 
 
@@ -78,7 +82,8 @@ def dashboard_process(
     env
         Extra environment variables for the server (``ATLAS_DATA``, ``ATLAS_STORE``, ...).
     options
-        More ``streamlit run`` options, e.g. ``("--server.disconnectedSessionTTL", "2")``.
+        More ``streamlit run`` options, e.g. ``("--server.disconnectedSessionTTL", "2")`` or
+        ``["--secrets.files", "path/to/secrets.toml"]``.
     app
         The app to run (another checkout's, for a before/after); it runs in its repository.
     """

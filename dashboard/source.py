@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from dashboard import loader
+from dashboard import auth, loader
 from geo.dataset import Dataset
 from geo.io.store import Store, StoreError, VersionInfo, is_store_reference, store_url
 
@@ -100,7 +100,7 @@ def resolve() -> Current:
         A store that cannot be opened when what is shown depends on it.
     """
     configured = loader.configured_source()
-    store, store_error = _open_store()
+    store, store_error = open_office_store()
     folder_mode = configured is not None and not is_store_reference(configured)
     if store is None and not folder_mode:
         raise store_error  # type: ignore[misc]  # one of the two is set
@@ -127,7 +127,8 @@ def resolve() -> Current:
     return cur
 
 
-def _open_store() -> tuple[Store | None, StoreError | None]:
+def open_office_store() -> tuple[Store | None, StoreError | None]:
+    """The office's store, or why it cannot be opened."""
     try:
         return loader.office_store(store_url(loader.configured_store())), None
     except StoreError as error:
@@ -144,8 +145,10 @@ def _base_version(store: Store, configured: str | None) -> VersionInfo | None:
 
 
 def _read_link_once(store: Store, base: VersionInfo | None) -> None:
-    """On a session's first run, pin the version ``?v=`` names when it is not the base one."""
-    if LINK_READ_KEY in st.session_state:
+    """On a session's first run, pin the version ``?v=`` names when it is not the base one.
+
+    Viewers see the base version only: a link to another is ignored for them."""
+    if LINK_READ_KEY in st.session_state or not auth.can("planner"):
         return
     st.session_state[LINK_READ_KEY] = True
     wanted = st.query_params.get(VERSION_PARAM, "")
@@ -169,7 +172,7 @@ def _read_link_once(store: Store, base: VersionInfo | None) -> None:
 def _pinned_version(store: Store, base: VersionInfo | None) -> VersionInfo | None:
     """The version this session pinned, while it still differs from the base one."""
     wanted = st.session_state.get(PIN_KEY)
-    if wanted is None:
+    if wanted is None or not auth.can("planner"):
         return None
     if base is not None and wanted == base.id:
         unpin()  # the preview was published: follow the published version from now on

@@ -20,7 +20,7 @@ from typing import TypeVar
 
 import streamlit as st
 
-from dashboard import loader, source
+from dashboard import auth, loader, source
 from dashboard.loader import ViewParameters
 from dashboard.source import Current
 from geo.compare import Comparison, shared_groups
@@ -59,8 +59,18 @@ def public_view() -> bool:
     """Whether this session sees the public edition: small counts kept private (geo.privacy).
 
     The one place that decides; every page, table, tooltip and download follows it through
-    :func:`summary`. For now: ``?view=public`` in the URL, kept for the session once seen (a
-    page change cannot drop it). Planners see the internal edition, every count.
+    :func:`summary`: ``?view=public`` in the URL, kept for the session once seen (a
+    page change cannot drop it), and always for viewers and anonymous visitors
+    (:func:`dashboard.auth.public`). Planners see the internal edition, every count.
+    """
+    return public_asked() or auth.public()
+
+
+def public_asked() -> bool:
+    """Whether the URL asked for the public view (``?view=public``), kept for the session.
+
+    Only this is written back to the URL: the public view a viewer's role imposes is not, so a
+    planner who logs in later in the same tab sees every count.
     """
     if not st.session_state.get(PUBLIC_KEY):
         st.session_state[PUBLIC_KEY] = st.query_params.get("view") == "public"
@@ -209,7 +219,7 @@ def sync_url(page: str) -> None:
     sync_param("radius", ",".join(f"{c}:{radii[c]:g}" for c in dataset.group_codes if c in radii))
     indicator = selected_indicator()
     sync_param("indicator", None if indicator == CHOROPLETH_INDICATORS[0] else indicator)
-    sync_param("view", "public" if public_view() else None)
+    sync_param("view", "public" if public_asked() else None)
 
 
 def previous_source() -> Callable[[], Dataset] | None:

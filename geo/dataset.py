@@ -163,14 +163,17 @@ def serves_any(groups: pd.Series, codes: Iterable[str]) -> np.ndarray:
     [True, False, False]
     """
     wanted = set(codes)
-    return np.fromiter(
-        (
-            isinstance(gs, tuple | list | set | frozenset) and not wanted.isdisjoint(gs)
-            for gs in groups
-        ),
-        dtype=bool,
-        count=len(groups),
-    )
+
+    def serves(gs: object) -> bool:
+        return isinstance(gs, tuple | list | set | frozenset) and not wanted.isdisjoint(gs)
+
+    try:
+        # the same few combinations of groups on thousands of sites: each is looked at once
+        positions, distinct = pd.factorize(groups, use_na_sentinel=False)
+    except TypeError:  # lists or sets, which cannot be hashed
+        return np.fromiter(map(serves, groups), dtype=bool, count=len(groups))
+    answers = np.fromiter(map(serves, distinct), dtype=bool, count=len(distinct))
+    return answers[positions]
 
 
 def project_serves(groups: pd.Series, codes: Iterable[str]) -> np.ndarray:

@@ -13,7 +13,6 @@ import warnings
 from dataclasses import dataclass
 from typing import Final, Literal
 
-import mapclassify
 import numpy as np
 import pandas as pd
 
@@ -178,6 +177,10 @@ def _palette(name: str, k: int) -> list[str]:
 
 
 def _upper_bounds(values: np.ndarray, k: int, scheme: Scheme) -> np.ndarray:
+    # imported here: mapclassify brings scipy.stats, scikit-learn and matplotlib, 1.5 s of CPU
+    # that a command printing no map (summary, validate) would pay at every start
+    import mapclassify
+
     if k == 1:
         return np.array([values.max()])
     if scheme == "quantiles":

@@ -193,7 +193,7 @@ class _Cells:
         for code in hidden.columns:
             rows = hidden[code].to_numpy(bool)
             known = reached[code].notna().to_numpy(bool)[rows]
-            within = reached[code].eq(True).to_numpy(bool)[rows]
+            within = reached[code].eq(True).to_numpy(bool, na_value=False)[rows]
             counts = demand[code].to_numpy(float)[rows]
             for place, value, has, how in zip(town[rows], counts, known, within, strict=True):
                 cell = (float(value), bool(how) if has else None)

@@ -178,3 +178,19 @@ def test_the_overview_offers_data_driven_breaks_for_shares() -> None:
     assert not app.exception
     app.selectbox(key="indicator").set_value("unreached").run()
     assert not any(s.key == "breaks" for s in app.selectbox)
+
+
+def test_the_ranking_of_many_townships_shows_both_ends_only() -> None:
+    import numpy as np
+    import pandas as pd
+
+    from dashboard.views.overview import RANKED_AT_EACH_END, _ranked_rows
+
+    few = pd.Series([0.3, 0.1, 0.2], index=["a", "b", "c"])
+    assert list(_ranked_rows(few)) == ["a", "b", "c"]
+    many = pd.Series(np.arange(100, dtype=float)[::-1], index=[f"t{i}" for i in range(100)])
+    many.iloc[0] = np.nan  # no value: ranked lowest, as the chart draws it
+    shown = list(_ranked_rows(many))
+    assert len(shown) == 2 * RANKED_AT_EACH_END
+    assert shown[0] == "t0" and shown[1] == "t99"  # the lowest first
+    assert shown[-1] == "t1"  # the highest (98) last

@@ -105,3 +105,22 @@ def test_the_unreached_villages_sheet(summary: Summary, workbook: Path) -> None:
     assert sheet["乡镇"].iloc[-1] == "不在任何乡镇内"
     book = openpyxl.load_workbook(workbook)["未覆盖村居"]
     assert book.cell(2, 7).number_format == "#,##0"
+
+
+def test_most_unreached_keeps_the_rows_with_most_people_in_their_order() -> None:
+    import pandas as pd
+
+    from geo.export.tables import ReportTable, most_unreached
+
+    frame = pd.DataFrame(
+        {
+            "乡镇": ["a", "a", "b", "b"],
+            "编号": ["1", "2", "3", "4"],
+            "村居": ["x", "y", "z", "w"],
+            "群体": ["g"] * 4,
+            "未覆盖": [5.0, 9.0, 1.0, 7.0],
+        }
+    )
+    table = ReportTable("s", frame, ("@",) * 5)
+    assert most_unreached(table, 10) is table
+    assert most_unreached(table, 2).frame["编号"].tolist() == ["2", "4"]

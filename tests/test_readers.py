@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from shapely.geometry import box
 
 from geo.errors import DatasetError
+from geo.io import readers
 from geo.io.readers import find_layer_file, normalize_name, read_layer, read_table
 
 CHINESE_CSV = "编号,名称,经度\n001,顺河街道社工站,118.35\n002,豫新街道妇女之家,118.31\n"
@@ -282,3 +283,57 @@ def test_shapefile_parts_outside_a_zip_are_not_accepted(tmp_path: Path) -> None:
 )
 def test_normalize_name(written: str, key: str) -> None:
     assert normalize_name(written) == key
+
+
+def _random_csv(rng: np.random.Generator) -> str:
+    """A small CSV of plain, blank, short and long rows, as offices' files come."""
+    width = int(rng.integers(1, 5))
+    sep = str(rng.choice([",", "\t", ";"]))
+    cells = ["", " ", "a", "中文", "\u3000", "x y", "NA", "null", "1.5", "#", "nan", "-"]
+    names = ["c0", "c1", "c2", "c3", " ", "中", "c0"]
+    header = sep.join(str(rng.choice(names)) for _ in range(width))
+    rows = []
+    for _ in range(int(rng.integers(0, 7))):
+        count = int(rng.choice([0, width, width, width, width - 1, width + 1]))
+        rows.append(sep.join(str(rng.choice(cells)) for _ in range(max(count, 0))))
+    end = str(rng.choice(["\n", "\r\n", ""]))
+    newline = "\r\n" if end == "\r\n" else "\n"
+    return header + newline + newline.join(rows) + end
+
+
+def test_the_arrow_reader_reads_plain_csvs_as_pandas_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The quick path (Arrow) gives the same frame, row numbers and problems as pandas."""
+    rng = np.random.default_rng(15)
+    texts = [_random_csv(rng) for _ in range(600)]
+
+    def read(text: str) -> tuple[object, ...]:
+        try:
+            frame = readers._parse_csv("f.csv", text)
+        except DatasetError as error:
+            return ("error", [p.code for p in error.problems])
+        problems = [(p.code, p.row, p.params) for p in frame.attrs["problems"]]
+        cells = (list(frame.columns), list(frame.index), frame.to_numpy().tolist())
+        return (cells, [str(d) for d in frame.dtypes], problems)
+
+    def quick_path(text: str) -> bool:
+        sep = readers._sniff_delimiter(text)
+        lines = readers._plain_lines(text, sep)
+        return lines is not None and readers._read_plain_csv(lines, sep) is not None
+
+    assert sum(map(quick_path, texts)) > 30  # Arrow read a good many of them
+    quick = [read(text) for text in texts]
+    monkeypatch.setattr(readers, "_read_plain_csv", lambda *_: None)
+    assert quick == [read(text) for text in texts]
+
+
+def test_short_rows_are_counted_by_numpy_as_by_the_csv_module() -> None:
+    rng = np.random.default_rng(16)
+    for _ in range(300):
+        text = _random_csv(rng).replace(";", ",").replace("\t", ",")
+        frame = readers._parse_csv("f.csv", text)
+        lines = readers._plain_lines(text, ",")
+        if lines is None or "extra_cells" in {p.code for p in frame.attrs["problems"]}:
+            continue
+        quick = readers._short_plain_rows("f.csv", lines, ",", frame)
+        slow = readers._short_quoted_rows("f.csv", text, ",", frame)
+        assert [(p.row, p.params) for p in quick] == [(p.row, p.params) for p in slow], text

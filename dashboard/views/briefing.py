@@ -402,7 +402,7 @@ def _navigation(slide: int, lang: str) -> None:
         for n in range(1, SLIDES + 1)
     )
     kept = {"lang": "en"} if lang == "en" else {}
-    if state.public_view():  # a new session from this link must stay in the public view
+    if state.public_asked():  # a new session from this link must stay in the public view
         kept["view"] = "public"
     exit_link = "./?" + urlencode(kept) if kept else "./"
     links.markdown(

@@ -11,13 +11,20 @@ import streamlit as st
 from dashboard import access_layer, downloads, loader, state, widgets
 from dashboard.loader import ViewParameters
 from geo.dataset import Dataset
-from geo.export.tables import csv_bytes, gap_table, unreached_table, xlsx_bytes
+from geo.export.tables import (
+    csv_bytes,
+    gap_table,
+    most_unreached,
+    unreached_table,
+    xlsx_bytes,
+)
 from geo.maps.views import MapView
 from geo.selection import TownshipDetail, township_detail
 from geo.summary import Summary
 from geo.text.i18n import format_count, format_percent, format_yuan, t
 
 MAP_KEY = "coverage_map"
+SHOWN_UNREACHED = 1000
 
 
 def _site_filters(
@@ -160,30 +167,36 @@ def _detail(detail: TownshipDetail, lang: str, dataset: Dataset) -> None:
 def _unreached_list(summary: Summary, township: str | None, name: str, lang: str) -> None:
     """The villages out of reach (of the township, or the district), sortable, downloadable."""
     st.subheader(t("coverage.unreached_list", lang, where=name))
+    # a province's list runs to tens of thousands of rows (12 MB sent at every filter
+    # change): the screen shows the rows with the most people, the downloads every row
     table = unreached_table(summary, lang, township=township)
     if table.frame.empty:
         st.caption(t("coverage.unreached_none", lang))
         return
     st.caption(t("coverage.unreached_help", lang))
-    widgets.show_report_table(table, max_rows=12)
+    shown = most_unreached(table, SHOWN_UNREACHED)
+    widgets.show_report_table(shown, max_rows=12)
+    if len(table.frame) > len(shown.frame):
+        count = format_count(len(table.frame), lang)
+        st.caption(t("coverage.unreached_cut", lang, shown=len(shown.frame), n=count))
     stem = f"{table.sheet}_{name}_{date.today().isoformat()}"
     left, right, _ = st.columns([1, 1, 3])
-    left.download_button(
+    downloads.deferred_button(
         t("coverage.download_csv", lang),
         partial(csv_bytes, table),
         file_name=f"{stem}.csv",
         mime="text/csv",
         key="unreached_csv",
-        on_click="ignore",
+        where=left,
         icon=":material/download:",
     )
-    right.download_button(
+    downloads.deferred_button(
         t("coverage.download_xlsx", lang),
         partial(xlsx_bytes, table),
         file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="unreached_xlsx",
-        on_click="ignore",
+        where=right,
         icon=":material/download:",
     )
 

@@ -16,8 +16,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import banner, loader, source, state, widgets
+from dashboard import auth, banner, downloads, loader, source, state, widgets
 from dashboard.source import Current
+from dashboard.views import accounts
 from geo.dataset import Dataset
 from geo.errors import DatasetError, Problem
 from geo.io.config import FILE as CONFIG_FILE
@@ -156,7 +157,7 @@ def _versions(cur: Current, store: Store, actor: str, lang: str) -> None:
     published = next(
         (v for v in versions if v.dataset == chosen.dataset and v.status == "published"), None
     )
-    preview, publish, download = st.columns(3)
+    preview, publish, archive, download = st.columns(4)
     preview.button(
         t("data.preview", lang),
         disabled=chosen.id == shown,
@@ -166,22 +167,33 @@ def _versions(cur: Current, store: Store, actor: str, lang: str) -> None:
         width="stretch",
     )
     rollback = published is not None and chosen.id < published.id
+    needed = "admin" if rollback else "planner"
     publish.button(
         t("data.rollback" if rollback else "data.publish", lang),
         type="primary",
-        disabled=chosen.status == "published" or not actor,
-        help=None if actor else t("data.actor_needed", lang),
+        disabled=chosen.status == "published" or not actor or not auth.can(needed),
+        help=_why_not(actor, needed, lang),
         on_click=_publish,
         args=(store, chosen.id, published.id if published else None, actor, lang),
         key="version_publish",
         width="stretch",
     )
-    download.download_button(
+    archive.button(
+        t("data.archive", lang),
+        disabled=chosen.status == "published" or not actor or not auth.can("admin"),
+        help=_why_not(actor, "admin", lang),
+        on_click=_archive,
+        args=(store, chosen.id, actor, lang),
+        key="version_archive",
+        width="stretch",
+    )
+    downloads.deferred_button(
         t("data.download_zip", lang),
-        data=lambda: loader.version_zip(store, chosen.id, chosen.content_hash),
+        lambda: loader.version_zip(store, chosen.id, chosen.content_hash),
         file_name=f"{chosen.dataset}-v{chosen.id}.zip",
         mime="application/zip",
         key="version_download",
+        where=download,
         width="stretch",
     )
     if loader.configured_source() is not None:
@@ -210,10 +222,22 @@ def _preview(version_id: int, base_id: int | None) -> None:
         source.pin(version_id)
 
 
+def _why_not(actor: str, needed: str, lang: str) -> str | None:
+    """Why a button is greyed out: a role too low, or no name given (the open atlas)."""
+    if not auth.can(needed):
+        return t("auth.needs", lang, role=t(f"role.{needed}", lang))
+    return None if actor else t("data.actor_needed", lang)
+
+
 def _publish(store: Store, version_id: int, expected: int | None, actor: str, lang: str) -> None:
     """Publish ``version_id`` if the published version is still ``expected``, the one the
-    person saw when they clicked (callback arguments are bound when the page was drawn)."""
+    person saw when they clicked (callback arguments are bound when the page was drawn).
+
+    Moving back to an older version is a roll-back, which only an admin may do; the role is
+    checked here, where the store is written, not only by greying out the button."""
     try:
+        rollback = expected is not None and version_id < expected
+        auth.require("admin" if rollback else "planner", store)
         info = store.publish(version_id, by=actor, expected=expected)
     except PublishConflictError as error:
         st.session_state[MESSAGE_KEY] = ("error", error.message(lang))
@@ -223,6 +247,18 @@ def _publish(store: Store, version_id: int, expected: int | None, actor: str, la
         return
     source.unpin()
     text = t("data.published", lang, name=banner.version_name(info, lang))
+    st.session_state[MESSAGE_KEY] = ("success", text)
+
+
+def _archive(store: Store, version_id: int, actor: str, lang: str) -> None:
+    """Remove the data of an unpublished version (admins only; its record stays)."""
+    try:
+        auth.require("admin", store)
+        info = store.archive(version_id, by=actor)
+    except StoreError as error:
+        st.session_state[MESSAGE_KEY] = ("error", error.message(lang))
+        return
+    text = t("data.archived", lang, name=banner.version_name(info, lang))
     st.session_state[MESSAGE_KEY] = ("success", text)
 
 
@@ -277,6 +313,7 @@ def _add(
     lang: str,
 ) -> Attempt:
     try:
+        auth.require("planner", store)
         result = store.add(folder, label=label, note=note, by=actor)
     except DatasetError as error:
         return Attempt(names, problems=tuple(error.problems))
@@ -414,6 +451,7 @@ def _log(store: Store, lang: str) -> None:
                 # pyarrow version converts a mixed column
                 t("log.from", lang): [_version_text(e.from_version) for e in entries],
                 t("log.to", lang): [_version_text(e.to_version) for e in entries],
+                t("log.subject", lang): [e.subject(lang) for e in entries],
             }
         )
         widgets.show_table(frame)
@@ -453,7 +491,11 @@ def _message() -> None:
 
 
 def _actor(lang: str) -> str:
-    """Who acts, kept under a key of its own: a widget's key is dropped on the other pages."""
+    """Who acts: the logged-in account; in the open atlas a name typed in, kept under a key of
+    its own (a widget's key is dropped on the other pages)."""
+    visitor = auth.current_user()
+    if visitor.signed_in:
+        return visitor.name
     st.session_state.setdefault(ACTOR_KEY, os.environ.get("ATLAS_USER", ""))
     typed = st.text_input(
         t("data.actor", lang),
@@ -472,15 +514,23 @@ def render() -> None:
     st.title(t("data.title", lang))
     widgets.demo_notice(cur.dataset, lang)
     _message()
+    viewer = not auth.can("planner")
+    if viewer:
+        st.info(t("data.viewer_note", lang))
     _shown(cur, lang)
     store = cur.store
     if store is None:
         st.error(cur.store_error.message(lang) if cur.store_error else "")
         _templates(cur.dataset, lang)
         return
+    if viewer:
+        return
     actor = _actor(lang)
     _versions(cur, store, actor, lang)
     _upload(store, actor, lang)
     _replace_layer(store, loader.published_version(store), actor, lang)
-    _log(store, lang)
+    if auth.can("admin"):
+        _log(store, lang)
+    if auth.current_user().signed_in and auth.can("admin"):
+        accounts.render(store, lang)
     _templates(cur.dataset, lang)

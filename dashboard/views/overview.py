@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import charts, downloads, loader, state, widgets
@@ -46,22 +47,39 @@ def _breaks_picker(indicator: str, lang: str) -> Scheme | None:
 _AXIS = {"percent": "percent", "count": "count", "money": "count"}
 
 
+# With more townships than twice this, the ranking shows this many at each end: a province's
+# 1,300 bars made a chart 39,000 pixels tall that took the browser seconds at every filter.
+RANKED_AT_EACH_END = 15
+
+
+def _ranked_rows(values: pd.Series) -> pd.Index:
+    """The townships the ranking shows: all, or the highest and lowest at each end."""
+    if len(values) <= 2 * RANKED_AT_EACH_END:
+        return values.index
+    order = values.fillna(-1).sort_values(kind="stable").index
+    return order[:RANKED_AT_EACH_END].append(order[-RANKED_AT_EACH_END:])
+
+
 def _ranking(summary: Summary, indicator: str, breaks: Scheme | None, lang: str) -> None:
     table = summary.townships
     shown = None if summary.disclosure is None else indicator_shown(summary.disclosure, indicator)
     classes = classify_indicator(table, indicator, scheme=breaks, shown=shown)
-    texts = list(indicator_texts(summary, indicator, lang).reindex(table.index))
+    texts = indicator_texts(summary, indicator, lang).reindex(table.index)
     title = t("overview.ranking", lang, indicator=indicator_name(indicator, lang))
+    rows = _ranked_rows(classes.values)
     fig = charts.ranked_bar(
-        table["name"],
-        classes.values,
-        texts,
-        classes.colours,
+        table.loc[rows, "name"],
+        classes.values.loc[rows],
+        texts.loc[rows].tolist(),
+        classes.colours.loc[rows],
         title=title,
         axis=_AXIS.get(INDICATORS[indicator].value_format, "plain"),
         lang=lang,
     )
     st.plotly_chart(fig, width="stretch", config={"displayModeBar": False})
+    if len(rows) < len(table):
+        st.caption(t("overview.ranking_cut", lang, n=format_count(len(table), lang),
+                     k=RANKED_AT_EACH_END))  # fmt: skip
 
 
 def _quality(summary: Summary, lang: str) -> None:

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import loader, state, widgets
+from dashboard import downloads, loader, state, widgets
 from geo.access import group_sites
 from geo.dataset import Dataset
 from geo.errors import DatasetError, Problem
@@ -499,13 +499,13 @@ def _suggestions(result: SitingResult, cur: state.Current, count: int, lang: str
     left, right, png, pdf, _ = st.columns([1, 1, 1, 1, 1])
     extra = _hypothetical_frame(_stations(cur.token, result.group), lang)
     for column, extension, mime in ((png, ".png", "image/png"), (pdf, ".pdf", "application/pdf")):
-        column.download_button(
+        downloads.deferred_button(
             t(f"siting.download_{extension[1:]}", lang),
             partial(_siting_map_bytes, cur.dataset, result, extra, lang, extension),
             file_name=f"{stem}{extension}",
             mime=mime,
             key=f"siting_map{extension}",
-            on_click="ignore",
+            where=column,
             icon=":material/map:",
         )
     left.download_button(

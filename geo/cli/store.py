@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 
 VERSION_COLUMNS = ("id", "dataset", "label", "status", "added_by", "added_at", "note")
-LOG_COLUMNS = ("at", "actor", "action", "dataset", "from", "to")
+LOG_COLUMNS = ("at", "actor", "action", "dataset", "from", "to", "subject")
 
 
 def add_store_parser(
@@ -105,7 +105,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 def _version_row(v: VersionInfo, lang: str) -> list[str]:
     status = t(f"store.status.{v.status}", lang)
-    return [str(v.id), v.dataset, v.label, status, v.added_by, _local(v.added_at), v.note]
+    return [str(v.id), v.dataset, v.label, status, v.added_by, local_time(v.added_at), v.note]
 
 
 def run_publish(args: argparse.Namespace) -> int:
@@ -157,19 +157,20 @@ def _print_records(
     elif not rows:
         print(t(empty_key, args.lang, where=where))
     else:
-        print(_table([[t(f"store.col.{c}", args.lang) for c in columns], *rows]))
+        print(table([[t(f"store.col.{c}", args.lang) for c in columns], *rows]))
 
 
 def _log_row(entry: AuditEntry, lang: str) -> list[str]:
     key = f"store.action.{entry.action}"
     action = t(key, lang) if key in CATALOG else entry.action
     return [
-        _local(entry.at),
+        local_time(entry.at),
         entry.actor,
         action,
         entry.dataset or "",
         "" if entry.from_version is None else str(entry.from_version),
         "" if entry.to_version is None else str(entry.to_version),
+        entry.subject(lang),
     ]
 
 
@@ -181,11 +182,12 @@ def run_archive(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _local(when: datetime) -> str:
+def local_time(when: datetime) -> str:
+    """A moment in the machine's time zone, to the minute."""
     return when.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-def _table(rows: list[list[str]]) -> str:
+def table(rows: list[list[str]]) -> str:
     """Left-aligned columns (wide Chinese characters count twice)."""
     widths = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = (

@@ -9,7 +9,7 @@ to recognise UTF-8 instead of reading the Chinese as GBK mojibake.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Final, Literal
@@ -279,7 +279,25 @@ def unreached_table(
             "site_radius_m": villages["radius_m"].astype(float),
         }
     )
+    assert table.columns.get_loc("unreached") == _UNREACHED_PEOPLE
     return _finish(table, "export.sheet.unreached", lang)
+
+
+# Where an unreached_table holds the people out of reach.
+_UNREACHED_PEOPLE = 4
+
+
+def most_unreached(table: ReportTable, most: int) -> ReportTable:
+    """The ``most`` rows of an :func:`unreached_table` with the most people out of reach.
+
+    The rows keep their order (by township, then people); the table is returned as it is
+    when it has no more rows.
+    """
+    if len(table.frame) <= most:
+        return table
+    people = pd.to_numeric(table.frame.iloc[:, _UNREACHED_PEOPLE], errors="coerce")
+    top = people.nlargest(most, keep="first").index
+    return replace(table, frame=table.frame.loc[table.frame.index.isin(top)])
 
 
 def report_tables(summary: Summary, lang: str = "zh") -> list[ReportTable]:

@@ -362,8 +362,8 @@ def _check_townships(path: Path, ctx: _Context) -> tuple[gpd.GeoDataFrame | None
     # Names resolve for every township with a code, so that a broken boundary does not also
     # make every row that names its township fail; only usable boundaries place points.
     coded = townships[code.ne("").to_numpy()]
-    pairs = list(zip(coded["code"], coded["code"], strict=True))
-    pairs += list(zip(coded["name"], coded["code"], strict=True))
+    codes, names = coded["code"].tolist(), coded["name"].tolist()
+    pairs = list(zip(codes, codes, strict=True)) + list(zip(names, codes, strict=True))
     ctx.township_lookup = lookup_table(pairs)
     ctx.townships = coded[coded.geometry.notna().to_numpy()]
     return townships, problems
@@ -949,14 +949,19 @@ def _stated_township_warnings(
 
     The point decides; the warning says how far it lies from the stated township's border.
     """
+    if not rows.any():
+        return []
     resolved = _resolve_townships(given, ctx.township_lookup or {}).to_numpy()
     located = points["township"].to_numpy()
     # a township whose name is missing (an error of its own) is named by its code
     towns = ctx.townships
     assert towns is not None
-    names = {c: n or c for c, n in zip(towns["code"], towns["name"], strict=True)}
-    outside = "—"
     unknown = rows & pd.isna(resolved)
+    differs = rows & pd.notna(resolved) & pd.notna(located) & (located != resolved)
+    if not (unknown.any() or differs.any()):
+        return []
+    names = {c: n or c for c, n in zip(towns["code"].tolist(), towns["name"].tolist(), strict=True)}
+    outside = "—"
     problems = row_problems(
         "stated_township_unknown",
         file,
@@ -966,7 +971,6 @@ def _stated_township_warnings(
                    "townships_file": ctx.townships_file},
         severity="warning",
     )  # fmt: skip
-    differs = rows & pd.notna(resolved) & pd.notna(located) & (located != resolved)
     distances = _distance_to(points.geometry, resolved, differs, towns)
     return problems + row_problems(
         "township_mismatch",

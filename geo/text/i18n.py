@@ -45,6 +45,32 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
     ),
     "app.briefing_exit": ("退出汇报模式", "Leave briefing mode"),
     "app.colon": ("：", ": "),
+    "auth.log_in": ("登录", "Log in"),
+    "auth.log_out": ("退出登录", "Log out"),
+    "auth.name": ("用户名", "User name"),
+    "auth.password": ("密码", "Password"),
+    "auth.signed_in": ("已登录：{name}（{role}）", "Logged in: {name} ({role})"),
+    "auth.help": (
+        "没有账户或忘记密码，请联系本单位的系统管理员。",
+        "No account, or forgot the password? Ask your office's administrator.",
+    ),
+    "auth.expired": (
+        "会话已过期，请重新登录。",
+        "The session has expired; please log in again.",
+    ),
+    "auth.refused": (
+        "该账户已停用或已删除，请联系管理员。",
+        "This account is disabled or gone; ask your administrator.",
+    ),
+    "auth.logged_out": ("已退出登录。", "Logged out."),
+    "auth.bad_setting": (
+        "服务器的登录设置有误，请管理员修正：{problem}",
+        "The server's login settings are wrong; the administrator must fix them: {problem}",
+    ),
+    "auth.needs": (
+        "此操作需要{role}或更高的角色。",
+        "This needs the role {role} or higher.",
+    ),
     "app.dataset": ("当前数据：{name}", "Current data: {name}"),
     "app.source_invalid": (
         "配置的数据集 {source} 有错误，无法打开。以下是验证报告；请修正文件后刷新页面。",
@@ -174,6 +200,11 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
     # overview
     "overview.title": ("总览", "Overview"),
     "overview.ranking": ("乡镇排名：{indicator}", "Township ranking: {indicator}"),
+    "overview.ranking_cut": (
+        "共 {n} 个乡镇，图中列出最高和最低的各 {k} 个；完整排名见导出的表格。",
+        "{n} townships: the chart shows the {k} highest and the {k} lowest; the exported "
+        "table ranks them all.",
+    ),
     "overview.quality": ("社会组织评估与年检", "Organizations rated and inspected"),
     "overview.quality_note": (
         "评估参与率低、年检率低是报告指出的薄弱环节。",
@@ -209,6 +240,11 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
         "No venture project here for these groups.",
     ),
     "coverage.unreached_list": ("未覆盖村居清单：{where}", "Villages out of reach: {where}"),
+    "coverage.unreached_cut": (
+        "共 {n} 行，表中列出未覆盖人数最多的 {shown} 行；下载的 CSV/Excel 含全部行。",
+        "{n} rows: the table shows the {shown} with the most people out of reach; the CSV "
+        "and Excel downloads hold every row.",
+    ),
     "coverage.unreached_help": (
         "每行是一个村居中某一群体的未覆盖人数，以及为该群体服务的最近点位和直线距离（米）。"
         "点击表头可排序。",
@@ -873,6 +909,98 @@ _VERSIONS: dict[str, tuple[str, str]] = {
     "log.publish": ("发布", "published"),
     "log.rollback": ("回滚", "rolled back"),
     "log.archive": ("归档", "archived"),
+    "log.subject": ("对象", "Subject"),
+    "log.user_add": ("添加用户", "user added"),
+    "log.user_role": ("更改角色", "role changed"),
+    "log.user_disable": ("停用用户", "user disabled"),
+    "log.user_enable": ("启用用户", "user enabled"),
+    "log.user_password": ("重设密码", "password reset"),
+    "log.login": ("登录", "logged in"),
+    "log.login_failed": ("登录失败", "login failed"),
+    "data.archive": ("归档此版本", "Archive this version"),
+    "data.archived": (
+        "已归档：{name}（数据已删除，记录保留）",
+        "Archived: {name} (data removed, record kept)",
+    ),
+    "data.viewer_note": (
+        "您以查看者身份浏览已发布的版本。添加、发布数据需要规划人员账户。",
+        "You are viewing the published version as a viewer. Adding and publishing data needs "
+        "a planner account.",
+    ),
+    "data.users": ("用户", "Users"),
+    "accounts.pick": ("账户", "Account"),
+    "accounts.set_role": ("更改角色", "Change the role"),
+    "accounts.disable": ("停用此账户", "Disable this account"),
+    "accounts.enable": ("重新启用此账户", "Enable this account again"),
+    "accounts.new_password": ("{name} 的新密码", "New password for {name}"),
+    "accounts.reset": ("重设密码", "Reset the password"),
+    "data.users_help": (
+        "新账户在服务器上添加：geo users add 姓名 --role planner"
+        "（该命令也可更改角色、停用、重设密码）。",
+        "New accounts are added on the server: geo users add NAME --role planner (which also "
+        "changes roles, disables and resets passwords).",
+    ),
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Single sign-on (st.login and the [atlas_sso] role mapping): keys "sso.*"
+# --------------------------------------------------------------------------------------------
+_SSO: dict[str, tuple[str, str]] = {
+    "sso.button": ("使用单位账号登录", "Sign in with the office account"),
+    "sso.refused.no_role": (
+        "{name} 已通过单位认证，但未被授权使用本系统（{claim} 中没有对应的组或角色）。"
+        "请联系管理员开通。",
+        "{name} signed in with the office, but has no role in the atlas (no group or role "
+        "in {claim} is mapped to one). Ask your administrator for access.",
+    ),
+    "sso.refused.disabled": (
+        "账号 {name} 已被管理员停用，无法登录。",
+        "The account {name} was disabled by an administrator and cannot sign in.",
+    ),
+    "sso.refused.local_account": (
+        "本系统已有名为 {name} 的本地账号，统一认证不能使用该名称登录。请联系管理员。",
+        "The atlas already has a local account named {name}; single sign-on cannot sign in "
+        "under that name. Ask your administrator.",
+    ),
+    "sso.refused.no_name": (
+        "单位认证返回的身份信息中没有可用的账号名（{claim}），无法登录。",
+        "The office's sign-in named no usable account ({claim}), so you cannot sign in.",
+    ),
+    "sso.store_unavailable": (
+        "数据仓库无法打开，登录无法记录，因此暂不能登录：{message}",
+        "The store cannot be opened, so the sign-in cannot be recorded and is refused: {message}",
+    ),
+    "sso.config_invalid": (
+        "单点登录配置（secrets.toml 的 [atlas_sso] 部分）有误：{message}",
+        "The single sign-on settings ([atlas_sso] in secrets.toml) are wrong: {message}",
+    ),
+    "sso.error.unknown_key": (
+        "不认识的设置 {keys}（可用：{known}）",
+        "unknown settings {keys} (known: {known})",
+    ),
+    "sso.error.no_claim": (
+        "缺少 role_claim：请写明哪个声明（如 groups、roles）给出角色",
+        "role_claim is missing: name the claim (e.g. groups, roles) that gives the role",
+    ),
+    "sso.error.bad_default": (
+        'default 只能是 "none"（拒绝）或 "viewer"（查看），而不是 {value}',
+        'default must be "none" (refuse) or "viewer", not {value}',
+    ),
+    "sso.error.bad_values": (
+        '{role} 应是字符串列表，例如 ["atlas-{role}s"]',
+        '{role} must be a list of strings, e.g. ["atlas-{role}s"]',
+    ),
+    "sso.error.no_roles": (
+        "admin、planner、viewer 都没有列出任何值，而 default 为 none：没有人能登录",
+        "admin, planner and viewer list no values while default is none: nobody could sign in",
+    ),
+    "store.login_reason.no_role": ("无对应角色（单点登录）", "no mapped role (single sign-on)"),
+    "store.login_reason.local_account": (
+        "同名本地账号（单点登录）",
+        "a local account has that name (single sign-on)",
+    ),
+    "store.login_reason.no_name": ("无账号名（单点登录）", "no account name (single sign-on)"),
 }
 
 
@@ -1194,6 +1322,85 @@ _CLI: dict[str, tuple[str, str]] = {
         "Writing to the store failed and nothing was saved (the published version is "
         "untouched): {reason}",
     ),
+    "store.error.bad_role": (
+        "无法识别的角色 {role}：应为 {roles} 之一",
+        "Unknown role {role}: expected one of {roles}",
+    ),
+    "store.error.bad_user_name": (
+        "用户名不能为空，不超过 {max} 个字符，且不能含控制字符",
+        "A user name must not be empty, be at most {max} characters and hold no control characters",
+    ),
+    "store.error.short_password": (
+        "密码太短：至少需要 {n} 个字符",
+        "The password is too short: at least {n} characters are needed",
+    ),
+    "store.error.user_exists": ("用户 {name} 已存在", "The user {name} exists already"),
+    "store.error.no_user": ("没有用户 {name}", "There is no user {name}"),
+    "store.error.login_failed": (
+        "用户名或密码错误，或账户已停用",
+        "Wrong user name or password, or the account is disabled",
+    ),
+    "store.error.login_locked": (
+        "连续登录失败，账户已锁定，请 {minutes} 分钟后再试，或请管理员重设密码",
+        "Too many failed logins in a row: the account is locked; try again in {minutes} min, "
+        "or ask an administrator to reset the password",
+    ),
+    "store.error.password_mismatch": (
+        "两次输入的密码不一致，未作任何更改",
+        "The two passwords differ; nothing was changed",
+    ),
+    "store.error.no_password": (
+        "未读到密码：请在提示时输入，或从标准输入提供一行",
+        "No password was read: type it at the prompt, or give one line on standard input",
+    ),
+    "store.error.own_account": (
+        "不能在此更改或停用自己的账户（以免没有管理员）；"
+        "请另一位管理员操作，或在服务器上用 geo users",
+        "You cannot change or disable your own account here (there might be no admin left); "
+        "ask another admin, or use geo users on the server",
+    ),
+    "store.error.forbidden": (
+        "无权执行此操作：需要 {needed} 或更高的角色（当前：{role}）",
+        "Not allowed: this needs the role {needed} or higher (yours: {role})",
+    ),
+    "store.action.user_add": ("添加用户", "add user"),
+    "store.action.user_role": ("更改角色", "change role"),
+    "store.action.user_disable": ("停用用户", "disable user"),
+    "store.action.user_enable": ("启用用户", "enable user"),
+    "store.action.user_password": ("重设密码", "reset password"),
+    "store.action.login": ("登录", "log in"),
+    "store.action.login_failed": ("登录失败", "failed login"),
+    "store.col.subject": ("对象", "Subject"),
+    "store.login_reason.unknown": ("无此用户", "no such user"),
+    "store.login_reason.password": ("密码错误", "wrong password"),
+    "store.login_reason.disabled": ("账户已停用", "account disabled"),
+    "store.login_reason.locked": ("账户等待或锁定中", "account waiting or locked"),
+    "users.added": ("已添加用户 {name}（{role}）", "Added the user {name} ({role})"),
+    "users.role_set": ("用户 {name} 的角色已改为 {role}", "{name} now has the role {role}"),
+    "users.disabled": (
+        "用户 {name} 已停用（记录保留，不能再登录）",
+        "{name} is disabled (kept in the log; can no longer log in)",
+    ),
+    "users.enabled": ("用户 {name} 已重新启用", "{name} is enabled again"),
+    "users.password_set": ("用户 {name} 的密码已重设", "The password of {name} was reset"),
+    "users.prompt": ("{name} 的密码：", "Password for {name}: "),
+    "users.prompt_again": ("再输入一次：", "Once more: "),
+    "users.none": (
+        "还没有用户：{where}（仪表盘对所有人开放）",
+        "No users yet: {where} (the dashboard is open to everyone)",
+    ),
+    "users.col.name": ("用户名", "Name"),
+    "users.col.role": ("角色", "Role"),
+    "users.col.status": ("状态", "Status"),
+    "users.col.last_login": ("上次登录", "Last login"),
+    "users.col.created_at": ("创建时间", "Created"),
+    "users.status.active": ("正常", "active"),
+    "users.status.disabled": ("已停用", "disabled"),
+    "users.status.locked": ("已锁定", "locked"),
+    "users.status.sso": ("单点登录", "single sign-on"),
+    "role.viewer": ("查看者", "viewer"),
+    "role.planner": ("规划人员", "planner"),
+    "role.admin": ("管理员", "admin"),
     "cli.compare.head": ("{old} → {new}", "{old} -> {new}"),
     "cli.compare.groups": ("对比的服务群体：{groups}", "Groups compared: {groups}"),
     "cli.compare.left_out.old_only": (
@@ -1522,7 +1729,7 @@ def _build_catalog(*sections: dict[str, tuple[str, str]]) -> dict[str, dict[str,
 
 
 CATALOG: Final[dict[str, dict[str, str]]] = _build_catalog(
-    _DASHBOARD, _VERSIONS, _EXPORTS, _SITING, _OPTIONS, _CLI, _PROBLEMS, _EXPECTED, _COMPARE
+    _DASHBOARD, _VERSIONS, _EXPORTS, _SITING, _OPTIONS, _CLI, _PROBLEMS, _EXPECTED, _COMPARE, _SSO
 )
 
 

@@ -33,4 +33,5 @@ def test_three_planners_finish_the_path_and_the_server_is_measured(
     assert figures["server_cpu_s"] > 0
     assert figures["server_peak_mb"] >= figures["server_rss_warm_mb"] > 0
     assert 0 < figures["run_p50_s"] <= figures["run_p95_s"]
+    assert (figures["download_404s"], figures["downloads_lost"]) == (0, 0)
     assert "CPU-s per session" in done.stdout

@@ -120,6 +120,26 @@ def test_the_unreached_list_is_the_red_villages_of_the_map(
     assert grid.count() >= 2  # the list and the gap ranking
 
 
+def test_a_click_on_a_download_saves_the_file(
+    app_url: str, offline_page: OfflinePage, screenshot_dir: Path
+) -> None:
+    """The unreached villages' CSV and the briefing pack, made on the click and saved."""
+    page = offline_page.page
+    page.goto(f"{app_url}/coverage?group=children_left_behind")
+    page.get_by_text("未覆盖村居清单：全区").first.wait_for(timeout=90_000)
+    with page.expect_download(timeout=90_000) as saving:
+        page.get_by_role("button", name="下载 CSV").click()
+    csv = Path(saving.value.path()).read_bytes()
+    assert saving.value.suggested_filename.endswith(".csv")
+    assert csv.startswith(b"\xef\xbb\xbf") and "村".encode() in csv
+    page.get_by_text("导出报告材料").first.click()
+    with page.expect_download(timeout=180_000) as saving:
+        page.get_by_role("button", name="汇报材料（PDF）").click()
+    assert Path(saving.value.path()).read_bytes().startswith(b"%PDF")
+    assert saving.value.suggested_filename.endswith(".pdf")
+    page.screenshot(path=str(screenshot_dir / "downloads.png"))
+
+
 def test_an_online_base_map_offline_says_so_on_the_map(
     app_url: str, offline_page: OfflinePage, screenshot_dir: Path
 ) -> None:

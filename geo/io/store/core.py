@@ -118,6 +118,18 @@ class AuditEntry:
             "detail": self.detail,
         }
 
+    def subject(self, lang: str) -> str:
+        """Whom a user change or login concerns, and how: ``li → planner``, ``密码错误``."""
+        from geo.text.i18n import t
+
+        parts = [str(self.detail.get("user", ""))]
+        if "role" in self.detail:
+            parts.append(f"→ {self.detail['role']}")
+        reason = self.detail.get("reason")
+        if reason is not None:
+            parts.append(t(f"store.login_reason.{reason}", lang))
+        return " ".join(p for p in parts if p)
+
 
 def default_data_dir() -> Path:
     """``ATLAS_DATA_DIR``, else the user's data directory for the atlas."""

@@ -30,6 +30,10 @@ users = Table(
     Column("password_hash", Text),  # Argon2id; NULL for single-sign-on accounts
     Column("disabled", Boolean, nullable=False, default=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # failed logins in a row; no login before locked_until (see geo.io.store.users)
+    Column("failed_logins", Integer, nullable=False, default=0, server_default="0"),
+    Column("locked_until", DateTime(timezone=True)),
+    Column("last_login", DateTime(timezone=True)),
 )
 
 versions = Table(
