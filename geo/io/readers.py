@@ -440,7 +440,7 @@ def _read_plain_csv(lines: _PlainLines, sep: str) -> pd.DataFrame | None:
         return None
     if table.num_rows != len(lines.cells) - 1:
         return None
-    frame: pd.DataFrame = table.to_pandas()
+    frame: pd.DataFrame = table.to_pandas().astype("str")  # pandas 3.0.0 gives object here
     frame.index = pd.RangeIndex(2, len(frame) + 2)
     frame.attrs["problems"] = []
     return frame
