@@ -55,16 +55,31 @@ def _layer(page: str, layer: str) -> tuple[list[dict], list[dict]]:
     decoder = json.JSONDecoder()
     start = page.index("var styles = ", match.end()) + len("var styles = ")
     styles, _ = decoder.raw_decode(page, start)
-    start = page.index("return L.geoJSON(", match.end()) + len("return L.geoJSON(")
+    start = page.index("layer.addData(", match.end()) + len("layer.addData(")
     data, _ = decoder.raw_decode(page, start)
     return data["features"], styles
 
 
 def _features(page: str, layer: str) -> list[dict]:
-    return _layer(page, layer)[0]
+    """The features the map shows: of the sites, the ones the layers' subset picks."""
+    features = _layer(page, layer)[0]
+    if layer != "sites":
+        return features
+    match = re.search(r"var subset_\w+ = \(function \(\) \{\s*var rows = ", page)
+    if match is None:
+        return []
+    rows, _ = json.JSONDecoder().raw_decode(page, match.end())
+    return [features[row] for row in rows]
 
 
 def _style(page: str, layer: str, feature: dict) -> dict:
+    if layer == "townships":  # drawn grey, coloured by the layers a filter change sends
+        match = re.search(r"var restyle_\w+ = \(function \(\) \{\s*var styles = ", page)
+        assert match
+        decoder = json.JSONDecoder()
+        styles, end = decoder.raw_decode(page, match.end())
+        values, _ = decoder.raw_decode(page, page.index("values = ", end) + len("values = "))
+        return styles[values[feature["properties"]["code"]][0]]
     return _layer(page, layer)[1][feature["properties"].get("s", 0)]
 
 

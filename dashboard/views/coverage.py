@@ -228,6 +228,7 @@ def render() -> None:
         township=township,
         zoom_to_township=township is not None,
         asset_base=loader.leaflet_asset_base(),
+        data_url=loader.map_data_url,
     )
     widgets.show_map(
         access_layer.coverage_map(summary, view, parameters),
