@@ -14,12 +14,11 @@ from geo.dataset import Dataset
 from geo.export.tables import (
     csv_bytes,
     gap_table,
-    most_unreached,
     unreached_table,
     xlsx_bytes,
 )
 from geo.maps.views import MapView
-from geo.selection import TownshipDetail, township_detail
+from geo.selection import TownshipDetail, count_unreached_villages, township_detail
 from geo.summary import Summary
 from geo.text.i18n import format_count, format_percent, format_yuan, t
 
@@ -167,23 +166,26 @@ def _detail(detail: TownshipDetail, lang: str, dataset: Dataset) -> None:
 def _unreached_list(summary: Summary, township: str | None, name: str, lang: str) -> None:
     """The villages out of reach (of the township, or the district), sortable, downloadable."""
     st.subheader(t("coverage.unreached_list", lang, where=name))
-    # a province's list runs to tens of thousands of rows (12 MB sent at every filter
-    # change): the screen shows the rows with the most people, the downloads every row
-    table = unreached_table(summary, lang, township=township)
-    if table.frame.empty:
+    # a province's list runs to a quarter of a million rows (12 MB sent at every filter
+    # change, half a second to make): the screen shows the rows with the most people, the
+    # downloads (made when clicked) every row
+    shown = unreached_table(summary, lang, township=township, most=SHOWN_UNREACHED)
+    if shown.frame.empty:
         st.caption(t("coverage.unreached_none", lang))
         return
     st.caption(t("coverage.unreached_help", lang))
-    shown = most_unreached(table, SHOWN_UNREACHED)
     widgets.show_report_table(shown, max_rows=12)
-    if len(table.frame) > len(shown.frame):
-        count = format_count(len(table.frame), lang)
+    hidden = None if summary.disclosure is None else summary.disclosure.hidden
+    total = count_unreached_villages(summary, township, hidden)
+    if total > len(shown.frame):
+        count = format_count(total, lang)
         st.caption(t("coverage.unreached_cut", lang, shown=len(shown.frame), n=count))
-    stem = f"{table.sheet}_{name}_{date.today().isoformat()}"
+    table = partial(unreached_table, summary, lang, township=township)
+    stem = f"{shown.sheet}_{name}_{date.today().isoformat()}"
     left, right, _ = st.columns([1, 1, 3])
     downloads.deferred_button(
         t("coverage.download_csv", lang),
-        partial(csv_bytes, table),
+        lambda: csv_bytes(table()),
         file_name=f"{stem}.csv",
         mime="text/csv",
         key="unreached_csv",
@@ -192,7 +194,7 @@ def _unreached_list(summary: Summary, township: str | None, name: str, lang: str
     )
     downloads.deferred_button(
         t("coverage.download_xlsx", lang),
-        partial(xlsx_bytes, table),
+        lambda: xlsx_bytes(table()),
         file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="unreached_xlsx",
