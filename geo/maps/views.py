@@ -290,12 +290,13 @@ def build_layered_map(summary: Summary, view: MapView) -> LayeredMap:
     sites = _visible_sites(summary, view)
     if view.show_catchments:
         _add_catchments(layers, summary, sites, datum)
+    by_township = False
     if view.show_unreached:
         hidden = None if disclosure is None else disclosure.hidden
-        _add_unreached(layers, summary, datum, view, hidden)
+        by_township = _add_unreached(layers, summary, datum, view, hidden)
     if view.show_sites:
         Subset("sites", dataset.sites.index.get_indexer(sites.index).tolist()).add_to(layers)
-    _add_legend(layers, summary, classes, colours, view)
+    _add_legend(layers, summary, classes, colours, view, unreached_by_township=by_township)
     DrawnMark().add_to(layers)
     return LayeredMap(base, layers)
 
@@ -448,13 +449,17 @@ def _add_unreached(
     datum: str,
     view: MapView,
     hidden: pd.DataFrame | None = None,
-) -> None:
+) -> bool:
+    """The villages out of reach, sized by their people.
+
+    Returns True when there are so many that they are summed per township.
+    """
     points = unreached_points(summary, hidden)
     if points.empty:
-        return
+        return False
     if len(points) > MAX_VILLAGE_MARKERS:
         _add_unreached_by_township(layers, points, datum, view)
-        return
+        return True
     biggest = float(points["unreached"].max())
     # area proportional to the people not reached, 2.5-10 px: big enough to compare, small
     # enough that hundreds of villages do not bury the townships under them
@@ -469,6 +474,7 @@ def _add_unreached(
     properties = pd.DataFrame({"id": points["id"].to_numpy(), "s": index, "t": tips})
     data = points_to_features(to_display_datum(points.geometry, datum), properties)
     GeoJsonLayer(data, name="Unreached", styles=styles).add_to(layers)
+    return False
 
 
 def _add_unreached_by_township(
@@ -581,6 +587,8 @@ def _add_legend(
     classes: Classification,
     colours: dict[str, str],
     view: MapView,
+    *,
+    unreached_by_township: bool = False,
 ) -> None:
     lang = view.lang
     swatches = list(
@@ -606,8 +614,7 @@ def _add_legend(
             (t("kind.station", lang), _KIND_FILL["station"], "#ffffff", 9),
         ]
     if view.show_unreached:
-        many = len(unreached_points(summary)) > MAX_VILLAGE_MARKERS
-        label = t("map.unreached_by_township" if many else "map.unreached", lang)
+        label = t("map.unreached_by_township" if unreached_by_township else "map.unreached", lang)
         symbols.append((label, "#ef4444", "#7f1d1d", 12))
     if view.show_catchments:
         symbols.append((t("map.catchments", lang), "#dbeafe", "#1d4ed8", 14))
