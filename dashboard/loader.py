@@ -389,18 +389,19 @@ def map_data_url(text: str) -> str:
         ) as out:
             out.write(text)
         Path(out.name).replace(path)  # whole or not at all, for a browser fetching it now
-        _prune(folder)
+        _prune(folder, keep=path)
     return f"../{name}/{digest}.json"
 
 
-def _prune(folder: Path) -> None:
-    """Delete all but the newest ``MAP_DATA_FILES`` files (a page still showing an old one
-    writes it again at its next run)."""
+def _prune(folder: Path, *, keep: Path) -> None:
+    """Delete the oldest files but ``keep`` beyond ``MAP_DATA_FILES`` (a page still showing
+    one of them writes it again at its next run)."""
     dated = []
     for file in folder.glob("*.json"):
         with contextlib.suppress(FileNotFoundError):  # another session pruned it just now
-            dated.append((file.stat().st_mtime, file))
-    for _, old in sorted(dated)[:-MAP_DATA_FILES]:
+            if file != keep:
+                dated.append((file.stat().st_mtime, file))
+    for _, old in sorted(dated)[: max(0, len(dated) + 1 - MAP_DATA_FILES)]:
         old.unlink(missing_ok=True)
 
 
