@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 
-from dashboard.headless import CHROMIUM, CHROMIUM_ARGS, serve_dashboard  # noqa: E402
+from dashboard.headless import CHROMIUM, CHROMIUM_ARGS, MAP_DRAWN, serve_dashboard  # noqa: E402
 
 PAGES = {"overview": "/", "coverage": "/coverage"}
 # Every group is shown at first; these are taken out one after another, so each click makes
@@ -43,7 +43,7 @@ CLICKS = ("残疾人", "留守儿童", "困境儿童", "五保老人")
 MAP_FRAME = "st_folium"
 # A map whose layers (the townships' colours, the markers) were drawn after the last click:
 # the layers count their drawings in data-atlas-drawn, which _mark_stale sets to "stale".
-FRESH = ".leaflet-container[data-atlas-drawn]:not([data-atlas-drawn='stale'])"
+FRESH = f"{MAP_DRAWN}:not([data-atlas-drawn='stale'])"
 
 
 @dataclass
