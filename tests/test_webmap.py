@@ -38,7 +38,7 @@ from geo.maps.webmap import (
     standalone_html,
     to_display_datum,
 )
-from geo.selection import filter_sites
+from geo.selection import filter_sites, unreached_points
 from geo.summary import Summary, summarize
 
 #: dist/leaflet.js of Leaflet 1.9.4 as released (the npm package leaflet@1.9.4), which the
@@ -53,7 +53,7 @@ def summary() -> Summary:
 
 def _layer(page: str, layer: str) -> tuple[list[dict], list[dict]]:
     """The GeoJSON features and the shared styles of the map layer ``layer`` in a page."""
-    match = re.search(rf"var {layer}_\w+ = \(function", page)
+    match = re.search(rf"var {layer}_[0-9a-f]{{32}} = \(function", page)
     assert match, layer
     decoder = json.JSONDecoder()
     start = page.index("var styles = ", match.end()) + len("var styles = ")
@@ -338,3 +338,23 @@ def test_a_map_with_thousands_of_shapes_paints_them_on_canvas(
     assert '"preferCanvas": false' in build_map(summary, MapView()).get_root().render()
     monkeypatch.setattr(views, "CANVAS_FROM", 5)  # 4 townships and 5 sites
     assert '"preferCanvas": true' in build_map(summary, MapView()).get_root().render()
+
+
+def test_villages_summed_per_township_are_drawn_each_where_the_map_is_zoomed(
+    summary: Summary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(views, "MAX_VILLAGE_MARKERS", 2)
+    points = unreached_points(summary)
+    assert len(points) > 2
+    whole = build_map(summary, MapView(show_unreached=True)).get_root().render()
+    assert not re.search(r"var unreached_[0-9a-f]{32} ", whole)
+    summed = _features(whole, "unreached_by_township")
+    assert len(summed) == points["township"].nunique()
+    town = points["township"].iloc[0]
+    zoomed = MapView(show_unreached=True, township=town, zoom_to_township=True)
+    page = build_map(summary, zoomed).get_root().render()
+    mine = points[points["township"] == town]
+    assert [f["properties"]["id"] for f in _features(page, "unreached")] == list(mine["id"])
+    assert len(_features(page, "unreached_by_township")) == len(summed) - 1
+    legend = _legend(page)
+    assert "未覆盖村居" in legend and "按乡镇汇总" in legend

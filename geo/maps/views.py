@@ -452,14 +452,26 @@ def _add_unreached(
 ) -> bool:
     """The villages out of reach, sized by their people.
 
-    Returns True when there are so many that they are summed per township.
+    Beyond ``MAX_VILLAGE_MARKERS`` they are summed per township, but for the township the
+    map is zoomed to, whose villages are drawn each. Returns True when they are summed.
     """
     points = unreached_points(summary, hidden)
     if points.empty:
         return False
-    if len(points) > MAX_VILLAGE_MARKERS:
-        _add_unreached_by_township(layers, points, datum, view)
-        return True
+    if len(points) <= MAX_VILLAGE_MARKERS:
+        _add_unreached_villages(layers, points, datum, view)
+        return False
+    zoomed = (points["township"] == view.township).to_numpy() & view.zoom_to_township
+    if not zoomed.all():
+        _add_unreached_by_township(layers, points[~zoomed], datum, view)
+    if zoomed.any():
+        _add_unreached_villages(layers, points[zoomed], datum, view)
+    return True
+
+
+def _add_unreached_villages(
+    layers: folium.FeatureGroup, points: gpd.GeoDataFrame, datum: str, view: MapView
+) -> None:
     biggest = float(points["unreached"].max())
     # area proportional to the people not reached, 2.5-10 px: big enough to compare, small
     # enough that hundreds of villages do not bury the townships under them
@@ -474,7 +486,6 @@ def _add_unreached(
     properties = pd.DataFrame({"id": points["id"].to_numpy(), "s": index, "t": tips})
     data = points_to_features(to_display_datum(points.geometry, datum), properties)
     GeoJsonLayer(data, name="Unreached", styles=styles).add_to(layers)
-    return False
 
 
 def _add_unreached_by_township(
@@ -483,7 +494,7 @@ def _add_unreached_by_township(
     """One circle per township, at the people-weighted centre of its villages out of reach.
 
     Tens of thousands of village markers would weigh megabytes and bury the townships; the
-    township's detail lists its villages.
+    township's detail lists its villages, and its map, zoomed in, draws them.
     """
     lon, lat = points.geometry.x.to_numpy(), points.geometry.y.to_numpy()
     people = points["unreached"].to_numpy(dtype=float)
@@ -503,7 +514,7 @@ def _add_unreached_by_township(
     styles, index = style_index([{**base, "radius": round(float(r) * 2) / 2} for r in radius])
     properties = pd.DataFrame({"s": index, "t": tips})
     data = points_to_features(to_display_datum(centres, datum), properties)
-    GeoJsonLayer(data, name="Unreached", styles=styles).add_to(layers)
+    GeoJsonLayer(data, name="UnreachedByTownship", styles=styles).add_to(layers)
 
 
 def _data(text: str, view: MapView) -> str | Fetched:
@@ -614,8 +625,10 @@ def _add_legend(
             (t("kind.station", lang), _KIND_FILL["station"], "#ffffff", 9),
         ]
     if view.show_unreached:
-        label = t("map.unreached_by_township" if unreached_by_township else "map.unreached", lang)
-        symbols.append((label, "#ef4444", "#7f1d1d", 12))
+        if not unreached_by_township or (view.zoom_to_township and view.township):
+            symbols.append((t("map.unreached", lang), "#ef4444", "#7f1d1d", 12))
+        if unreached_by_township:
+            symbols.append((t("map.unreached_by_township", lang), "#ef4444", "#7f1d1d", 12))
     if view.show_catchments:
         symbols.append((t("map.catchments", lang), "#dbeafe", "#1d4ed8", 14))
     note = t("demo.short", lang) if summary.dataset.demo else None
