@@ -922,11 +922,6 @@ _VERSIONS: dict[str, tuple[str, str]] = {
         "已归档：{name}（数据已删除，记录保留）",
         "Archived: {name} (data removed, record kept)",
     ),
-    "data.viewer_note": (
-        "您以查看者身份浏览已发布的版本。添加、发布数据需要规划人员账户。",
-        "You are viewing the published version as a viewer. Adding and publishing data needs "
-        "a planner account.",
-    ),
     "data.users": ("用户", "Users"),
     "accounts.pick": ("账户", "Account"),
     "accounts.set_role": ("更改角色", "Change the role"),
