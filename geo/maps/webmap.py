@@ -305,7 +305,12 @@ class GeoJsonLayer(folium.MacroElement):
             {%- if this.url %}
             layer.atlasReady = fetch({{ this.url|tojson }})
                 .then(function (response) { return response.json(); })
-                .then(function (data) { layer.addData(data); return layer; });
+                .then(function (data) {
+                    layer.addData(data);
+                    // it arrives after the layers drawn over it (villages, sites): under them
+                    if (layer._map) { layer.bringToBack(); }
+                    return layer;
+                });
             {%- else %}
             layer.addData({{ this.data_json }});
             layer.atlasReady = Promise.resolve(layer);
