@@ -335,7 +335,7 @@ def test_unchanging_parts_are_fetched_not_written_into_the_page(summary: Summary
 def test_a_map_with_thousands_of_shapes_paints_them_on_canvas(
     summary: Summary, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert '"preferCanvas": false' in build_map(summary, MapView()).get_root().render()
+    assert '"preferCanvas": true' not in build_map(summary, MapView()).get_root().render()
     monkeypatch.setattr(views, "CANVAS_FROM", 5)  # 4 townships and 5 sites
     assert '"preferCanvas": true' in build_map(summary, MapView()).get_root().render()
 
