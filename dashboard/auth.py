@@ -9,7 +9,7 @@ The contract (single sign-on plugs in here; everything else asks only these)::
     require(role) -> Visitor           # the same, checked against the store: ForbiddenError if not
     sign_in(store, name, role, via)    # start a session: a password login, or ``via="sso"``
                                        #   after st.login, with the role mapped from a claim
-    sign_out()
+    sign_out(note, store=...)          # end it; with the store, the log-out is audited too
     public() -> bool                   # viewers and anonymous visitors see the public view
 
 **When a login is asked for.** Accounts are *on* when the store holds any user (``geo users
@@ -180,12 +180,26 @@ def sign_in(store: Store | None, name: str, role: str, via: str) -> Visitor:
     return visitor
 
 
-def sign_out(note: str | None = None) -> None:
-    """End the session's login; ``note`` (a catalog key) says why on the login page."""
+def sign_out(note: str | None = None, *, store: Store | None = None) -> None:
+    """End the session's login; ``note`` (a catalog key) says why on the login page.
+
+    With ``store`` (a person logging out) the log-out goes into its audit log, as the login
+    did. An expired session is not written there: it is noticed only when the tab comes back,
+    which would date the end wrongly. The session ends even when the store cannot be written.
+    """
+    from geo.io.store.users import logout
+
+    visitor: Visitor | None = st.session_state.get(VISITOR_KEY)
     for key in (VISITOR_KEY, SINCE_KEY, SEEN_KEY):
         st.session_state.pop(key, None)
     if note:
         st.session_state[NOTE_KEY] = note
+    if store is None or visitor is None or not visitor.signed_in:
+        return
+    try:
+        logout(store, visitor.name, via=visitor.via)
+    except StoreError:
+        st.session_state[NOTE_KEY] = "auth.logged_out_unrecorded"
 
 
 def _fresh(store: Store, visitor: Visitor) -> Visitor | None:
@@ -237,7 +251,7 @@ def gate(store: Store | None, store_error: StoreError | None, lang: str) -> Visi
         sso.show_refusal(refused, lang)
         return None
     if visitor is not None:
-        _signed_in_sidebar(visitor, lang)
+        _signed_in_sidebar(store, visitor, lang)
         return _current(visitor)
     if config.anonymous == "viewer":
         with st.sidebar.expander(t("auth.log_in", lang), icon=":material/login:"):
@@ -315,11 +329,11 @@ def _login_form(store: Store, lang: str, *, key: str) -> None:
     st.rerun()
 
 
-def _signed_in_sidebar(visitor: Visitor, lang: str) -> None:
+def _signed_in_sidebar(store: Store, visitor: Visitor, lang: str) -> None:
     role = t(f"role.{visitor.role}", lang)
     st.sidebar.caption(t("auth.signed_in", lang, name=visitor.name, role=role))
     if st.sidebar.button(t("auth.log_out", lang), key="log_out", icon=":material/logout:"):
-        sign_out("auth.logged_out")
+        sign_out("auth.logged_out", store=store)
         if visitor.via == "sso":
             sso.sign_out()  # drops the identity cookie too, which would sign the session in again
             st.stop()  # the browser leaves for the sign-out address (a rerun would cancel it)

@@ -1,4 +1,5 @@
-"""Download buttons for the view on the page: map (PNG/PDF), briefing pack, tables, HTML map.
+"""Download buttons for the view on the page: map (PNG/PDF), briefing pack, tables, HTML map,
+and a table's CSV and Excel files.
 
 Files are made only when a button is clicked (Streamlit runs the callable then, on its own
 thread), so the buttons cost nothing on a rerun; :func:`deferred_button` keeps such a file
@@ -8,7 +9,7 @@ until the browser has fetched it, which Streamlit alone does not (see there).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from functools import partial
@@ -24,22 +25,19 @@ from geo.cli.export import ExportOptions, export_bytes
 from geo.compare import compare, shared_groups
 from geo.dataset import Dataset
 from geo.errors import OptionError
+from geo.export.tables import ReportTable, csv_bytes, xlsx_bytes
 from geo.summary import Summary
 from geo.text.fonts import cjk_font_ready, ensure_cjk_font
 from geo.text.i18n import t
+
+XLSX_MIME: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # (button text key, what, extension, file name key, MIME type)
 _BUTTONS: Final = (
     ("export.ui.map_png", "map", ".png", "export.file.map", "image/png"),
     ("export.ui.map_pdf", "map", ".pdf", "export.file.map", "application/pdf"),
     ("export.ui.pack", "pack", ".pdf", "export.file.pack", "application/pdf"),
-    (
-        "export.ui.tables",
-        "tables",
-        ".xlsx",
-        "export.file.tables",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ),
+    ("export.ui.tables", "tables", ".xlsx", "export.file.tables", XLSX_MIME),
     ("export.ui.html", "html", ".html", "export.file.html", "text/html"),
 )
 
@@ -89,6 +87,47 @@ def deferred_button(
         on_click="ignore",  # a rerun of the session would release the file at once
         **options,
     )
+
+
+def table_buttons(
+    table: ReportTable,
+    *,
+    labels: tuple[str, str],
+    stem: str,
+    key: str,
+    where: Sequence[DeltaGenerator] | None = None,
+    **options: Any,
+) -> None:
+    """Two download buttons for ``table``: CSV (UTF-8 with BOM) and Excel, made when clicked.
+
+    Parameters
+    ----------
+    table
+        The report table, as :func:`geo.export.tables.csv_bytes` and ``xlsx_bytes`` write it
+        (the public edition's table has its small counts withheld already).
+    labels
+        The buttons' texts, the CSV one first.
+    stem
+        The files' name without the extension.
+    key
+        Makes the buttons' keys (``{key}_csv``, ``{key}_xlsx``), unique on the page.
+    where
+        The two containers (columns, say) for the buttons; two narrow columns when None.
+    **options
+        More ``st.download_button`` options for both (``icon``, ...).
+    """
+    left, right = st.columns([1, 1, 3])[:2] if where is None else where
+    files = ((".csv", csv_bytes, "text/csv"), (".xlsx", xlsx_bytes, XLSX_MIME))
+    for label, column, (extension, write, mime) in zip(labels, (left, right), files, strict=True):
+        deferred_button(
+            label,
+            partial(write, table),
+            file_name=f"{stem}{extension}",
+            mime=mime,
+            key=f"{key}_{extension[1:]}",
+            where=column,
+            **options,
+        )
 
 
 def _made_and_kept(

@@ -49,8 +49,8 @@ class _Recorder:
     def info(self, *_: object, **__: object) -> None:
         return None
 
-    def columns(self, n: int) -> list[_Recorder]:
-        return [self] * n
+    def columns(self, spec: int | list[int]) -> list[_Recorder]:
+        return [self] * (spec if isinstance(spec, int) else len(spec))
 
     def download_button(self, label: str, **kwargs: Any) -> None:
         self.buttons.append({"label": label, **kwargs})
@@ -78,6 +78,59 @@ def test_every_button_makes_its_file(monkeypatch: pytest.MonkeyPatch) -> None:
         assert data.startswith(magic[button["mime"]]), button["file_name"]
         assert len(data) > 1000
         assert button["file_name"].endswith((".png", ".pdf", ".xlsx", ".html"))
+
+
+def test_a_table_gets_its_csv_and_excel_file_made_on_the_click(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import io
+
+    import openpyxl
+    import pandas as pd
+
+    from dashboard import downloads
+    from geo.export.tables import ReportTable
+
+    recorder = _Recorder()
+    monkeypatch.setattr(downloads, "st", recorder)
+    frame = pd.DataFrame({"乡镇": ["顺河街道", "=1+1"], "人数": [12, 3]})
+    table = ReportTable("未覆盖", frame, ("@", "#,##0"))
+    downloads.table_buttons(table, labels=("CSV 表", "Excel 表"), stem="未覆盖_宿豫", key="t")
+    csv, xlsx = recorder.buttons
+    assert [(b["label"], b["file_name"], b["key"]) for b in recorder.buttons] == [
+        ("CSV 表", "未覆盖_宿豫.csv", "t_csv"),
+        ("Excel 表", "未覆盖_宿豫.xlsx", "t_xlsx"),
+    ]
+    assert (csv["mime"], xlsx["mime"]) == ("text/csv", downloads.XLSX_MIME)
+    assert csv["on_click"] == xlsx["on_click"] == "ignore"  # a click reruns nothing
+    assert callable(csv["data"]) and callable(xlsx["data"])  # nothing made before the click
+    text = csv["data"]().decode("utf-8-sig")  # with the mark Excel on Windows needs
+    assert text.splitlines() == ["乡镇,人数", "顺河街道,12", "'=1+1,3"]
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx["data"]())).active
+    assert sheet.title == "未覆盖"
+    assert [[c.value for c in row] for row in sheet.iter_rows()] == [
+        ["乡镇", "人数"],
+        ["顺河街道", 12],
+        ["'=1+1", 3],
+    ]
+
+
+@pytest.mark.parametrize(("page", "params", "labels"), [
+    ("coverage", {"group": "disabled"}, ("下载 CSV", "下载 Excel")),
+    ("funding", {}, ("下载表格（CSV）", "下载表格（Excel）")),
+    ("siting", {"group": "disabled"}, ("下载 CSV", "下载 Excel")),
+])  # fmt: skip
+def test_the_table_files_of_each_page_are_made_only_on_a_click(
+    page: str, params: dict[str, str], labels: tuple[str, str]
+) -> None:
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.query_params.update({"page": page, **params})
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    buttons = {b.label: b.proto for b in app.get("download_button")}
+    for label in labels:
+        assert buttons[label].deferred_file_id, label  # no file made at every rerun
+        assert not buttons[label].url, label
 
 
 def test_the_export_says_it_waits_for_the_font_while_it_is_cut(

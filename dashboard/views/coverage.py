@@ -11,13 +11,7 @@ import streamlit as st
 from dashboard import access_layer, downloads, loader, state, widgets
 from dashboard.loader import ViewParameters
 from geo.dataset import Dataset
-from geo.export.tables import (
-    csv_bytes,
-    gap_table,
-    most_unreached,
-    unreached_table,
-    xlsx_bytes,
-)
+from geo.export.tables import gap_table, most_unreached, unreached_table
 from geo.maps.views import MapView
 from geo.selection import TownshipDetail, township_detail
 from geo.summary import Summary
@@ -180,24 +174,9 @@ def _unreached_list(summary: Summary, township: str | None, name: str, lang: str
         count = format_count(len(table.frame), lang)
         st.caption(t("coverage.unreached_cut", lang, shown=len(shown.frame), n=count))
     stem = f"{table.sheet}_{name}_{date.today().isoformat()}"
-    left, right, _ = st.columns([1, 1, 3])
-    downloads.deferred_button(
-        t("coverage.download_csv", lang),
-        partial(csv_bytes, table),
-        file_name=f"{stem}.csv",
-        mime="text/csv",
-        key="unreached_csv",
-        where=left,
-        icon=":material/download:",
-    )
-    downloads.deferred_button(
-        t("coverage.download_xlsx", lang),
-        partial(xlsx_bytes, table),
-        file_name=f"{stem}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key="unreached_xlsx",
-        where=right,
-        icon=":material/download:",
+    labels = (t("coverage.download_csv", lang), t("coverage.download_xlsx", lang))
+    downloads.table_buttons(
+        table, labels=labels, stem=stem, key="unreached", icon=":material/download:"
     )
 
 

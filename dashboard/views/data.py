@@ -514,17 +514,14 @@ def render() -> None:
     st.title(t("data.title", lang))
     widgets.demo_notice(cur.dataset, lang)
     _message()
-    viewer = not auth.can("planner")
-    if viewer:
-        st.info(t("data.viewer_note", lang))
     _shown(cur, lang)
     store = cur.store
     if store is None:
         st.error(cur.store_error.message(lang) if cur.store_error else "")
         _templates(cur.dataset, lang)
         return
-    if viewer:
-        return
+    if not auth.can("planner"):
+        return  # the public view offers viewers no data page; should one get here, no writes
     actor = _actor(lang)
     _versions(cur, store, actor, lang)
     _upload(store, actor, lang)

@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard import charts, downloads, loader, state, widgets
 from dashboard.loader import ViewParameters
 from geo.dataset import Dataset
-from geo.export.tables import csv_bytes, funding_table, xlsx_bytes
+from geo.export.tables import funding_table
 from geo.maps.views import MapView, build_map
 from geo.summary import Summary
 from geo.text.i18n import format_yuan, t
@@ -59,20 +59,9 @@ def _table(summary: Summary, lang: str) -> None:
     st.markdown(
         t("funding.total", lang, total=format_yuan(summary.townships["funding_yuan"].sum(), lang))
     )
-    left, right = st.columns(2)
-    left.download_button(
-        t("funding.download_csv", lang),
-        csv_bytes(table),
-        file_name="funding.csv",
-        mime="text/csv",
-        key="download_csv",
-    )
-    right.download_button(
-        t("funding.download_xlsx", lang),
-        xlsx_bytes(table),
-        file_name="funding.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key="download_xlsx",
+    labels = (t("funding.download_csv", lang), t("funding.download_xlsx", lang))
+    downloads.table_buttons(
+        table, labels=labels, stem="funding", key="funding", where=st.columns(2)
     )
 
 

@@ -24,7 +24,7 @@ from geo.access import group_sites
 from geo.dataset import Dataset
 from geo.errors import DatasetError, Problem
 from geo.export.plans import siting_figure
-from geo.export.tables import csv_bytes, report_table, suggestion_table, xlsx_bytes
+from geo.export.tables import report_table, suggestion_table
 from geo.io.candidates import read_candidates
 from geo.io.datum import to_wgs84
 from geo.maps.plans import PlanView, build_siting_map
@@ -508,22 +508,13 @@ def _suggestions(result: SitingResult, cur: state.Current, count: int, lang: str
             where=column,
             icon=":material/map:",
         )
-    left.download_button(
-        t("siting.download_csv", lang),
-        csv_bytes(report),
-        file_name=f"{stem}.csv",
-        mime="text/csv",
-        key="siting_csv",
-        on_click="ignore",
-        icon=":material/download:",
-    )
-    right.download_button(
-        t("siting.download_xlsx", lang),
-        xlsx_bytes(report),
-        file_name=f"{stem}.xlsx",
-        key="siting_xlsx",
-        on_click="ignore",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    labels = (t("siting.download_csv", lang), t("siting.download_xlsx", lang))
+    downloads.table_buttons(
+        report,
+        labels=labels,
+        stem=stem,
+        key="siting",
+        where=(left, right),
         icon=":material/download:",
     )
 

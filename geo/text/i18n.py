@@ -63,6 +63,11 @@ _DASHBOARD: dict[str, tuple[str, str]] = {
         "This account is disabled or gone; ask your administrator.",
     ),
     "auth.logged_out": ("已退出登录。", "Logged out."),
+    "auth.logged_out_unrecorded": (
+        "已退出登录。数据存储暂时无法写入，这次退出未记入变更记录。",
+        "Logged out. The store could not be written just now: this log-out is not in the "
+        "change log.",
+    ),
     "auth.bad_setting": (
         "服务器的登录设置有误，请管理员修正：{problem}",
         "The server's login settings are wrong; the administrator must fix them: {problem}",
@@ -917,15 +922,11 @@ _VERSIONS: dict[str, tuple[str, str]] = {
     "log.user_password": ("重设密码", "password reset"),
     "log.login": ("登录", "logged in"),
     "log.login_failed": ("登录失败", "login failed"),
+    "log.logout": ("退出登录", "logged out"),
     "data.archive": ("归档此版本", "Archive this version"),
     "data.archived": (
         "已归档：{name}（数据已删除，记录保留）",
         "Archived: {name} (data removed, record kept)",
-    ),
-    "data.viewer_note": (
-        "您以查看者身份浏览已发布的版本。添加、发布数据需要规划人员账户。",
-        "You are viewing the published version as a viewer. Adding and publishing data needs "
-        "a planner account.",
     ),
     "data.users": ("用户", "Users"),
     "accounts.pick": ("账户", "Account"),
@@ -1370,6 +1371,7 @@ _CLI: dict[str, tuple[str, str]] = {
     "store.action.user_password": ("重设密码", "reset password"),
     "store.action.login": ("登录", "log in"),
     "store.action.login_failed": ("登录失败", "failed login"),
+    "store.action.logout": ("退出登录", "log out"),
     "store.col.subject": ("对象", "Subject"),
     "store.login_reason.unknown": ("无此用户", "no such user"),
     "store.login_reason.password": ("密码错误", "wrong password"),

@@ -189,14 +189,15 @@ def test_planner_viewer_and_unmapped_people_sign_in_through_the_provider(
             page.close()
     accounts, log = _accounts(tmp_path)
     assert accounts == {"li.planner": ("planner", None), "wang.viewer": ("viewer", None)}
-    # One row per sign-in at the provider (the second session of each adds none); a refused
-    # person is audited at every attempt.
-    assert log[:3] == [
+    # One row per sign-in at the provider (the second session of each adds none) and one per
+    # log-out; a refused person is audited at every attempt.
+    assert log[:4] == [
         ("li.planner", "login"),
+        ("li.planner", "logout"),
         ("wang.viewer", "login"),
         ("zhao.none", "login_failed"),
     ]
-    assert set(log[3:]) <= {("zhao.none", "login_failed")}  # once per attempt the page made
+    assert set(log[4:]) <= {("zhao.none", "login_failed")}  # once per attempt the page made
 
 
 def test_with_default_viewer_an_unmapped_person_may_look(

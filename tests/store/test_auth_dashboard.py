@@ -14,7 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import auth
-from geo.io.store import open_store, users
+from geo.io.store import StoreError, open_store, users
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 PASSWORD = "password-1"
@@ -161,6 +161,34 @@ def test_an_idle_session_expires_and_a_disabled_account_is_logged_out(office: st
     app.run()
     assert "该账户已停用" in _text(app)
     assert "upload_go" not in _keys(app)
+
+
+def test_a_log_out_is_in_the_admins_change_log(office: str):
+    app = _log_in(_app(page="data"), "planner")
+    app.button(key="log_out").click().run()
+    assert "已退出登录。" in _text(app)
+    assert "login_name" in _keys(app)
+    with open_store(office) as store:
+        entry = store.log()[0]
+    assert (entry.actor, entry.action, entry.detail) == ("planner", "logout", {"via": "password"})
+    _log_in(app, "admin")
+    log = app.expander[_expanders(app).index("变更记录")]
+    frame = log.dataframe[0].value if log.dataframe else app.dataframe[-2].value
+    assert ["planner", "退出登录"] in frame.iloc[:, 1:3].to_numpy().tolist()
+
+
+def test_a_log_out_the_store_cannot_record_still_ends_the_session(office: str, monkeypatch):
+    def busy(*_: object, **__: object) -> None:
+        raise StoreError("busy", reason="database is locked")
+
+    app = _log_in(_app(page="data"), "planner")
+    monkeypatch.setattr(users, "logout", busy)
+    app.button(key="log_out").click().run()
+    assert not app.exception
+    assert "login_name" in _keys(app)
+    assert "这次退出未记入变更记录" in _text(app)
+    with open_store(office) as store:
+        assert store.log()[0].action == "login"
 
 
 @pytest.mark.usefixtures("office")

@@ -111,6 +111,22 @@ def test_every_change_and_login_is_in_the_log(open_test_store):
     ]
 
 
+def test_a_log_out_is_audited_like_the_login(open_test_store, store_url: str, monkeypatch, capsys):
+    store = open_test_store()
+    users.add_user(store, "li", "planner", PASSWORD, by="root")
+    users.login(store, "li", PASSWORD)
+    users.logout(store, "li", via="password")
+    logout, login = store.log()[:2]
+    assert (logout.actor, logout.action, logout.detail) == ("li", "logout", {"via": "password"})
+    assert (login.action, login.detail) == ("login", logout.detail)
+    code, out, _ = _run(monkeypatch, capsys, "", "store", "log", "--store", store_url)
+    assert code == 0
+    assert [line.split()[2:4] for line in out.splitlines()[1:3]] == [
+        ["li", "退出登录"],
+        ["li", "登录"],
+    ]
+
+
 def test_bad_roles_names_and_passwords_are_refused(open_test_store):
     store = open_test_store()
     with pytest.raises(StoreError, match="role"):

@@ -16,9 +16,9 @@ good login clears the count. An unknown name costs the same hash verification as
 so that timing does not tell which names exist; unknown names, wrong passwords and disabled
 accounts all get the same answer.
 
-Every change of an account and every login attempt, good or not, is written to the audit log
-(actions ``user_add``, ``user_role``, ``user_disable``, ``user_enable``, ``user_password``,
-``login``, ``login_failed``).
+Every change of an account, every login attempt, good or not, and every log-out is written to
+the audit log (actions ``user_add``, ``user_role``, ``user_disable``, ``user_enable``,
+``user_password``, ``login``, ``login_failed``, ``logout``).
 
 The API (single sign-on accounts are users with no password hash)::
 
@@ -29,6 +29,7 @@ The API (single sign-on accounts are users with no password hash)::
     set_disabled(store, name, disabled, by=...)
     set_password(store, name, password, by=...)
     login(store, name, password, now=None)            # User; LoginError otherwise
+    logout(store, name, via=...)                      # the audit row of a log-out
     has_users(store)                                  # whether accounts are in use
     allows(role, needed)                              # role at least ``needed``
 """
@@ -61,6 +62,7 @@ __all__ = [
     "find_user",
     "has_users",
     "login",
+    "logout",
     "set_disabled",
     "set_password",
     "set_role",
@@ -328,6 +330,21 @@ def login(store: Store, name: str, password: str, *, now: datetime | None = None
     found = find_user(store, name)
     assert found is not None
     return found
+
+
+def logout(store: Store, name: str, *, via: str) -> None:
+    """Write that ``name`` logged out to the audit log (action ``logout``).
+
+    Parameters
+    ----------
+    store
+        The office's store.
+    name
+        The account that logged out.
+    via
+        How it had logged in: ``"password"`` or ``"sso"`` (``detail.via``, as its ``login`` row).
+    """
+    _log_attempt(store, name, "logout", via=via)
 
 
 def _verify(digest: str, password: str) -> bool:
