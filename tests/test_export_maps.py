@@ -172,6 +172,8 @@ def test_a_national_map_is_drawn_in_a_conic_and_its_scale_bar_is_true(national: 
     fig.savefig(io.BytesIO(), format="png", dpi=50)
     label_m, ground_m = _bar_ground_m(fig.axes[0], layers.crs)
     assert label_m >= 500_000  # a country: the bar is hundreds of kilometres
+    bar = next(a for a in fig.axes[0].artists if isinstance(a, ScaleBar))
+    assert bar.info.scale_text == f"{label_m / 1000:g} km"  # not "1 Mm"
     assert ground_m == pytest.approx(label_m, rel=1e-3)
     # Zoomed to Kashgar (25° west of the centre): the bar and the arrow are measured there.
     zoom_to_township(fig.axes[0], layers, "T0")

@@ -18,16 +18,15 @@ from shapely.geometry import Point, box
 
 from geo.coverage import areal_covered_share, points_within_reach
 from geo.projection import (
+    drawing_crs,
     geocentric,
     geodesic_m,
-    drawing_crs,
     local_equal_area,
     lonlat,
     point_scale,
     reach_pairs,
     utm_zone,
 )
-
 
 GEOD = pyproj.Geod(ellps="WGS84")
 # lon, lat of four cities three UTM zones apart, and two places the old single zone broke.

@@ -99,7 +99,7 @@ def add_scale_bar(ax: Axes, crs: pyproj.CRS, *, font: FontProperties | None = No
     for bar in [artist for artist in ax.artists if isinstance(artist, ScaleBar)]:
         bar.remove()
     ground_m_per_unit = 1.0 / float(point_scale(crs, [view_centre_lonlat(ax, crs)])[0])
-    ax.add_artist(
+    bar = ax.add_artist(
         ScaleBar(
             ground_m_per_unit,
             units="m",
@@ -112,6 +112,7 @@ def add_scale_bar(ax: Axes, crs: pyproj.CRS, *, font: FontProperties | None = No
             scale_formatter=_scale_label,
         )
     )
+    bar.set_zorder(11)  # above the villages and labels (zorder up to 10) it may sit on
 
 
 def _scale_label(value: float, units: str) -> str:
