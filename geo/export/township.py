@@ -325,7 +325,7 @@ def _villages_table(
         return _none(fig, x, top, t("coverage.unreached_none", lang))
     shown = villages.sort_values("unreached", ascending=False, kind="stable").head(MAX_VILLAGES)
     columns = zip(
-        shown["name"].astype(str).tolist(),
+        shown["name"].where(shown["name"].notna(), shown["id"]).astype(str).tolist(),
         shown["group"].astype(str).tolist(),
         shown["unreached"].to_numpy(float),
         shown["site_name"].tolist(),
