@@ -84,7 +84,7 @@ def time_map_in_chromium(path: str = "/", runs: int = 3) -> list[tuple[float, fl
     """(seconds from navigation, seconds from the page's load event) to the first township."""
     from playwright.sync_api import sync_playwright
 
-    from dashboard.headless import CHROMIUM, CHROMIUM_ARGS, serve_dashboard
+    from dashboard.headless import CHROMIUM, CHROMIUM_ARGS, MAP_DRAWN, serve_dashboard
 
     results = []
     with serve_dashboard() as url, sync_playwright() as playwright:
@@ -95,7 +95,7 @@ def time_map_in_chromium(path: str = "/", runs: int = 3) -> list[tuple[float, fl
             page.goto(url + path, wait_until="load")
             loaded = time.perf_counter()
             frame = page.frame_locator("iframe[title*='st_folium']").first
-            frame.locator("path.atlas-townships").first.wait_for(timeout=60_000)
+            frame.locator(MAP_DRAWN).first.wait_for(timeout=60_000)
             visible = time.perf_counter()
             results.append((visible - started, visible - loaded))
             page.close()
@@ -146,7 +146,7 @@ def time_file_in_chromium(page: str, runs: int) -> list[float]:
     """Seconds from navigation to the first township shape, the page opened from a file."""
     from playwright.sync_api import sync_playwright
 
-    from dashboard.headless import CHROMIUM, CHROMIUM_ARGS
+    from dashboard.headless import CHROMIUM, CHROMIUM_ARGS, MAP_DRAWN
 
     times = []
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
@@ -157,7 +157,7 @@ def time_file_in_chromium(page: str, runs: int) -> list[float]:
             tab = browser.new_page(viewport={"width": 1600, "height": 1000})
             began = time.perf_counter()
             tab.goto(path.as_uri(), wait_until="load")
-            tab.locator("path.atlas-townships").first.wait_for(timeout=60_000)
+            tab.locator(MAP_DRAWN).first.wait_for(timeout=60_000)
             tab.evaluate("() => new Promise(r => requestAnimationFrame(() => r()))")
             times.append(time.perf_counter() - began)
             tab.close()

@@ -72,7 +72,7 @@ def first_paint(env: dict[str, str]) -> float:
     """Seconds from opening a fresh dashboard server's page to its first township drawn."""
     from playwright.sync_api import sync_playwright
 
-    from dashboard.headless import CHROMIUM, CHROMIUM_ARGS, serve_dashboard
+    from dashboard.headless import CHROMIUM, CHROMIUM_ARGS, MAP_DRAWN, serve_dashboard
 
     with serve_dashboard(env=env, timeout_s=120) as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -80,7 +80,7 @@ def first_paint(env: dict[str, str]) -> float:
         started = time.perf_counter()
         page.goto(url + "/", wait_until="load")
         frame = page.frame_locator("iframe[title*='st_folium']").first
-        frame.locator("path.atlas-townships").first.wait_for(timeout=300_000)
+        frame.locator(MAP_DRAWN).first.wait_for(timeout=300_000)
         seconds = time.perf_counter() - started
         browser.close()
     return seconds

@@ -14,7 +14,7 @@ from dashboard import loader, state
 from dashboard.loader import ViewParameters
 from geo.access import METHODS, AccessResult
 from geo.maps.plans import ACCESS_LAYERS, build_access_map
-from geo.maps.views import MapView, build_map, catchments_by_default
+from geo.maps.views import LayeredMap, MapView, build_layered_map, catchments_by_default
 from geo.summary import Summary
 from geo.text.i18n import t
 
@@ -72,7 +72,9 @@ def _notes(access: AccessResult, lang: str) -> None:
     st.caption(text)
 
 
-def coverage_map(summary: Summary, view: MapView, parameters: ViewParameters) -> folium.Map:
+def coverage_map(
+    summary: Summary, view: MapView, parameters: ViewParameters
+) -> folium.Map | LayeredMap:
     """The coverage page's map: coverage (the default) or a group's accessibility.
 
     The choices sit right above the map: the layer, and for accessibility the group (when
@@ -98,7 +100,7 @@ def coverage_map(summary: Summary, view: MapView, parameters: ViewParameters) ->
     if layer == "coverage":
         with middle:
             catchments = _catchment_toggle(len(summary.group_codes), lang)
-        return build_map(summary, replace(view, show_catchments=catchments))
+        return build_layered_map(summary, replace(view, show_catchments=catchments))
     with middle:
         group = _group_choice(summary, lang)
     with right:

@@ -90,7 +90,7 @@ def deferred_button(
 
 
 def table_buttons(
-    table: ReportTable,
+    table: ReportTable | Callable[[], ReportTable],
     *,
     labels: tuple[str, str],
     stem: str,
@@ -104,7 +104,8 @@ def table_buttons(
     ----------
     table
         The report table, as :func:`geo.export.tables.csv_bytes` and ``xlsx_bytes`` write it
-        (the public edition's table has its small counts withheld already).
+        (the public edition's table has its small counts withheld already), or what makes it
+        when a button is clicked (a province's quarter of a million rows).
     labels
         The buttons' texts, the CSV one first.
     stem
@@ -121,13 +122,19 @@ def table_buttons(
     for label, column, (extension, write, mime) in zip(labels, (left, right), files, strict=True):
         deferred_button(
             label,
-            partial(write, table),
+            partial(_written, write, table),
             file_name=f"{stem}{extension}",
             mime=mime,
             key=f"{key}_{extension[1:]}",
             where=column,
             **options,
         )
+
+
+def _written(
+    write: Callable[[ReportTable], bytes], table: ReportTable | Callable[[], ReportTable]
+) -> bytes:
+    return write(table() if callable(table) else table)
 
 
 def _made_and_kept(

@@ -20,6 +20,9 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# A map whose layers are drawn (geo.maps.webmap.DrawnMark): on SVG or, at province scale, on
+# canvas, where no township is an element to wait for.
+MAP_DRAWN = ".leaflet-container[data-atlas-drawn]"
 # Without the background-networking flags Chromium keeps calling home, which an offline
 # network refuses (and a test would count as a request leaving localhost).
 CHROMIUM_ARGS = [

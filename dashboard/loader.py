@@ -21,12 +21,16 @@ and ``ATLAS_STORE``, the store's address. Which data a session shows is decided 
 from __future__ import annotations
 
 import argparse
+import atexit
+import contextlib
 import functools
 import hashlib
 import inspect
 import io
 import os
+import shutil
 import sys
+import tempfile
 import zipfile
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
@@ -354,6 +358,51 @@ def access_for(
     (see :meth:`ViewParameters.for_group`), with its catchment radii."""
     (group,) = parameters.groups
     return compute_access(parameters.apply(_dataset), group, method=method)
+
+
+MAP_DATA_FILES: Final = 256  # a server keeps the map data of this many looks at most
+
+
+@functools.cache
+def _map_data_folder() -> tuple[str, Path]:
+    """This server's folder of map data, served as a (never rendered) component's files."""
+    folder = Path(tempfile.mkdtemp(prefix="atlas-map-data-"))
+    atexit.register(shutil.rmtree, folder, True)
+    component = components.declare_component("map_data", path=str(folder))
+    return component.name, folder
+
+
+def map_data_url(text: str) -> str:
+    """The URL, relative to the map's frame, at which the browser fetches map data ``text``.
+
+    For the parts of a map that no filter changes (``geo.maps.views.MapView.data_url``): a
+    province's outlines and sites then travel once, not at every click. The file is named
+    by the SHA-256 of its content, so that a URL never changes its meaning (the browser may
+    keep what it fetched) and cannot be guessed without knowing what it holds.
+    """
+    name, folder = _map_data_folder()
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    path = folder / f"{digest}.json"
+    if not path.exists():
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=folder, suffix=".part", delete=False
+        ) as out:
+            out.write(text)
+        Path(out.name).replace(path)  # whole or not at all, for a browser fetching it now
+        _prune(folder, keep=path)
+    return f"../{name}/{digest}.json"
+
+
+def _prune(folder: Path, *, keep: Path) -> None:
+    """Delete the oldest files but ``keep`` beyond ``MAP_DATA_FILES`` (a page still showing
+    one of them writes it again at its next run)."""
+    dated = []
+    for file in folder.glob("*.json"):
+        with contextlib.suppress(FileNotFoundError):  # another session pruned it just now
+            if file != keep:
+                dated.append((file.stat().st_mtime, file))
+    for _, old in sorted(dated)[: max(0, len(dated) + 1 - MAP_DATA_FILES)]:
+        old.unlink(missing_ok=True)
 
 
 def leaflet_asset_base() -> str:

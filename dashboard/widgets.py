@@ -16,6 +16,7 @@ from geo.dataset import Dataset, Group
 from geo.errors import DatasetError, Problem
 from geo.export.tables import ReportTable
 from geo.io.store import StoreError
+from geo.maps.views import LayeredMap
 from geo.privacy import district_shown, public_text
 from geo.selection import district_kpis
 from geo.summary import Summary
@@ -165,7 +166,7 @@ def kpi_tiles(summary: Summary, lang: str) -> None:
 
 
 def show_map(
-    fmap: folium.Map,
+    fmap: folium.Map | LayeredMap,
     *,
     key: str,
     height: int,
@@ -173,14 +174,21 @@ def show_map(
     on_change: Callable[[], None] | None = None,
 ) -> None:
     """Draw a folium map; the page reruns only for the ``returned`` interactions, after
-    ``on_change`` has read them from ``st.session_state[key]``."""
+    ``on_change`` has read them from ``st.session_state[key]``.
+
+    Of a :class:`LayeredMap` the browser keeps the base while it stays the same (the frame
+    is not rebuilt) and swaps only the layers: a filter change then redraws colours and
+    markers, not a province's outlines and names.
+    """
+    base, layers = (fmap.base, fmap.layers) if isinstance(fmap, LayeredMap) else (fmap, None)
     st_folium(
-        fmap,
+        base,
         key=key,
         height=height,
         use_container_width=True,
         returned_objects=returned or [],
         on_change=on_change,
+        feature_group_to_add=layers,
     )
 
 

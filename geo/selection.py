@@ -28,6 +28,7 @@ from geo.summary import Summary
 __all__ = [
     "DistrictKpis",
     "TownshipDetail",
+    "count_unreached_villages",
     "district_kpis",
     "filter_sites",
     "site_catchment_radii",
@@ -118,7 +119,11 @@ def unreached_points(summary: Summary, hidden: pd.DataFrame | None = None) -> gp
 
 
 def unreached_villages(
-    summary: Summary, township: str | None = None, hidden: pd.DataFrame | None = None
+    summary: Summary,
+    township: str | None = None,
+    hidden: pd.DataFrame | None = None,
+    *,
+    most: int | None = None,
 ) -> pd.DataFrame:
     """The villages out of reach, per group, with the nearest site serving the group.
 
@@ -138,6 +143,10 @@ def unreached_villages(
         Demand id x group (``geo.privacy.protect``): those cells are left out, as the public
         map leaves them out; a row naming a village and a small group would point at a
         household.
+    most
+        Keep only this many rows, those with the most people out of reach (the first in the
+        order below among equals), in their order; the nearest sites are then looked up for
+        those rows only (a province has a quarter of a million). None keeps every row.
 
     Returns
     -------
@@ -148,39 +157,115 @@ def unreached_villages(
         site serves it), ``distance_m`` (to that site) and ``radius_m`` (that site's reach).
         Sorted by township (dataset order), then people out of reach, most first.
     """
-    dataset = summary.dataset
-    points = dataset.demand[dataset.demand.geometry.notna()]
+    points, covered = _demand_points(summary, township)
+    rows = _unreached_rows(points, covered, summary, hidden)
+    if most is not None and len(rows) > most:
+        top = rows["unreached"].nlargest(most, keep="first").index
+        rows = rows[rows.index.isin(top)].reset_index(drop=True)
+    return _with_nearest_sites(rows, points, summary)
+
+
+def count_unreached_villages(
+    summary: Summary, township: str | None = None, hidden: pd.DataFrame | None = None
+) -> int:
+    """How many rows :func:`unreached_villages` has, without making them."""
+    points, covered = _demand_points(summary, township)
+    return sum(int(_out_of_reach(points, covered, g, hidden).sum()) for g in summary.groups)
+
+
+def _demand_points(summary: Summary, township: str | None) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """The demand points (of a township, or all) and whether each group is covered there."""
+    demand = summary.dataset.demand
+    points = demand[demand.geometry.notna()]
     if township is not None:
         points = points[points["township"] == township]
-    covered = summary.point_covered.reindex(points["id"])
-    village_lonlat = lonlat(points)
-    village_xyz = geocentric(village_lonlat)
+    return points, summary.point_covered.reindex(points["id"])
+
+
+def _out_of_reach(
+    points: gpd.GeoDataFrame, covered: pd.DataFrame, group: Group, hidden: pd.DataFrame | None
+) -> np.ndarray:
+    """Which points have people of ``group``, all out of reach (and not hidden)."""
+    people = points[group.code].to_numpy(dtype=float)
+    out = covered[group.code].eq(False).to_numpy() & (people > 0)
+    if hidden is not None:
+        out &= ~hidden[group.code].reindex(points["id"]).fillna(False).to_numpy(bool)
+    return np.asarray(out, dtype=bool)
+
+
+def _unreached_rows(
+    points: gpd.GeoDataFrame,
+    covered: pd.DataFrame,
+    summary: Summary,
+    hidden: pd.DataFrame | None,
+) -> pd.DataFrame:
+    """The rows of :func:`unreached_villages` in its order, as numbers only.
+
+    ``point`` (the village's position among ``points``), ``group`` (the group's position
+    among the summary's) and ``unreached``; the names are looked up for the rows kept.
+    """
+    rank = summary.townships.index.get_indexer(pd.Index(points["township"]))
+    rank[rank < 0] = len(summary.townships)  # outside every township: last
     parts = []
-    for group in summary.groups:
-        people = points[group.code].to_numpy(dtype=float)
-        out = covered[group.code].eq(False).to_numpy() & (people > 0)
-        if hidden is not None:
-            out &= ~hidden[group.code].reindex(points["id"]).fillna(False).to_numpy(bool)
-        sites = group_sites(dataset, group)
-        rows = pd.DataFrame(
-            {
-                "township": points["township"].to_numpy()[out],
-                "id": points["id"].to_numpy()[out],
-                "name": points["name"].to_numpy()[out],
-                "group": group.code,
-                "unreached": people[out],
-            }
-        )
+    for number, group in enumerate(summary.groups):
+        out = np.flatnonzero(_out_of_reach(points, covered, group, hidden))
+        people = points[group.code].to_numpy(dtype=float)[out]
+        parts.append((out, np.full(len(out), number), people))
+    point, group_number, unreached = (
+        np.concatenate([part[k] for part in parts]) if parts else np.empty(0) for k in range(3)
+    )
+    order = np.lexsort((-unreached, rank[point.astype(np.intp)]))  # stable, as the list reads
+    return pd.DataFrame(
+        {"point": point[order], "group": group_number[order], "unreached": unreached[order]}
+    ).astype({"point": np.intp, "group": np.intp})
+
+
+def _with_nearest_sites(
+    rows: pd.DataFrame, points: gpd.GeoDataFrame, summary: Summary
+) -> pd.DataFrame:
+    """The villages and groups of ``rows`` with the nearest site serving the group.
+
+    With its reach and the geodesic distance to it.
+    """
+    columns = ["township", "township_name", "id", "name", "group", "unreached"]
+    columns += ["site_id", "site_name", "distance_m", "radius_m"]
+    if rows.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    at = rows["point"].to_numpy()
+    number = rows["group"].to_numpy()
+    village_lonlat = lonlat(points)[at]
+    site_id = np.full(len(rows), np.nan, dtype=object)
+    site_name = np.full(len(rows), np.nan, dtype=object)
+    radius = np.full(len(rows), np.nan)
+    distance = np.full(len(rows), np.nan)
+    for k, group in enumerate(summary.groups):
+        mine = np.flatnonzero(number == k)
+        if len(mine) == 0:
+            continue
+        sites = group_sites(summary.dataset, group)
         site_lonlat = lonlat(sites)
-        nearest = _nearest(village_xyz[out], geocentric(site_lonlat))
+        nearest = _nearest(geocentric(village_lonlat[mine]), geocentric(site_lonlat))
         found = nearest >= 0
         picked = sites.iloc[nearest[found]]
-        for column in ("id", "name", "radius_m"):
-            rows[f"site_{column}"] = pd.Series(picked[column].to_numpy(), index=rows.index[found])
-        rows["distance_m"] = _distances(village_lonlat[out], site_lonlat, nearest)
-        parts.append(rows)
-    table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    return _order_villages(table, summary)
+        site_id[mine[found]] = picked["id"].to_numpy()
+        site_name[mine[found]] = picked["name"].to_numpy()
+        radius[mine[found]] = picked["radius_m"].to_numpy(dtype=float)
+        distance[mine] = _distances(village_lonlat[mine], site_lonlat, nearest)
+    township = points["township"].to_numpy()[at]
+    return pd.DataFrame(
+        {
+            "township": township,
+            "township_name": pd.Series(township).map(summary.townships["name"]).to_numpy(),
+            "id": points["id"].to_numpy()[at],
+            "name": points["name"].to_numpy()[at],
+            "group": np.array([g.code for g in summary.groups], dtype=object)[number],
+            "unreached": rows["unreached"].to_numpy(),
+            "site_id": site_id,
+            "site_name": site_name,
+            "distance_m": distance,
+            "radius_m": radius,
+        }
+    )[columns]
 
 
 def _nearest(xyz: np.ndarray, site_xyz: np.ndarray) -> np.ndarray:
@@ -202,20 +287,6 @@ def _distances(points: np.ndarray, sites: np.ndarray, nearest: np.ndarray) -> np
     if found.any():
         distance[found] = geodesic_m(points[found], sites[nearest[found]])
     return distance
-
-
-def _order_villages(table: pd.DataFrame, summary: Summary) -> pd.DataFrame:
-    columns = ["township", "township_name", "id", "name", "group", "unreached"]
-    columns += ["site_id", "site_name", "distance_m", "radius_m"]
-    if table.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-    table = table.rename(columns={"site_radius_m": "radius_m"})
-    order = {code: i for i, code in enumerate(summary.townships.index)}
-    table["township_name"] = table["township"].map(summary.townships["name"])
-    table["_order"] = table["township"].map(order).fillna(len(order))
-    table["radius_m"] = pd.to_numeric(table["radius_m"])
-    table = table.sort_values(["_order", "unreached"], ascending=[True, False], kind="stable")
-    return table[columns].reset_index(drop=True)
 
 
 @dataclass(frozen=True)

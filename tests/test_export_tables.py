@@ -107,20 +107,15 @@ def test_the_unreached_villages_sheet(summary: Summary, workbook: Path) -> None:
     assert book.cell(2, 7).number_format == "#,##0"
 
 
-def test_most_unreached_keeps_the_rows_with_most_people_in_their_order() -> None:
-    import pandas as pd
+def test_the_screen_shows_the_rows_with_most_people_out_of_reach(summary: Summary) -> None:
+    from geo.selection import count_unreached_villages
 
-    from geo.export.tables import ReportTable, most_unreached
-
-    frame = pd.DataFrame(
-        {
-            "乡镇": ["a", "a", "b", "b"],
-            "编号": ["1", "2", "3", "4"],
-            "村居": ["x", "y", "z", "w"],
-            "群体": ["g"] * 4,
-            "未覆盖": [5.0, 9.0, 1.0, 7.0],
-        }
-    )
-    table = ReportTable("s", frame, ("@",) * 5)
-    assert most_unreached(table, 10) is table
-    assert most_unreached(table, 2).frame["编号"].tolist() == ["2", "4"]
+    full = unreached_table(summary).frame
+    assert count_unreached_villages(summary) == len(full) == 9
+    top = unreached_table(summary, most=3).frame
+    # 100, 90 and 80 people out of reach, in the list's own order (by township)
+    assert sorted(top["未覆盖"].tolist()) == [80.0, 90.0, 100.0]
+    assert top.reset_index(drop=True).equals(
+        full[full["未覆盖"] >= 80].reset_index(drop=True)
+    )  # the same rows, names and nearest sites as in the whole list
+    assert unreached_table(summary, most=50).frame.equals(full)

@@ -15,9 +15,11 @@ from shapely.geometry import Point, box
 from small_dataset import make_dataset
 
 from geo.indicators import INDICATORS, classify_indicator
+from geo.maps import views
 from geo.maps.views import (
     KNOWN_CATEGORY_COLOURS,
     MapView,
+    build_layered_map,
     build_map,
     catchments_by_default,
     category_colours,
@@ -36,6 +38,7 @@ from geo.maps.webmap import (
     standalone_html,
     to_display_datum,
 )
+from geo.selection import filter_sites, unreached_points
 from geo.summary import Summary, summarize
 
 #: dist/leaflet.js of Leaflet 1.9.4 as released (the npm package leaflet@1.9.4), which the
@@ -50,21 +53,36 @@ def summary() -> Summary:
 
 def _layer(page: str, layer: str) -> tuple[list[dict], list[dict]]:
     """The GeoJSON features and the shared styles of the map layer ``layer`` in a page."""
-    match = re.search(rf"var {layer}_\w+ = \(function", page)
+    match = re.search(rf"var {layer}_[0-9a-f]{{32}} = \(function", page)
     assert match, layer
     decoder = json.JSONDecoder()
     start = page.index("var styles = ", match.end()) + len("var styles = ")
     styles, _ = decoder.raw_decode(page, start)
-    start = page.index("return L.geoJSON(", match.end()) + len("return L.geoJSON(")
+    start = page.index("layer.addData(", match.end()) + len("layer.addData(")
     data, _ = decoder.raw_decode(page, start)
     return data["features"], styles
 
 
 def _features(page: str, layer: str) -> list[dict]:
-    return _layer(page, layer)[0]
+    """The features the map shows: of the sites, the ones the layers' subset picks."""
+    features = _layer(page, layer)[0]
+    if layer != "sites":
+        return features
+    match = re.search(r"var subset_\w+ = \(function \(\) \{\s*var rows = ", page)
+    if match is None:
+        return []
+    rows, _ = json.JSONDecoder().raw_decode(page, match.end())
+    return [features[row] for row in rows]
 
 
 def _style(page: str, layer: str, feature: dict) -> dict:
+    if layer == "townships":  # drawn grey, coloured by the layers a filter change sends
+        match = re.search(r"var restyle_\w+ = \(function \(\) \{\s*var styles = ", page)
+        assert match
+        decoder = json.JSONDecoder()
+        styles, end = decoder.raw_decode(page, match.end())
+        values, _ = decoder.raw_decode(page, page.index("values = ", end) + len("values = "))
+        return styles[values[feature["properties"]["code"]][0]]
     return _layer(page, layer)[1][feature["properties"].get("s", 0)]
 
 
@@ -274,3 +292,69 @@ def test_polygons_without_properties_are_features_all_the_same() -> None:
     shapes = gpd.GeoSeries([box(0, 0, 1, 1), box(1, 0, 2, 1)], crs="EPSG:4326")
     collection = polygons_to_features(shapes, pd.DataFrame(index=range(2)))
     assert [f["properties"] for f in collection["features"]] == [{}, {}]  # type: ignore[index]
+
+
+def _without_ids(page: str) -> str:
+    """A rendered page with folium's random element ids taken out."""
+    return re.sub(r"_[0-9a-f]{32}\b", "_", page)
+
+
+def test_a_filter_change_keeps_the_base_and_sends_new_layers() -> None:
+    dataset = make_dataset()
+    elders, children = (summarize(dataset, groups=[g]) for g in dataset.group_codes[:2])
+    view = MapView(show_unreached=True)
+    one, other = build_layered_map(elders, view), build_layered_map(children, view)
+    assert _without_ids(one.base.get_root().render()) == _without_ids(
+        other.base.get_root().render()
+    )  # the browser keeps the outlines, names and sites it has
+    one_layers, other_layers = (m.combined().get_root().render() for m in (one, other))
+    assert _without_ids(one_layers) != _without_ids(other_layers)
+    # every site is in the base; the layers pick the ones serving the groups shown
+    assert len(_layer(one_layers, "sites")[0]) == len(dataset.sites)
+    shown = {f["properties"]["id"] for f in _features(one_layers, "sites")}
+    assert shown == set(filter_sites(dataset.sites, groups=elders.group_codes)["id"])
+
+
+def test_unchanging_parts_are_fetched_not_written_into_the_page(summary: Summary) -> None:
+    served: list[str] = []
+
+    def url(text: str) -> str:
+        served.append(text)
+        return f"data/{len(served)}.json"
+
+    page = build_map(summary, MapView(data_url=url)).get_root().render()
+    outlines, sites = (json.loads(text)["features"] for text in served)
+    assert [f["properties"]["code"] for f in outlines] == ["T1", "T2", "T3", "T4"]
+    assert len(sites) == len(summary.dataset.sites)
+    assert 'fetch("data/1.json")' in page and 'fetch("data/2.json")' in page
+    assert '"coordinates"' not in page  # no geometry in the page itself
+    # a map saved to disk has everything in it
+    assert '"coordinates"' in build_map(summary, MapView()).get_root().render()
+
+
+def test_a_map_with_thousands_of_shapes_paints_them_on_canvas(
+    summary: Summary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert '"preferCanvas": false' in build_map(summary, MapView()).get_root().render()
+    monkeypatch.setattr(views, "CANVAS_FROM", 5)  # 4 townships and 5 sites
+    assert '"preferCanvas": true' in build_map(summary, MapView()).get_root().render()
+
+
+def test_villages_summed_per_township_are_drawn_each_where_the_map_is_zoomed(
+    summary: Summary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(views, "MAX_VILLAGE_MARKERS", 2)
+    points = unreached_points(summary)
+    assert len(points) > 2
+    whole = build_map(summary, MapView(show_unreached=True)).get_root().render()
+    assert not re.search(r"var unreached_[0-9a-f]{32} ", whole)
+    summed = _features(whole, "unreached_by_township")
+    assert len(summed) == points["township"].nunique()
+    town = points["township"].iloc[0]
+    zoomed = MapView(show_unreached=True, township=town, zoom_to_township=True)
+    page = build_map(summary, zoomed).get_root().render()
+    mine = points[points["township"] == town]
+    assert [f["properties"]["id"] for f in _features(page, "unreached")] == list(mine["id"])
+    assert len(_features(page, "unreached_by_township")) == len(summed) - 1
+    legend = _legend(page)
+    assert "未覆盖村居" in legend and "按乡镇汇总" in legend

@@ -23,7 +23,7 @@ from dashboard.loader import ViewParameters
 from geo.compare import Comparison
 from geo.indicators import format_change_pp as pp
 from geo.maps.change import build_change_map
-from geo.maps.views import MapView, build_map
+from geo.maps.views import MapView, build_layered_map
 from geo.privacy import PROTECTED, district_shown, public_townships
 from geo.selection import district_kpis
 from geo.summary import Summary
@@ -156,6 +156,7 @@ def _view(lang: str, indicator: str) -> MapView:
         briefing=True,
         show_sites=False,
         asset_base=loader.leaflet_asset_base(),
+        data_url=loader.map_data_url,
     )
 
 
@@ -169,7 +170,7 @@ def _two_columns() -> tuple[object, object]:
 def _slide_overview(summary: Summary, comparison: Comparison | None, lang: str) -> None:
     left, right = _two_columns()
     with left:
-        widgets.show_map(build_map(summary, _view(lang, "coverage")), key="deck_map_1",
+        widgets.show_map(build_layered_map(summary, _view(lang, "coverage")), key="deck_map_1",
                          height=MAP_HEIGHT)  # fmt: skip
     kpis = district_kpis(summary)
     texts = widgets.district_texts(summary, lang)
@@ -239,7 +240,7 @@ def _slide_worst(summary: Summary, comparison: Comparison | None, lang: str) -> 
     del comparison  # this slide is about this year only
     left, right = _two_columns()
     with left:
-        widgets.show_map(build_map(summary, _view(lang, "unreached")), key="deck_map_2",
+        widgets.show_map(build_layered_map(summary, _view(lang, "unreached")), key="deck_map_2",
                          height=MAP_HEIGHT)  # fmt: skip
     worst = worst_townships(summary)
     cards = [
@@ -275,7 +276,7 @@ def _slide_funding(summary: Summary, comparison: Comparison | None, lang: str) -
     del comparison
     left, right = _two_columns()
     with left:
-        widgets.show_map(build_map(summary, _view(lang, "funding_yuan")), key="deck_map_3",
+        widgets.show_map(build_layered_map(summary, _view(lang, "funding_yuan")), key="deck_map_3",
                          height=MAP_HEIGHT)  # fmt: skip
     table = summary.townships.sort_values("funding_yuan", ascending=False, kind="stable")
     kpis = district_kpis(summary)

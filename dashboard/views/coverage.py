@@ -11,9 +11,9 @@ import streamlit as st
 from dashboard import access_layer, downloads, loader, state, widgets
 from dashboard.loader import ViewParameters
 from geo.dataset import Dataset
-from geo.export.tables import gap_table, most_unreached, unreached_table
+from geo.export.tables import gap_table, unreached_table
 from geo.maps.views import MapView
-from geo.selection import TownshipDetail, township_detail
+from geo.selection import TownshipDetail, count_unreached_villages, township_detail
 from geo.summary import Summary
 from geo.text.i18n import format_count, format_percent, format_yuan, t
 
@@ -161,22 +161,28 @@ def _detail(detail: TownshipDetail, lang: str, dataset: Dataset) -> None:
 def _unreached_list(summary: Summary, township: str | None, name: str, lang: str) -> None:
     """The villages out of reach (of the township, or the district), sortable, downloadable."""
     st.subheader(t("coverage.unreached_list", lang, where=name))
-    # a province's list runs to tens of thousands of rows (12 MB sent at every filter
-    # change): the screen shows the rows with the most people, the downloads every row
-    table = unreached_table(summary, lang, township=township)
-    if table.frame.empty:
+    # a province's list runs to a quarter of a million rows (12 MB sent at every filter
+    # change, half a second to make): the screen shows the rows with the most people, the
+    # downloads (made when clicked) every row
+    shown = unreached_table(summary, lang, township=township, most=SHOWN_UNREACHED)
+    if shown.frame.empty:
         st.caption(t("coverage.unreached_none", lang))
         return
     st.caption(t("coverage.unreached_help", lang))
-    shown = most_unreached(table, SHOWN_UNREACHED)
     widgets.show_report_table(shown, max_rows=12)
-    if len(table.frame) > len(shown.frame):
-        count = format_count(len(table.frame), lang)
+    hidden = None if summary.disclosure is None else summary.disclosure.hidden
+    total = count_unreached_villages(summary, township, hidden)
+    if total > len(shown.frame):
+        count = format_count(total, lang)
         st.caption(t("coverage.unreached_cut", lang, shown=len(shown.frame), n=count))
-    stem = f"{table.sheet}_{name}_{date.today().isoformat()}"
+    stem = f"{shown.sheet}_{name}_{date.today().isoformat()}"
     labels = (t("coverage.download_csv", lang), t("coverage.download_xlsx", lang))
     downloads.table_buttons(
-        table, labels=labels, stem=stem, key="unreached", icon=":material/download:"
+        partial(unreached_table, summary, lang, township=township),  # every row, on a click
+        labels=labels,
+        stem=stem,
+        key="unreached",
+        icon=":material/download:",
     )
 
 
@@ -207,6 +213,7 @@ def render() -> None:
         township=township,
         zoom_to_township=township is not None,
         asset_base=loader.leaflet_asset_base(),
+        data_url=loader.map_data_url,
     )
     widgets.show_map(
         access_layer.coverage_map(summary, view, parameters),

@@ -8,7 +8,7 @@ from dashboard import charts, downloads, loader, state, widgets
 from dashboard.loader import ViewParameters
 from geo.dataset import Dataset
 from geo.export.tables import funding_table
-from geo.maps.views import MapView, build_map
+from geo.maps.views import MapView, build_layered_map
 from geo.summary import Summary
 from geo.text.i18n import format_yuan, t
 
@@ -81,10 +81,11 @@ def render() -> None:
         show_sites=False,
         township=state.selected_township(),
         asset_base=loader.leaflet_asset_base(),
+        data_url=loader.map_data_url,
     )
     left, right = st.columns([1, 1])
     with left:
-        widgets.show_map(build_map(summary, view), key="funding_map", height=520)
+        widgets.show_map(build_layered_map(summary, view), key="funding_map", height=520)
     with right:
         _charts(summary, lang)
     _table(summary, lang)

@@ -14,7 +14,7 @@ from geo.indicators import (
     classify_indicator,
     indicator_name,
 )
-from geo.maps.views import MapView, build_map
+from geo.maps.views import MapView, build_layered_map
 from geo.privacy import indicator_shown, indicator_texts
 from geo.summary import Summary
 from geo.text.i18n import format_count, t
@@ -128,9 +128,10 @@ def render() -> None:
         tianditu_key=widgets.tianditu_key(),
         township=state.selected_township(),
         asset_base=loader.leaflet_asset_base(),
+        data_url=loader.map_data_url,
         breaks=breaks,
     )
-    widgets.show_map(build_map(summary, view), key="overview_map", height=640)
+    widgets.show_map(build_layered_map(summary, view), key="overview_map", height=640)
     _unassigned(summary, lang)
     left, right = st.columns([1, 1], gap="large")
     with left:

@@ -9,7 +9,7 @@ to recognise UTF-8 instead of reading the Chinese as GBK mojibake.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Final, Literal
@@ -256,16 +256,18 @@ def unassigned_table(summary: Summary, lang: str = "zh") -> ReportTable:
 
 
 def unreached_table(
-    summary: Summary, lang: str = "zh", *, township: str | None = None
+    summary: Summary, lang: str = "zh", *, township: str | None = None, most: int | None = None
 ) -> ReportTable:
     """The villages out of reach per group, with the nearest serving site and its distance.
 
-    One row per village and group, from ``geo.selection.unreached_villages`` (metres). The
-    public edition leaves out the rows of small groups: a village name with "<k" people out
-    of reach would point at a household, as a point on the map would.
+    One row per village and group, from ``geo.selection.unreached_villages`` (metres); with
+    ``most``, only the rows with the most people out of reach (a screen's worth of a
+    province's quarter of a million). The public edition leaves out the rows of small
+    groups: a village name with "<k" people out of reach would point at a household, as a
+    point on the map would.
     """
     hidden = None if summary.disclosure is None else summary.disclosure.hidden
-    villages = unreached_villages(summary, township, hidden)
+    villages = unreached_villages(summary, township, hidden, most=most)
     labels = {g.code: g.display(lang) for g in summary.groups}
     table = pd.DataFrame(
         {
@@ -279,25 +281,7 @@ def unreached_table(
             "site_radius_m": villages["radius_m"].astype(float),
         }
     )
-    assert table.columns.get_loc("unreached") == _UNREACHED_PEOPLE
     return _finish(table, "export.sheet.unreached", lang)
-
-
-# Where an unreached_table holds the people out of reach.
-_UNREACHED_PEOPLE = 4
-
-
-def most_unreached(table: ReportTable, most: int) -> ReportTable:
-    """The ``most`` rows of an :func:`unreached_table` with the most people out of reach.
-
-    The rows keep their order (by township, then people); the table is returned as it is
-    when it has no more rows.
-    """
-    if len(table.frame) <= most:
-        return table
-    people = pd.to_numeric(table.frame.iloc[:, _UNREACHED_PEOPLE], errors="coerce")
-    top = people.nlargest(most, keep="first").index
-    return replace(table, frame=table.frame.loc[table.frame.index.isin(top)])
 
 
 def report_tables(summary: Summary, lang: str = "zh") -> list[ReportTable]:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import weakref
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
-from typing import Any, TypedDict, cast
+from typing import TypedDict, cast
 
 import folium
 import geopandas as gpd
@@ -19,6 +20,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.dataset import Dataset
 from geo.indicators import (
     Classification,
     Scheme,
@@ -28,10 +30,15 @@ from geo.indicators import (
     legend_labels,
 )
 from geo.maps.webmap import (
+    DrawnMark,
+    Fetched,
     GeoJsonLayer,
     LabelLayer,
     Legend,
+    Restyle,
+    Subset,
     add_basemap,
+    compact_json,
     display_datum,
     new_map,
     points_to_features,
@@ -51,7 +58,9 @@ __all__ = [
     "CATCHMENT_GROUP_LIMIT",
     "CATEGORY_COLOURS",
     "KNOWN_CATEGORY_COLOURS",
+    "LayeredMap",
     "MapView",
+    "build_layered_map",
     "build_map",
     "catchments_by_default",
     "category_colours",
@@ -69,7 +78,8 @@ OTHER_COLOUR = "#444444"
 CATCHMENT_GROUP_LIMIT = 2
 # Beyond this many villages out of reach the map shows them summed per township.
 MAX_VILLAGE_MARKERS = 3000
-# More catchment circles than this are painted on one canvas, not as SVG elements.
+# More catchment circles than this are painted on one canvas, not as SVG elements; so is the
+# whole map of a dataset with more townships and sites than this.
 CANVAS_FROM = 1000
 # With more townships than this, labels that would overlap are hidden (largest shown first).
 DECLUTTER_FROM = 40
@@ -124,6 +134,10 @@ class MapView:
     breaks
         The class breaks of the choropleth; None: the indicator's default (fixed classes for
         shares, natural breaks for the rest; see ``geo.indicators.classify_indicator``).
+    data_url
+        Where the browser may fetch the large parts of the map that no filter changes (the
+        township outlines, every site): given such a part as JSON text, returns the URL it
+        is served at. None writes them into the page (a map saved to disk).
     """
 
     indicator: str = "coverage"
@@ -143,6 +157,7 @@ class MapView:
     township_opacity: float = 0.85
     asset_base: str = "leaflet/"
     breaks: Scheme | None = None
+    data_url: Callable[[str], str] | None = None
 
     @property
     def font_px(self) -> int:
@@ -204,8 +219,31 @@ def catchments_by_default(group_count: int) -> bool:
     return 0 < group_count <= CATCHMENT_GROUP_LIMIT
 
 
+@dataclass(frozen=True)
+class LayeredMap:
+    """A map in two parts, so that a filter change redraws only what it changes.
+
+    Attributes
+    ----------
+    base
+        What stays while the groups, kinds or indicator change: the township outlines and
+        names, the base map, the extent. The same choices give the same base, to the byte.
+    layers
+        What they change: the townships' colours and tooltips (a :class:`Restyle` of the
+        outlines), catchments, villages out of reach, sites and the legend.
+    """
+
+    base: folium.Map
+    layers: folium.FeatureGroup
+
+    def combined(self) -> folium.Map:
+        """The base with the layers on it: one map, e.g. for a page saved to disk."""
+        self.layers.add_to(self.base)
+        return self.base
+
+
 def build_map(summary: Summary, view: MapView) -> folium.Map:
-    """The township map of ``summary`` as ``view`` asks for it.
+    """The township map of ``summary`` as ``view`` asks for it, in one piece.
 
     Returns
     -------
@@ -213,37 +251,54 @@ def build_map(summary: Summary, view: MapView) -> folium.Map:
         Linking only Leaflet (from ``view.asset_base``); pass it to
         ``geo.maps.webmap.standalone_html`` for a self-contained page.
     """
+    return build_layered_map(summary, view).combined()
+
+
+def build_layered_map(summary: Summary, view: MapView) -> LayeredMap:
+    """The township map of ``summary`` as ``view`` asks for it, as a base and its layers.
+
+    The dashboard sends the base once and only the layers when a filter changes (a
+    province's outlines weigh megabytes; its colours a few kilobytes).
+    """
     datum = display_datum(view.basemap)
-    drawn = display_townships(summary.dataset.townships, datum)
+    dataset = summary.dataset
+    drawn = display_townships(dataset.townships, datum)
     shapes = drawn.shapes
     focus = (
         cast(gpd.GeoSeries, shapes.loc[[view.township]])
         if view.zoom_to_township and view.township
         else shapes
     )
-    fmap = new_map(
+    base = new_map(
         focus.total_bounds,
         asset_base=view.asset_base,
         font_px=view.font_px,
         legend_px=15 * view.font_px,
+        prefer_canvas=len(dataset.townships) + len(dataset.sites) > CANVAS_FROM,
     )
-    add_basemap(fmap, view.basemap, tianditu_key=view.tianditu_key, lang=view.lang)
+    add_basemap(base, view.basemap, tianditu_key=view.tianditu_key, lang=view.lang)
+    _add_outlines(base, drawn, view)
+    colours = category_colours(dataset.sites["category"])
+    if view.show_sites:
+        _add_all_sites(base, dataset, colours, datum, view)
+    layers = folium.FeatureGroup(name="layers")
     # the public edition (geo.privacy.public_summary): protected township values read "*" in
     # the tooltips, and villages are drawn without their small groups
     disclosure = summary.disclosure
     classes = _classify(summary, view, disclosure)
-    _add_townships(fmap, summary, drawn, classes, view, disclosure)
+    _add_township_styles(layers, summary, classes, view, disclosure)
     sites = _visible_sites(summary, view)
     if view.show_catchments:
-        _add_catchments(fmap, summary, sites, datum)
+        _add_catchments(layers, summary, sites, datum)
+    by_township = False
     if view.show_unreached:
         hidden = None if disclosure is None else disclosure.hidden
-        _add_unreached(fmap, summary, datum, view, hidden)
-    colours = category_colours(summary.dataset.sites["category"])
+        by_township = _add_unreached(layers, summary, datum, view, hidden)
     if view.show_sites:
-        _add_sites(fmap, summary, sites, colours, datum, view)
-    _add_legend(fmap, summary, classes, colours, view)
-    return fmap
+        Subset("sites", dataset.sites.index.get_indexer(sites.index).tolist()).add_to(layers)
+    _add_legend(layers, summary, classes, colours, view, unreached_by_township=by_township)
+    DrawnMark().add_to(layers)
+    return LayeredMap(base, layers)
 
 
 def _classify(summary: Summary, view: MapView, disclosure: Disclosure | None) -> Classification:
@@ -260,14 +315,17 @@ class DisplayTownships:
     ----------
     shapes
         Simplified polygons (index: code), in the display datum.
-    geometry
-        Their GeoJSON geometries, in the same order.
+    features_json
+        Their GeoJSON, each feature with its ``code`` and ``name``, as compact JSON text.
+    names
+        The townships' names, in the same order.
     label_points
         Where each name is written (a point inside the polygon).
     """
 
     shapes: gpd.GeoSeries
-    geometry: list[dict[str, object]]
+    features_json: str
+    names: pd.Series
     label_points: gpd.GeoSeries
 
 
@@ -284,10 +342,12 @@ def display_townships(townships: gpd.GeoDataFrame, datum: str) -> DisplayTownshi
     key = (id(townships), datum)
     if key not in _DISPLAY:
         shapes = to_display_datum(prepare_polygons(townships.set_index("code")), datum)
-        features = polygons_to_features(shapes, pd.DataFrame(index=range(len(shapes))))
+        names = pd.Series(townships["name"].astype(str).to_numpy(), index=shapes.index)
+        properties = pd.DataFrame({"code": shapes.index.astype(str), "name": names.to_numpy()})
         _DISPLAY[key] = DisplayTownships(
             shapes=shapes,
-            geometry=[f["geometry"] for f in cast(list[dict[str, Any]], features["features"])],
+            features_json=compact_json(polygons_to_features(shapes, properties)),
+            names=names,
             label_points=shapes.representative_point(),
         )
         weakref.finalize(townships, _DISPLAY.pop, key, None)
@@ -303,16 +363,35 @@ def _visible_sites(summary: Summary, view: MapView) -> gpd.GeoDataFrame:
     )
 
 
-def _add_townships(
-    fmap: folium.Map,
+# The outlines before the layers colour them (the same grey as "no data").
+_OUTLINE_STYLE = {"fillColor": "#d9d9d9", "fillOpacity": 0.85, "color": "#4b5563", "weight": 1.2}
+
+
+def _add_outlines(fmap: folium.Map, drawn: DisplayTownships, view: MapView) -> None:
+    """The townships' shapes and names: the part of the map no filter changes."""
+    GeoJsonLayer(
+        _data(drawn.features_json, view), name="Townships", styles=[_OUTLINE_STYLE], register=True
+    ).add_to(fmap)
+    many = len(drawn.shapes) > DECLUTTER_FROM
+    area = shapely.area(drawn.shapes.to_numpy())  # square degrees: only the order counts
+    rows = np.argsort(-area, kind="stable") if many else np.arange(len(drawn.shapes))
+    LabelLayer(
+        cast(gpd.GeoSeries, drawn.label_points.iloc[rows]),
+        [str(name) for name in drawn.names.iloc[rows]],
+        font_px=view.font_px - 1,
+        declutter=many,
+    ).add_to(fmap)
+
+
+def _add_township_styles(
+    layers: folium.FeatureGroup,
     summary: Summary,
-    drawn: DisplayTownships,
     classes: Classification,
     view: MapView,
     disclosure: Disclosure | None = None,
 ) -> None:
+    """Each township's colour (its class of the indicator), outline and tooltip."""
     table = summary.townships
-    position = drawn.shapes.index.get_indexer(table.index)
     name = indicator_name(view.indicator, view.lang)
     values = [format_indicator_value(view.indicator, v, view.lang) for v in classes.values]
     if disclosure is not None:
@@ -333,30 +412,18 @@ def _add_townships(
         f"<b>{escape(str(n))}</b><br>{escape(name)}{t('app.colon', view.lang)}{v}"
         for n, v in zip(table["name"], values, strict=True)
     ]
-    properties = pd.DataFrame(
-        {"code": table.index, "name": table["name"].to_numpy(), "s": index, "t": tips}
-    )
-    data: dict[str, object] = {
-        "type": "FeatureCollection",
-        "features": [
-            {"type": "Feature", "geometry": drawn.geometry[k], "properties": props}
-            for k, props in zip(position, properties.to_dict("records"), strict=True)
-        ],
-    }
-    GeoJsonLayer(data, name="Townships", styles=styles).add_to(fmap)
-    many = len(table) > DECLUTTER_FROM
-    area = shapely.area(drawn.shapes.to_numpy()[position])  # square degrees: only the order counts
-    rows = np.argsort(-area, kind="stable") if many else np.arange(len(table))
-    LabelLayer(
-        cast(gpd.GeoSeries, drawn.label_points.iloc[position[rows]]),
-        list(table["name"].iloc[rows]),
-        font_px=view.font_px - 1,
-        declutter=many,
-    ).add_to(fmap)
+    styles.append({**_OUTLINE_STYLE, "fillOpacity": view.township_opacity})
+    Restyle(
+        "townships",
+        key="code",
+        styles=styles,
+        values=dict(zip(table.index.astype(str), zip(index, tips, strict=True), strict=True)),
+        missing=len(styles) - 1,
+    ).add_to(layers)
 
 
 def _add_catchments(
-    fmap: folium.Map, summary: Summary, sites: gpd.GeoDataFrame, datum: str
+    layers: folium.FeatureGroup, summary: Summary, sites: gpd.GeoDataFrame, datum: str
 ) -> None:
     radii = site_catchment_radii(sites, summary.groups)
     shown = sites[radii.notna().to_numpy()]
@@ -373,22 +440,38 @@ def _add_catchments(
     }
     GeoJsonLayer(
         data, name="Catchments", styles=[style], interactive=False, canvas=len(shown) > CANVAS_FROM
-    ).add_to(fmap)
+    ).add_to(layers)
 
 
 def _add_unreached(
-    fmap: folium.Map,
+    layers: folium.FeatureGroup,
     summary: Summary,
     datum: str,
     view: MapView,
     hidden: pd.DataFrame | None = None,
-) -> None:
+) -> bool:
+    """The villages out of reach, sized by their people.
+
+    Beyond ``MAX_VILLAGE_MARKERS`` they are summed per township, but for the township the
+    map is zoomed to, whose villages are drawn each. Returns True when they are summed.
+    """
     points = unreached_points(summary, hidden)
     if points.empty:
-        return
-    if len(points) > MAX_VILLAGE_MARKERS:
-        _add_unreached_by_township(fmap, points, datum, view)
-        return
+        return False
+    if len(points) <= MAX_VILLAGE_MARKERS:
+        _add_unreached_villages(layers, points, datum, view)
+        return False
+    zoomed = (points["township"] == view.township).to_numpy() & view.zoom_to_township
+    if not zoomed.all():
+        _add_unreached_by_township(layers, points[~zoomed], datum, view)
+    if zoomed.any():
+        _add_unreached_villages(layers, points[zoomed], datum, view)
+    return True
+
+
+def _add_unreached_villages(
+    layers: folium.FeatureGroup, points: gpd.GeoDataFrame, datum: str, view: MapView
+) -> None:
     biggest = float(points["unreached"].max())
     # area proportional to the people not reached, 2.5-10 px: big enough to compare, small
     # enough that hundreds of villages do not bury the townships under them
@@ -402,16 +485,16 @@ def _add_unreached(
     styles, index = style_index([{**base, "radius": round(float(r) * 2) / 2} for r in radius])
     properties = pd.DataFrame({"id": points["id"].to_numpy(), "s": index, "t": tips})
     data = points_to_features(to_display_datum(points.geometry, datum), properties)
-    GeoJsonLayer(data, name="Unreached", styles=styles).add_to(fmap)
+    GeoJsonLayer(data, name="Unreached", styles=styles).add_to(layers)
 
 
 def _add_unreached_by_township(
-    fmap: folium.Map, points: gpd.GeoDataFrame, datum: str, view: MapView
+    layers: folium.FeatureGroup, points: gpd.GeoDataFrame, datum: str, view: MapView
 ) -> None:
     """One circle per township, at the people-weighted centre of its villages out of reach.
 
     Tens of thousands of village markers would weigh megabytes and bury the townships; the
-    township's detail lists its villages.
+    township's detail lists its villages, and its map, zoomed in, draws them.
     """
     lon, lat = points.geometry.x.to_numpy(), points.geometry.y.to_numpy()
     people = points["unreached"].to_numpy(dtype=float)
@@ -431,50 +514,75 @@ def _add_unreached_by_township(
     styles, index = style_index([{**base, "radius": round(float(r) * 2) / 2} for r in radius])
     properties = pd.DataFrame({"s": index, "t": tips})
     data = points_to_features(to_display_datum(centres, datum), properties)
-    GeoJsonLayer(data, name="Unreached", styles=styles).add_to(fmap)
+    GeoJsonLayer(data, name="UnreachedByTownship", styles=styles).add_to(layers)
 
 
-def _add_sites(
+def _data(text: str, view: MapView) -> str | Fetched:
+    """A large, unchanging part of the map: in the page, or fetched (``view.data_url``)."""
+    return text if view.data_url is None else Fetched(view.data_url(text))
+
+
+def _add_all_sites(
     fmap: folium.Map,
-    summary: Summary,
-    sites: gpd.GeoDataFrame,
+    dataset: Dataset,
     colours: dict[str, str],
     datum: str,
     view: MapView,
 ) -> None:
-    if sites.empty:
-        return
-    labels = {g.code: g.display(view.lang) for g in summary.dataset.groups}
-    names = summary.dataset.townships.set_index("code")["name"].to_dict()
-    styles, index = style_index(
-        [
-            {
-                **_scaled(_KIND_STYLE.get(kind, _KIND_STYLE["station"]), view.site_scale),
-                "fillColor": (
-                    colours.get(str(cat), OTHER_COLOUR)
-                    if view.colour_by_category
-                    else _KIND_FILL.get(kind, _KIND_FILL["station"])
-                ),
-                "fillOpacity": 0.95,
-            }
-            for kind, cat in zip(sites["kind"], sites["category"], strict=True)
-        ]
-    )
-    popups = [
-        site_popup_values(
-            row, group_labels=labels, township=names.get(row["township"]), lang=view.lang
-        )
-        for row in pd.DataFrame(sites.drop(columns=sites.geometry.name)).to_dict("records")
-    ]
-    properties = pd.DataFrame({"id": sites["id"].to_numpy(), "s": index, "p": popups})
-    data = points_to_features(to_display_datum(sites.geometry, datum), properties)
-    layer = GeoJsonLayer(
-        data,
+    """Every site with its marker style and popup, kept for the layers to show (``Subset``)."""
+    styles, features = _site_features(dataset, colours, datum, view)
+    GeoJsonLayer(
+        _data(features, view),
         name="Sites",
         styles=styles,
         popup_labels=site_popup_labels(view.lang),
-    )
-    layer.add_to(fmap)
+        register=True,
+        show=False,
+    ).add_to(fmap)
+
+
+_SiteFeatures = tuple[list[dict[str, object]], str]
+# By (id of the sites frame, what the markers depend on), while that frame lives.
+_SITES: dict[tuple[object, ...], _SiteFeatures] = {}
+
+
+def _site_features(
+    dataset: Dataset, colours: dict[str, str], datum: str, view: MapView
+) -> _SiteFeatures:
+    """The sites' marker styles and their features as JSON text, each with its style and popup.
+
+    Made once per dataset and look: a province's 5,000 popups take a fifth of a second.
+    """
+    sites = dataset.sites
+    key = (id(sites), datum, view.lang, view.colour_by_category, view.site_scale)
+    if key not in _SITES:
+        styles, index = style_index(
+            [
+                {
+                    **_scaled(_KIND_STYLE.get(kind, _KIND_STYLE["station"]), view.site_scale),
+                    "fillColor": (
+                        colours.get(str(category), OTHER_COLOUR)
+                        if view.colour_by_category
+                        else _KIND_FILL.get(kind, _KIND_FILL["station"])
+                    ),
+                    "fillOpacity": 0.95,
+                }
+                for kind, category in zip(sites["kind"], sites["category"], strict=True)
+            ]
+        )
+        labels = {g.code: g.display(view.lang) for g in dataset.groups}
+        names = dataset.townships.set_index("code")["name"].to_dict()
+        popups = [
+            site_popup_values(
+                row, group_labels=labels, township=names.get(row["township"]), lang=view.lang
+            )
+            for row in pd.DataFrame(sites.drop(columns=sites.geometry.name)).to_dict("records")
+        ]
+        properties = pd.DataFrame({"id": sites["id"].to_numpy(), "s": index, "p": popups})
+        data = points_to_features(to_display_datum(sites.geometry, datum), properties)
+        _SITES[key] = (styles, compact_json(data))
+        weakref.finalize(sites, _SITES.pop, key, None)
+    return _SITES[key]
 
 
 def _scaled(style: _MarkerStyle, scale: float) -> _MarkerStyle:
@@ -485,11 +593,13 @@ def _scaled(style: _MarkerStyle, scale: float) -> _MarkerStyle:
 
 
 def _add_legend(
-    fmap: folium.Map,
+    layers: folium.FeatureGroup,
     summary: Summary,
     classes: Classification,
     colours: dict[str, str],
     view: MapView,
+    *,
+    unreached_by_township: bool = False,
 ) -> None:
     lang = view.lang
     swatches = list(
@@ -515,11 +625,12 @@ def _add_legend(
             (t("kind.station", lang), _KIND_FILL["station"], "#ffffff", 9),
         ]
     if view.show_unreached:
-        many = len(unreached_points(summary)) > MAX_VILLAGE_MARKERS
-        label = t("map.unreached_by_township" if many else "map.unreached", lang)
-        symbols.append((label, "#ef4444", "#7f1d1d", 12))
+        if not unreached_by_township or (view.zoom_to_township and view.township):
+            symbols.append((t("map.unreached", lang), "#ef4444", "#7f1d1d", 12))
+        if unreached_by_township:
+            symbols.append((t("map.unreached_by_township", lang), "#ef4444", "#7f1d1d", 12))
     if view.show_catchments:
         symbols.append((t("map.catchments", lang), "#dbeafe", "#1d4ed8", 14))
     note = t("demo.short", lang) if summary.dataset.demo else None
     title = indicator_name(view.indicator, lang)
-    Legend(title, swatches, symbols=symbols, note=note, font_px=view.font_px).add_to(fmap)
+    Legend(title, swatches, symbols=symbols, note=note, font_px=view.font_px).add_to(layers)

@@ -18,6 +18,7 @@ import html
 import json
 import re
 from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any, Final, cast
@@ -38,9 +39,13 @@ __all__ = [
     "BASEMAPS",
     "LEAFLET_CSS",
     "LEAFLET_JS",
+    "DrawnMark",
+    "Fetched",
     "GeoJsonLayer",
     "LabelLayer",
     "Legend",
+    "Restyle",
+    "Subset",
     "add_basemap",
     "compact_json",
     "display_datum",
@@ -88,6 +93,7 @@ def new_map(
     background: str = "#f3f5f7",
     font_px: int = 14,
     legend_px: int = 0,
+    prefer_canvas: bool = False,
 ) -> folium.Map:
     """An empty map fitted to ``bounds`` (minx, miny, maxx, maxy in degrees), with no tiles.
 
@@ -104,6 +110,10 @@ def new_map(
         Base font size of tooltips and popups (larger in briefing mode).
     legend_px
         Width kept free on the right for a legend, so that it does not cover the data.
+    prefer_canvas
+        Paint every shape on one canvas instead of one SVG element each: thousands of shapes
+        (a province's townships and sites) then draw and restyle in a fraction of the time,
+        and still answer hovers and clicks.
     """
     minx, miny, maxx, maxy = (float(v) for v in bounds)
     fmap = _OfflineMap(
@@ -113,8 +123,10 @@ def new_map(
         zoom_start=10,
         control_scale=False,  # folium's scale bar adds miles and feet
         zoom_snap=0.25,
+        prefer_canvas=prefer_canvas,
     )
     _MetricScale().add_to(fmap)  # type: ignore[no-untyped-call]  # branca's MacroElement.__init__
+    _CanvasPane().add_to(fmap)  # type: ignore[no-untyped-call]  # branca's MacroElement.__init__
     # Leaflet's keyboard handler focuses the map on mousedown; when the map is partly out of
     # view the page then scrolls between mousedown and mouseup, and the click lands elsewhere
     # (a what-if station or a township ~90 px off). Keyboard panning is not worth that.
@@ -217,6 +229,13 @@ def compact_json(value: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+@dataclass(frozen=True)
+class Fetched:
+    """Map data the browser fetches from ``url`` instead of finding it in the page."""
+
+    url: str
+
+
 class GeoJsonLayer(folium.MacroElement):
     """A GeoJSON layer styled feature by feature, with no extra JavaScript libraries.
 
@@ -230,6 +249,18 @@ class GeoJsonLayer(folium.MacroElement):
     with ``canvas=True`` (only for a layer that is not ``interactive``, e.g. thousands of
     catchment circles) the shapes are painted on one canvas above the townships instead,
     which stays quick to draw and to pan and lets every click through.
+
+    Parameters
+    ----------
+    data
+        The FeatureCollection, its :func:`compact_json` text (geometry encoded once and
+        drawn many times), or :class:`Fetched`: where the browser fetches it (a large layer
+        that stays the same while the page changes, which the browser then keeps).
+    register
+        Keep the layer as ``map.atlasLayers[<name in lower case>]`` (the element must then
+        be added to the map itself), where :class:`Restyle` and :class:`Subset` find it.
+    show
+        Draw the layer; False keeps it only for a :class:`Subset` to draw parts of.
     """
 
     _template = Template(
@@ -254,17 +285,12 @@ class GeoJsonLayer(folium.MacroElement):
             }
             var base = {interactive: interactive, className: {{ this.class_name|tojson }}};
             if ({{ this.canvas|tojson }}) {
-                // One canvas above the townships that lets every click through to them.
-                var map = {{ this._parent.get_name() }};
-                if (!map.getPane('atlas-canvas')) {
-                    var pane = map.createPane('atlas-canvas');
-                    pane.style.zIndex = 450;
-                    pane.style.pointerEvents = 'none';
-                }
+                // A canvas in the pane above the townships that lets every click through
+                // (new_map makes the pane).
                 base.renderer = L.canvas({padding: 0.5, pane: 'atlas-canvas'});
             }
             function style(f) { return Object.assign({}, base, styles[f.properties.s || 0]); }
-            return L.geoJSON({{ this.data_json }}, {
+            var layer = L.geoJSON(null, {
                 interactive: interactive,
                 style: style,
                 pointToLayer: function (f, latlng) {
@@ -275,7 +301,23 @@ class GeoJsonLayer(folium.MacroElement):
                     if (f.properties.p) { layer.bindPopup(popup(f.properties.p), {maxWidth: 360}); }
                     if (f.properties.t) { layer.bindTooltip(f.properties.t, {sticky: true}); }
                 }
-            }).addTo({{ this._parent.get_name() }});
+            });
+            {%- if this.url %}
+            layer.atlasReady = fetch({{ this.url|tojson }})
+                .then(function (response) { return response.json(); })
+                .then(function (data) { layer.addData(data); return layer; });
+            {%- else %}
+            layer.addData({{ this.data_json }});
+            layer.atlasReady = Promise.resolve(layer);
+            {%- endif %}
+            // the layer's own canvas goes with it (a filter change replaces the layer)
+            if (base.renderer) { layer.on('remove', function () { base.renderer.remove(); }); }
+            {%- if this.register %}
+            var map = {{ this._parent.get_name() }};
+            map.atlasLayers = map.atlasLayers || {};
+            map.atlasLayers[{{ this._name.lower()|tojson }}] = layer;
+            {%- endif %}
+            return {{ "layer.addTo(" ~ this._parent.get_name() ~ ")" if this.show else "layer" }};
         })();
         {% endmacro %}
         """
@@ -283,26 +325,138 @@ class GeoJsonLayer(folium.MacroElement):
 
     def __init__(
         self,
-        data: dict[str, object],
+        data: dict[str, object] | str | Fetched,
         *,
         name: str,
         styles: Sequence[dict[str, object]] = ({},),
         popup_labels: Sequence[str] = (),
         interactive: bool = True,
         canvas: bool = False,
+        register: bool = False,
+        show: bool = True,
     ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]  # branca's MacroElement.__init__
         if canvas and interactive:
             msg = "a canvas layer lets clicks through, so it cannot be `interactive`."
             raise ValueError(msg)
         self.canvas = canvas
+        self.register = register
+        self.show = show
         self._name = name
-        self.data = data
-        self.data_json = compact_json(data)
+        self.url = data.url if isinstance(data, Fetched) else None
+        if isinstance(data, Fetched):
+            self.data_json = "null"
+        else:
+            self.data_json = data if isinstance(data, str) else compact_json(data)
         self.styles_json = compact_json(list(styles))
         self.labels_json = compact_json(list(popup_labels))
         self.interactive = interactive
         self.class_name = "atlas-" + name.lower()
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The layer's GeoJSON FeatureCollection (None when the browser fetches it)."""
+        return cast(dict[str, Any], json.loads(self.data_json))
+
+
+class Subset(folium.MacroElement):
+    """Draws some features of a registered :class:`GeoJsonLayer`: those at ``rows``.
+
+    The layer (e.g. every site of the dataset, with its popup) travels to the browser once;
+    a filter change then sends only which of its features to show.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function () {
+            var rows = {{ this.rows_json }};
+            var Subset = L.Layer.extend({
+                onAdd: function (map) {
+                    var self = this, target = (map.atlasLayers || {})[{{ this.target|tojson }}];
+                    if (!target) { return; }
+                    target.atlasReady.then(function () {
+                        if (self._map !== map) { return; }  // taken off before the data came
+                        var all = target.getLayers();
+                        self._group = L.featureGroup(rows.map(function (i) { return all[i]; }));
+                        self._group.addTo(map);
+                    });
+                },
+                onRemove: function (map) {
+                    if (this._group) { map.removeLayer(this._group); this._group = null; }
+                }
+            });
+            return new Subset().addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, target: str, rows: Sequence[int]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # branca's MacroElement.__init__
+        self._name = "Subset"
+        self.target = target
+        self.rows = [int(r) for r in rows]
+        self.rows_json = compact_json(self.rows)
+
+
+class Restyle(folium.MacroElement):
+    """Styles and tooltips for the features of a registered :class:`GeoJsonLayer`.
+
+    The layer (registered under ``target``, e.g. ``"townships"``) keeps its shapes; this
+    layer, when added to the map, gives each feature the style and tooltip of its ``key``
+    property (a township's code, say): ``values`` maps a key to ``(index into styles,
+    tooltip HTML or None)``; a feature whose key is missing gets ``styles[missing]`` and no
+    tooltip. A filter change that only recolours the townships then sends and draws no
+    geometry.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function () {
+            var styles = {{ this.styles_json }}, values = {{ this.values_json }};
+            var Restyle = L.Layer.extend({
+                onAdd: function (map) {
+                    var target = (map.atlasLayers || {})[{{ this.target|tojson }}];
+                    if (target) { target.atlasReady.then(restyle); }
+                },
+                onRemove: function () {}
+            });
+            function restyle(target) {
+                target.eachLayer(function (shape) {
+                    var key = shape.feature.properties[{{ this.key|tojson }}];
+                    var value = values[key] || [{{ this.missing }}, null];
+                    shape.setStyle(styles[value[0]]);
+                    if (value[1] === null) { shape.unbindTooltip(); }
+                    else if (shape.getTooltip()) { shape.setTooltipContent(value[1]); }
+                    else { shape.bindTooltip(value[1], {sticky: true}); }
+                });
+            }
+            return new Restyle().addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        target: str,
+        *,
+        key: str,
+        styles: Sequence[dict[str, object]],
+        values: Mapping[str, tuple[int, str | None]],
+        missing: int = 0,
+    ) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # branca's MacroElement.__init__
+        self._name = "Restyle"
+        self.target = target
+        self.key = key
+        self.missing = int(missing)
+        self.styles = [dict(s) for s in styles]
+        self.values = {str(k): [int(i), tip] for k, (i, tip) in values.items()}
+        self.styles_json = compact_json(self.styles)
+        self.values_json = compact_json(self.values)
 
 
 def style_index(styles: Sequence[dict[str, object]]) -> tuple[list[dict[str, object]], list[int]]:
@@ -326,6 +480,62 @@ class _MetricScale(folium.MacroElement):
         """
         {% macro script(this, kwargs) %}
         L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+
+class DrawnMark(folium.MacroElement):
+    """Counts the drawings of a map's layers in the map element's ``data-atlas-drawn``.
+
+    Added last, it counts once the data of every registered layer are in and the elements
+    before it have drawn; a browser test or benchmark waits for the count to change to see
+    that the layers of a new choice are on.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function () {
+            var Mark = L.Layer.extend({
+                onAdd: function (map) {
+                    var layers = map.atlasLayers || {};
+                    var ready = Object.keys(layers).map(function (k) {
+                        return layers[k].atlasReady;
+                    });
+                    Promise.all(ready).then(function () {
+                        var box = map.getContainer();
+                        var count = parseInt(box.getAttribute('data-atlas-drawn')) || 0;
+                        box.setAttribute('data-atlas-drawn', String(count + 1));
+                    });
+                },
+                onRemove: function () {}
+            });
+            return new Mark().addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # branca's MacroElement.__init__
+        self._name = "DrawnMark"
+
+
+class _CanvasPane(folium.MacroElement):
+    """The pane of the canvas layers that let every click through.
+
+    ``GeoJsonLayer(canvas=True)`` paints there: above the township shapes, below the markers.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var pane = map.createPane('atlas-canvas');
+            pane.style.zIndex = 450;
+            pane.style.pointerEvents = 'none';
+        })({{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
@@ -425,29 +635,45 @@ class Legend(folium.MacroElement):
 
     _template = Template(
         """
-        {% macro header(this, kwargs) %}
-        <style>
-        .atlas-legend { background: rgba(255,255,255,0.94); padding: 0.6em 0.8em;
-            border-radius: 6px; box-shadow: 0 1px 4px rgba(0,0,0,0.3); color: #111827;
-            font-size: {{ this.font_px }}px; line-height: 1.35; max-width: 22em; }
-        .atlas-legend h4 { margin: 0 0 0.35em 0; font-size: 1.1em; }
-        .atlas-legend .row { display: flex; align-items: center; gap: 0.5em; margin: 0.15em 0; }
-        .atlas-legend .sw { width: 1.6em; height: 1.05em; border: 1px solid #6b7280; flex: none; }
-        .atlas-legend .dot { border-radius: 50%; border: 2px solid; flex: none; }
-        .atlas-legend .note { margin-top: 0.4em; font-size: 0.8em; color: #4b5563; }
-        </style>
-        {% endmacro %}
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
-        {{ this.get_name() }}.onAdd = function () {
-            var div = L.DomUtil.create('div', 'atlas-legend');
-            div.innerHTML = {{ this.body|tojson }};
-            L.DomEvent.disableClickPropagation(div);
-            return div;
-        };
-        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        var {{ this.get_name() }} = (function () {
+            // The style comes with the script: a legend among the layers a filter change
+            // sends (streamlit-folium's feature group) brings no page header.
+            if (!document.getElementById('atlas-legend-style')) {
+                var css = document.createElement('style');
+                css.id = 'atlas-legend-style';
+                css.textContent = {{ this.css|tojson }};
+                document.head.appendChild(css);
+            }
+            var control = L.control({position: {{ this.position|tojson }}});
+            control.onAdd = function () {
+                var div = L.DomUtil.create('div', 'atlas-legend');
+                div.style.fontSize = '{{ this.font_px }}px';
+                div.innerHTML = {{ this.body|tojson }};
+                L.DomEvent.disableClickPropagation(div);
+                return div;
+            };
+            // a layer, so that it can sit in a layer group and go when the group goes
+            var Holder = L.Layer.extend({
+                onAdd: function (map) { control.addTo(map); },
+                onRemove: function () { control.remove(); }
+            });
+            return new Holder().addTo({{ this._parent.get_name() }});
+        })();
         {% endmacro %}
         """
+    )
+    css = (
+        ".atlas-legend { background: rgba(255,255,255,0.94); padding: 0.6em 0.8em;"
+        " border-radius: 6px; box-shadow: 0 1px 4px rgba(0,0,0,0.3); color: #111827;"
+        " line-height: 1.35; max-width: 22em; }"
+        " .atlas-legend h4 { margin: 0 0 0.35em 0; font-size: 1.1em; }"
+        " .atlas-legend .row { display: flex; align-items: center; gap: 0.5em;"
+        " margin: 0.15em 0; }"
+        " .atlas-legend .sw { width: 1.6em; height: 1.05em; border: 1px solid #6b7280;"
+        " flex: none; }"
+        " .atlas-legend .dot { border-radius: 50%; border: 2px solid; flex: none; }"
+        " .atlas-legend .note { margin-top: 0.4em; font-size: 0.8em; color: #4b5563; }"
     )
 
     def __init__(

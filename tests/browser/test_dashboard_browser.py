@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from browser.offline_page import OfflinePage
+from geo.indicators import classify_indicator
 from geo.io.load import load_dataset
 from geo.selection import filter_sites
+from geo.summary import summarize
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -39,6 +41,33 @@ def test_the_map_draws_every_township_and_site(
     offline_page.page.wait_for_timeout(800)
     offline_page.page.screenshot(path=screenshot_dir / "overview.png")
     assert offline_page.outside == []
+
+
+def test_a_filter_change_recolours_the_map_without_rebuilding_it(
+    app_url: str, offline_page: OfflinePage
+) -> None:
+    dataset = load_dataset(DEMO)
+    page = offline_page.page
+    page.goto(app_url)
+    _map(offline_page)
+    frame = next(f for f in page.frames if "st_folium" in (f.url or ""))
+    drawn = "() => document.querySelector('.leaflet-container').dataset.atlasDrawn"
+    before = frame.evaluate(drawn)
+    frame.evaluate("() => { window.atlasTestMark = 'kept'; }")
+    page.get_by_role("button", name="Remove 残疾人", exact=True).first.click()
+    frame.wait_for_function(f"n => ({drawn})() !== n", arg=before, timeout=60_000)
+    assert frame.evaluate("() => window.atlasTestMark") == "kept"  # the same page, restyled
+    groups = [g.code for g in dataset.groups if g.display("zh") != "残疾人"]
+    summary = summarize(dataset, groups=groups)
+    expected = classify_indicator(summary.townships, "coverage").colours
+    fills = frame.locator("path.atlas-townships").evaluate_all(
+        "paths => paths.map(p => p.getAttribute('fill'))"
+    )
+    assert fills == expected.loc[dataset.townships["code"]].tolist()
+    sites = len(filter_sites(dataset.sites, groups=groups))
+    assert sites < len(filter_sites(dataset.sites, groups=dataset.group_codes))
+    assert frame.locator("path.atlas-sites").count() == sites
+    assert frame.locator(".atlas-legend").count() == 1  # the old legend went with its layers
 
 
 def test_no_request_leaves_localhost_on_any_page(app_url: str, offline_page: OfflinePage) -> None:

@@ -9,18 +9,25 @@ from pathlib import Path
 import pytest
 
 from browser.offline_page import OfflinePage
+from dashboard.headless import MAP_DRAWN
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 MAP_FRAME = "iframe[title*='st_folium']"
-# Every Leaflet map in the frame, every layer with a GeoJSON feature: its properties as JSON.
+# Every Leaflet map in the frame, every layer with a GeoJSON feature, drawn or kept for the
+# layers to show (map.atlasLayers): its properties and tooltip as JSON.
 _PAYLOAD = """() => {
     const out = [];
+    const take = layer => {
+        if (!layer.feature) return;
+        const tip = layer.getTooltip ? layer.getTooltip() : null;
+        const text = tip ? String(tip.getContent()) : null;
+        out.push(JSON.stringify(Object.assign({}, layer.feature.properties, {tooltip: text})));
+    };
     for (const value of Object.values(window)) {
         if (value && window.L && value instanceof L.Map) {
-            value.eachLayer(layer => {
-                if (layer.feature) out.push(JSON.stringify(layer.feature.properties));
-            });
+            value.eachLayer(take);
+            Object.values(value.atlasLayers || {}).forEach(kept => kept.eachLayer(take));
         }
     }
     return out;
@@ -30,7 +37,7 @@ _PAYLOAD = """() => {
 def _map_payload(page: OfflinePage, url: str) -> list[str]:
     page.page.goto(url)
     frame = page.page.frame_locator(MAP_FRAME).first
-    frame.locator("path.atlas-townships").first.wait_for(timeout=90_000)
+    frame.locator(MAP_DRAWN).first.wait_for(timeout=90_000)
     page.page.wait_for_timeout(800)
     return [
         item
