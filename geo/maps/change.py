@@ -12,6 +12,7 @@ from html import escape
 import folium
 import geopandas as gpd
 import pandas as pd
+import shapely
 
 from geo.compare import Comparison
 from geo.indicators import (
@@ -115,7 +116,12 @@ def _add_townships(
     )
     labels = [f"{n} {pp(v, unit=False)}" for n, v in zip(table["name"], table["coverage_change_pp"],
                                                    strict=True)]  # fmt: skip
-    LabelLayer(shapes.representative_point(), labels, font_px=view.font_px - 1).add_to(fmap)
+    LabelLayer(
+        shapes.representative_point(),
+        labels,
+        font_px=view.font_px - 1,
+        priority=shapely.area(shapes.to_numpy()),
+    ).add_to(fmap)
 
 
 def _add_site_changes(fmap: folium.Map, comparison: Comparison, datum: str, view: MapView) -> None:

@@ -20,6 +20,7 @@ import geopandas as gpd
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import shapely
 from folium.template import Template
 
 from geo.access import AccessResult, group_sites
@@ -211,7 +212,12 @@ def _add_townships(
     drawn = cast(gpd.GeoSeries, shapes.loc[towns["code"]])
     data = polygons_to_features(drawn, properties)
     GeoJsonLayer(data, name="Townships", styles=distinct).add_to(fmap)
-    LabelLayer(drawn.representative_point(), list(towns["name"]), font_px=font_px - 1).add_to(fmap)
+    LabelLayer(
+        drawn.representative_point(),
+        list(towns["name"]),
+        font_px=font_px - 1,
+        priority=shapely.area(drawn.to_numpy()),
+    ).add_to(fmap)
 
 
 def _add_circles(

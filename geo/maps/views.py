@@ -81,8 +81,6 @@ MAX_VILLAGE_MARKERS = 3000
 # More catchment circles than this are painted on one canvas, not as SVG elements; so is the
 # whole map of a dataset with more townships and sites than this.
 CANVAS_FROM = 1000
-# With more townships than this, labels that would overlap are hidden (largest shown first).
-DECLUTTER_FROM = 40
 _KIND_FILL = {"organization": "#1e1b4b", "station": "#64748b"}
 
 
@@ -372,14 +370,11 @@ def _add_outlines(fmap: folium.Map, drawn: DisplayTownships, view: MapView) -> N
     GeoJsonLayer(
         _data(drawn.features_json, view), name="Townships", styles=[_OUTLINE_STYLE], register=True
     ).add_to(fmap)
-    many = len(drawn.shapes) > DECLUTTER_FROM
-    area = shapely.area(drawn.shapes.to_numpy())  # square degrees: only the order counts
-    rows = np.argsort(-area, kind="stable") if many else np.arange(len(drawn.shapes))
     LabelLayer(
-        cast(gpd.GeoSeries, drawn.label_points.iloc[rows]),
-        [str(name) for name in drawn.names.iloc[rows]],
+        drawn.label_points,
+        [str(name) for name in drawn.names],
         font_px=view.font_px - 1,
-        declutter=many,
+        priority=shapely.area(drawn.shapes.to_numpy()),  # square degrees: only the order counts
     ).add_to(fmap)
 
 

@@ -305,7 +305,12 @@ class GeoJsonLayer(folium.MacroElement):
             {%- if this.url %}
             layer.atlasReady = fetch({{ this.url|tojson }})
                 .then(function (response) { return response.json(); })
-                .then(function (data) { layer.addData(data); return layer; });
+                .then(function (data) {
+                    layer.addData(data);
+                    // it arrives after the layers drawn over it (villages, sites): under them
+                    if (layer._map) { layer.bringToBack(); }
+                    return layer;
+                });
             {%- else %}
             layer.addData({{ this.data_json }});
             layer.atlasReady = Promise.resolve(layer);
@@ -544,8 +549,10 @@ class _CanvasPane(folium.MacroElement):
 class LabelLayer(folium.MacroElement):
     """Text labels (e.g. township names) at fixed points; they never catch clicks.
 
-    With ``declutter`` the browser shows, at every zoom, only the labels that overlap none
-    shown before them (give them in order of importance).
+    At every zoom the browser shows only the labels that overlap none shown before them, in
+    order of ``priority`` (largest first, e.g. the townships' areas; as given when None): on
+    a projector two small townships' names never print over each other, and a province's
+    names never pile up. Zooming in shows the hidden ones.
     """
 
     _template = Template(
@@ -572,7 +579,6 @@ class LabelLayer(folium.MacroElement):
                 });
             });
             var group = L.layerGroup(markers).addTo(map);
-            if (!{{ this.declutter|tojson }}) { return group; }
             // Show a label only where it overlaps no label shown before it (the labels come
             // largest township first), so that a province's names never pile up.
             function declutter() {
@@ -605,11 +611,17 @@ class LabelLayer(folium.MacroElement):
         texts: Sequence[str],
         *,
         font_px: int = 14,
-        declutter: bool = False,
+        priority: Sequence[float] | np.ndarray | None = None,
     ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]  # branca's MacroElement.__init__
         self._name = "Labels"
-        self.declutter = declutter
+        order = (
+            np.argsort(-np.asarray(priority, dtype=float), kind="stable")
+            if priority is not None
+            else np.arange(len(texts))
+        )
+        points = cast(gpd.GeoSeries, points.iloc[order])
+        texts = [texts[k] for k in order]
         lat = np.round(points.y.to_numpy(), _COORD_DECIMALS).tolist()
         lon = np.round(points.x.to_numpy(), _COORD_DECIMALS).tolist()
         self.labels = [[y, x, html.escape(s)] for y, x, s in zip(lat, lon, texts, strict=True)]

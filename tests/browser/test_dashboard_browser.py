@@ -37,6 +37,15 @@ def test_the_map_draws_every_township_and_site(
     expected_sites = len(filter_sites(dataset.sites, groups=dataset.group_codes))
     assert frame.locator("path.atlas-sites").count() == expected_sites
     assert frame.locator(".atlas-label").count() == 12
+    boxes = frame.locator(".atlas-label span").evaluate_all(
+        "spans => spans.filter(s => s.offsetParent).map(s => {"
+        " const r = s.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })"
+    )
+    assert len(boxes) >= 9  # most names show at the district's zoom ...
+    assert not [  # ... and none prints over another
+        (a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :]
+        if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+    ]  # fmt: skip
     assert frame.locator(".atlas-legend").inner_text().startswith("所选群体覆盖率")
     offline_page.page.wait_for_timeout(800)
     offline_page.page.screenshot(path=screenshot_dir / "overview.png")

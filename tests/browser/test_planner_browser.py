@@ -15,6 +15,7 @@ from geo.summary import summarize
 
 if TYPE_CHECKING:
     from browser.offline_page import OfflinePage
+from dashboard.headless import MAP_DRAWN
 
 pytestmark = pytest.mark.browser
 
@@ -115,6 +116,14 @@ def test_the_unreached_list_is_the_red_villages_of_the_map(
     summary = summarize(load_dataset(DEMO), groups=["children_left_behind"])
     villages = unreached_villages(summary)
     assert frame.locator("path.atlas-unreached").count() == villages["id"].nunique()
+    # drawn over the townships, though the outlines arrive later (fetched): red, not tinted
+    frame.locator(MAP_DRAWN).wait_for(timeout=60_000)
+    order = frame.locator("path").evaluate_all(
+        "paths => paths.map(p => (p.getAttribute('class') || '').split(' ')[0])"
+    )
+    assert max(i for i, c in enumerate(order) if c == "atlas-townships") < min(
+        i for i, c in enumerate(order) if c == "atlas-unreached"
+    )
     page.get_by_text("未覆盖村居清单：全区").first.wait_for(timeout=90_000)
     grid = page.locator("[data-testid='stDataFrame']").filter(has_text="")
     assert grid.count() >= 2  # the list and the gap ranking
