@@ -307,8 +307,13 @@ class GeoJsonLayer(folium.MacroElement):
                 .then(function (response) { return response.json(); })
                 .then(function (data) {
                     layer.addData(data);
-                    // it arrives after the layers drawn over it (villages, sites): under them
-                    if (layer._map) { layer.bringToBack(); }
+                    // it arrives after the layers drawn over it (villages, sites): under them,
+                    // each shape in its order (the last one sent to the back goes first)
+                    if (layer._map) {
+                        layer.getLayers().reverse().forEach(function (shape) {
+                            shape.bringToBack();
+                        });
+                    }
                     return layer;
                 });
             {%- else %}
