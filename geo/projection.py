@@ -16,7 +16,9 @@ whole dataset. Instead:
   centred on each one (:func:`local_equal_area`), built from the geocentric coordinates; a disc
   of radius r in that frame is the geodesic circle of radius r to well within 0.01%.
 
-:func:`local_metric_crs` (a UTM zone) remains only to *draw* static maps of a district.
+Static maps are *drawn* in :func:`drawing_crs`: the UTM zone of a district or a city, a
+conformal conic centred on a province or a country; :func:`point_scale` says how many map
+metres a metre on the ground is at any point of such a drawing (the scale bar, the discs).
 """
 
 from __future__ import annotations
@@ -40,11 +42,12 @@ __all__ = [
     "GEOD",
     "GroundPoints",
     "ReachPairs",
+    "drawing_crs",
     "geocentric",
     "geodesic_m",
     "local_equal_area",
-    "local_metric_crs",
     "lonlat",
+    "point_scale",
     "reach_pairs",
     "utm_zone",
     "within_any",
@@ -78,13 +81,32 @@ def utm_zone(lon: float) -> int:
     return min(int((lon + 180.0) // 6.0) + 1, 60)
 
 
-def local_metric_crs(
+# The largest point scale of a UTM zone inside its own 6° band (at its edge on the equator).
+_UTM_LARGEST_SCALE = 1.001
+
+
+def drawing_crs(
     data: gpd.GeoDataFrame | gpd.GeoSeries | Sequence[float],
 ) -> pyproj.CRS:
-    """The WGS-84 UTM CRS (EPSG:326xx north, 327xx south) of the centre of ``data``.
+    """The conformal CRS in metres that a static map of ``data`` is drawn in.
 
-    For drawing a static map of a district in metres; nothing is *measured* in it (see the
-    module notes).
+    - **A district or a city**: the WGS-84 UTM zone (EPSG:326xx north, 327xx south) of the
+      centre, when its point scale stays within what UTM allows inside its own 6° band
+      (0.9996 to 1.001) everywhere in the extent.
+    - **Wider** (a province over several zones, a country): Lambert conformal conic on
+      WGS-84 centred on the data, with standard parallels at 1/6 and 5/6 of the latitude span
+      (the usual choice for maps of China). In UTM a national map puts Kashgar 30° from the
+      central meridian, where the scale is 15% off and shapes are sheared across the map; the
+      conic keeps the scale within a few per cent from Sanya to Harbin.
+    - **Across the equator** (those two parallels on both sides of it, or one on it): Mercator
+      centred on the data. The conic flattens into the Mercator cylinder as its parallels
+      approach the equator from both sides (and is undefined when they mirror each other), and
+      near the equator Mercator's scale, which grows only with latitude, is the least distorted
+      conformal choice for extents in the tropics.
+
+    All three are conformal: a small square stays a square and a circle a circle anywhere on
+    the map, and true north is a single angle at any point. Nothing is *measured* in them (see
+    the module notes); :func:`point_scale` gives the map's scale at a point.
 
     Parameters
     ----------
@@ -95,20 +117,92 @@ def local_metric_crs(
     Returns
     -------
     pyproj.CRS
-        The UTM zone that contains the centre of the total bounds.
 
     Raises
     ------
     ValueError
         If ``data`` is empty, has no CRS, or its bounds are not finite degrees.
+
+    Examples
+    --------
+    >>> drawing_crs((118.0, 33.7, 118.8, 34.2)).to_epsg()  # Suyu District: UTM 50N
+    32650
+    >>> drawing_crs((73.5, 18.2, 134.8, 53.6)).name  # China
+    'Lambert conformal conic 24.1/47.7, centred on 104.2/35.9'
     """
     minx, miny, maxx, maxy = _bounds_in_degrees(data)
     lon, lat = (minx + maxx) / 2.0, (miny + maxy) / 2.0
-    if not -90.0 <= lat <= 90.0:
-        msg = f"the centre latitude must be between -90 and 90 degrees, got {lat!r}."
+    if not -90.0 <= miny <= maxy <= 90.0:
+        msg = f"latitudes must lie between -90 and 90 degrees, got {miny!r} to {maxy!r}."
         raise ValueError(msg)
-    base = 32600 if lat >= 0 else 32700
-    return pyproj.CRS.from_epsg(base + utm_zone(lon))
+    zone = utm_zone(lon)
+    utm = pyproj.CRS.from_epsg((32600 if lat >= 0 else 32700) + zone)
+    if _largest_utm_scale(utm, 6.0 * zone - 183.0, (minx, miny, maxx, maxy)) <= _UTM_LARGEST_SCALE:
+        return utm
+    south, north = miny + (maxy - miny) / 6.0, miny + 5.0 * (maxy - miny) / 6.0
+    geographic = pyproj.crs.GeographicCRS(datum="WGS84")
+    if south * north <= 0:
+        return pyproj.crs.ProjectedCRS(
+            name=f"Mercator centred on {lon:.1f}",
+            conversion=pyproj.crs.coordinate_operation.MercatorAConversion(
+                longitude_natural_origin=lon
+            ),
+            geodetic_crs=geographic,
+        )
+    return pyproj.crs.ProjectedCRS(
+        name=f"Lambert conformal conic {south:.1f}/{north:.1f}, centred on {lon:.1f}/{lat:.1f}",
+        conversion=pyproj.crs.coordinate_operation.LambertConformalConic2SPConversion(
+            latitude_first_parallel=south,
+            latitude_second_parallel=north,
+            latitude_false_origin=lat,
+            longitude_false_origin=lon,
+        ),
+        geodetic_crs=geographic,
+    )
+
+
+def _largest_utm_scale(
+    utm: pyproj.CRS, central: float, bounds: tuple[float, float, float, float]
+) -> float:
+    """The largest point scale of ``utm`` (central meridian ``central``) over ``bounds``.
+
+    A transverse Mercator's scale grows with the distance from its central meridian and
+    falls with latitude, so it is largest at the longitude farthest from that meridian and
+    the latitude nearest the equator.
+    """
+    minx, miny, maxx, maxy = bounds
+    far = minx if abs(minx - central) > abs(maxx - central) else maxx
+    return float(point_scale(utm, [[far, min(max(0.0, miny), maxy)]])[0])
+
+
+def point_scale(crs: pyproj.CRS, lonlat_deg: npt.ArrayLike) -> np.ndarray:
+    """Map metres per metre on the ground at each point of a conformal ``crs``.
+
+    A length ``d`` on the ground near point i is drawn ``d * point_scale[i]`` long, in any
+    direction (the projection is conformal: see :func:`drawing_crs`).
+
+    Parameters
+    ----------
+    crs
+        A projected CRS in metres.
+    lonlat_deg
+        ``(n, 2)`` WGS-84 longitude and latitude in degrees.
+
+    Returns
+    -------
+    ndarray of float, shape (n,)
+
+    Examples
+    --------
+    >>> utm50 = pyproj.CRS.from_epsg(32650)
+    >>> point_scale(utm50, [[117.0, 34.0]]).round(6).tolist()  # on the central meridian
+    [0.9996]
+    """
+    points = _as_lonlat(lonlat_deg, "lonlat_deg")
+    if len(points) == 0:
+        return np.zeros(0)
+    factors = pyproj.Proj(crs).get_factors(points[:, 0], points[:, 1])
+    return np.asarray(factors.meridional_scale, dtype=float)
 
 
 def _bounds_in_degrees(
@@ -121,7 +215,7 @@ def _bounds_in_degrees(
         geoms = data.geometry if isinstance(data, gpd.GeoDataFrame) else data
         geoms = cast(gpd.GeoSeries, geoms[geoms.notna() & ~geoms.is_empty])
         if geoms.empty:
-            msg = "`data` has no geometry, so it has no centre to pick a UTM zone from."
+            msg = "`data` has no geometry, so it has no extent to draw."
             raise ValueError(msg)
         bounds = tuple(float(v) for v in geoms.to_crs(WGS84).total_bounds)
     else:

@@ -3,17 +3,33 @@
 from __future__ import annotations
 
 import io
+import math
 import warnings
 from datetime import date
 from pathlib import Path
 
+import numpy as np
+import pyproj
 import pytest
+import shapely
 from _export_data import TOWNSHIP_NAMES, make_dataset
+from builder import build_dataset
+from matplotlib.axes import Axes
+from matplotlib_scalebar.scalebar import ScaleBar
 from PIL import Image
 
+from geo.dataset import Group
 from geo.export import layout as _layout
 from geo.export.charts import chart_figure
-from geo.export.maps import map_figure, page_text, save_figure
+from geo.export.maps import (
+    catchment_discs,
+    map_figure,
+    page_text,
+    project_layers,
+    save_figure,
+    zoom_to_township,
+)
+from geo.projection import drawing_crs
 from geo.summary import Summary, summarize
 
 pypdf = pytest.importorskip("pypdf")
@@ -97,12 +113,104 @@ def test_charts_draw_with_the_title_block(summary: Summary, tmp_path: Path, char
 
 
 def test_north_arrow_follows_the_meridian_convergence() -> None:
-    from geo.projection import local_metric_crs
-
-    crs = local_metric_crs((118.3, 33.9, 118.6, 34.0))  # UTM 50N, central meridian 117 E
+    crs = drawing_crs((118.3, 33.9, 118.6, 34.0))  # UTM 50N, central meridian 117 E
     assert _layout.north_angle_deg(crs, 117.0, 34.0) == pytest.approx(0.0, abs=1e-6)
     east = _layout.north_angle_deg(crs, 118.4, 34.0)
     assert -1.0 < east < -0.5  # east of the central meridian true north leans west
+
+
+# A country-wide dataset: a 10 km square township in each of four cities, one site in each.
+CITIES = {"喀什": (75.99, 39.47), "上海": (121.47, 31.23), "哈尔滨": (126.63, 45.75),
+          "三亚": (109.51, 18.25)}  # fmt: skip
+GEOD = pyproj.Geod(ellps="WGS84")
+
+
+def _national() -> Summary:
+    half = 5_000 * math.sqrt(2)  # the corners of a 10 km square, from its centre
+    towns = []
+    for lon, lat in CITIES.values():
+        corners = [GEOD.fwd(lon, lat, bearing, half)[:2] for bearing in (225, 135, 45, 315)]
+        towns.append(shapely.Polygon(corners))
+    codes = [f"T{n}" for n in range(len(CITIES))]
+    points = [shapely.Point(p) for p in CITIES.values()]
+    return summarize(
+        build_dataset(
+            groups=(Group("elders_left_behind", "留守老人", 2000.0),),
+            townships={"code": codes, "name": list(CITIES), "geometry": towns},
+            sites={
+                "id": codes,
+                "name": list(CITIES),
+                "groups": [("elders_left_behind",)] * 4,
+                "geometry": points,
+            },
+            demand={"id": codes, "elders_left_behind": [10] * 4, "geometry": points},
+        )
+    )
+
+
+@pytest.fixture(scope="module")
+def national() -> Summary:
+    return _national()
+
+
+def _bar_ground_m(ax: Axes, crs: pyproj.CRS) -> tuple[float, float]:
+    """The scale bar's label in metres, and the ground length of a line as long drawn
+    east-west through the centre of the view."""
+    bar = next(a for a in ax.artists if isinstance(a, ScaleBar))
+    label_m = bar.info.value * {"Mm": 1e6, "km": 1e3, "m": 1.0}[bar.info.units]
+    x, y = sum(ax.get_xlim()) / 2, sum(ax.get_ylim()) / 2
+    half = bar.info.length_px / 2  # matplotlib-scalebar's "px" are the axes' data units
+    to_lonlat = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+    (lon0, lon1), (lat0, lat1) = to_lonlat.transform([x - half, x + half], [y, y])
+    return label_m, float(GEOD.inv(lon0, lat0, lon1, lat1)[2])
+
+
+def test_a_national_map_is_drawn_in_a_conic_and_its_scale_bar_is_true(national: Summary) -> None:
+    layers = project_layers(national.dataset)
+    assert layers.crs.coordinate_operation.method_name == "Lambert Conic Conformal (2SP)"
+    fig = map_figure(national, day=DAY, layers=layers)
+    fig.savefig(io.BytesIO(), format="png", dpi=50)
+    label_m, ground_m = _bar_ground_m(fig.axes[0], layers.crs)
+    assert label_m >= 500_000  # a country: the bar is hundreds of kilometres
+    bar = next(a for a in fig.axes[0].artists if isinstance(a, ScaleBar))
+    assert bar.info.scale_text == f"{label_m / 1000:g} km"  # not "1 Mm"
+    assert ground_m == pytest.approx(label_m, rel=1e-3)
+    # Zoomed to Kashgar (25° west of the centre): the bar and the arrow are measured there.
+    zoom_to_township(fig.axes[0], layers, "T0")
+    fig.savefig(io.BytesIO(), format="png", dpi=50)
+    label_m, ground_m = _bar_ground_m(fig.axes[0], layers.crs)
+    assert label_m < 20_000
+    assert ground_m == pytest.approx(label_m, rel=1e-3)
+    arrows = [a for a in fig.axes[0].child_axes if a.get_gid() == "north-arrow"]
+    assert len(arrows) == 1  # the first arrow was replaced, not covered
+
+
+def test_a_township_in_kashgar_is_drawn_square_with_its_catchment_true(national: Summary) -> None:
+    layers = project_layers(national.dataset)
+    kashgar = layers.townships.geometry["T0"]
+    minx, miny, maxx, maxy = kashgar.bounds
+    assert (maxx - minx) / (maxy - miny) == pytest.approx(1.0, rel=0.01)
+    # The 2 km disc is 2 km on the ground: its edge due north of the site is 2 km away.
+    disc = catchment_discs(layers.sites.geometry.iloc[:1], np.array([2000.0]))[0]
+    x = layers.sites.geometry.iloc[0].x
+    to_lonlat = pyproj.Transformer.from_crs(layers.crs, "EPSG:4326", always_xy=True)
+    top = to_lonlat.transform(x, shapely.bounds(disc)[3])
+    assert GEOD.inv(*CITIES["喀什"], *top)[2] == pytest.approx(2000.0, rel=1e-3)
+
+
+def test_the_north_arrow_points_north_on_a_map_of_china() -> None:
+    crs = drawing_crs((73.5, 18.2, 134.8, 53.6))
+    lon0 = (73.5 + 134.8) / 2
+    assert _layout.north_angle_deg(crs, lon0, 30.0) == pytest.approx(0.0, abs=1e-9)
+    # A conic's meridians meet at its apex: the convergence is n (lon0 - lon), with n the
+    # cone constant; on the sphere n = ln(cos p1 / cos p2) / ln(tan(45 + p2/2) / tan(45 + p1/2)).
+    p1, p2 = (math.radians(18.2 + 35.4 * k / 6) for k in (1, 5))
+    n = math.log(math.cos(p1) / math.cos(p2)) / math.log(
+        math.tan(math.pi / 4 + p2 / 2) / math.tan(math.pi / 4 + p1 / 2)
+    )
+    kashgar = _layout.north_angle_deg(crs, 75.99, 39.47)
+    assert kashgar == pytest.approx(n * (lon0 - 75.99), abs=0.2)  # about 16° clockwise
+    assert _layout.north_angle_deg(crs, 2 * lon0 - 75.99, 39.47) == pytest.approx(-kashgar)
 
 
 def test_wrap_text_keeps_width_and_never_starts_a_line_with_a_comma() -> None:

@@ -4,6 +4,7 @@ PDF; from the CLI; and the map export zoomed to a township."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -49,6 +50,17 @@ def test_a_township_sheet_holds_its_figures_villages_sites_and_projects(
     people = int(summary.townships.at[LAILONG, "people"])
     assert f"{people:,}" in text
     assert "全区" in text and "排名" in text
+
+
+def test_a_village_without_a_name_is_listed_by_its_id(tmp_path: Path) -> None:
+    dataset = make_dataset()
+    demand = dataset.demand.copy()
+    far = demand["name"] == "远村3"
+    demand.loc[far, "name"] = None
+    summary = summarize(replace(dataset, demand=demand))
+    path = write_township_sheets(summary, tmp_path / "s.pdf", codes=[LAILONG], day=DAY)
+    (text,) = _texts(path)
+    assert str(demand.loc[far, "id"].iloc[0]) in text and "远村3" not in text
 
 
 def test_every_township_in_one_pdf_in_english(summary: Summary, tmp_path: Path) -> None:

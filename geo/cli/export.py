@@ -274,7 +274,9 @@ def _export_figure(summary: Summary, what: str, path: Path, opts: ExportOptions)
             day=opts.day,
         )
         if opts.townships and len(opts.townships) == 1:  # as on the screen: zoomed to it
-            zoom_to_township(fig.axes[0], project_layers(summary.dataset), opts.townships[0])
+            zoom_to_township(
+                fig.axes[0], project_layers(summary.dataset), opts.townships[0], opts.lang
+            )
     return save_figure(fig, path)
 
 

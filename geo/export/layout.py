@@ -20,6 +20,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib_scalebar.scalebar import ScaleBar
 
 from geo.errors import check_choice
+from geo.projection import point_scale
 from geo.summary import Summary
 from geo.text.i18n import display_width, t
 
@@ -88,11 +89,19 @@ def _units(fig: Figure, size_pt: float, *, share: float = 0.94) -> int:
     return int(share * fig.get_figwidth() * 72 / (0.52 * size_pt))
 
 
-def add_scale_bar(ax: Axes, *, font: FontProperties | None = None) -> None:
-    """A metric scale bar in the lower left; the axes must be in a metre-based CRS."""
-    ax.add_artist(
+def add_scale_bar(ax: Axes, crs: pyproj.CRS, *, font: FontProperties | None = None) -> None:
+    """A metric scale bar in the lower left, true on the ground at the centre of the view.
+
+    The axes are in ``crs`` (from :func:`geo.projection.drawing_crs`), whose scale varies over
+    the map: the bar is measured at the view's centre, where the eye goes first. Call it once
+    the extent is set; calling it again (after a zoom) replaces the bar.
+    """
+    for bar in [artist for artist in ax.artists if isinstance(artist, ScaleBar)]:
+        bar.remove()
+    ground_m_per_unit = 1.0 / float(point_scale(crs, [view_centre_lonlat(ax, crs)])[0])
+    bar = ax.add_artist(
         ScaleBar(
-            1.0,
+            ground_m_per_unit,
             units="m",
             location="lower left",
             length_fraction=0.22,
@@ -100,15 +109,37 @@ def add_scale_bar(ax: Axes, *, font: FontProperties | None = None) -> None:
             color=INK,
             font_properties=font or {"size": 8},
             border_pad=0.8,
+            scale_formatter=_scale_label,
         )
     )
+    bar.set_zorder(11)  # above the villages and labels (zorder up to 10) it may sit on
+
+
+def _scale_label(value: float, units: str) -> str:
+    """The bar's label; matplotlib-scalebar writes 1,000 km as "1 Mm", which no map reader uses.
+
+    >>> _scale_label(1, "Mm"), _scale_label(500, "km"), _scale_label(2, "km")
+    ('1000 km', '500 km', '2 km')
+    """
+    if units == "Mm":
+        return f"{value * 1000:g} km"
+    return f"{value:g} {units}"
+
+
+def view_centre_lonlat(ax: Axes, crs: pyproj.CRS) -> tuple[float, float]:
+    """WGS-84 longitude and latitude of the centre of the view of ``ax`` (drawn in ``crs``)."""
+    x, y = sum(ax.get_xlim()) / 2.0, sum(ax.get_ylim()) / 2.0
+    to_lonlat = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+    lon, lat = to_lonlat.transform(x, y)
+    return float(lon), float(lat)
 
 
 def north_angle_deg(crs: pyproj.CRS, lon: float, lat: float) -> float:
     """Angle of true north from the map's "up" (grid north), degrees clockwise.
 
-    In a UTM zone, true north leans by the meridian convergence (under 1 deg near Suqian);
-    the arrow shows it as it is rather than pretending grid north is true north.
+    True north leans by the meridian convergence (under 1 deg near Suqian in its UTM zone,
+    about 17 deg at Kashgar on a map of China); the arrow shows it as it is rather than
+    pretending grid north is true north.
     """
     to_map = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
     x0, y0 = to_map.transform(lon, lat)
@@ -116,17 +147,24 @@ def north_angle_deg(crs: pyproj.CRS, lon: float, lat: float) -> float:
     return math.degrees(math.atan2(x1 - x0, y1 - y0))
 
 
-def add_north_arrow(ax: Axes, *, angle_deg: float = 0.0, label: str = "N") -> None:
-    """A north arrow in the upper right of ``ax``, tilted by ``angle_deg`` (clockwise).
+_NORTH_ARROW = "north-arrow"
+
+
+def add_north_arrow(ax: Axes, crs: pyproj.CRS, *, label: str = "N") -> None:
+    """A north arrow in the upper right of ``ax``, pointing to true north at the view's centre.
 
     Drawn in its own square inset so that its shape does not depend on the map's extent.
+    Like the scale bar, call it once the extent is set; calling it again replaces the arrow.
     """
+    for inset in [child for child in ax.child_axes if child.get_gid() == _NORTH_ARROW]:
+        inset.remove()
     inset = ax.inset_axes((0.9, 0.78, 0.08, 0.2))
+    inset.set_gid(_NORTH_ARROW)
     inset.set_xlim(-1, 1)
     inset.set_ylim(-1.2, 1.6)
     inset.set_aspect("equal")
     inset.axis("off")
-    theta = math.radians(angle_deg)
+    theta = math.radians(north_angle_deg(crs, *view_centre_lonlat(ax, crs)))
     rot = np.array([[math.cos(theta), math.sin(theta)], [-math.sin(theta), math.cos(theta)]])
     left = np.array([[0, 1], [-0.45, -0.9], [0, -0.45]]) @ rot.T
     right = _mirror(left, rot)

@@ -1,6 +1,9 @@
 """Static maps for reports: indicator choropleth, coverage of one group, funding allocation.
 
-Every map is drawn in the dataset's local UTM zone (so the scale bar is true), with a title,
+Every map is drawn in the conformal projection fit for the dataset's extent
+(``geo.projection.drawing_crs``: the UTM zone of a district, a conic centred on a province or a
+country), with a scale bar true at the map's centre and catchments drawn at the map's scale
+where each site stands, a title,
 a subtitle (groups, parameters, date, data source), a legend with the class breaks, township
 labels, a scale bar and a north arrow. Figures are plain ``matplotlib.figure.Figure`` objects
 (no pyplot state), so a web server can draw several at once.
@@ -43,7 +46,7 @@ from geo.indicators import (
     legend_labels,
 )
 from geo.privacy import PROTECTED, indicator_shown, indicator_texts, public_demand, public_text
-from geo.projection import local_metric_crs
+from geo.projection import drawing_crs, point_scale
 from geo.selection import filter_sites
 from geo.summary import Summary
 from geo.text.fonts import apply_cjk_font
@@ -52,6 +55,7 @@ from geo.text.i18n import format_count, format_percent, format_yuan, t
 __all__ = [
     "MAP_THEMES",
     "MapLayers",
+    "catchment_discs",
     "class_legend_handles",
     "draw_coverage_map",
     "draw_figure_rows",
@@ -81,20 +85,18 @@ SITE_STYLE: Final = {"organization": ("^", "#7a0177"), "station": ("o", "#1f2328
 
 @dataclass(frozen=True)
 class MapLayers:
-    """The dataset's layers in its local metric CRS, ready to draw.
+    """The dataset's layers in the CRS its maps are drawn in, ready to draw.
 
     Attributes
     ----------
     crs
-        The UTM zone of the townships' centre.
+        ``geo.projection.drawing_crs`` of the townships.
     townships
         Index: township code; columns ``name``, ``geometry``.
     sites, demand
         As in the dataset, projected; demand keeps only rows with a point.
     labels
         ``x``, ``y`` of a point inside each township (index: township code).
-    north_deg
-        True north relative to the map's up, degrees clockwise.
     """
 
     crs: pyproj.CRS
@@ -102,27 +104,36 @@ class MapLayers:
     sites: gpd.GeoDataFrame
     demand: gpd.GeoDataFrame
     labels: pd.DataFrame
-    north_deg: float
 
 
 def project_layers(dataset: Dataset) -> MapLayers:
-    """Project the dataset's layers to its local UTM zone (done once per export)."""
-    crs = local_metric_crs(dataset.townships)
+    """Project the dataset's layers to the CRS fit for its extent (done once per export)."""
+    crs = drawing_crs(dataset.townships)
     towns = dataset.townships.to_crs(crs).set_index("code")[["name", "geometry"]]
     points = shapely.point_on_surface(towns.geometry.to_numpy())
     labels = pd.DataFrame(
         {"x": shapely.get_x(points), "y": shapely.get_y(points)}, index=towns.index
     )
     demand = dataset.demand[dataset.demand.geometry.notna()].to_crs(crs)
-    lon, lat = _centre_lonlat(dataset.townships)
     return MapLayers(
-        crs=crs,
-        townships=towns,
-        sites=dataset.sites.to_crs(crs),
-        demand=demand,
-        labels=labels,
-        north_deg=_layout.north_angle_deg(crs, lon, lat),
+        crs=crs, townships=towns, sites=dataset.sites.to_crs(crs), demand=demand, labels=labels
     )
+
+
+def catchment_discs(sites: gpd.GeoSeries, radii_m: np.ndarray) -> np.ndarray:
+    """Discs of ``radii_m`` metres on the ground around ``sites`` (drawn in a map's CRS).
+
+    Each radius is drawn at the map's scale where its site stands
+    (``geo.projection.point_scale``): a 1,500 m catchment in Kashgar is as wide on a map of
+    China as 1,500 m of the map's ground there.
+    """
+    centres = np.asarray(sites, dtype=object)
+    located = ~shapely.is_missing(centres) & ~shapely.is_empty(centres)
+    scale = np.ones(len(centres))
+    if located.any():
+        in_degrees = np.asarray(sites[located].to_crs("EPSG:4326"), dtype=object)
+        scale[located] = point_scale(pyproj.CRS(sites.crs), shapely.get_coordinates(in_degrees))
+    return np.asarray(shapely.buffer(centres, np.asarray(radii_m, dtype=float) * scale))
 
 
 def edition_layers(layers: MapLayers, summary: Summary) -> MapLayers:
@@ -134,11 +145,6 @@ def edition_layers(layers: MapLayers, summary: Summary) -> MapLayers:
     if summary.disclosure is None:
         return layers
     return replace(layers, demand=public_demand(layers.demand, summary.disclosure))
-
-
-def _centre_lonlat(townships: gpd.GeoDataFrame) -> tuple[float, float]:
-    minx, miny, maxx, maxy = townships.to_crs("EPSG:4326").total_bounds
-    return (minx + maxx) / 2, (miny + maxy) / 2
 
 
 # --- the three map views ------------------------------------------------------------------------
@@ -172,7 +178,7 @@ def draw_coverage_map(
     layers.townships.plot(ax=ax, color="#f6f8fa", edgecolor=EDGE, linewidth=0.8)
     serving, radii = site_radii(layers.sites, group)
     sites = layers.sites[serving]
-    catchments = shapely.union_all(shapely.buffer(sites.geometry.to_numpy(), radii[serving]))
+    catchments = shapely.union_all(catchment_discs(sites.geometry, radii[serving]))
     # Clipped to the district: a disc reaching past the outline would suggest service there.
     catchments = shapely.intersection(catchments, _district(layers))
     if not shapely.is_empty(catchments):
@@ -521,14 +527,14 @@ def finish_map(ax: Axes, layers: MapLayers, lang: str) -> None:
     """Fit the extent to the townships, hide the axes, add the scale bar and north arrow."""
     fit_extent(ax, layers.townships.total_bounds)
     ax.set_axis_off()
-    _layout.add_scale_bar(ax)
-    _layout.add_north_arrow(ax, angle_deg=layers.north_deg, label=t("export.north", lang))
+    _layout.add_scale_bar(ax, layers.crs)
+    _layout.add_north_arrow(ax, layers.crs, label=t("export.north", lang))
 
 
-def zoom_to_township(ax: Axes, layers: MapLayers, code: str) -> None:
+def zoom_to_township(ax: Axes, layers: MapLayers, code: str, lang: str = "zh") -> None:
     """Zoom a finished map to township ``code`` and outline it, as the dashboard does.
 
-    The scale bar follows the new extent (it is measured when the figure is drawn).
+    The scale bar and the north arrow are measured again at the township.
 
     Raises
     ------
@@ -538,6 +544,8 @@ def zoom_to_township(ax: Axes, layers: MapLayers, code: str) -> None:
     town = layers.townships.loc[[code]]
     town.boundary.plot(ax=ax, color=INK, linewidth=2.4, zorder=8)
     fit_extent(ax, town.total_bounds, pad=0.08)
+    _layout.add_scale_bar(ax, layers.crs)
+    _layout.add_north_arrow(ax, layers.crs, label=t("export.north", lang))
 
 
 def fit_extent(ax: Axes, bounds: np.ndarray, *, pad: float = 0.04) -> None:

@@ -23,7 +23,14 @@ from geo.access import group_sites
 from geo.dataset import Dataset
 from geo.export import layout as _layout
 from geo.export.layout import INK, PageText
-from geo.export.maps import EDGE, draw_figure_rows, fit_extent, project_layers
+from geo.export.maps import (
+    EDGE,
+    MapLayers,
+    catchment_discs,
+    draw_figure_rows,
+    fit_extent,
+    project_layers,
+)
 from geo.planning import village_reach
 from geo.siting import SitingResult
 from geo.text.fonts import apply_cjk_font
@@ -88,7 +95,7 @@ def siting_figure(
     _numbered(ax, suggested, [str(int(r)) for r in rows["rank"]], SUGGESTED, 190)
     _legend(panel, result, group.display(lang), lang)
     _figures(panel, result, lang)
-    _layout_map(ax, layers.townships.total_bounds, layers.north_deg, lang)
+    _layout_map(ax, layers, lang)
     return fig
 
 
@@ -121,7 +128,7 @@ def _circles(
 ) -> None:  # fmt: skip
     if len(centres) == 0:
         return
-    discs = gpd.GeoSeries(shapely.buffer(centres.to_numpy(), radii), crs=centres.crs)
+    discs = gpd.GeoSeries(catchment_discs(centres, radii), crs=centres.crs)
     discs.plot(ax=ax, color=colour, alpha=alpha, zorder=2)
     discs.boundary.plot(ax=ax, color=colour, linewidth=1.2 if dashed else 0.4,
                         linestyle="--" if dashed else "-", zorder=3)  # fmt: skip
@@ -185,8 +192,8 @@ def _figures(panel: Axes, result: SitingResult, lang: str) -> None:
     draw_figure_rows(panel, rows, top=0.28)
 
 
-def _layout_map(ax: Axes, bounds: np.ndarray, north_deg: float, lang: str) -> None:
-    fit_extent(ax, bounds)
+def _layout_map(ax: Axes, layers: MapLayers, lang: str) -> None:
+    fit_extent(ax, layers.townships.total_bounds)
     ax.set_axis_off()
-    _layout.add_scale_bar(ax)
-    _layout.add_north_arrow(ax, angle_deg=north_deg, label=t("export.north", lang))
+    _layout.add_scale_bar(ax, layers.crs)
+    _layout.add_north_arrow(ax, layers.crs, label=t("export.north", lang))

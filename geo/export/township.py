@@ -32,6 +32,7 @@ from geo.export.maps import (
     SITE_STYLE,
     UNREACHED,
     MapLayers,
+    catchment_discs,
     fit_extent,
     page_text,
     project_layers,
@@ -184,8 +185,8 @@ def _draw_township_map(ax: Axes, data: SheetData, summary: Summary, code: str, l
     )  # fmt: skip
     fit_extent(ax, town.total_bounds, pad=0.06)
     ax.set_axis_off()
-    _layout.add_scale_bar(ax)
-    _layout.add_north_arrow(ax, angle_deg=layers.north_deg, label=t("export.north", lang))
+    _layout.add_scale_bar(ax, layers.crs)
+    _layout.add_north_arrow(ax, layers.crs, label=t("export.north", lang))
 
 
 def _reached_by_all(layers: MapLayers, summary: Summary) -> shapely.Geometry:
@@ -199,7 +200,7 @@ def _reached_by_all(layers: MapLayers, summary: Summary) -> shapely.Geometry:
     for group in summary.groups:
         serves, radii = site_radii(layers.sites, group)
         chosen = serves & located
-        discs = shapely.buffer(layers.sites.geometry.to_numpy()[chosen], radii[chosen])
+        discs = catchment_discs(layers.sites[chosen].geometry, radii[chosen])
         reached = shapely.intersection(reached, shapely.union_all(discs))
     return reached
 
@@ -324,7 +325,7 @@ def _villages_table(
         return _none(fig, x, top, t("coverage.unreached_none", lang))
     shown = villages.sort_values("unreached", ascending=False, kind="stable").head(MAX_VILLAGES)
     columns = zip(
-        shown["name"].astype(str).tolist(),
+        shown["name"].where(shown["name"].notna(), shown["id"]).astype(str).tolist(),
         shown["group"].astype(str).tolist(),
         shown["unreached"].to_numpy(float),
         shown["site_name"].tolist(),
