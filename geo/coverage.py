@@ -31,6 +31,7 @@ from geo.projection import (
     EDGE_TOLERANCE_M,
     GroundPoints,
     Points,
+    check_radii,
     geocentric,
     local_equal_area,
     lonlat,
@@ -179,7 +180,7 @@ def areal_covered_share(
     """
     geoms = _as_lonlat_geometries(polygons)
     site_lonlat = np.asarray(site_lonlat, dtype=float).reshape(-1, 2)
-    radii = _check_radii(radii_m, len(site_lonlat))
+    radii = check_radii(radii_m, len(site_lonlat))
     origins = shapely.get_coordinates(shapely.centroid(geoms)) if len(geoms) else np.zeros((0, 2))
     towns = local_equal_area(geoms, origins)
     areas = shapely.area(towns)
@@ -383,17 +384,6 @@ def _expand(values: np.ndarray, where: np.ndarray) -> np.ndarray:
     out = np.zeros(len(where), dtype=bool)
     out[where] = values
     return out
-
-
-def _check_radii(radii_m: np.ndarray, m: int) -> np.ndarray:
-    radii = np.asarray(radii_m, dtype=float).reshape(-1)
-    if radii.shape != (m,):
-        msg = f"`radii_m` must have one radius per site ({m}), got shape {radii.shape}."
-        raise ValueError(msg)
-    if not (np.isfinite(radii) & (radii >= 0)).all():
-        msg = "`radii_m` must be finite, non-negative metres."
-        raise ValueError(msg)
-    return radii
 
 
 def _as_lonlat_geometries(

@@ -42,6 +42,7 @@ __all__ = [
     "GEOD",
     "GroundPoints",
     "ReachPairs",
+    "check_radii",
     "drawing_crs",
     "geocentric",
     "geodesic_m",
@@ -427,7 +428,7 @@ def within_any(
     """
     demand = _ground(demand_lonlat, "demand_lonlat")
     sites = _ground(site_lonlat, "site_lonlat")
-    radii = _check_radii(radii_m, len(sites))
+    radii = check_radii(radii_m, len(sites))
     within = np.zeros(len(demand), dtype=bool)
     if len(demand) == 0 or len(sites) == 0:
         return within
@@ -523,7 +524,14 @@ def _as_lonlat(values: npt.ArrayLike, name: str) -> np.ndarray:
     return arr
 
 
-def _check_radii(radii_m: npt.ArrayLike, m: int) -> np.ndarray:
+def check_radii(radii_m: npt.ArrayLike, m: int) -> np.ndarray:
+    """``radii_m`` as a float array of ``m`` finite, non-negative metres.
+
+    Raises
+    ------
+    ValueError
+        If there is not one radius per site, or a radius is negative or not finite.
+    """
     radii = np.asarray(radii_m, dtype=float).reshape(-1)
     if radii.shape != (m,):
         msg = f"`radii_m` must have one radius per site ({m}), got shape {radii.shape}."
