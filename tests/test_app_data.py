@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from apptest import open_app
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
 from geo.io.store import open_store
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 DEMO = Path(__file__).resolve().parent.parent / "data" / "suyu"
 
 
@@ -40,15 +40,6 @@ def zip_of(folder: Path, *, change: Callable[[str, bytes], bytes] | None = None)
             data = path.read_bytes()
             archive.writestr(f"mine/{path.name}", change(path.name, data) if change else data)
     return buffer.getvalue()
-
-
-def open_app(**params: str) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60)
-    for key, value in params.items():
-        app.query_params[key] = value
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
 
 
 def sidebar(app: AppTest) -> str:

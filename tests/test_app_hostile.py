@@ -8,9 +8,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from apptest import APP
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 DEMO = Path(__file__).resolve().parent.parent / "data" / "suyu"
 IMAGE = "![x](http://tracker.invalid/t.png)"
 # Markdown image syntax whose '!' and '[' are not escaped by a backslash.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from apptest import open_app
 from streamlit.testing.v1 import AppTest
 
 from geo.compare import compare
@@ -13,7 +14,6 @@ from geo.selection import district_kpis
 from geo.summary import summarize
 from geo.text.i18n import format_count, format_percent, format_yuan
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 DEMO = Path(__file__).resolve().parent.parent / "data" / "suyu"
 PAGES = ("overview", "coverage", "funding", "compare", "data")
 TITLES = {
@@ -28,15 +28,6 @@ TITLES = {
     ("data", "zh"): "数据",
     ("data", "en"): "Data",
 }
-
-
-def open_app(**params: str) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60)
-    for key, value in params.items():
-        app.query_params[key] = value
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
 
 
 def _metrics(app: AppTest) -> dict[str, str]:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from apptest import open_app
 from streamlit.testing.v1 import AppTest
-from test_app_pages import APP, DEMO
+from test_app_pages import DEMO
 
 from geo.export.tables import gap_table, unreached_table
 from geo.io.load import load_dataset
@@ -23,15 +24,6 @@ from geo.text.i18n import format_count
 @pytest.fixture(scope="module")
 def public() -> Summary:
     return public_summary(summarize(load_dataset(DEMO)))
-
-
-def open_app(**params: str) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=90)
-    for key, value in params.items():
-        app.query_params[key] = value
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
 
 
 def _text(app: AppTest) -> str:

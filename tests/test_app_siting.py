@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from apptest import open_app
 from streamlit.testing.v1 import AppTest
 
 from geo.io.load import load_dataset
@@ -13,7 +14,6 @@ from geo.summary import summarize
 from geo.text.i18n import format_count, format_percent, t
 from geo.travel import minutes_to_metres
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 DEMO = Path(__file__).resolve().parent.parent / "data" / "suyu"
 GROUP = "elders_left_behind"  # the first group: the page's default
 # A spot in the north-west of the district (晓店街道) that the elders' stations do not reach
@@ -23,15 +23,6 @@ SPOT = (118.25, 34.05)
 @pytest.fixture(scope="module")
 def demo() -> object:
     return load_dataset(DEMO)
-
-
-def open_app(**params: str) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60)
-    for key, value in params.items():
-        app.query_params[key] = value
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
 
 
 def _metrics(app: AppTest) -> dict[str, str]:

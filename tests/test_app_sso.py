@@ -8,12 +8,12 @@ import time
 from pathlib import Path
 
 import pytest
+from apptest import APP
 from streamlit.testing.v1 import AppTest
 
 from geo.io.store import open_store
 from geo.text.i18n import t
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 AUTH = {
     "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
     "cookie_secret": "test-only-cookie-secret-0123456789abcdef",

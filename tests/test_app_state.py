@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from apptest import open_app
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
@@ -14,18 +15,8 @@ from geo.selection import unreached_villages
 from geo.siting import suggest_sites
 from geo.summary import summarize
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 DEMO = Path(__file__).resolve().parent.parent / "data" / "suyu"
 PAGES = ("overview", "coverage", "funding", "siting", "data")
-
-
-def open_app(**params: str) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=90)
-    for key, value in params.items():
-        app.query_params[key] = value
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
 
 
 def go(app: AppTest, page: str) -> AppTest:

@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from apptest import APP
 from streamlit.testing.v1 import AppTest
-
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 
 
 @pytest.mark.parametrize(("page", "lang", "label"), [

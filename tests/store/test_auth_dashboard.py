@@ -11,12 +11,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from apptest import open_app
 from streamlit.testing.v1 import AppTest
 
 from dashboard import auth
 from geo.io.store import StoreError, open_store, users
 
-APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 PASSWORD = "password-1"
 
 
@@ -34,15 +34,6 @@ def office(store_url: str, make_dataset_folder: Callable[..., Path], monkeypatch
         for role in users.ROLES:
             users.add_user(store, role, role, PASSWORD, by="setup")
     return store_url
-
-
-def _app(**params: str) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60)
-    for key, value in params.items():
-        app.query_params[key] = value
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
 
 
 def _log_in(app: AppTest, name: str, password: str = PASSWORD) -> AppTest:
@@ -69,13 +60,13 @@ def _expanders(app: AppTest) -> list[str]:
 
 def test_without_accounts_the_atlas_stays_open(store_url: str, monkeypatch):
     monkeypatch.setenv("ATLAS_STORE", store_url)
-    app = _app(page="data")
+    app = open_app(page="data")
     assert "login_name" not in _keys(app)
     assert {"actor_input", "upload_go"} <= _keys(app)
 
 
 def test_the_login_page_comes_first_and_refuses_a_wrong_password(office: str):
-    app = _app(page="data")
+    app = open_app(page="data")
     assert {"login_name", "login_password"} <= _keys(app)
     assert "upload_go" not in _keys(app)
     assert "测试数据" not in _text(app)  # no data before the login
@@ -89,7 +80,7 @@ def test_the_login_page_comes_first_and_refuses_a_wrong_password(office: str):
 
 @pytest.mark.usefixtures("office")
 def test_a_viewer_sees_the_published_version_and_nothing_to_change():
-    app = _log_in(_app(page="data", v="2"), "viewer")  # a link to the draft's data page
+    app = _log_in(open_app(page="data", v="2"), "viewer")  # a link to the draft's data page
     assert "已登录：viewer（查看者）" in _text(app)
     assert "公开版" in _text(app)  # the public view: no data page, small counts withheld
     assert app.query_params["page"] == "overview"
@@ -101,7 +92,7 @@ def test_a_viewer_sees_the_published_version_and_nothing_to_change():
 
 
 def test_a_planner_adds_and_publishes_but_may_not_roll_back(office: str):
-    app = _log_in(_app(page="data"), "planner")
+    app = _log_in(open_app(page="data"), "planner")
     assert {"upload_go", "replace_go", "version_publish"} <= _keys(app)
     assert "actor_input" not in _keys(app)  # the account is who acts
     assert "变更记录" not in _expanders(app)
@@ -122,7 +113,7 @@ def test_a_planner_adds_and_publishes_but_may_not_roll_back(office: str):
 def test_an_admin_rolls_back_and_sees_the_log_and_the_users(office: str):
     with open_store(office) as store:
         store.publish(2, by="setup")
-    app = _log_in(_app(page="data"), "admin")
+    app = _log_in(open_app(page="data"), "admin")
     assert {"变更记录", "用户"} <= set(_expanders(app))
     log = app.expander[_expanders(app).index("变更记录")]
     frame = log.dataframe[0].value if log.dataframe else app.dataframe[-2].value
@@ -137,7 +128,7 @@ def test_an_admin_rolls_back_and_sees_the_log_and_the_users(office: str):
 
 
 def test_a_replayed_click_after_the_role_was_lowered_changes_nothing(office: str):
-    app = _log_in(_app(page="data"), "planner")
+    app = _log_in(open_app(page="data"), "planner")
     app.selectbox(key="version_pick").set_value(2).run()
     with open_store(office) as store:
         users.set_role(store, "planner", "viewer", by="admin")
@@ -149,7 +140,7 @@ def test_a_replayed_click_after_the_role_was_lowered_changes_nothing(office: str
 
 
 def test_an_idle_session_expires_and_a_disabled_account_is_logged_out(office: str):
-    app = _log_in(_app(page="data"), "planner")
+    app = _log_in(open_app(page="data"), "planner")
     app.session_state[auth.SEEN_KEY] -= 31 * 60
     app.run()
     assert "会话已过期" in _text(app)
@@ -164,7 +155,7 @@ def test_an_idle_session_expires_and_a_disabled_account_is_logged_out(office: st
 
 
 def test_a_log_out_is_in_the_admins_change_log(office: str):
-    app = _log_in(_app(page="data"), "planner")
+    app = _log_in(open_app(page="data"), "planner")
     app.button(key="log_out").click().run()
     assert "已退出登录。" in _text(app)
     assert "login_name" in _keys(app)
@@ -181,7 +172,7 @@ def test_a_log_out_the_store_cannot_record_still_ends_the_session(office: str, m
     def busy(*_: object, **__: object) -> None:
         raise StoreError("busy", reason="database is locked")
 
-    app = _log_in(_app(page="data"), "planner")
+    app = _log_in(open_app(page="data"), "planner")
     monkeypatch.setattr(users, "logout", busy)
     app.button(key="log_out").click().run()
     assert not app.exception
@@ -194,7 +185,7 @@ def test_a_log_out_the_store_cannot_record_still_ends_the_session(office: str, m
 @pytest.mark.usefixtures("office")
 def test_the_absolute_limit_ends_even_a_busy_session(monkeypatch):
     monkeypatch.setenv("ATLAS_SESSION_HOURS", "1")
-    app = _log_in(_app(page="data"), "planner")
+    app = _log_in(open_app(page="data"), "planner")
     app.session_state[auth.SINCE_KEY] -= 3601
     app.run()
     assert "会话已过期" in _text(app)
@@ -203,7 +194,7 @@ def test_the_absolute_limit_ends_even_a_busy_session(monkeypatch):
 @pytest.mark.usefixtures("office")
 def test_anonymous_visitors_may_be_viewers(monkeypatch):
     monkeypatch.setenv("ATLAS_ANONYMOUS", "viewer")
-    app = _app(page="data")
+    app = open_app(page="data")
     assert "公开版" in _text(app)
     assert "upload_go" not in _keys(app)
     assert "sidebar_login_name" in _keys(app)  # and may log in from the sidebar
@@ -218,13 +209,13 @@ def test_anonymous_visitors_may_be_viewers(monkeypatch):
 @pytest.mark.usefixtures("office")
 def test_a_wrong_setting_is_named(monkeypatch):
     monkeypatch.setenv("ATLAS_ANONYMOUS", "everyone")
-    app = _app(page="data")
+    app = open_app(page="data")
     assert "ATLAS_ANONYMOUS" in _text(app)
     assert "login_name" not in _keys(app)
 
 
 def test_an_admin_changes_a_role_and_disables_an_account_but_not_their_own(office: str):
-    app = _log_in(_app(page="data"), "admin")
+    app = _log_in(open_app(page="data"), "admin")
     assert "admin" not in app.selectbox(key="accounts_pick").options  # not their own
     app.selectbox(key="accounts_pick").set_value("viewer").run()
     app.selectbox(key="accounts_role").set_value("planner").run()
@@ -249,7 +240,7 @@ def test_an_admin_changes_a_role_and_disables_an_account_but_not_their_own(offic
 
 
 def test_a_planner_cannot_reach_the_accounts_even_by_a_replayed_click(office: str):
-    app = _log_in(_app(page="data"), "admin")
+    app = _log_in(open_app(page="data"), "admin")
     app.selectbox(key="accounts_pick").set_value("viewer").run()
     with open_store(office) as store:
         users.set_role(store, "admin", "planner", by="setup")

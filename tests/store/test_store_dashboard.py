@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from apptest import APP
 from streamlit.testing.v1 import AppTest
 
 from geo.io.store import open_store
-
-APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 
 
 def _run_app() -> AppTest:
