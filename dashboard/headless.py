@@ -105,7 +105,7 @@ def dashboard_process(
             stderr=subprocess.STDOUT,
             env={**os.environ, **(env or {})},
         )
-        stack.callback(_stop, process)
+        stack.callback(stop_process, process)
         url = f"http://127.0.0.1:{port}"
         _wait_until_healthy(url, process, timeout_s)
         yield url, process
@@ -135,7 +135,7 @@ def serve_production(
         process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
         )
-        stack.callback(_stop, process)
+        stack.callback(stop_process, process)
         url = f"http://127.0.0.1:{port}" + (f"/{base_path.strip('/')}" if base_path else "")
         _wait_until_healthy(url, process, timeout_s)
         yield url, port
@@ -157,7 +157,8 @@ def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], timeout_s: f
     raise RuntimeError(msg)
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    """Ask ``process`` to end; kill it when it has not after 10 s."""
     process.terminate()
     try:
         process.wait(timeout=10)

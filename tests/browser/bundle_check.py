@@ -15,7 +15,7 @@ import tarfile
 import time
 from pathlib import Path
 
-from dashboard.headless import CHROMIUM, CHROMIUM_ARGS, _stop, _wait_until_healthy, free_port
+from dashboard.headless import CHROMIUM, CHROMIUM_ARGS, _wait_until_healthy, free_port, stop_process
 
 MAP_FRAME = "iframe[title*='st_folium']"
 
@@ -52,7 +52,7 @@ def check(archive: Path, work: Path) -> dict[str, object]:
             _wait_until_healthy(url, server, 90)
             townships = _open_in_chromium(url + "/", work / "bundle.png")
         finally:
-            _stop(server)
+            stop_process(server)
     # The app asked the store (SQLite in the data directory by default) for a published version
     # before it chose the demo: SQLAlchemy, Alembic and the migrations came from the bundle.
     store = sorted(str(p.relative_to(work)) for p in (work / "home").rglob("atlas.sqlite"))

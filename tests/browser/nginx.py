@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from dashboard.headless import ROOT, free_port
+from dashboard.headless import ROOT, free_port, stop_process
 
 NGINX = os.environ.get("NGINX", "/usr/sbin/nginx")
 SITE = ROOT / "deploy" / "nginx" / "atlas.conf"
@@ -67,12 +67,7 @@ def serve_nginx(app_port: int, folder: Path, *, timeout_s: float = 15) -> Iterat
         _wait_for_port(port, process, error_log, timeout_s)
         yield f"http://127.0.0.1:{port}"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 def _wait_for_port(

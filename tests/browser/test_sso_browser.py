@@ -18,7 +18,7 @@ import pytest
 import sqlalchemy as sa
 
 from browser.offline_page import OfflinePage
-from dashboard.headless import free_port, serve_dashboard
+from dashboard.headless import free_port, serve_dashboard, stop_process
 from geo.io.store import open_store, schema
 from geo.text.i18n import t
 
@@ -57,8 +57,7 @@ def provider(
             _wait_for_provider(url, process)
             yield url
         finally:
-            process.terminate()
-            process.wait(timeout=10)
+            stop_process(process)
 
 
 def _wait_for_provider(url: str, process: subprocess.Popen[bytes]) -> None:
